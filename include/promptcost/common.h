@@ -1,0 +1,110 @@
+/*
+ * Shared plumbing for every module: error codes and the one last-error slot,
+ * allocation that never returns NULL, a growable text buffer and a string list.
+ */
+#ifndef PROMPTCOST_COMMON_H
+#define PROMPTCOST_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Error codes. A function that can fail returns 0 or one of these; the
+ * message is recorded once, where the failure is detected, with
+ * pc_error_set(), and callers pass the code up without overwriting it.
+ * pc_exit_code() maps a code to the documented exit status.
+ */
+#define PC_OK 0
+#define PC_EINPUT (-2)    /* bad usage, configuration or input: exit 2 */
+#define PC_EGIT (-3)      /* git or repository error: exit 3 */
+#define PC_EIO (-4)       /* file system error: exit 3 */
+#define PC_EINTERNAL (-5) /* a bug or an overflow we refuse to round: exit 3 */
+#define PC_ENOTFOUND (-6) /* a lookup found nothing; callers decide if that is an error */
+
+/* Exit statuses, everywhere (DESIGN.md). */
+#define PC_EXIT_PASS 0
+#define PC_EXIT_BLOCKED 1
+#define PC_EXIT_INPUT 2
+#define PC_EXIT_ERROR 3
+
+#if defined(__GNUC__)
+#define PC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define PC_NORETURN __attribute__((noreturn))
+#else
+#define PC_PRINTF(f, a)
+#define PC_NORETURN
+#endif
+
+/* Records code and a one-line message (lower case, no trailing period). Returns code. */
+int pc_error_set(int code, const char *fmt, ...) PC_PRINTF(2, 3);
+/* The last message recorded, or "" when none; borrowed until the next pc_error_set. */
+const char *pc_error_message(void);
+/* The code of the last error recorded, or 0. */
+int pc_error_code(void);
+void pc_error_clear(void);
+/* Maps an error code (0 or PC_E...) to an exit status. */
+int pc_exit_code(int error);
+
+/* Warnings that are not errors (a skipped binary file...): collected, printed by the CLI. */
+void pc_warn(const char *fmt, ...) PC_PRINTF(1, 2);
+size_t pc_warning_count(void);
+/* The i-th warning recorded; borrowed for the life of the process. */
+const char *pc_warning(size_t i);
+void pc_warnings_clear(void);
+
+/* Allocation: out of memory prints one line and aborts, so callers never check for NULL. */
+void *pc_xmalloc(size_t size);
+void *pc_xcalloc(size_t n, size_t size);
+void *pc_xrealloc(void *ptr, size_t size);
+char *pc_xstrdup(const char *s);
+char *pc_xstrndup(const char *s, size_t n);
+/* Grows *ptr (an array of elem_size elements with *cap slots) to hold at least need. */
+void pc_grow(void **ptr, size_t *cap, size_t need, size_t elem_size);
+#define PC_GROW(arr, cap, need) pc_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/*
+ * A growable byte buffer, git's strbuf: ptr is never NULL and always
+ * NUL-terminated (binary content may hold more NULs before len).
+ */
+struct pc_buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+};
+extern char pc_buf__empty[];
+#define PC_BUF_INIT { pc_buf__empty, 0, 0 }
+
+void pc_buf_init(struct pc_buf *b);
+/* Frees the contents; the buffer is empty and usable again. */
+void pc_buf_release(struct pc_buf *b);
+void pc_buf_reset(struct pc_buf *b);
+void pc_buf_grow(struct pc_buf *b, size_t extra);
+void pc_buf_add(struct pc_buf *b, const void *data, size_t len);
+void pc_buf_adds(struct pc_buf *b, const char *s);
+void pc_buf_addch(struct pc_buf *b, int c);
+void pc_buf_addf(struct pc_buf *b, const char *fmt, ...) PC_PRINTF(2, 3);
+void pc_buf_vaddf(struct pc_buf *b, const char *fmt, va_list ap) PC_PRINTF(2, 0);
+/* Hands the string to the caller (free() it); the buffer is empty afterwards. */
+char *pc_buf_detach(struct pc_buf *b, size_t *len_out);
+
+/* An owned list of owned strings. */
+struct pc_strlist {
+	char **items;
+	size_t n;
+	size_t cap;
+};
+#define PC_STRLIST_INIT { NULL, 0, 0 }
+void pc_strlist_push(struct pc_strlist *l, const char *s);
+void pc_strlist_push_owned(struct pc_strlist *l, char *s);
+void pc_strlist_sort(struct pc_strlist *l);
+bool pc_strlist_contains(const struct pc_strlist *l, const char *s);
+void pc_strlist_release(struct pc_strlist *l);
+
+/* Reads a whole file (at most max_bytes; larger is PC_EINPUT). PC_ENOTFOUND when absent. */
+int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes);
+/* Writes a file atomically: a temporary file beside it, fsync, rename. */
+int pc_file_write_atomic(const char *path, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * The configuration: `.promptcost.yml` version 1 read strictly into plain
+ * structs. Every amount is exact (integer micro-units, parts per million);
+ * every error carries file:line:column. Only config.c sees libyaml.
+ */
+#ifndef PROMPTCOST_CONFIG_H
+#define PROMPTCOST_CONFIG_H
+
+#include "promptcost/common.h"
+#include "promptcost/tokenizer.h"
+
+#define PC_CONFIG_PATH ".promptcost.yml"
+#define PC_CONFIG_MAX_BYTES (1024 * 1024)
+
+/* A place in the configuration file, 1-based. */
+struct pc_pos {
+	unsigned line;
+	unsigned col;
+};
+
+struct pc_model {
+	char *name;
+	struct pc_pos pos;
+	/*
+	 * An exact encoding, or (approximate) an estimate: tokens of the base
+	 * encoding times approx_factor_ppm / 1e6, rounded up.
+	 */
+	enum pc_encoding encoding;
+	bool approximate;
+	int64_t approx_factor_ppm;
+	/* Prices in micro-units of the currency per million tokens. */
+	int64_t input_micros_per_mtok;
+	int64_t output_micros_per_mtok;
+	bool has_cached_input_price;
+	int64_t cached_input_micros_per_mtok;
+};
+
+enum pc_limit {
+	PC_LIMIT_HARD, /* over budget blocks */
+	PC_LIMIT_SOFT  /* over budget warns */
+};
+
+/* A team or a use case: a budget that templates are charged to. */
+struct pc_budget {
+	char *name;
+	struct pc_pos pos;
+	bool has_budget;
+	int64_t monthly_budget_micros;
+	enum pc_limit limit;
+	bool has_warn_at;
+	int64_t warn_at_ppm;
+	int64_t other_monthly_spend_micros;
+};
+
+/* One glob of a template's `files`, with its place for error messages. */
+struct pc_glob {
+	char *pattern;
+	struct pc_pos pos;
+};
+
+struct pc_template_config {
+	char *id;
+	struct pc_pos pos;
+	struct pc_glob *files;
+	size_t nfiles;
+	char *team;     /* NULL when not given */
+	char *use_case; /* NULL when not given */
+	char *model;
+	struct pc_pos model_pos;
+	int64_t calls_per_day;
+	int64_t output_tokens_per_call;
+	int64_t cache_hit_ppm;      /* calls answered by a response cache: no model call */
+	int64_t cached_input_ppm;   /* input tokens billed at the provider's cached price */
+};
+
+enum pc_unapproved {
+	PC_UNAPPROVED_BLOCK,
+	PC_UNAPPROVED_WARN
+};
+
+struct pc_policy {
+	bool has_event_delta;
+	int64_t event_delta_micros; /* |monthly delta| at or over this is a cost event */
+	bool has_event_percent;
+	int64_t event_ppm;          /* |delta| / cost before at or over this is a cost event */
+	enum pc_unapproved unapproved;
+	struct pc_strlist approvers;
+};
+
+struct pc_config {
+	char *path; /* as shown in messages */
+	char *currency;
+	int64_t days_per_month;
+	struct pc_model *models;
+	size_t nmodels;
+	struct pc_budget *teams;
+	size_t nteams;
+	struct pc_budget *use_cases;
+	size_t nuse_cases;
+	struct pc_template_config *templates;
+	size_t ntemplates;
+	struct pc_policy policy;
+};
+
+/*
+ * Parses text[0..len) as `.promptcost.yml` version 1. path is used in
+ * messages only. On success *out belongs to the caller (pc_config_free).
+ * On error returns PC_EINPUT with a one-line message
+ * "path:line:col: what is wrong" and *out is NULL.
+ */
+int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len);
+void pc_config_free(struct pc_config *config);
+
+/* Lookups by name; borrowed pointers into config, or NULL. */
+const struct pc_model *pc_config_model(const struct pc_config *config, const char *name);
+const struct pc_budget *pc_config_team(const struct pc_config *config, const char *name);
+const struct pc_budget *pc_config_use_case(const struct pc_config *config, const char *name);
+const struct pc_template_config *pc_config_template(const struct pc_config *config,
+						    const char *id);
+
+/* The commented starter configuration `promptcost init` writes; a static string. */
+const char *pc_config_starter(void);
+
+#endif

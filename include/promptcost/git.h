@@ -1,0 +1,119 @@
+/*
+ * The repository: the two sides of a comparison (a commit's tree, the index,
+ * the working tree, or the empty tree), their files and contents, the renames
+ * between them, and a line diff of two texts. Only git.c sees libgit2. The
+ * repository is only ever read.
+ */
+#ifndef PROMPTCOST_GIT_H
+#define PROMPTCOST_GIT_H
+
+#include "promptcost/common.h"
+
+#define PC_OID_HEXSZ 40
+
+struct pc_repo;
+struct pc_side;
+
+enum pc_compare_mode {
+	PC_COMPARE_WORKDIR, /* working tree (with the index) against HEAD */
+	PC_COMPARE_STAGED,  /* index against HEAD */
+	PC_COMPARE_RANGE    /* merge-base(base, head) against head, as git diff base...head */
+};
+
+enum pc_file_kind {
+	PC_FILE_REGULAR, /* also executable files */
+	PC_FILE_SYMLINK,
+	PC_FILE_SUBMODULE
+};
+
+struct pc_file_entry {
+	char *path; /* relative to the repository root, '/'-separated */
+	enum pc_file_kind kind;
+};
+
+struct pc_file_list {
+	struct pc_file_entry *items; /* sorted by path (strcmp) */
+	size_t n;
+	size_t cap;
+};
+
+struct pc_rename {
+	char *old_path;
+	char *new_path;
+};
+
+struct pc_rename_list {
+	struct pc_rename *items;
+	size_t n;
+	size_t cap;
+};
+
+/*
+ * Opens the repository that contains path (NULL: the current directory),
+ * searching upwards as git does. PC_EGIT with a message when there is none.
+ */
+int pc_repo_open(struct pc_repo **out, const char *path);
+void pc_repo_free(struct pc_repo *repo);
+
+/* The working tree's root with a trailing '/', or NULL for a bare repository. Borrowed. */
+const char *pc_repo_workdir(const struct pc_repo *repo);
+
+/*
+ * Resolves the two sides of a comparison. base_rev and head_rev are used with
+ * PC_COMPARE_RANGE only (head_rev NULL means HEAD). An unborn HEAD compares
+ * against the empty tree. A revision that does not resolve, or a merge base
+ * missing from a shallow clone, is PC_EGIT with a message that says how to
+ * fetch it. Both sides belong to the caller (pc_side_free) and must be freed
+ * before the repository.
+ */
+int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out, struct pc_repo *repo,
+		    enum pc_compare_mode mode, const char *base_rev, const char *head_rev);
+void pc_side_free(struct pc_side *side);
+
+/*
+ * A short human label: "HEAD~1 (1a2b3c4)", "merge-base of main and HEAD
+ * (1a2b3c4)", "index", "working tree", "empty tree". Borrowed from side.
+ */
+const char *pc_side_label(const struct pc_side *side);
+
+/* The full commit id of a side that is a commit, or NULL (index, working tree, empty). Borrowed. */
+const char *pc_side_commit(const struct pc_side *side);
+
+/*
+ * Every file on the side, sorted by path: a tree's blobs, links and
+ * submodules; the index's entries; for the working tree, the index's entries
+ * as they are on disk (deleted ones left out) plus untracked files that are
+ * not ignored. Directories are not listed. out is filled (appended to).
+ */
+int pc_side_files(struct pc_file_list *out, struct pc_side *side);
+
+/*
+ * Reads the content of path on the side into out (appended), and its git blob
+ * id (of the content as read; for the working tree, hashed) into
+ * oid_hex[PC_OID_HEXSZ + 1]. A symbolic link is followed when its target is
+ * inside the repository and present on the same side; otherwise PC_EINPUT
+ * ("path: symbolic link points outside the repository"). PC_ENOTFOUND when
+ * the side has no such file, PC_EINPUT when it is larger than max_bytes.
+ */
+int pc_side_read(struct pc_buf *out, char *oid_hex, struct pc_side *side, const char *path,
+		 size_t max_bytes);
+
+/* The renames (with git's default similarity) between base and head. out is filled. */
+int pc_repo_renames(struct pc_rename_list *out, struct pc_repo *repo, struct pc_side *base,
+		    struct pc_side *head);
+
+/*
+ * A line diff of old and new text (git's algorithm): appends every removed
+ * line of old to removed and every added line of new to added, each with its
+ * line ending as in the text.
+ */
+int pc_diff_lines(struct pc_buf *added, struct pc_buf *removed, const char *old_text,
+		  size_t old_len, const char *new_text, size_t new_len);
+
+void pc_file_list_release(struct pc_file_list *list);
+void pc_rename_list_release(struct pc_rename_list *list);
+
+/* The value of a git configuration key (e.g. "user.email") into out. PC_ENOTFOUND when unset. */
+int pc_repo_config_string(struct pc_buf *out, struct pc_repo *repo, const char *key);
+
+#endif

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages promptcost needs to build and test, when any is
+# missing: through apt-get, with sudo when not root. Quiet when all are there.
+set -eu
+
+# jq is for the end-to-end tests; the rest for building and the unit tests.
+packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev jq"
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "promptcost: missing build dependencies:$missing" >&2
+	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka and pkg-config by hand" >&2
+	exit 1
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		sudo="sudo"
+	else
+		echo "promptcost: missing:$missing; run as root or install sudo" >&2
+		exit 1
+	fi
+fi
+echo "promptcost: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,30 @@
+/*
+ * The command-line front end: one cmd_<name>() per subcommand. This folder is
+ * the only code that prints to the terminal or exits; everything below it
+ * returns codes and fills structs.
+ */
+#ifndef PROMPTCOST_CLI_H
+#define PROMPTCOST_CLI_H
+
+#include "promptcost/common.h"
+
+#define PC_VERSION "0.1.0"
+
+/* Each returns the process exit status (PC_EXIT_...). argv[0] is the subcommand's name. */
+int cmd_check(int argc, char **argv);
+int cmd_tokens(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_install_hook(int argc, char **argv);
+
+/*
+ * Prints "promptcost: <message>" for the last error, then any collected
+ * warnings, to stderr; returns the exit status for error.
+ */
+int cli_fail(int error);
+/* Prints collected warnings to stderr as "promptcost: warning: ...". */
+void cli_print_warnings(void);
+/* Prints "promptcost <subcommand>: <usage message>" and returns PC_EXIT_INPUT. */
+int cli_usage_error(const char *subcommand, const char *fmt, ...) PC_PRINTF(2, 3);
+
+#endif

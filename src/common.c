@@ -1,0 +1,384 @@
+/*
+ * The plumbing every stage shares: the last-error slot, warnings, allocation
+ * that aborts on exhaustion, the growable buffer, string lists and atomic file
+ * writes.
+ */
+#include "promptcost/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char error_message[1024];
+static int error_code;
+
+int pc_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	va_end(ap);
+	error_code = code;
+	return code;
+}
+
+const char *pc_error_message(void)
+{
+	return error_message;
+}
+
+int pc_error_code(void)
+{
+	return error_code;
+}
+
+void pc_error_clear(void)
+{
+	error_message[0] = '\0';
+	error_code = 0;
+}
+
+int pc_exit_code(int error)
+{
+	switch (error) {
+	case PC_OK:
+		return PC_EXIT_PASS;
+	case PC_EINPUT:
+	case PC_ENOTFOUND:
+		return PC_EXIT_INPUT;
+	default:
+		return PC_EXIT_ERROR;
+	}
+}
+
+static struct pc_strlist warnings;
+
+void pc_warn(const char *fmt, ...)
+{
+	struct pc_buf b = PC_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	pc_strlist_push_owned(&warnings, pc_buf_detach(&b, NULL));
+}
+
+size_t pc_warning_count(void)
+{
+	return warnings.n;
+}
+
+const char *pc_warning(size_t i)
+{
+	return i < warnings.n ? warnings.items[i] : NULL;
+}
+
+void pc_warnings_clear(void)
+{
+	pc_strlist_release(&warnings);
+}
+
+PC_NORETURN static void out_of_memory(size_t size)
+{
+	fprintf(stderr, "promptcost: out of memory allocating %zu bytes\n", size);
+	abort();
+}
+
+void *pc_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		out_of_memory(size);
+	return p;
+}
+
+void *pc_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *pc_xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (!p)
+		out_of_memory(size);
+	return p;
+}
+
+char *pc_xstrdup(const char *s)
+{
+	return pc_xstrndup(s, strlen(s));
+}
+
+char *pc_xstrndup(const char *s, size_t n)
+{
+	char *p = pc_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void pc_grow(void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+	size_t n = *cap;
+
+	if (need <= n)
+		return;
+	if (n < 8)
+		n = 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem_size)
+			out_of_memory(SIZE_MAX);
+		n *= 2;
+	}
+	*ptr = pc_xrealloc(*ptr, n * elem_size);
+	*cap = n;
+}
+
+char pc_buf__empty[1];
+
+void pc_buf_init(struct pc_buf *b)
+{
+	b->ptr = pc_buf__empty;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void pc_buf_release(struct pc_buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	pc_buf_init(b);
+}
+
+void pc_buf_reset(struct pc_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+void pc_buf_grow(struct pc_buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		out_of_memory(SIZE_MAX);
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	if (!b->cap)
+		b->ptr = NULL;
+	pc_grow((void **)&b->ptr, &b->cap, need, 1);
+	if (b->len == 0)
+		b->ptr[0] = '\0';
+}
+
+void pc_buf_add(struct pc_buf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	pc_buf_grow(b, len);
+	memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void pc_buf_adds(struct pc_buf *b, const char *s)
+{
+	pc_buf_add(b, s, strlen(s));
+}
+
+void pc_buf_addch(struct pc_buf *b, int c)
+{
+	char ch = (char)c;
+
+	pc_buf_add(b, &ch, 1);
+}
+
+void pc_buf_vaddf(struct pc_buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n <= 0)
+		return;
+	pc_buf_grow(b, (size_t)n);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void pc_buf_addf(struct pc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *pc_buf_detach(struct pc_buf *b, size_t *len_out)
+{
+	char *s;
+
+	if (!b->cap)
+		pc_buf_grow(b, 0);
+	s = b->ptr;
+	if (len_out)
+		*len_out = b->len;
+	pc_buf_init(b);
+	return s;
+}
+
+void pc_strlist_push(struct pc_strlist *l, const char *s)
+{
+	pc_strlist_push_owned(l, pc_xstrdup(s));
+}
+
+void pc_strlist_push_owned(struct pc_strlist *l, char *s)
+{
+	PC_GROW(l->items, l->cap, l->n + 1);
+	l->items[l->n++] = s;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void pc_strlist_sort(struct pc_strlist *l)
+{
+	if (l->n > 1)
+		qsort(l->items, l->n, sizeof(*l->items), compare_strings);
+}
+
+bool pc_strlist_contains(const struct pc_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i], s))
+			return true;
+	return false;
+}
+
+void pc_strlist_release(struct pc_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+}
+
+int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	int error = 0;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return pc_error_set(PC_ENOTFOUND, "%s: no such file", path);
+		return pc_error_set(PC_EIO, "%s: cannot open: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0) {
+		error = pc_error_set(PC_EIO, "%s: cannot stat: %s", path, strerror(errno));
+		goto done;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		error = pc_error_set(PC_EINPUT, "%s: is a directory", path);
+		goto done;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes) {
+		error = pc_error_set(PC_EINPUT, "%s: file is %lld bytes, over the %zu-byte limit",
+				     path, (long long)st.st_size, max_bytes);
+		goto done;
+	}
+	for (;;) {
+		ssize_t n;
+
+		pc_buf_grow(out, 65536);
+		n = read(fd, out->ptr + out->len, 65536);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = pc_error_set(PC_EIO, "%s: cannot read: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		if (out->len > max_bytes) {
+			error = pc_error_set(PC_EINPUT, "%s: input is over the %zu-byte limit",
+					     path, max_bytes);
+			goto done;
+		}
+	}
+done:
+	close(fd);
+	return error;
+}
+
+int pc_file_write_atomic(const char *path, const void *data, size_t len)
+{
+	struct pc_buf tmp = PC_BUF_INIT;
+	const char *p = data;
+	int fd = -1;
+	int error = 0;
+
+	pc_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp.ptr);
+	if (fd < 0) {
+		error = pc_error_set(PC_EIO, "%s: cannot create a temporary file: %s", path,
+				     strerror(errno));
+		goto done;
+	}
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = pc_error_set(PC_EIO, "%s: cannot write: %s", tmp.ptr, strerror(errno));
+			goto done;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		error = pc_error_set(PC_EIO, "%s: cannot sync: %s", tmp.ptr, strerror(errno));
+		goto done;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		error = pc_error_set(PC_EIO, "%s: cannot close: %s", tmp.ptr, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.ptr, path) < 0)
+		error = pc_error_set(PC_EIO, "%s: cannot rename into place: %s", path,
+				     strerror(errno));
+done:
+	if (fd >= 0)
+		close(fd);
+	if (error && tmp.len)
+		unlink(tmp.ptr);
+	pc_buf_release(&tmp);
+	return error;
+}

@@ -1,0 +1,103 @@
+# Shared by the end-to-end tests (sourced): a sandboxed git environment,
+# fixture repositories, and TAP-style checks of the real binary's stdout,
+# stderr and exit status. Each check prints "ok N - name" or "not ok N - name".
+set -u
+: "${PROMPTCOST:?run through tests/run.sh or set PROMPTCOST to the binary}"
+: "${PC_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
+
+TEST_TMP=$(mktemp -d /tmp/pc-e2e-XXXXXX)
+trap 'rm -rf "$TEST_TMP"' EXIT
+export HOME="$TEST_TMP/home" XDG_CONFIG_HOME="$TEST_TMP/home"
+mkdir -p "$HOME"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null TZ=UTC NO_COLOR=1
+export GIT_AUTHOR_NAME="Fixture Author" GIT_AUTHOR_EMAIL=author@example.com
+export GIT_COMMITTER_NAME="Fixture Committer" GIT_COMMITTER_EMAIL=committer@example.com
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+_tick=0
+_n=0
+_failed=0
+
+# new_repo DIR: an empty repository on branch main
+new_repo() {
+	mkdir -p "$1" && git -C "$1" init -q -b main &&
+		git -C "$1" config user.name Fixture && git -C "$1" config user.email fixture@example.com
+}
+
+# commit_all DIR MESSAGE: stage everything and commit at a fixed, advancing time
+commit_all() {
+	_tick=$((_tick + 1))
+	GIT_AUTHOR_DATE="@$((1700000000 + 60 * _tick)) +0000" \
+	GIT_COMMITTER_DATE="@$((1700000000 + 60 * _tick)) +0000" \
+		git -C "$1" add -A && \
+	GIT_AUTHOR_DATE="@$((1700000000 + 60 * _tick)) +0000" \
+	GIT_COMMITTER_DATE="@$((1700000000 + 60 * _tick)) +0000" \
+		git -C "$1" commit -q --allow-empty -m "$2"
+}
+
+# run DIR ARGS...: runs promptcost in DIR; sets $status, $out (stdout file), $err (stderr file)
+run() {
+	_dir=$1; shift
+	out="$TEST_TMP/stdout" err="$TEST_TMP/stderr"
+	(cd "$_dir" && "$PROMPTCOST" "$@") >"$out" 2>"$err"
+	status=$?
+}
+
+_report() {
+	_n=$((_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+}
+
+_context() {
+	printf 'exit %s\n--- stdout\n%s\n--- stderr\n%s' "$status" "$(head -c 3000 "$out")" "$(head -c 2000 "$err")"
+}
+
+# expect_status N NAME
+expect_status() {
+	[ "$status" = "$1" ]; _report $? "$2 (exit $1)" "$(_context)"
+}
+
+# expect_stdout_has TEXT NAME / expect_stderr_has TEXT NAME (fixed strings)
+expect_stdout_has() {
+	grep -qF -- "$1" "$out"; _report $? "$2" "wanted in stdout: $1
+$(_context)"
+}
+expect_stderr_has() {
+	grep -qF -- "$1" "$err"; _report $? "$2" "wanted in stderr: $1
+$(_context)"
+}
+
+# expect_eq ACTUAL EXPECTED NAME
+expect_eq() {
+	[ "$1" = "$2" ]; _report $? "$3" "expected: $2
+actual:   $1"
+}
+
+# expect_golden FILE GOLDEN NAME: byte-for-byte; PC_UPDATE_GOLDEN=1 rewrites the golden file
+expect_golden() {
+	if [ "${PC_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$1" "$PC_ROOT/tests/golden/$2"; fi
+	cmp -s "$1" "$PC_ROOT/tests/golden/$2"
+	_report $? "$3" "$(diff -u "$PC_ROOT/tests/golden/$2" "$1" | head -40)"
+}
+
+# repo_state DIR: a fingerprint of the index, the status and the working tree
+repo_state() {
+	(cd "$1" && git ls-files -s && git status --porcelain=v1 --untracked-files=all --ignored &&
+		find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum &&
+		sha256sum .git/index 2>/dev/null)
+}
+
+# json FILE FILTER: a jq filter over the file, raw output (jq is a test dependency)
+json() {
+	jq -r "$2" "$1"
+}
+
+finish() {
+	echo "# $_n checks, $_failed failed"
+	[ "$_failed" = 0 ]
+}
