@@ -116,4 +116,11 @@ void pc_rename_list_release(struct pc_rename_list *list);
 /* The value of a git configuration key (e.g. "user.email") into out. PC_ENOTFOUND when unset. */
 int pc_repo_config_string(struct pc_buf *out, struct pc_repo *repo, const char *key);
 
+/*
+ * The folder git runs hooks from: core.hooksPath (relative to the working
+ * tree when relative) when set, else $GIT_DIR/hooks. Appended to out, no
+ * trailing '/'. The folder may not exist yet.
+ */
+int pc_repo_hooks_dir(struct pc_buf *out, struct pc_repo *repo);
+
 #endif
