@@ -10,11 +10,14 @@ for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
+# The GitHub Action's scripts and their tests run on node (18 or later); any
+# node on the PATH will do (runners have their own), else Debian's.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "promptcost: missing build dependencies:$missing" >&2
-	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka and pkg-config by hand" >&2
+	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, pkg-config, jq and node by hand" >&2
 	exit 1
 fi
 sudo=""
