@@ -406,7 +406,8 @@ static size_t edit_distance(const char *a, const char *b)
 
 /*
  * The candidate nearest to word, or NULL when none is close enough to be a
- * likely typo: at most 3 edits, and at most half the candidate's length.
+ * likely typo: at most 3 edits and at most half the candidate's length, or
+ * the start of the candidate.
  */
 static const char *nearest(const char *word, const char *const *names, size_t n)
 {
@@ -415,7 +416,11 @@ static const char *nearest(const char *word, const char *const *names, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		size_t d = edit_distance(word, names[i]);
+		size_t len = strlen(word);
 
+		/* a truncated name ("cl100k" for "cl100k_base") is as likely as a typo */
+		if (d > 2 && len >= 3 && len < strlen(names[i]) && !strncasecmp(word, names[i], len))
+			d = 2;
 		if (d < best_distance && d <= 3 && 2 * d <= strlen(names[i])) {
 			best = names[i];
 			best_distance = d;
