@@ -5,7 +5,7 @@
 #
 #   bench/tokenizer/run.sh
 #
-# It builds promptcost (make build) and bench/tokenizer/work/tokbench, installs
+# It builds promptcost (make build) and bench/tokenizer/work/pcbench, installs
 # the peers pinned in package.json into bench/tokenizer/node_modules (npm ci),
 # and installs hyperfine with apt-get when it is missing. Settings, all optional:
 #   CORPUS=DIR          the conformance corpus (default: ../shared/tokenizer/corpus
@@ -48,11 +48,11 @@ fi
 rm -rf "$work"
 mkdir -p "$work"
 
-say "bench: building promptcost and tokbench"
+say "bench: building promptcost and pcbench"
 make -C "$root" --no-print-directory build >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; die "make build failed"; }
 # shellcheck disable=SC2086
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$root/include" -o "$work/tokbench" "$here/tokbench.c" \
+${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$root/include" -o "$work/pcbench" "$here/pcbench.c" \
 	"$root/build/libpromptcost.a" -lm
 
 if [ ! -f "$here/node_modules/.package-lock.json" ] ||
@@ -71,7 +71,7 @@ head -c 4096 "$TEXT" >"$small"
 
 say "bench: throughput on $(basename "$TEXT"), median of $RUNS warm runs"
 for enc in $ENCODINGS; do
-	"$work/tokbench" "$enc" "$TEXT" "$RUNS" >>"$work/throughput.jsonl"
+	"$work/pcbench" "$enc" "$TEXT" "$RUNS" >>"$work/throughput.jsonl"
 	for tool in $TOOLS; do
 		say "  $tool $enc"
 		node "$here/peers.js" throughput "$tool" "$enc" "$TEXT" "$RUNS" >>"$work/throughput.jsonl"
@@ -80,7 +80,7 @@ done
 
 say "bench: one $(wc -c <"$PIECE")-byte piece ($(basename "$PIECE")), peers capped at ${PIECE_TIMEOUT}s"
 for enc in $ENCODINGS; do
-	"$work/tokbench" "$enc" "$PIECE" 3 >>"$work/piece.jsonl"
+	"$work/pcbench" "$enc" "$PIECE" 3 >>"$work/piece.jsonl"
 	for tool in $TOOLS; do
 		say "  $tool $enc"
 		status=0

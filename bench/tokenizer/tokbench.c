@@ -1,22 +1,19 @@
 /*
- * promptcost's side of the tokenizer benchmark: times pc_tokens_count() in
- * process, so the figures compare tokenizing with tokenizing (the npm peers
- * are also timed after their vocabulary is loaded). Built by run.sh against
- * build/libpromptcost.a.
+ * Times the tokenizer (not part of the test suite): throughput on files and
+ * on long single pieces, for both encodings, on one core.
  *
- *   tokbench ENCODING FILE RUNS
- *
- * prints one JSON line: the token count, the median seconds of RUNS counts
- * after one warm-up count, and the MB/s that makes (MB = 10^6 bytes).
+ *   tokbench FILE...            MB/s per file and encoding (best of several runs)
+ *   tokbench --pieces           100 kB and 1 MB single pieces of several kinds
+ *   tokbench --raw ENC FILE     the ids as little-endian uint32 on stdout (pipe to sha256sum)
  */
-#include "promptcost/tokenizer.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static double now_seconds(void)
+#include "promptcost/tokenizer.h"
+
+static double now(void)
 {
 	struct timespec ts;
 
@@ -24,50 +21,109 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int compare_doubles(const void *a, const void *b)
+/* Best wall time of runs encodings of text, in seconds; *count_out gets the token count. */
+static double best_time(enum pc_encoding enc, const char *text, size_t len, int runs,
+			size_t *count_out)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double best = 1e9;
 
-	return (x > y) - (x < y);
+	for (int r = 0; r < runs; r++) {
+		uint32_t *ids;
+		size_t n;
+		double t0 = now(), t;
+
+		pc_tokens_encode(&ids, &n, enc, text, len);
+		t = now() - t0;
+		free(ids);
+		*count_out = n;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static char *piece(const char *kind, size_t len)
+{
+	char *s = malloc(len + 1);
+	unsigned x = 12345;
+
+	for (size_t i = 0; i < len;) {
+		if (!strcmp(kind, "a")) {
+			s[i++] = 'a';
+		} else if (!strcmp(kind, "letters")) {
+			x = x * 1103515245u + 12345u;
+			s[i++] = (char)('a' + (x >> 16) % 26);
+		} else if (!strcmp(kind, "digits")) {
+			x = x * 1103515245u + 12345u;
+			s[i++] = (char)('0' + (x >> 16) % 10);
+		} else if (!strcmp(kind, "spaces")) {
+			s[i++] = ' ';
+		} else if (!strcmp(kind, "cjk")) {
+			if (i + 3 > len)
+				break;
+			memcpy(s + i, "\xe4\xb8\xad", 3); /* U+4E2D */
+			i += 3;
+		}
+	}
+	s[len] = '\0';
+	return s;
 }
 
 int main(int argc, char **argv)
 {
-	struct pc_buf text = PC_BUF_INIT;
-	enum pc_encoding enc;
-	double *times = NULL;
-	size_t tokens;
-	int runs;
-	int status = 1;
+	if (argc == 4 && !strcmp(argv[1], "--raw")) {
+		struct pc_buf b = PC_BUF_INIT;
+		enum pc_encoding enc;
+		uint32_t *ids;
+		size_t n;
 
-	if (argc != 4 || (runs = atoi(argv[3])) < 1) {
-		fprintf(stderr, "usage: tokbench ENCODING FILE RUNS\n");
-		return 2;
-	}
-	if (pc_encoding_lookup(&enc, argv[1]) < 0 || pc_file_read(&text, argv[2], (size_t)1 << 30) < 0) {
-		fprintf(stderr, "tokbench: %s\n", pc_error_message());
-		goto done;
-	}
-	times = pc_xcalloc((size_t)runs, sizeof(*times));
-	tokens = pc_tokens_count(enc, text.ptr, text.len);
-	for (int i = 0; i < runs; i++) {
-		double start = now_seconds();
-		size_t again = pc_tokens_count(enc, text.ptr, text.len);
-
-		times[i] = now_seconds() - start;
-		if (again != tokens) {
-			fprintf(stderr, "tokbench: the count changed between runs\n");
-			goto done;
+		if (pc_encoding_lookup(&enc, argv[2]) || pc_file_read(&b, argv[3], SIZE_MAX)) {
+			fprintf(stderr, "tokbench: %s\n", pc_error_message());
+			return 2;
 		}
+		pc_tokens_encode(&ids, &n, enc, b.ptr, b.len);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char le[4] = { (unsigned char)ids[i], (unsigned char)(ids[i] >> 8),
+						(unsigned char)(ids[i] >> 16), (unsigned char)(ids[i] >> 24) };
+			fwrite(le, 1, 4, stdout);
+		}
+		free(ids);
+		pc_buf_release(&b);
+		return 0;
 	}
-	qsort(times, (size_t)runs, sizeof(*times), compare_doubles);
-	printf("{\"tool\":\"promptcost\",\"enc\":\"%s\",\"bytes\":%zu,\"tokens\":%zu,"
-	       "\"seconds\":%.9f,\"mb_per_s\":%.3f,\"load_ms\":0}\n",
-	       argv[1], text.len, tokens, times[runs / 2],
-	       (double)text.len / 1e6 / times[runs / 2]);
-	status = 0;
-done:
-	free(times);
-	pc_buf_release(&text);
-	return status;
+	if (argc == 2 && !strcmp(argv[1], "--pieces")) {
+		const char *kinds[] = { "a", "letters", "digits", "spaces", "cjk" };
+		size_t sizes[] = { 100000, 1000000 };
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++)
+			for (size_t z = 0; z < 2; z++)
+				for (int e = 0; e < PC_ENC__COUNT; e++) {
+					char *s = piece(kinds[k], sizes[z]);
+					size_t n;
+					double t = best_time((enum pc_encoding)e, s, strlen(s), 3, &n);
+
+					printf("%-8s %7zu bytes  %-11s %8zu tokens  %8.2f ms\n", kinds[k],
+					       strlen(s), pc_encoding_name((enum pc_encoding)e), n, t * 1e3);
+					free(s);
+				}
+		return 0;
+	}
+	for (int a = 1; a < argc; a++) {
+		struct pc_buf b = PC_BUF_INIT;
+
+		if (pc_file_read(&b, argv[a], SIZE_MAX)) {
+			fprintf(stderr, "tokbench: %s\n", pc_error_message());
+			return 2;
+		}
+		for (int e = 0; e < PC_ENC__COUNT; e++) {
+			size_t n;
+			double t = best_time((enum pc_encoding)e, b.ptr, b.len, 5, &n);
+
+			printf("%-32s %-11s %9zu bytes %8zu tokens %8.2f ms %8.1f MB/s\n", argv[a],
+			       pc_encoding_name((enum pc_encoding)e), b.len, n, t * 1e3,
+			       (double)b.len / t / 1e6);
+		}
+		pc_buf_release(&b);
+	}
+	return 0;
 }
