@@ -93,6 +93,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/promptcost
 
+bench-tokenizer: ; @sh bench/tokenizer/run.sh
+
 clean:
 	rm -rf build build-san build-fuzz promptcost
 
