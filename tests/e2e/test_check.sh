@@ -138,12 +138,12 @@ config "$bad"
 mkdir -p "$bad/prompts/summarize"
 echo "Summarize." >"$bad/prompts/summarize/system.md"
 commit_all "$bad" "base"
-before=$(repo_state "$bad")
 
 printf 'version: 1\nmodels: [unclosed\n' >"$bad/.promptcost.yml"
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "malformed YAML"
 expect_stderr_has ".promptcost.yml:" "malformed YAML says where"
+expect_untouched "... and leaves the repository untouched"
 
 cat >"$bad/.promptcost.yml" <<'EOF'
 version: 1
@@ -152,46 +152,52 @@ b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
 d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
 EOF
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "a YAML alias bomb"
 expect_stderr_has ".promptcost.yml:2:" "the alias bomb is refused at its place"
+expect_untouched "... and leaves the repository untouched"
 
 awk 'BEGIN { printf "version: 1\nmodels: "; for (i = 0; i < 5000; i++) printf "["; print "" }' >"$bad/.promptcost.yml"
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "deep nesting"
 expect_stderr_has ".promptcost.yml:2:" "deep nesting is refused at its place"
+expect_untouched "... and leaves the repository untouched"
 
 git -C "$bad" checkout -q -- .promptcost.yml
 head -c 52428800 /dev/zero | tr '\0' 'a' >"$bad/prompts/summarize/system.md"
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "a 50 MB template file"
 expect_stderr_has "prompts/summarize/system.md: file is 52428800 bytes" "the huge file is named with its size"
+expect_untouched "... and leaves the repository untouched"
 
 printf 'Summarize the na\357ve document.\n' >"$bad/prompts/summarize/system.md"
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "invalid UTF-8 in a template"
 expect_stderr_has "prompts/summarize/system.md:1:17: invalid UTF-8" "invalid UTF-8 says file:line:col"
+expect_untouched "... and leaves the repository untouched"
 git -C "$bad" checkout -q -- prompts
 
 sed -i 's|files: \[prompts/summarize/system.md\]|files: [prompts/summarize]|' "$bad/.promptcost.yml"
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "a glob naming a directory"
 expect_stderr_has "'prompts/summarize' in template 'document-summarization' names a directory" "says it names a directory"
+expect_untouched "... and leaves the repository untouched"
 git -C "$bad" checkout -q -- .promptcost.yml
 
 ln -sf /etc/passwd "$bad/prompts/summarize/system.md"
-run "$bad" check
+run_watched "$bad" check
 expect_status 2 "a symlink pointing outside the repository"
 expect_stderr_has "symbolic link points outside the repository" "says the link points outside"
+expect_untouched "... and leaves the repository untouched"
 rm -f "$bad/prompts/summarize/system.md"
 git -C "$bad" checkout -q -- prompts
 
-expect_eq "$(repo_state "$bad")" "$before" "bad input leaves the repository exactly as it was"
 
 # exit 3: git errors
-run "$bad" check --base no-such-branch
+run_watched "$bad" check --base no-such-branch
 expect_status 3 "a revision that does not exist"
 expect_stderr_has "no-such-branch" "names the revision"
+expect_untouched "... and leaves the repository untouched"
 run "$TEST_TMP" check
 expect_status 3 "outside a repository"
 
