@@ -46,6 +46,8 @@ BIN = $(BUILD)/promptcost
 
 .PHONY: all build deps test unit-tests check-tests demo install uninstall clean fuzz
 .DEFAULT_GOAL := all
+# keep the test objects: they are intermediate, but rebuilding them every run is waste
+.SECONDARY:
 
 all: deps
 	@$(MAKE) --no-print-directory build
