@@ -1,8 +1,7 @@
 /*
  * The policy stage: sums each team's and use case's spend before and after
  * the change, flags cost events, matches approvals, and states the verdict
- * with one reason per line. Also lists the configuration edits a change makes
- * that only take effect once merged (the base describes the world).
+ * with one reason per line.
  */
 #include "promptcost/policy.h"
 
@@ -226,7 +225,7 @@ static void state_verdict(struct pc_report *report)
 {
 	const char *first[3] = { NULL, NULL, NULL };
 	struct pc_buf line = PC_BUF_INIT, amount = PC_BUF_INIT;
-	size_t changed = 0;
+	size_t changed = 0, approved = 0;
 
 	report->verdict = PC_VERDICT_PASS;
 	for (size_t i = 0; i < report->ntemplates; i++) {
@@ -234,6 +233,8 @@ static void state_verdict(struct pc_report *report)
 
 		if (t->change != PC_CHANGE_UNCHANGED)
 			changed++;
+		if (t->cost_event && t->approved)
+			approved++;
 		raise_verdict(&report->verdict, t->verdict);
 		/* the first reason of the first template with this verdict */
 		for (size_t r = 0; r < t->reasons.n && !first[t->verdict]; r++)
@@ -251,6 +252,9 @@ static void state_verdict(struct pc_report *report)
 	default:
 		if (!changed)
 			pc_buf_adds(&line, "passed: no prompt template changed");
+		else if (approved)
+			pc_buf_addf(&line, "passed: %s a month, within budgets; %zu cost event%s "
+				    "approved", amount.ptr, approved, approved == 1 ? "" : "s");
 		else
 			pc_buf_addf(&line, "passed: %s a month, within budgets and policy", amount.ptr);
 	}
