@@ -46,6 +46,8 @@ BIN = $(BUILD)/promptcost
 
 .PHONY: all build deps test unit-tests check-tests demo install uninstall clean fuzz
 .DEFAULT_GOAL := all
+# keep the test objects: they are intermediate, but rebuilding them every run is waste
+.SECONDARY:
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -92,6 +94,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/promptcost
+
+bench-tokenizer: ; @sh bench/tokenizer/run.sh
 
 clean:
 	rm -rf build build-san build-fuzz promptcost

@@ -3,9 +3,12 @@
  * event parser builds a small tree of our own (no aliases or anchors, bounded
  * nesting, no duplicate keys, one document), which is then checked key by key
  * into struct pc_config. Every error is one line "path:line:col: message".
- * This is the only file that includes yaml.h.
+ * It also reads .promptcost/approvals.yml, as the only file that includes
+ * yaml.h.
  */
 #include "promptcost/config.h"
+
+#include "promptcost/approvals.h"
 
 #include "promptcost/money.h"
 
@@ -1452,6 +1455,150 @@ const struct pc_template_config *pc_config_template(const struct pc_config *conf
 		if (!strcmp(config->templates[i].id, id))
 			return &config->templates[i];
 	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* .promptcost/approvals.yml: the same strict reading, another shape.   */
+
+static const char *const approvals_keys[] = { "version", "approvals", NULL };
+static const char *const approval_keys[] = { "template", "files", "monthly_delta",
+					     "approved_by", "approved_at", "reason", NULL };
+static const char *const approval_file_keys[] = { "path", "blob", NULL };
+
+static bool is_blob_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n != PC_OID_HEXSZ)
+		return false;
+	for (; *s; s++)
+		if (!isxdigit((unsigned char)*s) || isupper((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int read_approval_file(struct pc_side_file *file, const struct ctx *c,
+			      const struct node *map)
+{
+	const struct node *value;
+	const char *text;
+	int error;
+
+	if ((error = expect_mapping(c, map, "an approved file")) ||
+	    (error = check_keys(c, map, approval_file_keys, "in an approved file")))
+		return error;
+	if (!(value = find(map, "path", NULL)))
+		return fail(c, map->pos, "an approved file needs 'path'");
+	if ((error = get_string(&text, c, value, "path")))
+		return error;
+	file->path = pc_xstrdup(text);
+	if (!(value = find(map, "blob", NULL)))
+		return fail(c, map->pos, "an approved file needs 'blob'");
+	if ((error = get_string(&text, c, value, "blob")))
+		return error;
+	if (!is_blob_id(text))
+		return fail(c, value->pos, "'%s' is not a git blob id (40 lower-case hex digits)",
+			    text);
+	memcpy(file->oid, text, PC_OID_HEXSZ + 1);
+	return 0;
+}
+
+static int compare_approved_files(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_side_file *)a)->path,
+		      ((const struct pc_side_file *)b)->path);
+}
+
+static int read_approval(struct pc_approval *a, const struct ctx *c, const struct node *map)
+{
+	static const char *const required[] = { "template", "files", "monthly_delta",
+						"approved_by", "approved_at" };
+	const struct node *value;
+	const char *text;
+	int error;
+
+	a->pos = map->pos;
+	if ((error = expect_mapping(c, map, "an approval")) ||
+	    (error = check_keys(c, map, approval_keys, "in an approval")))
+		return error;
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!find(map, required[i], NULL))
+			return fail(c, map->pos, "an approval needs '%s'", required[i]);
+	if ((error = get_string(&text, c, find(map, "template", NULL), "template")))
+		return error;
+	a->template_id = pc_xstrdup(text);
+	value = find(map, "files", NULL);
+	if (value->kind != NODE_SEQUENCE || !value->n)
+		return fail(c, value->pos, "'files' of an approval must be a non-empty list");
+	a->files = pc_xcalloc(value->n, sizeof(*a->files));
+	for (size_t i = 0; i < value->n; i++, a->nfiles++)
+		if ((error = read_approval_file(&a->files[i], c, value->items[i])))
+			return error;
+	qsort(a->files, a->nfiles, sizeof(*a->files), compare_approved_files);
+	if ((error = get_decimal(&a->monthly_delta_micros, c, find(map, "monthly_delta", NULL),
+				 "monthly_delta", 6)) ||
+	    (error = get_string(&text, c, find(map, "approved_by", NULL), "approved_by")))
+		return error;
+	a->approved_by = pc_xstrdup(text);
+	if ((error = get_string(&text, c, find(map, "approved_at", NULL), "approved_at")))
+		return error;
+	a->approved_at = pc_xstrdup(text);
+	if ((value = find(map, "reason", NULL)) && !is_null(value)) {
+		if ((error = get_string(&text, c, value, "reason")))
+			return error;
+		a->reason = pc_xstrdup(text);
+	}
+	return 0;
+}
+
+int pc_approvals_parse(struct pc_approvals *out, const char *path, const char *text, size_t len)
+{
+	const struct node *value;
+	struct node *root = NULL;
+	struct ctx c;
+	int64_t version;
+	int error;
+
+	memset(&c, 0, sizeof(c));
+	c.path = path;
+	if (len > PC_CONFIG_MAX_BYTES)
+		return pc_error_set(PC_EINPUT, "%s:1:1: the file is %zu bytes, over the %d-byte limit",
+				    path, len, PC_CONFIG_MAX_BYTES);
+	if ((error = load_tree(&root, path, text, len)))
+		goto done;
+	if (!root || is_null(root))
+		goto done; /* an empty file approves nothing */
+	if ((error = expect_mapping(&c, root, "the approvals file")) ||
+	    (error = check_keys(&c, root, approvals_keys, "at the top level")))
+		goto done;
+	if (!(value = find(root, "version", NULL))) {
+		error = fail(&c, root->pos, "missing 'version: 1'");
+		goto done;
+	}
+	if ((error = get_count(&version, &c, value, "version", 1000)))
+		goto done;
+	if (version != 1) {
+		error = fail(&c, value->pos, "unsupported version %lld (this promptcost reads 1)",
+			     (long long)version);
+		goto done;
+	}
+	value = find(root, "approvals", NULL);
+	if (!value || is_null(value))
+		goto done;
+	if (value->kind != NODE_SEQUENCE) {
+		error = fail(&c, value->pos, "'approvals' must be a list, found %s", kind_name(value));
+		goto done;
+	}
+	for (size_t i = 0; i < value->n; i++) {
+		PC_GROW(out->items, out->cap, out->n + 1);
+		memset(&out->items[out->n], 0, sizeof(out->items[out->n]));
+		error = read_approval(&out->items[out->n++], &c, value->items[i]);
+		if (error)
+			goto done;
+	}
+done:
+	node_free(root);
+	return error;
 }
 
 static const char starter[] =
