@@ -37,6 +37,9 @@
 #define PC_NORETURN
 #endif
 
+/* 128-bit intermediates for products of money, tokens and calls (gcc and clang). */
+__extension__ typedef __int128 pc_int128;
+
 /* Records code and a one-line message (lower case, no trailing period). Returns code. */
 int pc_error_set(int code, const char *fmt, ...) PC_PRINTF(2, 3);
 /* The last message recorded, or "" when none; borrowed until the next pc_error_set. */
