@@ -45,9 +45,9 @@ snapshot() {
 }
 
 # The fixture: one template of the seed example's shape under a hard team
-# budget of $4,000 a month. At HEAD it costs about $2,727 (5 prompt tokens
-# and 250 output tokens per call, 15,000 calls a day); ~2,000 more prompt
-# tokens add ~$10,800 and break the budget, a few tokens add ~$27 and pass.
+# budget of $4,000 a month. At HEAD it costs $2,732.40 (6 prompt tokens and
+# 250 output tokens per call, 15,000 calls a day); 1,800 more prompt tokens
+# add $9,720 and break the budget, a few tokens add some $20 and pass.
 make_fixture() {
 	new_repo "$1" && mkdir -p "$1/prompts" && cat >"$1/.promptcost.yml" <<'EOF' &&
 version: 1
