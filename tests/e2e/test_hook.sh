@@ -146,6 +146,15 @@ expect_status 0 "install-hook with an absolute core.hooksPath that does not exis
 expect_true "the absolute core.hooksPath folder is created with the hook" \
 	cmp -s "$TEST_TMP/shared-hooks/nested/pre-commit" "$hook_src"
 
+r="$TEST_TMP/linked"
+new_repo "$r"
+commit_all "$r" "a first commit for the worktree"
+git -C "$r" worktree add -q "$TEST_TMP/linked-wt" 2>/dev/null
+run "$TEST_TMP/linked-wt" install-hook
+expect_status 0 "install-hook from a linked worktree"
+expect_true "a linked worktree's hook goes to the shared .git/hooks" \
+	cmp -s "$r/.git/hooks/pre-commit" "$hook_src"
+
 r="$TEST_TMP/other"
 new_repo "$r"
 printf '#!/bin/sh\necho "lint hook ran" >&2\n' >"$r/.git/hooks/pre-commit"
