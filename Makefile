@@ -47,6 +47,8 @@ BIN = $(BUILD)/promptcost
 
 .PHONY: all build deps test unit-tests check-tests demo install uninstall clean fuzz
 .DEFAULT_GOAL := all
+# keep the test objects: they are intermediate, but rebuilding them every run is waste
+.SECONDARY:
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -93,6 +95,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/promptcost
+
+bench-tokenizer: ; @sh bench/tokenizer/run.sh
 
 clean:
 	rm -rf build build-san build-fuzz promptcost

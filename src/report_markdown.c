@@ -68,8 +68,8 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 		}
 		if (!header) {
 			pc_buf_adds(out, "| template | change | tokens before | after | added | "
-					 "removed | calls/day | per month | cost event | approval |\n"
-					 "|---|---|--:|--:|--:|--:|--:|--:|---|---|\n");
+					 "removed | calls/day | per day | per month | cost event | approval |\n"
+					 "|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
 			header = true;
 		}
 		pc_buf_adds(out, "| ");
@@ -84,6 +84,8 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 		count(out, -t->tokens_removed, t->exact, false);
 		pc_buf_adds(out, " | ");
 		pc_report_count(out, t->volume->calls_per_day, false);
+		pc_buf_adds(out, " | ");
+		money(out, report, t->daily_delta_micros, true);
 		pc_buf_adds(out, " | ");
 		money(out, report, t->monthly_delta_micros, true);
 		pc_buf_addf(out, " | %s | ", t->cost_event ? "yes" : t->monthly_delta_micros < 0
