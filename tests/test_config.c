@@ -417,7 +417,7 @@ static void test_config__unknown_model_suggests_the_nearest(void **state)
 		    "    files: a.md\n"
 		    "    model: gpt-4o\n"
 		    "    calls_per_day: 1\n",
-		    PATH ":5:12: unknown model 'gpt-4o' (the configuration has no 'models')");
+		    PATH ":5:12: unknown model 'gpt-4o' ('models' names none)");
 }
 
 static void test_config__unknown_team_suggests_the_nearest(void **state)
@@ -596,6 +596,14 @@ static void test_config__a_scalar_where_a_mapping_belongs_is_an_error(void **sta
 }
 
 /* ---- hostile and malformed yaml ---- */
+
+static void test_config__a_line_break_in_a_quoted_key_stays_on_one_line(void **state)
+{
+	(void)state;
+	parse_fails("version: 1\n\"poli\\ncy\": 1\n",
+		    PATH ":2:1: unknown key 'poli\\ncy' at the top level (did you mean 'policy'?)");
+	parse_fails("version: 1\nteams:\n  ~: {}\n", PATH ":3:3: a team needs a name");
+}
 
 static void test_config__duplicate_keys_are_errors(void **state)
 {
@@ -788,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_config__template_ids_are_unique_and_plain),
 		cmocka_unit_test(test_config__files_is_a_glob_or_a_list_and_keeps_positions),
 		cmocka_unit_test(test_config__a_scalar_where_a_mapping_belongs_is_an_error),
+		cmocka_unit_test(test_config__a_line_break_in_a_quoted_key_stays_on_one_line),
 		cmocka_unit_test(test_config__duplicate_keys_are_errors),
 		cmocka_unit_test(test_config__aliases_and_anchors_are_refused),
 		cmocka_unit_test(test_config__a_billion_laughs_fails_fast_at_the_first_anchor),
