@@ -121,16 +121,47 @@ function readEvent() {
 		'(or pull_request_review) or a push event', 2);
 }
 
+// promptcost reads --config at each side relative to the repository's root
+// (a file outside the repository serves both sides); the input is relative
+// to the working directory.
+function configPath(config) {
+	const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+	if (top.status !== 0) throw new ActionError(`not inside a git repository: ${top.stderr.trim()}`, 3);
+	const absolute = path.resolve(config);
+	const relative = path.relative(fs.realpathSync(top.stdout.trim()), realpathOrSelf(absolute));
+	if (relative.startsWith('..') || path.isAbsolute(relative)) return absolute;
+	return relative.split(path.sep).join('/');
+}
+
+function realpathOrSelf(p) {
+	try {
+		return fs.realpathSync(p);
+	} catch (e) {
+		// A configuration only at the base is not on disk: resolve its folder.
+		try {
+			return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+		} catch (e2) {
+			return p;
+		}
+	}
+}
+
 // The approvers of the base configuration and the reviews that count.
 async function reviewApprovals(gh, ev, mergeBase, inputs) {
-	const shown = spawnSync('git', ['show', `${mergeBase}:./${inputs.config}`], { encoding: 'utf8' });
-	if (shown.status !== 0) {
-		log(`no ${inputs.config} at the base commit; no review can approve`);
-		return { approvers: [], logins: [], approved: [] };
+	let text;
+	if (path.isAbsolute(inputs.configPath)) {
+		text = fs.readFileSync(inputs.configPath, 'utf8');
+	} else {
+		const shown = spawnSync('git', ['show', `${mergeBase}:${inputs.configPath}`], { encoding: 'utf8' });
+		if (shown.status !== 0) {
+			log(`no ${inputs.configPath} at the base commit; no review can approve`);
+			return { approvers: [], logins: [], approved: [] };
+		}
+		text = shown.stdout;
 	}
 	let approvers;
 	try {
-		approvers = readApprovers(shown.stdout, inputs.config);
+		approvers = readApprovers(text, inputs.configPath);
 	} catch (e) {
 		if (!(e instanceof ApproversError)) throw e;
 		command('warning', `cannot read policy.approvers of the base configuration (${e.message}); no review can approve`);
@@ -217,35 +248,9 @@ function failOnDecides(verdict, failOn) {
 	return verdict === 'block';
 }
 
-async function main() {
-	const inputs = readInputs();
-	const ev = readEvent();
-	try {
-		process.chdir(inputs.workingDirectory);
-	} catch (e) {
-		throw new ActionError(`input 'working-directory' '${inputs.workingDirectory}': ${e.message}`, 2);
-	}
-	const runId = process.env.GITHUB_RUN_ID || '0';
-	const serverUrl = process.env.GITHUB_SERVER_URL || 'https://github.com';
-	const repository = process.env.GITHUB_REPOSITORY || '';
-	const summaryUrl = repository && process.env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${runId}` : null;
-	const ours = {
-		key: `${path.normalize(inputs.workingDirectory)}:${inputs.config}`,
-		time: ev.time || new Date().toISOString(),
-		run: runId,
-	};
-	if (!ev.head || !OID.test(ev.head)) throw new ActionError(`the event's head commit '${ev.head}' is not a commit id`, 2);
-
-	const gh = inputs.token && repository ? new GitHub({
-		apiUrl: process.env.GITHUB_API_URL,
-		token: inputs.token,
-		repository,
-		log,
-		backoffMs: Number(process.env.PROMPTCOST_HTTP_BACKOFF_MS || 1000),
-		maxWaitMs: Number(process.env.PROMPTCOST_HTTP_MAX_WAIT_MS || 120000),
-	}) : null;
-	if (!gh && ev.pullRequest) command('warning', 'no github-token: reviews are not read and no comment is posted');
-
+// Everything after the inputs and the event: the commits, the approvals, the
+// check, the summary, the comment and the outputs. Returns the exit status.
+async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 	// The commits.
 	let mergeBase = null;
 	try {
@@ -278,7 +283,7 @@ async function main() {
 		cwd = snapshotWithoutBase(ev.head, tmp);
 		range = [];
 	}
-	const args = [...range, '--config', inputs.config,
+	const args = [...range, '--config', inputs.configPath,
 		...approval.approved.flatMap((login) => ['--approved-by', `github:${login}`])];
 	const status = runCheck(inputs, cwd, [...args, '--format', 'json'], jsonFile, 'json');
 	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(commentBytes)], commentFile, 'markdown');
@@ -340,6 +345,54 @@ async function main() {
 	}
 	log(`${money} a month, verdict ${verdict} (fail-on: ${inputs.failOn})`);
 	return 0;
+}
+
+async function main() {
+	const inputs = readInputs();
+	const ev = readEvent();
+	try {
+		process.chdir(inputs.workingDirectory);
+	} catch (e) {
+		throw new ActionError(`input 'working-directory' '${inputs.workingDirectory}': ${e.message}`, 2);
+	}
+	inputs.configPath = configPath(inputs.config);
+	const runId = process.env.GITHUB_RUN_ID || '0';
+	const serverUrl = process.env.GITHUB_SERVER_URL || 'https://github.com';
+	const repository = process.env.GITHUB_REPOSITORY || '';
+	const summaryUrl = repository && process.env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${runId}` : null;
+	const ours = {
+		key: inputs.configPath,
+		time: ev.time || new Date().toISOString(),
+		run: runId,
+	};
+	if (!ev.head || !OID.test(ev.head)) throw new ActionError(`the event's head commit '${ev.head}' is not a commit id`, 2);
+
+	const gh = inputs.token && repository ? new GitHub({
+		apiUrl: process.env.GITHUB_API_URL,
+		token: inputs.token,
+		repository,
+		log,
+		backoffMs: Number(process.env.PROMPTCOST_HTTP_BACKOFF_MS || 1000),
+		maxWaitMs: Number(process.env.PROMPTCOST_HTTP_MAX_WAIT_MS || 120000),
+	}) : null;
+	if (!gh && ev.pullRequest) command('warning', 'no github-token: reviews are not read and no comment is posted');
+
+	try {
+		return await checkAndReport(inputs, ev, gh, ours, summaryUrl);
+	} catch (e) {
+		// A stale report must not stand: the comment says the check could not run.
+		if (e instanceof ActionError && ev.pullRequest && inputs.comment !== 'off' && gh) {
+			const body = `${C.makeMarker(ours)}\n### ❌ promptcost could not check this pull request\n\n` +
+				`${C.escapeMarkdown(e.message)}\n\nThe job log of the run has the details.\n`;
+			try {
+				const r = await upsertComment(gh, ev, inputs, body, ours);
+				setOutput('comment', r.outcome);
+			} catch (we) {
+				command('warning', `cannot write the error to the pull request: ${we.message}`);
+			}
+		}
+		throw e;
+	}
 }
 
 main().then(

@@ -30,29 +30,39 @@ trap 'stop_fake; rm -rf "$TEST_TMP"' EXIT
 
 echo '{"comments": {}, "reviews": {}}' >"$STATE"
 
-# start_fake [FAILURES]: a new fake server holding the comments and reviews of
-# the previous one, with the scripted failures given (a JSON list)
+CONTROL="$TEST_TMP/fake-control.json"
+
+# start_fake: the fake GitHub, one for the whole test
 start_fake() {
-	stop_fake
-	jq --arg token "$TOKEN" --argjson failures "${1:-[]}" \
-		'{token: $token, comments: .comments, reviews: .reviews, failures: $failures}' \
+	jq --arg token "$TOKEN" '{token: $token, comments: .comments, reviews: .reviews}' \
 		"$STATE" >"$TEST_TMP/fake-seed.json"
-	rm -f "$TEST_TMP/fake-port"
 	node "$FAKE" --seed "$TEST_TMP/fake-seed.json" --state "$STATE" --log "$REQS" \
-		--port-file "$TEST_TMP/fake-port" --lifetime 120 &
+		--port-file "$TEST_TMP/fake-port" --control "$CONTROL" --lifetime 600 &
 	fake_pid=$!
 	_i=0
-	while [ ! -s "$TEST_TMP/fake-port" ] && [ "$_i" -lt 100 ]; do
+	while [ ! -s "$TEST_TMP/fake-port" ] && [ "$_i" -lt 200 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
 	fake_port=$(cat "$TEST_TMP/fake-port" 2>/dev/null)
 }
 
-# set_reviews PR JSON: the reviews the next fake serves for pull request PR
+# control_merge JQ-ARGS...: changes what the fake does from its next request on
+control_merge() {
+	[ -f "$CONTROL" ] || echo '{}' >"$CONTROL"
+	jq "$@" "$CONTROL" >"$CONTROL.tmp" && mv "$CONTROL.tmp" "$CONTROL"
+}
+
+# fake_next [FAILURES]: the scripted failures (a JSON list) for the next run;
+# `requests` sees the requests made from now on
+fake_next() {
+	control_merge --argjson f "${1:-[]}" '.failures = $f'
+	mark=$(jq length "$REQS")
+}
+
+# set_reviews PR JSON: the reviews the fake serves for pull request PR
 set_reviews() {
-	jq --arg pr "$1" --argjson reviews "$2" '.reviews[$pr] = $reviews' "$STATE" >"$STATE.new" &&
-		mv "$STATE.new" "$STATE"
+	control_merge --arg pr "$1" --argjson reviews "$2" '.reviews[$pr] = $reviews'
 }
 
 # pr_event FILE NUMBER BASE HEAD UPDATED_AT [REVIEWED_AT]: a pull_request
@@ -101,9 +111,9 @@ output_of() {
 	' "$TEST_TMP/output" | tail -n 1
 }
 
-# requests FILTER: a jq filter over the recorded requests of the current fake
+# requests FILTER: a jq filter over the requests recorded since fake_next
 requests() {
-	jq -r "$1" "$REQS"
+	jq -r --argjson mark "$mark" ".[\$mark:] | $1" "$REQS"
 }
 
 comments_of() {
@@ -204,9 +214,10 @@ T1=2026-11-29T10:00:00Z
 T2=2026-11-29T11:00:00Z
 T3=2026-11-29T12:00:00Z
 pr_event "$TEST_TMP/event1.json" 7 "$BASE" "$HEAD1" "$T1"
+start_fake
 
 # --- the first run on a depth-1 clone: fetches, deepens, comments ---
-start_fake
+fake_next
 expect_eq "$(git -C "$WS" rev-parse --is-shallow-repository)" true "the workspace starts as a depth-1 clone"
 run_action "$WS" "$TEST_TMP/event1.json"
 expect_status 1 "a cost event without approval blocks the first run"
@@ -235,7 +246,7 @@ expect_stdout_has "::error file=prompts/summarize/system.md" "annotations are em
 expect_eq "$(find "$TEST_TMP" -name pwned | wc -l)" 0 "titles and branch names never reach a shell"
 
 # --- the same run again: nothing to edit ---
-start_fake
+fake_next
 run_action "$WS" "$TEST_TMP/event1.json"
 expect_status 1 "the second run of the same event blocks too"
 expect_eq "$(requests '[.[] | select(.method == "POST" or .method == "PATCH")] | length')" 0 "an unchanged report makes no edit"
@@ -249,7 +260,7 @@ git -C "$ORIGIN" checkout -q main
 HEAD2=$(git -C "$ORIGIN" rev-parse feature)
 pr_event "$TEST_TMP/event2.json" 7 "$BASE" "$HEAD2" "$T2"
 first_id=$(jq -r '.comments["7"][0].id' "$STATE")
-start_fake
+fake_next
 RUN_ID=101 run_action "$WS" "$TEST_TMP/event2.json"
 expect_status 1 "the pushed change still blocks"
 expect_eq "$(requests '[.[] | select(.method == "PATCH")] | .[0].path')" "/repos/acme/prompts/issues/comments/$first_id" "a changed report edits the same comment"
@@ -260,7 +271,7 @@ _report $r "the edited comment reports the new head"
 
 # --- an older run finishing late never overwrites the newer comment ---
 before=$(body_of 7)
-start_fake
+fake_next
 RUN_ID=100 run_action "$WS" "$TEST_TMP/event1.json"
 expect_eq "$(requests '[.[] | select(.method == "PATCH" or .method == "POST")] | length')" 0 "an older run does not overwrite a newer run's comment"
 expect_eq "$(body_of 7)" "$before" "the newer comment is kept as it was"
@@ -272,7 +283,7 @@ set_reviews 7 "$(jq -n --arg old "$HEAD1" --arg head "$HEAD2" '[
 	{user: {login: "mallory"}, state: "APPROVED", commit_id: $head},
 	{user: {login: "octo-release"}, state: "COMMENTED", commit_id: $head}]')"
 pr_event "$TEST_TMP/review1.json" 7 "$BASE" "$HEAD2" "$T2" "$T3"
-start_fake
+fake_next
 RUN_ID=102 run_action "$WS" "$TEST_TMP/review1.json" pull_request_review
 expect_status 1 "a review of an older commit, or by someone not listed, does not approve"
 expect_stdout_has "review by octo-release does not count: the approval is for commit" "the review of an older commit is named as not counting"
@@ -284,7 +295,7 @@ set_reviews 7 "$(jq -n --arg old "$HEAD1" --arg head "$HEAD2" '[
 	{user: {login: "mallory"}, state: "APPROVED", commit_id: $head},
 	{user: {login: "Octo-Release"}, state: "APPROVED", commit_id: $head}]')"
 pr_event "$TEST_TMP/review2.json" 7 "$BASE" "$HEAD2" "$T2" "2026-11-29T12:30:00Z"
-start_fake
+fake_next
 RUN_ID=103 run_action "$WS" "$TEST_TMP/review2.json" pull_request_review
 expect_status 0 "an approver's review of the head commit turns the block into a pass"
 expect_eq "$(output_of verdict)" pass "the verdict output is pass"
@@ -296,17 +307,17 @@ set_reviews 7 "$(jq -n --arg head "$HEAD2" '[
 	{user: {login: "octo-release"}, state: "APPROVED", commit_id: $head},
 	{user: {login: "octo-release"}, state: "CHANGES_REQUESTED", commit_id: $head}]')"
 pr_event "$TEST_TMP/review3.json" 7 "$BASE" "$HEAD2" "$T2" "2026-11-29T12:40:00Z"
-start_fake
+fake_next
 RUN_ID=104 run_action "$WS" "$TEST_TMP/review3.json" pull_request_review
 expect_status 1 "changes requested after an approval withdraws it"
 
 # --- comment: new and off ---
 pr_event "$TEST_TMP/event3.json" 7 "$BASE" "$HEAD2" "2026-11-29T13:00:00Z"
-start_fake
+fake_next
 COMMENT=new RUN_ID=105 run_action "$WS" "$TEST_TMP/event3.json"
 expect_eq "$(comments_of 7)" 2 "comment: new adds a comment"
 expect_eq "$(requests '[.[] | select(.method == "GET" and (.path | test("/comments$")))] | length')" 0 "comment: new does not list the comments"
-start_fake
+fake_next
 COMMENT=off RUN_ID=106 run_action "$WS" "$TEST_TMP/event3.json"
 expect_status 1 "comment: off still decides the exit"
 expect_eq "$(requests '[.[] | select(.path | test("/comments"))] | length')" 0 "comment: off touches no comment"
@@ -336,14 +347,14 @@ FAIL_ON=warn COMMENT=off run_action "$WWS" "$TEST_TMP/warn.json"
 expect_status 1 "fail-on: warn fails on a warning"
 
 # --- GitHub failing ---
-start_fake '[{"method": "GET", "path": "/issues/7/comments$", "status": 502, "times": 1}]'
+fake_next '[{"method": "GET", "path": "/issues/7/comments$", "status": 502, "times": 1}]'
 RUN_ID=107 run_action "$WS" "$TEST_TMP/event3.json"
 expect_eq "$(requests '[.[] | select(.path | test("/issues/7/comments$")) | .status] | .[0:2] | map(tostring) | join(",")')" "502,200" "a 502 is retried and the retry succeeds"
 expect_status 1 "a retried 502 changes nothing in the outcome"
 expect_eq "$(output_of comment)" unchanged "after the retried 502 the comment is found (and is already up to date)"
 
 pr_event "$TEST_TMP/event8.json" 8 "$BASE" "$HEAD2" "$T1"
-start_fake '[{"method": "POST", "path": "/comments$", "status": 403, "body": {"message": "Resource not accessible by integration"}},
+fake_next '[{"method": "POST", "path": "/comments$", "status": 403, "body": {"message": "Resource not accessible by integration"}},
 	{"method": "PATCH", "path": "/comments/", "status": 403, "body": {"message": "Resource not accessible by integration"}}]'
 run_action "$WS" "$TEST_TMP/event8.json"
 expect_status 1 "a token that cannot write does not fail the step beyond the verdict"
@@ -353,7 +364,7 @@ expect_eq "$(grep -c 'could not be written' "$TEST_TMP/summary.md")" 1 "the step
 expect_eq "$(output_of comment)" failed "the comment output says failed"
 expect_eq "$(comments_of 8)" 0 "no comment exists after a 403"
 
-start_fake '[{"method": "GET", "path": "/issues/8/comments$", "status": 429, "times": 1, "headers": {"retry-after": "1"}},
+fake_next '[{"method": "GET", "path": "/issues/8/comments$", "status": 429, "times": 1, "headers": {"retry-after": "1"}},
 	{"method": "POST", "path": "/issues/8/comments$", "status": 403, "times": 1, "reset_in": 1,
 	 "headers": {"x-ratelimit-remaining": "0"}, "body": {"message": "API rate limit exceeded"}}]'
 run_action "$WS" "$TEST_TMP/event8.json"
@@ -361,13 +372,46 @@ expect_stdout_has "rate limited (HTTP 429); waiting 1 s" "a 429 waits as retry-a
 expect_stdout_has "rate limited (HTTP 403)" "a 403 with x-ratelimit-remaining 0 waits for the reset"
 expect_eq "$(comments_of 8)" 1 "the comment is written once the rate limit passes"
 
-start_fake '[{"method": "GET", "path": "/issues/8/comments$", "status": 403, "reset_in": 3600,
+fake_next '[{"method": "GET", "path": "/issues/8/comments$", "status": 403, "reset_in": 3600,
 	"headers": {"x-ratelimit-remaining": "0"}, "body": {"message": "API rate limit exceeded"}}]'
 started=$(date +%s)
 run_action "$WS" "$TEST_TMP/event8.json"
 expect_eq "$(( $(date +%s) - started < 10 ))" 1 "a rate limit lasting an hour is not waited for"
 expect_stdout_has "::warning::cannot write the cost comment" "a long rate limit degrades to a warning"
 expect_status 1 "a long rate limit leaves the verdict to decide the exit"
+
+# --- pagination: the comment is found past the first page ---
+control_merge --argjson c "$(jq -n '[range(0; 150) | {body: "comment \(.)", user: {login: "chatty"}}]
+	+ [{body: "<!-- promptcost-comment key=other.yml time=2030-01-01T00%3A00%3A00Z run=9 -->\nanother configuration", user: {login: "github-actions[bot]"}}]')" '.comments["12"] = $c'
+pr_event "$TEST_TMP/event12.json" 12 "$BASE" "$HEAD2" "$T1"
+fake_next
+run_action "$WS" "$TEST_TMP/event12.json"
+expect_eq "$(requests '[.[] | select(.method == "GET" and (.path | test("/issues/12/comments$"))) | .query.page // "1"] | join(",")')" "1,2" "every page of the comments is read"
+expect_eq "$(output_of comment)" created "a comment of another configuration is not taken for ours"
+fake_next
+run_action "$WS" "$TEST_TMP/event12.json"
+expect_eq "$(output_of comment)" unchanged "the comment is found on the second page"
+expect_eq "$(comments_of 12)" 152 "no duplicate comment past the first page"
+
+# --- working-directory: config is found from there ---
+COMMENT=off WORKDIR=prompts CONFIG=../.promptcost.yml run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 1 "working-directory and a relative config check the same change"
+expect_eq "$(output_of verdict)" block "the verdict from a working-directory is the same"
+
+# --- a check that cannot run says so in the comment ---
+git -C "$ORIGIN" checkout -q -b broken feature
+printf 'bogus_key: 1\n' >>"$ORIGIN/.promptcost.yml"
+commit_all "$ORIGIN" "a broken configuration"
+BROKEN=$(git -C "$ORIGIN" rev-parse broken)
+git -C "$ORIGIN" checkout -q main
+pr_event "$TEST_TMP/broken.json" 13 "$BASE" "$BROKEN" "$T1"
+fake_next
+run_action "$WS" "$TEST_TMP/broken.json"
+expect_status 2 "a broken configuration is a configuration error"
+expect_stdout_has "::error::promptcost: promptcost check (json) failed" "the error is a workflow error"
+expect_eq "$(body_of 13 | grep -c 'could not check this pull request')" 1 "the comment says the check could not run"
+expect_eq "$(body_of 13 | grep -c 'bogus\\_key')" 1 "the comment names the problem, escaped"
+expect_eq "$(output_of verdict)" error "the verdict output is error"
 
 # --- an oversized report ---
 BIG="$TEST_TMP/origin-big"
@@ -395,7 +439,7 @@ commit_all "$BIG" "every prompt longer"
 BWS="$TEST_TMP/ws-big"
 git clone -q --depth 1 --branch feature "file://$BIG" "$BWS"
 pr_event "$TEST_TMP/big.json" 9 "$(git -C "$BIG" rev-parse main)" "$(git -C "$BIG" rev-parse feature)" "$T1"
-start_fake
+fake_next
 run_action "$BWS" "$TEST_TMP/big.json"
 expect_status 0 "the oversized report passes"
 expect_eq "$(output_of comment)" created "the oversized report is posted"
@@ -408,7 +452,7 @@ expect_eq "$(grep -c 'template-700' "$TEST_TMP/summary.md")" 2 "the step summary
 # --- pushes ---
 jq -n --arg before "$HEAD1" --arg after "$HEAD2" \
 	'{before: $before, after: $after, head_commit: {timestamp: "2026-11-29T14:00:00Z"}}' >"$TEST_TMP/push.json"
-start_fake
+fake_next
 run_action "$WS" "$TEST_TMP/push.json" push
 expect_status 1 "a push is checked from before to after"
 expect_eq "$(jq -r .base "$(output_of report-json)")" "$HEAD1" "a push compares against its before commit"
@@ -426,7 +470,7 @@ git -C "$ORIGIN" checkout -q main
 UWS="$TEST_TMP/ws-unrelated"
 git clone -q --depth 1 --branch unrelated "file://$ORIGIN" "$UWS"
 pr_event "$TEST_TMP/unrelated.json" 10 "$BASE" "$ORPHAN" "$T1"
-start_fake
+fake_next
 run_action "$UWS" "$TEST_TMP/unrelated.json"
 expect_status 3 "unrelated histories are a git error"
 expect_stdout_has "no merge-base between the base commit" "the error says there is no merge-base"
@@ -436,6 +480,25 @@ pr_event "$TEST_TMP/missing.json" 10 0123456789abcdef0123456789abcdef01234567 "$
 run_action "$WS" "$TEST_TMP/missing.json"
 expect_status 3 "a base commit the remote does not have is a git error"
 expect_stdout_has "cannot fetch the base commit 0123456789abcdef0123456789abcdef01234567" "the error names the missing commit"
+
+# --- the fake and the build script themselves ---
+mkdir -p "$TEST_TMP/fake2"
+echo '{}' >"$TEST_TMP/fake2/seed.json"
+node "$FAKE" --seed "$TEST_TMP/fake2/seed.json" --state "$TEST_TMP/fake2/state.json" --log "$TEST_TMP/fake2/log.json" \
+	--port-file "$TEST_TMP/fake2/port" --lifetime 1 &
+short_pid=$!
+sleep 3
+kill -0 "$short_pid" 2>/dev/null
+expect_eq $? 1 "the fake GitHub stops by itself after its lifetime"
+wait "$short_pid" 2>/dev/null
+
+GITHUB_OUTPUT="$TEST_TMP/key1" PROMPTCOST_CACHE_DIR="$TEST_TMP/cache" sh "$PC_ROOT/action/build.sh" key
+GITHUB_OUTPUT="$TEST_TMP/key2" PROMPTCOST_CACHE_DIR="$TEST_TMP/cache" sh "$PC_ROOT/action/build.sh" key
+expect_eq "$(cat "$TEST_TMP/key1")" "$(cat "$TEST_TMP/key2")" "the build cache key is stable"
+cache_dir=$(sed -n 's/^dir=//p' "$TEST_TMP/key1")
+mkdir -p "$cache_dir" && cp "$PROMPTCOST" "$cache_dir/promptcost"
+PROMPTCOST_BUILD_DIR="$cache_dir" sh "$PC_ROOT/action/build.sh" build >"$TEST_TMP/build.out" 2>&1
+expect_eq "$(grep -c 'using the cached build' "$TEST_TMP/build.out")" 1 "a cached binary is used without building"
 
 stop_fake
 finish

@@ -5,7 +5,7 @@
 // that dies cannot leave it running.
 //
 //   node server.js --seed SEED.json --state STATE.json --log REQUESTS.json
-//                  --port-file PORT [--lifetime SECONDS]
+//                  --port-file PORT [--control CONTROL.json] [--lifetime SECONDS]
 //
 // SEED.json (every key optional):
 //   { "token": "t0ken",                          requests need "Bearer t0ken" or "token t0ken"
@@ -18,7 +18,11 @@
 // every change (it may be the seed of the next server). REQUESTS.json is every
 // request so far: method, path, query, auth, body, status. PORT is written once
 // the server listens; the server exits after --lifetime seconds (default 60),
-// on SIGTERM, or on POST /__shutdown.
+// on SIGTERM, or on POST /__shutdown. CONTROL.json, when it appears, is read
+// (and removed) before the next request is answered: {"failures": [...]}
+// replaces the scripted failures, {"reviews": {"7": [...]}} and {"comments":
+// {"7": [...]}} set a pull request's reviews and comments, so
+// one server serves a whole test without a restart per case.
 'use strict';
 
 const http = require('http');
@@ -50,7 +54,8 @@ function writeJson(path, value) {
 const args = parseArgs(process.argv);
 const seed = JSON.parse(fs.readFileSync(args.seed, 'utf8'));
 const state = { comments: seed.comments || {}, reviews: seed.reviews || {} };
-const failures = (seed.failures || []).map((f) => ({ ...f, re: new RegExp(f.path || '') }));
+const compileFailures = (list) => (list || []).map((f) => ({ ...f, re: new RegExp(f.path || '') }));
+let failures = compileFailures(seed.failures);
 const requests = [];
 let nextCommentId = 1000;
 let nextReviewId = 5000;
@@ -88,6 +93,18 @@ for (const list of Object.values(state.reviews)) list.forEach(completeReview);
 
 function saveState() {
 	writeJson(args.state, state);
+}
+
+function applyControl() {
+	if (!args.control || !fs.existsSync(args.control)) return;
+	const control = JSON.parse(fs.readFileSync(args.control, 'utf8'));
+	fs.unlinkSync(args.control);
+	if (control.failures) failures = compileFailures(control.failures);
+	for (const [pr, list] of Object.entries(control.reviews || {})) state.reviews[pr] = list.map(completeReview);
+	for (const [pr, list] of Object.entries(control.comments || {})) {
+		state.comments[pr] = list.map((c) => completeComment(c, pr));
+	}
+	saveState();
 }
 
 function send(res, status, body, headers = {}) {
@@ -236,6 +253,7 @@ const server = http.createServer((req, res) => {
 			return end(...a);
 		};
 		try {
+			applyControl();
 			route(req, res, url, body);
 		} catch (e) {
 			send(res, 500, { message: `fake-github: ${e.message}` });
