@@ -15,7 +15,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 cache_root=${PROMPTCOST_CACHE_DIR:-${HOME:-/tmp}/.cache/promptcost-action}
 
 source_key() {
-	(cd "$src" && find Makefile include src data scripts -type f 2>/dev/null | LC_ALL=C sort |
+	(cd "$src" && find Makefile include src data scripts tools -type f 2>/dev/null | LC_ALL=C sort |
 		while IFS= read -r f; do sha256sum -- "$f"; done | sha256sum | cut -c1-32)
 }
 

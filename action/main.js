@@ -182,13 +182,14 @@ async function reviewApprovals(gh, ev, mergeBase, inputs) {
 	return { approvers, logins, approved };
 }
 
-// Runs promptcost in cwd; stdout to a file or to the log. Returns the exit status.
+// Runs promptcost in cwd; stdout to a file or to the log. Its warnings are
+// shown once, from the first run (label json). Returns the exit status.
 function runCheck(inputs, cwd, args, outputFile, label) {
 	const all = ['check', ...args, ...(outputFile ? ['--output', path.resolve(outputFile)] : [])];
 	const r = spawnSync(inputs.bin, all, { cwd, encoding: 'utf8', stdio: ['ignore', outputFile ? 'pipe' : 'inherit', 'pipe'],
 		maxBuffer: 256 << 20 });
 	if (r.error) throw new ActionError(`cannot run '${inputs.bin}': ${r.error.message}`, 3);
-	if (r.stderr) process.stderr.write(r.stderr);
+	if (r.stderr && (label === 'json' || (r.status !== 0 && r.status !== 1))) process.stderr.write(r.stderr);
 	if (r.status !== 0 && r.status !== 1) {
 		const why = (r.stderr || '').trim().split('\n').pop() || `exit status ${r.status}`;
 		throw new ActionError(`promptcost check (${label}) failed: ${why}`, r.status === 2 ? 2 : 3);

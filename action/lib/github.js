@@ -124,7 +124,8 @@ class GitHub {
 			items.push(...res.data);
 			const link = res.headers.get('link') || '';
 			const m = link.match(/<([^>]+)>\s*;\s*rel="next"/);
-			next = m ? m[1] : null;
+			// The token goes to the API's own origin only, wherever a Link points.
+			next = m && new URL(m[1]).origin === new URL(this.apiUrl).origin ? m[1] : null;
 		}
 		return items;
 	}

@@ -481,6 +481,18 @@ run_action "$WS" "$TEST_TMP/missing.json"
 expect_status 3 "a base commit the remote does not have is a git error"
 expect_stdout_has "cannot fetch the base commit 0123456789abcdef0123456789abcdef01234567" "the error names the missing commit"
 
+# --- action.yml only wires: inputs reach the scripts as environment variables ---
+YML="$PC_ROOT/action/action.yml"
+for input in config github-token comment fail-on working-directory; do
+	grep -q "^  $input:" "$YML" && grep -q ": \${{ inputs\.$input }}\$" "$YML"
+	_report $? "action.yml declares input $input and passes it in an env variable"
+done
+for output in verdict monthly-delta report-json; do
+	grep -q "value: \${{ steps\.check\.outputs\.$output }}" "$YML"
+	_report $? "action.yml exposes output $output of the check step"
+done
+expect_eq "$(grep -c 'run:.*\${{' "$YML")" 0 "no expression is expanded inside shell code"
+
 # --- the fake and the build script themselves ---
 mkdir -p "$TEST_TMP/fake2"
 echo '{}' >"$TEST_TMP/fake2/seed.json"
