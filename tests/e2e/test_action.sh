@@ -481,6 +481,54 @@ run_action "$WS" "$TEST_TMP/missing.json"
 expect_status 3 "a base commit the remote does not have is a git error"
 expect_stdout_has "cannot fetch the base commit 0123456789abcdef0123456789abcdef01234567" "the error names the missing commit"
 
+# --- the scripts' pieces, through node ---
+node - "$PC_ROOT/action/lib" >"$TEST_TMP/units.out" 2>&1 <<'UNITS'
+const lib = process.argv[2];
+const A = require(`${lib}/approvers`);
+const C = require(`${lib}/comment`);
+const { rateLimitWait } = require(`${lib}/github`);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const check = (ok, name) => console.log(`${ok ? 'PASS' : 'FAIL'} ${name}`);
+const throws = (f) => { try { f(); return false; } catch (e) { return e instanceof A.ApproversError; } };
+check(same(A.readApprovers('policy:\n  approvers:\n    - a@b.gov   # the manager\n    - "github:octo"\n    - \'github:it\'\'s\'\n  x: 1\n'),
+	['a@b.gov', 'github:octo', "github:it's"]), 'approvers as a block sequence, with comments and quotes');
+check(same(A.readApprovers('policy:\n  approvers: [\n    "github:a", b#c,\n    \'github:d\' ]\n'), ['github:a', 'b#c', 'github:d']),
+	'approvers as a flow sequence over several lines');
+check(same(A.readApprovers('teams:\n  approvers: [github:x]\npolicy:\n  cost_event: {}\n'), []), 'approvers outside policy are not approvers');
+check(throws(() => A.readApprovers('policy:\n  approvers: *list\n')), 'an alias is refused, not guessed');
+check(same(A.githubLogins(['a@b', 'github:Octo', 'GitHub:x', 'github:']), ['Octo', 'x']), 'github logins are taken from github: identities');
+check(C.escapeMarkdown('a|b_<i>&[x](y)') === 'a\\|b\\_&lt;i&gt;&amp;\\[x\\]\\(y\\)', 'markdown and html specials are escaped');
+check(C.formatMoney('2160.00', 'USD') === '+$2,160.00' && C.formatMoney('-1234567.5', 'EUR') === '-€1,234,567.50' &&
+	C.formatMoney('0.00', 'USD') === '$0.00' && C.formatMoney('12', 'CHF') === '+12.00 CHF', 'money is formatted exactly');
+const m = C.parseMarker(C.makeMarker({ key: 'a b-->.yml', time: '2026-01-01T00:00:00Z', run: '7' }) + '\nbody');
+check(m && m.key === 'a b-->.yml' && m.run === '7', 'the marker survives any key');
+check(C.isNewer({ time: '2026-01-02T00:00:00Z', run: '1' }, { time: '2026-01-01T00:00:00Z', run: '9' }) &&
+	!C.isNewer({ time: '2026-01-01T00:00:00Z', run: '9' }, { time: '2026-01-02T00:00:00Z', run: '1' }) &&
+	C.isNewer({ time: '2026-01-01T00:00:00Z', run: '10' }, { time: '2026-01-01T00:00:00Z', run: '9' }) &&
+	!C.isNewer({ time: '2026-01-01T00:00:00Z', run: '9' }, { time: '2026-01-01T00:00:00Z', run: '9' }),
+	'newer means a later time, then a larger run id');
+const huge = '### head\n<details><summary>x</summary>\n\n```\n' + 'line of a long table | x | y |\n'.repeat(5000);
+const cut = C.composeComment({ marker: C.makeMarker({ key: 'k', time: 't', run: '1' }), markdown: huge, summaryUrl: 'https://x/runs/1' });
+check(cut.truncated && cut.body.length <= C.GITHUB_COMMENT_LIMIT, 'a huge report is cut under the limit');
+check((cut.body.match(/^```/gm) || []).length % 2 === 0 && cut.body.includes('</details>'),
+	'a cut closes the code fence and the details it opened');
+check(cut.body.includes('[job summary](https://x/runs/1)'), 'a cut report points to the job summary');
+const h = (o) => ({ get: (k) => (k in o ? o[k] : null) });
+check(rateLimitWait(429, h({ 'retry-after': '3' }), '') === 3000, 'retry-after is obeyed');
+check(rateLimitWait(403, h({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10) }), '') > 9000,
+	'x-ratelimit-reset is waited for');
+check(rateLimitWait(403, h({}), 'Resource not accessible by integration') === null, 'a plain 403 is not a rate limit');
+check(rateLimitWait(403, h({}), 'You have exceeded a secondary rate limit') === 60000, 'a secondary rate limit waits a minute');
+UNITS
+[ -s "$TEST_TMP/units.out" ] || echo "FAIL the unit script printed nothing" >"$TEST_TMP/units.out"
+while IFS= read -r line; do
+	case "$line" in
+	"PASS "*) _report 0 "${line#PASS }" ;;
+	"FAIL "*) _report 1 "${line#FAIL }" ;;
+	*) _report 1 "the unit script runs cleanly" "$line" ;;
+	esac
+done <"$TEST_TMP/units.out"
+
 # --- action.yml only wires: inputs reach the scripts as environment variables ---
 YML="$PC_ROOT/action/action.yml"
 for input in config github-token comment fail-on working-directory; do
