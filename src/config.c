@@ -1379,7 +1379,14 @@ int pc_config_parse(struct pc_config **out, const char *path, const char *text, 
 	config->path = pc_xstrdup(path);
 	c.path = path;
 	c.config = config;
-	c.has_use_cases = root && root->kind == NODE_MAPPING && find(root, "use_cases", NULL);
+	if (root && root->kind == NODE_MAPPING) {
+		const struct node *use_cases = find(root, "use_cases", NULL);
+
+		/* `use_cases:` left empty is no section: use cases stay free labels */
+		c.has_use_cases = use_cases && !is_null(use_cases);
+	} else {
+		c.has_use_cases = false;
+	}
 	if ((error = read_config(&c, root)))
 		goto done;
 	*out = config;

@@ -444,6 +444,12 @@ static void test_config__use_case_is_checked_only_when_use_cases_exist(void **st
 	assert_int_equal(config->use_cases[0].monthly_budget_micros, 10000000);
 	pc_config_free(config);
 
+	config = parse_ok(HEAD "    calls_per_day: 1\n    use_case: anything\nuse_cases:\n");
+	assert_string_equal(config->templates[0].use_case, "anything");
+	pc_config_free(config);
+
+	parse_fails(HEAD "    calls_per_day: 1\n    use_case: anything\nuse_cases: {}\n",
+		    PATH ":15:15: unknown use case 'anything' ('use_cases' names none)");
 	parse_fails(HEAD "    calls_per_day: 1\n    use_case: search-xu\n"
 			 "use_cases:\n  search-ux:\n",
 		    PATH ":15:15: unknown use case 'search-xu' (did you mean 'search-ux'?)");
