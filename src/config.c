@@ -1538,8 +1538,9 @@ static int read_approval(struct pc_approval *a, const struct ctx *c, const struc
 	if (value->kind != NODE_SEQUENCE || !value->n)
 		return fail(c, value->pos, "'files' of an approval must be a non-empty list");
 	a->files = pc_xcalloc(value->n, sizeof(*a->files));
-	for (size_t i = 0; i < value->n; i++, a->nfiles++)
-		if ((error = read_approval_file(&a->files[i], c, value->items[i])))
+	/* counted before it is read, so that a half-read entry is still released */
+	for (size_t i = 0; i < value->n; i++)
+		if ((error = read_approval_file(&a->files[a->nfiles++], c, value->items[i])))
 			return error;
 	qsort(a->files, a->nfiles, sizeof(*a->files), compare_approved_files);
 	if ((error = get_decimal(&a->monthly_delta_micros, c, find(map, "monthly_delta", NULL),
