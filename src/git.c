@@ -152,64 +152,79 @@ const char *pc_repo_workdir(const struct pc_repo *repo)
 
 /* ---- revisions ----------------------------------------------------------- */
 
-/* The remote a shallow clone fetches from by default: "origin", else the only one. */
-static char *default_remote(git_repository *git)
+/*
+ * The configured remotes (every "remote.<name>.url"), read with a plain
+ * configuration iterator: libgit2 1.5's git_remote_list matches keys with a
+ * regular expression and leaks the match data of every key that does not match.
+ */
+static void list_remotes(struct pc_strlist *out, git_repository *git)
 {
-	git_strarray remotes = { NULL, 0 };
-	char *name = NULL;
+	git_config *config = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
 
-	if (git_remote_list(&remotes, git) < 0)
-		return NULL;
-	for (size_t i = 0; i < remotes.count; i++)
-		if (!strcmp(remotes.strings[i], "origin"))
-			name = pc_xstrdup("origin");
-	if (!name && remotes.count == 1)
-		name = pc_xstrdup(remotes.strings[0]);
-	git_strarray_dispose(&remotes);
-	return name;
+	if (git_repository_config_snapshot(&config, git) < 0)
+		return;
+	if (git_config_iterator_new(&it, config) == 0) {
+		while (git_config_next(&entry, it) == 0) {
+			const char *name = entry->name;
+			size_t len = strlen(name);
+			char *remote;
+
+			if (len <= 11 || strncasecmp(name, "remote.", 7) ||
+			    strcasecmp(name + len - 4, ".url"))
+				continue;
+			remote = pc_xstrndup(name + 7, len - 11);
+			if (pc_strlist_contains(out, remote))
+				free(remote);
+			else
+				pc_strlist_push_owned(out, remote);
+		}
+	}
+	git_config_iterator_free(it);
+	git_config_free(config);
 }
 
 /*
  * Splits rev into the remote and branch to fetch when it names one:
  * "origin/main" (a configured remote's tracking branch) or a plain branch
- * name fetched from the default remote. False for anything else (an id,
- * HEAD~3...), which only deepening reaches.
+ * name, fetched from "origin" or else the only remote. False for anything
+ * else (an id, HEAD~3...), which only deepening reaches.
  */
 static bool fetchable_ref(char **remote_out, char **branch_out, git_repository *git,
 			  const char *rev)
 {
-	git_strarray remotes = { NULL, 0 };
+	struct pc_strlist remotes = PC_STRLIST_INIT;
 	const char *name = rev;
-	bool found = false;
 
 	*remote_out = *branch_out = NULL;
 	if (strpbrk(rev, "~^:@{} \\") || !strcmp(rev, "HEAD"))
 		return false;
+	list_remotes(&remotes, git);
 	if (!strncmp(name, "refs/remotes/", 13))
 		name += 13;
-	if (git_remote_list(&remotes, git) == 0) {
-		for (size_t i = 0; i < remotes.count && !found; i++) {
-			size_t n = strlen(remotes.strings[i]);
+	for (size_t i = 0; i < remotes.n && !*remote_out; i++) {
+		size_t n = strlen(remotes.items[i]);
 
-			if (!strncmp(name, remotes.strings[i], n) && name[n] == '/' && name[n + 1]) {
-				*remote_out = pc_xstrdup(remotes.strings[i]);
-				*branch_out = pc_xstrdup(name + n + 1);
-				found = true;
-			}
+		if (!strncmp(name, remotes.items[i], n) && name[n] == '/' && name[n + 1]) {
+			*remote_out = pc_xstrdup(remotes.items[i]);
+			*branch_out = pc_xstrdup(name + n + 1);
 		}
-		git_strarray_dispose(&remotes);
 	}
-	if (found)
-		return true;
-	if (!strncmp(rev, "refs/heads/", 11))
-		rev += 11;
-	else if (!strncmp(rev, "refs/", 5))
-		return false;
-	*remote_out = default_remote(git);
-	if (!*remote_out)
-		return false;
-	*branch_out = pc_xstrdup(rev);
-	return true;
+	if (!*remote_out && strncmp(rev, "refs/", 5) != 0) {
+		if (pc_strlist_contains(&remotes, "origin"))
+			*remote_out = pc_xstrdup("origin");
+		else if (remotes.n == 1)
+			*remote_out = pc_xstrdup(remotes.items[0]);
+		if (*remote_out)
+			*branch_out = pc_xstrdup(rev);
+	} else if (!*remote_out && !strncmp(rev, "refs/heads/", 11) && remotes.n) {
+		*remote_out = pc_xstrdup(pc_strlist_contains(&remotes, "origin") ? "origin"
+										 : remotes.items[0]);
+		*branch_out = pc_xstrdup(rev + 11);
+	}
+	pc_strlist_release(&remotes);
+	return *remote_out != NULL;
 }
 
 /* "unknown revision 'x'", with how to fetch it when the clone is shallow. */
@@ -371,6 +386,138 @@ done:
 	return error;
 }
 
+/* A set of commit ids: open addressing on the id's first bytes, which are already random. */
+struct oid_set {
+	git_oid *slots;
+	bool *used;
+	size_t cap, n;
+};
+
+static size_t oid_slot(const struct oid_set *set, const git_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	for (h &= set->cap - 1; set->used[h] && git_oid_cmp(&set->slots[h], id);
+	     h = (h + 1) & (set->cap - 1))
+		;
+	return h;
+}
+
+static bool oid_set_contains(const struct oid_set *set, const git_oid *id)
+{
+	return set->cap && set->used[oid_slot(set, id)];
+}
+
+/* Adds id; false when it was already there. */
+static bool oid_set_add(struct oid_set *set, const git_oid *id)
+{
+	size_t h;
+
+	if (2 * (set->n + 1) > set->cap) {
+		struct oid_set bigger = { NULL, NULL, set->cap ? set->cap * 2 : 64, 0 };
+
+		bigger.slots = pc_xcalloc(bigger.cap, sizeof(*bigger.slots));
+		bigger.used = pc_xcalloc(bigger.cap, sizeof(*bigger.used));
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->used[i])
+				oid_set_add(&bigger, &set->slots[i]);
+		free(set->slots);
+		free(set->used);
+		*set = bigger;
+	}
+	h = oid_slot(set, id);
+	if (set->used[h])
+		return false;
+	set->used[h] = true;
+	git_oid_cpy(&set->slots[h], id);
+	set->n++;
+	return true;
+}
+
+static void oid_set_release(struct oid_set *set)
+{
+	free(set->slots);
+	free(set->used);
+	memset(set, 0, sizeof(*set));
+}
+
+/*
+ * Walks the history of start as far as this clone has it (a parent that is
+ * not in the object database is where a shallow clone was cut). Every
+ * visited commit is added to seen; when stop_at is given, a commit in it is
+ * recorded as a common ancestor (the newest by commit time wins) and not
+ * walked past.
+ */
+static int walk_visible(struct oid_set *seen, git_oid *best, git_time_t *best_time,
+			git_repository *git, git_odb *odb, const git_oid *start,
+			const struct oid_set *stop_at)
+{
+	git_oid *queue = NULL;
+	size_t queue_cap = 0, head = 0, tail = 0;
+	int error = 0;
+
+	PC_GROW(queue, queue_cap, 1);
+	oid_set_add(seen, start);
+	git_oid_cpy(&queue[tail++], start);
+	while (head < tail) {
+		git_commit *commit = NULL;
+		unsigned int parents;
+
+		if (git_commit_lookup(&commit, git, &queue[head++]) < 0) {
+			error = git_fail("cannot read a commit");
+			break;
+		}
+		if (stop_at && oid_set_contains(stop_at, git_commit_id(commit))) {
+			if (git_commit_time(commit) > *best_time || git_oid_is_zero(best)) {
+				*best_time = git_commit_time(commit);
+				git_oid_cpy(best, git_commit_id(commit));
+			}
+			git_commit_free(commit);
+			continue;
+		}
+		parents = git_commit_parentcount(commit);
+		for (unsigned int i = 0; i < parents; i++) {
+			const git_oid *parent = git_commit_parent_id(commit, i);
+
+			if (!git_odb_exists(odb, parent) || !oid_set_add(seen, parent))
+				continue;
+			PC_GROW(queue, queue_cap, tail + 1);
+			git_oid_cpy(&queue[tail++], parent);
+		}
+		git_commit_free(commit);
+	}
+	free(queue);
+	return error;
+}
+
+/*
+ * The merge base in a shallow clone, within the history the clone has:
+ * the newest commit (by commit time) that both sides reach. libgit2 1.5
+ * knows nothing of shallow clones; its merge-base walk fails on the first
+ * missing parent (and leaks). *out is the zero id when the histories do not meet.
+ */
+static int shallow_merge_base(git_oid *out, struct pc_repo *repo, const git_oid *one,
+			      const git_oid *two)
+{
+	struct oid_set head_history = { NULL, NULL, 0, 0 }, base_history = { NULL, NULL, 0, 0 };
+	git_time_t best_time = 0;
+	git_odb *odb = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (git_repository_odb(&odb, repo->git) < 0)
+		return git_fail("cannot open the object database");
+	error = walk_visible(&head_history, out, &best_time, repo->git, odb, two, NULL);
+	if (!error)
+		error = walk_visible(&base_history, out, &best_time, repo->git, odb, one,
+				     &head_history);
+	oid_set_release(&base_history);
+	oid_set_release(&head_history);
+	git_odb_free(odb);
+	return error;
+}
+
 /* The error for two commits without a common ancestor we can see. */
 static int no_merge_base(struct pc_repo *repo, const char *base_rev, const char *head_name)
 {
@@ -402,15 +549,26 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
 		goto done;
 
-	error = git_merge_base(&fork_id, repo->git, git_commit_id(base), git_commit_id(head));
-	if (error == GIT_ENOTFOUND || (error < 0 && git_repository_is_shallow(repo->git) == 1)) {
-		/* libgit2 1.5 may also fail on a parent cut off by the shallow boundary. */
-		error = no_merge_base(repo, base_rev, head_name);
-		goto done;
-	}
-	if (error < 0) {
-		error = git_fail("cannot compute the merge base");
-		goto done;
+	if (git_repository_is_shallow(repo->git) == 1) {
+		error = shallow_merge_base(&fork_id, repo, git_commit_id(base), git_commit_id(head));
+		if (error < 0)
+			goto done;
+		if (git_oid_is_zero(&fork_id)) {
+			error = no_merge_base(repo, base_rev, head_name);
+			goto done;
+		}
+	} else {
+		/* libgit2 codes are not ours (GIT_ENOTFOUND is PC_EGIT's value): map them here. */
+		error = git_merge_base(&fork_id, repo->git, git_commit_id(base),
+				       git_commit_id(head));
+		if (error == GIT_ENOTFOUND) {
+			error = no_merge_base(repo, base_rev, head_name);
+			goto done;
+		}
+		if (error < 0) {
+			error = git_fail("cannot compute the merge base");
+			goto done;
+		}
 	}
 	if (git_commit_lookup(&fork_point, repo->git, &fork_id) < 0) {
 		error = git_fail("cannot read the merge base");

@@ -382,9 +382,13 @@ static void test_git__an_unborn_head_compares_against_the_empty_tree(void **stat
 	assert_files(fx.head, "loose.md\nstaged.md\n");
 	assert_content(fx.head, "loose.md", "l\n", NULL);
 
+	pc_side_free(fx.base);
+	pc_side_free(fx.head);
 	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "main",
 					 NULL),
 			 PC_EGIT);
+	assert_string_equal(pc_error_message(),
+			    "no merge base between 'main' and 'HEAD': HEAD has no commits yet");
 	assert_null(fx.base);
 	assert_null(fx.head);
 	close_repo(&fx);
