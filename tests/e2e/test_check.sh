@@ -212,4 +212,26 @@ expect_status 0 "an unborn HEAD works"
 expect_eq "$(json "$out" '.templates[0].change')" "added" "against the empty tree the template is added"
 expect_eq "$(json "$out" '.templates[0].tokens_before')" "0" "and had no tokens before"
 
+# a model without a public tokenizer: an estimate, labelled everywhere
+approx=$TEST_TMP/approx
+new_repo "$approx"
+config "$approx"
+sed -i 's/    encoding: cl100k_base/    encoding: approximate\n    approximate_base: cl100k_base\n    approximate_factor: 1.1/' "$approx/.promptcost.yml"
+mkdir -p "$approx/prompts/summarize"
+cp "$PC_ROOT/demo/system.md" "$approx/prompts/summarize/system.md"
+commit_all "$approx" "base"
+cat "$PC_ROOT/demo/system-context.md" >>"$approx/prompts/summarize/system.md"
+run "$approx" check --format json
+expect_status 0 "an approximate model is checked"
+expect_eq "$(json "$out" '.templates[0].exact')" "false" "json: exact is false"
+expect_eq "$(json "$out" '.templates[0].encoding')" "approximate" "json: encoding is approximate"
+expect_eq "$(json "$out" '.templates[0].delta_tokens')" "440" "400 exact tokens x 1.1 = 440 estimated"
+expect_eq "$(json "$out" '.exact')" "false" "json: the report is not exact"
+run "$approx" check
+expect_stdout_has "≈+440" "text marks estimated counts with ≈"
+expect_stdout_has ", estimated" "text labels the total an estimate"
+run "$approx" check --format markdown
+expect_stdout_has "(estimated)" "markdown labels the headline an estimate"
+expect_stdout_has "≈+440" "markdown marks estimated counts"
+
 finish
