@@ -737,12 +737,35 @@ static bool kind_on_disk(enum pc_file_kind *out, const struct stat *st, git_file
 	return true;
 }
 
+static int compare_path_with_entry(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct pc_file_entry *)entry)->path);
+}
+
+/* The entry of a sorted list with that path, or NULL. */
+static const struct pc_file_entry *file_list_find(const struct pc_file_list *list,
+						  const char *path)
+{
+	if (!list->n)
+		return NULL;
+	return bsearch(path, list->items, list->n, sizeof(*list->items), compare_path_with_entry);
+}
+
+/* How the working tree differs from the index, as far as listing files is concerned. */
+struct workdir_changes {
+	struct pc_file_list gone;    /* deleted, or no longer a file (sorted) */
+	struct pc_file_list retyped; /* a file that became a link or the reverse (sorted) */
+};
+
 /*
- * Untracked files that are not ignored, from libgit2's index-to-workdir diff
- * (the one walk of the working tree that knows every .gitignore). Submodules
- * are not opened and content is not read to tell binary from text.
+ * One walk of the working tree: libgit2's index-to-workdir diff stats every
+ * indexed file and reads every folder (knowing each .gitignore), so an entry
+ * it does not report is on disk as the index has it. Untracked files go
+ * straight to out. Submodules are not opened and no content is read to tell
+ * binary from text (racily clean files may still be hashed, as git does).
  */
-static int list_untracked(struct pc_file_list *out, struct pc_side *side)
+static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *out,
+			struct pc_side *side)
 {
 	git_diff_options opts;
 	git_diff *diff = NULL;
@@ -750,7 +773,7 @@ static int list_untracked(struct pc_file_list *out, struct pc_side *side)
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-		     GIT_DIFF_SKIP_BINARY_CHECK;
+		     GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
 	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
 	if (git_diff_index_to_workdir(&diff, side->repo->git, side->index, &opts) < 0)
 		return git_fail("cannot list the working tree");
@@ -761,25 +784,51 @@ static int list_untracked(struct pc_file_list *out, struct pc_side *side)
 		size_t len = strlen(path);
 		enum pc_file_kind kind;
 
-		if (delta->status != GIT_DELTA_UNTRACKED || !len || path[len - 1] == '/')
-			continue; /* a nested repository shows as a folder: not a file */
-		if (kind_of_mode(&kind, delta->new_file.mode))
-			file_list_push(out, path, len, kind);
+		switch (delta->status) {
+		case GIT_DELTA_UNTRACKED:
+			/* A nested repository shows as a folder: not a file. */
+			if (len && path[len - 1] != '/' && kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(out, path, len, kind);
+			break;
+		case GIT_DELTA_DELETED:
+			file_list_push(&changes->gone, delta->old_file.path,
+				       strlen(delta->old_file.path), PC_FILE_REGULAR);
+			break;
+		case GIT_DELTA_TYPECHANGE:
+			if (kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(&changes->retyped, path, len, kind);
+			else
+				file_list_push(&changes->gone, path, len, PC_FILE_REGULAR);
+			break;
+		default:
+			break;
+		}
 	}
 	git_diff_free(diff);
+	if (changes->gone.n > 1)
+		qsort(changes->gone.items, changes->gone.n, sizeof(*changes->gone.items),
+		      compare_entries);
+	if (changes->retyped.n > 1)
+		qsort(changes->retyped.items, changes->retyped.n, sizeof(*changes->retyped.items),
+		      compare_entries);
 	return 0;
 }
 
 static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 {
+	struct workdir_changes changes = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	size_t count = git_index_entrycount(side->index);
 	struct pc_buf full = PC_BUF_INIT;
 	size_t root_len = strlen(side->repo->workdir);
 	const char *previous = NULL;
+	int error;
 
+	if ((error = scan_workdir(&changes, out, side)) < 0)
+		goto done;
 	pc_buf_adds(&full, side->repo->workdir);
 	for (size_t i = 0; i < count; i++) {
 		const git_index_entry *entry = git_index_get_byindex(side->index, i);
+		const struct pc_file_entry *retyped;
 		enum pc_file_kind kind;
 		struct stat st;
 
@@ -792,15 +841,26 @@ static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 				file_list_push(out, entry->path, strlen(entry->path), kind);
 			continue;
 		}
-		full.len = root_len;
-		pc_buf_adds(&full, entry->path);
-		if (lstat(full.ptr, &st) < 0)
-			continue; /* deleted in the working tree */
-		if (kind_on_disk(&kind, &st, entry->mode))
+		/* The diff says nothing of ignored submodules or of conflicts: look. */
+		if (entry->mode == GIT_FILEMODE_COMMIT || git_index_entry_is_conflict(entry)) {
+			full.len = root_len;
+			pc_buf_adds(&full, entry->path);
+			if (lstat(full.ptr, &st) == 0 && kind_on_disk(&kind, &st, entry->mode))
+				file_list_push(out, entry->path, strlen(entry->path), kind);
+			continue;
+		}
+		if (file_list_find(&changes.gone, entry->path))
+			continue;
+		if ((retyped = file_list_find(&changes.retyped, entry->path)) != NULL)
+			file_list_push(out, entry->path, strlen(entry->path), retyped->kind);
+		else if (kind_of_mode(&kind, entry->mode))
 			file_list_push(out, entry->path, strlen(entry->path), kind);
 	}
+done:
 	pc_buf_release(&full);
-	return list_untracked(out, side);
+	pc_file_list_release(&changes.retyped);
+	pc_file_list_release(&changes.gone);
+	return error;
 }
 
 int pc_side_files(struct pc_file_list *out, struct pc_side *side)

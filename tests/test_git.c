@@ -356,6 +356,30 @@ static void test_git__deleted_files_are_gone_from_the_side_that_deleted_them(voi
 	close_repo(&fx);
 }
 
+static void test_git__a_file_that_changed_type_is_listed_as_it_is_now(void **state)
+{
+	char *dir = fx_repo_new();
+	struct fixture fx;
+
+	(void)state;
+	fx_write(dir, "target.md", "target\n");
+	fx_write(dir, "was-file.md", "file\n");
+	fx_write(dir, "became-dir", "file\n");
+	fx_sh(dir, "ln -s target.md was-link.md");
+	fx_commit_all(dir, "one");
+	fx_sh(dir, "rm was-file.md was-link.md became-dir && ln -s target.md was-file.md && "
+		   "echo now > was-link.md && mkdir became-dir && echo inner > became-dir/x.md");
+
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_files(fx.base, "became-dir\ntarget.md\nwas-file.md\nwas-link.md@\n");
+	assert_files(fx.head, "became-dir/x.md\ntarget.md\nwas-file.md@\nwas-link.md\n");
+	assert_content(fx.head, "was-file.md", "target\n", NULL);
+	assert_content(fx.head, "was-link.md", "now\n", NULL);
+	assert_read_fails(fx.head, "became-dir", MAX_BYTES, PC_ENOTFOUND, NULL);
+	close_repo(&fx);
+}
+
 static void test_git__an_unborn_head_compares_against_the_empty_tree(void **state)
 {
 	char *dir = fx_repo_new();
@@ -923,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_git__staged_does_not_see_an_edit_only_in_the_working_tree),
 		cmocka_unit_test(test_git__working_tree_sees_edits_and_untracked_files_not_ignored_ones),
 		cmocka_unit_test(test_git__deleted_files_are_gone_from_the_side_that_deleted_them),
+		cmocka_unit_test(test_git__a_file_that_changed_type_is_listed_as_it_is_now),
 		cmocka_unit_test(test_git__an_unborn_head_compares_against_the_empty_tree),
 		cmocka_unit_test(test_git__an_empty_repository_lists_nothing),
 		cmocka_unit_test(test_git__a_renamed_template_is_a_rename_in_all_three_modes),
