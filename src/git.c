@@ -92,6 +92,31 @@ static int libgit2_init_once(void)
 
 /* ---- the repository ------------------------------------------------------ */
 
+/*
+ * Why there is no repository to open. libgit2 1.5.1 reports a repository
+ * owned by another user (which git refuses too: CI runners often check out
+ * as another user) as "not found" with a message about safe.directory.
+ */
+static int open_failed(const char *path, int git_error_code)
+{
+	const git_error *e = git_error_last();
+	char *where = realpath(path ? path : ".", NULL);
+	const char *shown = where ? where : (path ? path : ".");
+	int error;
+
+	if (git_error_code == GIT_EOWNER ||
+	    (e && e->message && strstr(e->message, "safe.directory")))
+		error = pc_error_set(PC_EGIT,
+				     "the repository at %s is owned by another user (trust it with "
+				     "'git config --global --add safe.directory <path>')",
+				     shown);
+	else
+		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
+				     shown);
+	free(where);
+	return error;
+}
+
 int pc_repo_open(struct pc_repo **out, const char *path)
 {
 	git_repository *git = NULL;
@@ -111,14 +136,8 @@ int pc_repo_open(struct pc_repo **out, const char *path)
 		error = git_repository_open_ext(&git, path, 0, NULL);
 	else
 		error = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-	if (error == GIT_ENOTFOUND) {
-		char *where = realpath(path ? path : ".", NULL);
-
-		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
-				     where ? where : (path ? path : "."));
-		free(where);
-		return error;
-	}
+	if (error == GIT_ENOTFOUND || error == GIT_EOWNER)
+		return open_failed(path, error);
 	if (error < 0)
 		return git_fail("cannot open the repository");
 
@@ -1053,13 +1072,47 @@ static int read_blob(struct pc_buf *out, struct pc_side *side, const git_oid *id
 }
 
 /*
- * Reads a working-tree file as it is on disk: no clean filter (CRLF
- * conversion with core.autocrlf, ident, LFS) is applied, so with
- * core.autocrlf=true the id is that of the CRLF bytes, not of the blob `git
- * add` would store. The tokens are counted on these same bytes.
+ * The file's bytes as `git add` would store them: git's clean filters
+ * (CRLF to LF with core.autocrlf or a text attribute, ident) are applied, so
+ * the tokens and the id of a checked-out file that has not changed are those
+ * of its blob. Filters libgit2 does not run itself (an external
+ * filter.<driver>.clean, such as Git LFS) are left out.
  */
-static int read_disk(struct pc_buf *out, git_oid *id, const char *full, const char *path,
-		     size_t max_bytes)
+static int clean_filter(struct pc_buf *out, size_t start, struct pc_side *side, const char *path)
+{
+	git_filter_list *filters = NULL;
+	git_buf cleaned = { NULL, 0, 0 };
+
+	if (git_filter_list_load(&filters, side->repo->git, NULL, path, GIT_FILTER_TO_ODB,
+				 GIT_FILTER_DEFAULT) < 0)
+		return git_fail("cannot load the filters of a file");
+	if (!filters)
+		return 0;
+	if (git_filter_list_apply_to_buffer(&cleaned, filters, out->ptr + start,
+					    out->len - start) < 0) {
+		/* core.safecrlf refusing an irreversible conversion: still count the file. */
+		const git_error *e = git_error_last();
+
+		pc_warn("%s: read without git's clean filter (%s)", path,
+			e && e->message ? e->message : "it failed");
+	} else {
+		out->len = start;
+		pc_buf_add(out, cleaned.ptr, cleaned.size);
+		if (out->cap)
+			out->ptr[out->len] = '\0';
+	}
+	git_buf_dispose(&cleaned);
+	git_filter_list_free(filters);
+	return 0;
+}
+
+/*
+ * Reads a working-tree file (full is its path on disk, path its path in the
+ * repository), checking its size before reading, then cleans it as git
+ * would and hashes the result as a blob.
+ */
+static int read_disk(struct pc_buf *out, git_oid *id, struct pc_side *side, const char *full,
+		     const char *repo_path, const char *path, size_t max_bytes)
 {
 	size_t start = out->len;
 	struct stat st;
@@ -1101,6 +1154,8 @@ static int read_disk(struct pc_buf *out, git_oid *id, const char *full, const ch
 			goto done;
 		}
 	}
+	if ((error = clean_filter(out, start, side, repo_path)) < 0)
+		goto done;
 	if (git_odb_hash(id, out->ptr + start, out->len - start, GIT_OBJECT_BLOB) < 0)
 		error = git_fail("cannot hash a file");
 done:
@@ -1198,7 +1253,7 @@ static int read_path(struct pc_buf *out, char *oid_hex, struct pc_side *side, co
 		break;
 	case PC_FILE_REGULAR:
 		if (file.on_disk)
-			error = read_disk(out, &id, full.ptr, asked, max_bytes);
+			error = read_disk(out, &id, side, full.ptr, path, asked, max_bytes);
 		else
 			error = read_blob(out, side, &file.id, asked, max_bytes);
 		if (!error)

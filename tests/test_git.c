@@ -747,6 +747,29 @@ static void test_git__a_large_blob_is_refused_from_its_header_alone(void **state
 	close_repo(&fx);
 }
 
+static void test_git__a_crlf_checkout_reads_as_the_blob_git_would_store(void **state)
+{
+	char *dir = fx_repo_new();
+	struct fixture fx;
+	char *blob_id;
+
+	(void)state;
+	fx_sh(dir, "git config core.autocrlf true");
+	fx_write(dir, "p.md", "line one\r\nline two\r\n");
+	fx_write(dir, "raw.bin", "keep\r\n");
+	fx_write(dir, ".gitattributes", "*.bin -text\n");
+	fx_commit_all(dir, "one");
+	blob_id = fx_capture(dir, "git rev-parse HEAD:p.md");
+
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_content(fx.base, "p.md", "line one\nline two\n", blob_id);
+	assert_content(fx.head, "p.md", "line one\nline two\n", blob_id);
+	assert_content(fx.head, "raw.bin", "keep\r\n", NULL);
+	free(blob_id);
+	close_repo(&fx);
+}
+
 static void test_git__files_keep_their_kinds(void **state)
 {
 	char *dir = fx_repo_new();
@@ -959,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_git__a_symlink_to_a_folder_is_not_a_way_in),
 		cmocka_unit_test(test_git__a_file_over_the_limit_is_refused_before_it_is_read),
 		cmocka_unit_test(test_git__a_large_blob_is_refused_from_its_header_alone),
+		cmocka_unit_test(test_git__a_crlf_checkout_reads_as_the_blob_git_would_store),
 		cmocka_unit_test(test_git__files_keep_their_kinds),
 		cmocka_unit_test(test_git__an_intent_to_add_file_is_in_the_working_tree_only),
 		cmocka_unit_test(test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read),
