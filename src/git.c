@@ -558,14 +558,14 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 	git_oid fork_id;
 	int error;
 
+	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
+		goto done;
 	if (head_rev)
 		error = resolve_commit(&head, repo, head_rev);
 	else if ((error = head_commit(&head, repo)) == 0 && !head)
 		error = pc_error_set(PC_EGIT, "no merge base between '%s' and 'HEAD': "
 					      "HEAD has no commits yet", base_rev);
 	if (error < 0)
-		goto done;
-	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
 		goto done;
 
 	if (git_repository_is_shallow(repo->git) == 1) {

@@ -389,6 +389,9 @@ static void test_git__an_unborn_head_compares_against_the_empty_tree(void **stat
 	fx_write(dir, "staged.md", "s\n");
 	fx_write(dir, "loose.md", "l\n");
 	fx_sh(dir, "git add staged.md");
+	/* A branch with a commit, made without moving the unborn HEAD. */
+	fx_sh(dir, "git update-ref refs/heads/other "
+		   "$(git commit-tree -m other $(git mktree </dev/null))");
 
 	open_repo(&fx, dir);
 	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
@@ -411,8 +414,12 @@ static void test_git__an_unborn_head_compares_against_the_empty_tree(void **stat
 	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "main",
 					 NULL),
 			 PC_EGIT);
+	assert_string_equal(pc_error_message(), "unknown revision 'main'");
+	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "other",
+					 NULL),
+			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
-			    "no merge base between 'main' and 'HEAD': HEAD has no commits yet");
+			    "no merge base between 'other' and 'HEAD': HEAD has no commits yet");
 	assert_null(fx.base);
 	assert_null(fx.head);
 	close_repo(&fx);
