@@ -45,6 +45,7 @@ struct pc_side {
 	git_odb *odb;
 	char *label;
 	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
+	struct pc_buf real_folder; /* SIDE_WORKDIR: the last folder seen to be no link */
 };
 
 /* What a path names on a side, found before anything is read. */
@@ -321,6 +322,7 @@ static struct pc_side *side_new(struct pc_repo *repo, enum side_kind kind)
 
 	side->kind = kind;
 	side->repo = repo;
+	pc_buf_init(&side->real_folder);
 	return side;
 }
 
@@ -331,6 +333,7 @@ void pc_side_free(struct pc_side *side)
 	git_tree_free(side->tree);
 	git_index_free(side->index);
 	git_odb_free(side->odb);
+	pc_buf_release(&side->real_folder);
 	free(side->label);
 	free(side);
 }
@@ -982,6 +985,35 @@ static int find_in_index(struct found *out, struct pc_side *side, const char *pa
 }
 
 /*
+ * Whether every folder on the way to full (a working-tree path; root_len
+ * bytes of it are the root) is a real folder, not a link to one. The last
+ * folder found real is remembered: files are mostly read folder by folder.
+ */
+static bool folders_are_real(struct pc_side *side, struct pc_buf *full, size_t root_len)
+{
+	const char *last_slash = strrchr(full->ptr + root_len, '/');
+	size_t dir_len = last_slash ? (size_t)(last_slash - full->ptr) : 0;
+	struct stat st;
+
+	if (!last_slash)
+		return true;
+	if (side->real_folder.len == dir_len && !memcmp(side->real_folder.ptr, full->ptr, dir_len))
+		return true;
+	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
+		bool real;
+
+		*slash = '\0';
+		real = lstat(full->ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		*slash = '/';
+		if (!real)
+			return false;
+	}
+	pc_buf_reset(&side->real_folder);
+	pc_buf_add(&side->real_folder, full->ptr, dir_len);
+	return true;
+}
+
+/*
  * Looks path up in the working tree: a file of the index (as it is on disk)
  * or an untracked file that is not ignored. A path through a symbolic link to
  * a folder is not in the repository (git does not follow those either).
@@ -999,14 +1031,8 @@ static int find_in_workdir(struct found *out, struct pc_side *side, const char *
 	pc_buf_reset(full);
 	pc_buf_adds(full, side->repo->workdir);
 	pc_buf_adds(full, path);
-	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (lstat(full->ptr, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			*slash = '/';
-			return not_found(side, path);
-		}
-		*slash = '/';
-	}
+	if (!folders_are_real(side, full, root_len))
+		return not_found(side, path);
 	if (lstat(full->ptr, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return not_found(side, path);
@@ -1082,14 +1108,22 @@ static int clean_filter(struct pc_buf *out, size_t start, struct pc_side *side, 
 {
 	git_filter_list *filters = NULL;
 	git_buf cleaned = { NULL, 0, 0 };
+	const char *data = out->ptr + start;
+	size_t len = out->len - start;
 
+	/*
+	 * libgit2's clean filters are CRLF (which only removes '\r') and ident
+	 * (which only rewrites "$Id...$"): bytes with neither come out the same,
+	 * and looking the attributes up costs more than reading a small file.
+	 */
+	if (!memchr(data, '\r', len) && !memmem(data, len, "$Id", 3))
+		return 0;
 	if (git_filter_list_load(&filters, side->repo->git, NULL, path, GIT_FILTER_TO_ODB,
 				 GIT_FILTER_DEFAULT) < 0)
 		return git_fail("cannot load the filters of a file");
 	if (!filters)
 		return 0;
-	if (git_filter_list_apply_to_buffer(&cleaned, filters, out->ptr + start,
-					    out->len - start) < 0) {
+	if (git_filter_list_apply_to_buffer(&cleaned, filters, data, len) < 0) {
 		/* core.safecrlf refusing an irreversible conversion: still count the file. */
 		const git_error *e = git_error_last();
 
