@@ -859,6 +859,95 @@ static void test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read
 	free(dir);
 }
 
+static void test_git__an_unmerged_file_is_listed_once_and_not_read_from_the_index(void **state)
+{
+	char *dir = fx_repo_new();
+	struct fixture fx;
+
+	(void)state;
+	fx_write(dir, "p.md", "base\n");
+	fx_commit_all(dir, "one");
+	fx_sh(dir, "git checkout -q -b other");
+	fx_write(dir, "p.md", "other\n");
+	fx_commit_all(dir, "other");
+	fx_sh(dir, "git checkout -q main");
+	fx_write(dir, "p.md", "main\n");
+	fx_commit_all(dir, "main");
+	assert_int_not_equal(fx_sh_status(dir, "git merge -q other"), 0);
+
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
+	assert_files(fx.head, "p.md\n");
+	assert_read_fails(fx.head, "p.md", MAX_BYTES, PC_EINPUT,
+			  "p.md: unmerged in the index (resolve the conflict first)");
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_files(fx.head, "p.md\n");
+	assert_content(fx.head, "p.md", "<<<<<<< HEAD\nmain\n=======\nother\n>>>>>>> other\n", NULL);
+	close_repo(&fx);
+}
+
+static void test_git__a_bare_repository_has_no_working_tree(void **state)
+{
+	char *dir = fx_repo_new();
+	char bare[4200];
+	struct pc_repo *repo = NULL;
+	struct pc_side *base = NULL, *head = NULL;
+	struct pc_buf b = PC_BUF_INIT;
+
+	(void)state;
+	fx_write(dir, "p.md", "p\n");
+	fx_commit_all(dir, "one");
+	fx_sh(dir, "git clone -q --bare . bare.git");
+	snprintf(bare, sizeof(bare), "%s/bare.git", dir);
+	assert_int_equal(pc_repo_open(&repo, bare), 0);
+	assert_null(pc_repo_workdir(repo));
+	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_WORKDIR, NULL, NULL),
+			 PC_EGIT);
+	assert_string_equal(pc_error_message(), "this operation must be run in a work tree");
+	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_RANGE, "main", NULL), 0);
+	assert_int_equal(pc_repo_hooks_dir(&b, repo), 0);
+	assert_non_null(strstr(b.ptr, "/bare.git/hooks"));
+	pc_buf_release(&b);
+	pc_side_free(base);
+	pc_side_free(head);
+	pc_repo_free(repo);
+	fx_remove(dir);
+	free(dir);
+}
+
+static void test_git__a_linked_worktree_shares_the_main_hooks_folder(void **state)
+{
+	char *dir = fx_repo_new();
+	char linked[4200], expected[4200];
+	struct pc_repo *repo = NULL;
+	struct pc_side *base = NULL, *head = NULL;
+	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_buf b = PC_BUF_INIT;
+
+	(void)state;
+	fx_write(dir, "p.md", "p\n");
+	fx_commit_all(dir, "one");
+	snprintf(linked, sizeof(linked), "%s-linked", dir);
+	fx_sh(dir, "git worktree add -q '%s' -b side", linked);
+	fx_write(linked, "q.md", "q\n");
+	assert_int_equal(pc_repo_open(&repo, linked), 0);
+	assert_int_equal(pc_repo_hooks_dir(&b, repo), 0);
+	snprintf(expected, sizeof(expected), "%s/.git/hooks", dir);
+	assert_string_equal(b.ptr, expected);
+	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_WORKDIR, NULL, NULL), 0);
+	assert_int_equal(pc_side_files(&list, head), 0);
+	assert_int_equal(list.n, 2);
+	assert_string_equal(list.items[1].path, "q.md");
+	pc_file_list_release(&list);
+	pc_buf_release(&b);
+	pc_side_free(base);
+	pc_side_free(head);
+	pc_repo_free(repo);
+	fx_remove(linked);
+	fx_remove(dir);
+	free(dir);
+}
+
 /* ---- line diff ----------------------------------------------------------- */
 
 static void assert_diff(const char *old_text, const char *new_text, const char *removed_expected,
@@ -993,6 +1082,9 @@ int main(void)
 		cmocka_unit_test(test_git__files_keep_their_kinds),
 		cmocka_unit_test(test_git__an_intent_to_add_file_is_in_the_working_tree_only),
 		cmocka_unit_test(test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read),
+		cmocka_unit_test(test_git__an_unmerged_file_is_listed_once_and_not_read_from_the_index),
+		cmocka_unit_test(test_git__a_bare_repository_has_no_working_tree),
+		cmocka_unit_test(test_git__a_linked_worktree_shares_the_main_hooks_folder),
 		cmocka_unit_test(test_git__diff_lines_collects_removed_and_added_lines),
 		cmocka_unit_test(test_git__diff_lines_keeps_a_missing_final_newline_missing),
 		cmocka_unit_test(test_git__diff_lines_keeps_crlf_endings),
