@@ -597,7 +597,11 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 		goto done;
 	}
 
-	pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
+	/* on a branch that has not diverged, the merge base is simply the base */
+	if (git_oid_equal(&fork_id, git_commit_id(base)))
+		pc_buf_adds(&label, base_rev);
+	else
+		pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
 	if ((error = side_from_commit(base_out, repo, fork_point, label.ptr)) < 0)
 		goto done;
 	if ((error = side_from_commit(head_out, repo, head, head_name)) < 0) {

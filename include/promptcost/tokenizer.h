@@ -38,4 +38,12 @@ size_t pc_tokens_count(enum pc_encoding enc, const char *text, size_t len);
 void pc_tokens_encode(uint32_t **ids_out, size_t *n_out, enum pc_encoding enc,
 		      const char *text, size_t len);
 
+/*
+ * Appends the bytes of the tokens ids[0..n) of enc to out: the inverse of
+ * pc_tokens_encode, whose output decodes to the input with each invalid UTF-8
+ * sequence replaced by U+FFFD. PC_EINPUT when an id is not a token of enc
+ * (what was decoded before it stays in out).
+ */
+int pc_tokens_decode(struct pc_buf *out, enum pc_encoding enc, const uint32_t *ids, size_t n);
+
 #endif

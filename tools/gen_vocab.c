@@ -1,0 +1,210 @@
+/*
+ * Build-time generator: compiles a .tiktoken rank file (base64 token, space,
+ * rank per line) into C source holding the token bytes, their offsets and a
+ * ready-made open-addressing hash table, so the binary never parses base64 or
+ * builds a table at start-up.
+ *
+ *   gen_vocab FILE.tiktoken NAME OUT.c      (defines pc_vocab_NAME)
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vocab_hash.h"
+
+struct token {
+	unsigned char *bytes;
+	uint32_t len;
+};
+
+static void die(const char *msg, const char *what)
+{
+	fprintf(stderr, "gen_vocab: %s '%s'\n", msg, what);
+	exit(1);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p)
+		die("out of memory", "");
+	return p;
+}
+
+static int b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Decodes standard padded base64 from s[0..n) into out; returns the length or -1. */
+static long b64_decode(unsigned char *out, const char *s, size_t n)
+{
+	long len = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int v;
+
+		if (s[i] == '=')
+			break;
+		v = b64_value((unsigned char)s[i]);
+		if (v < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[len++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return len;
+}
+
+/* Prints an array of 64-bit words whose memory image is data[0..n) (zero-padded) on this host. */
+static void emit_bytes(FILE *out, const char *name, const unsigned char *data, size_t n)
+{
+	size_t words = (n + 7) / 8;
+
+	fprintf(out, "static const uint64_t %s[%zu] = {", name, words ? words : 1);
+	for (size_t w = 0; w < words; w++) {
+		unsigned char chunk[8] = { 0 };
+		uint64_t v;
+
+		memcpy(chunk, data + w * 8, n - w * 8 < 8 ? n - w * 8 : 8);
+		memcpy(&v, chunk, 8);
+		fprintf(out, "%s0x%llx,", w % 8 ? "" : "\n", (unsigned long long)v);
+	}
+	fprintf(out, "%s\n};\n\n", words ? "" : "0");
+}
+
+static void emit_u32(FILE *out, const char *name, const uint32_t *data, size_t n)
+{
+	fprintf(out, "static const uint32_t %s[%zu] = {", name, n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%u,", i % 12 ? "" : "\n", (unsigned)data[i]);
+	fprintf(out, "\n};\n\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct token *tokens = NULL;
+	size_t n_tokens = 0, cap = 0, total = 0, slots_n = 1, max_len = 0;
+	unsigned char *all = NULL;
+	uint32_t *offsets, *slots, byte_rank[256];
+	char line[1024];
+	FILE *in, *out;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: gen_vocab FILE.tiktoken NAME OUT.c\n");
+		return 2;
+	}
+	in = fopen(argv[1], "r");
+	if (!in)
+		die("cannot open", argv[1]);
+	while (fgets(line, sizeof(line), in)) {
+		char *space = strchr(line, ' '), *end;
+		unsigned long rank;
+		unsigned char buf[1024];
+		long len;
+
+		if (!space)
+			die("no rank on a line of", argv[1]);
+		len = b64_decode(buf, line, (size_t)(space - line));
+		rank = strtoul(space + 1, &end, 10);
+		if (len <= 0 || (*end != '\n' && *end != '\0'))
+			die("bad line in", argv[1]);
+		/* The runtime indexes tokens by rank: ranks must be 0, 1, 2... in file order. */
+		if (rank != n_tokens)
+			die("ranks are not consecutive in", argv[1]);
+		if (n_tokens == cap) {
+			cap = cap ? 2 * cap : 4096;
+			tokens = xrealloc(tokens, cap * sizeof(*tokens));
+		}
+		tokens[n_tokens].bytes = xrealloc(NULL, (size_t)len);
+		memcpy(tokens[n_tokens].bytes, buf, (size_t)len);
+		tokens[n_tokens].len = (uint32_t)len;
+		total += (size_t)len;
+		if ((size_t)len > max_len)
+			max_len = (size_t)len;
+		n_tokens++;
+	}
+	fclose(in);
+	if (n_tokens == 0 || n_tokens >= PC_VOCAB_RANK_MASK)
+		die("unexpected number of ranks in", argv[1]);
+
+	all = xrealloc(NULL, total + 1);
+	offsets = xrealloc(NULL, (n_tokens + 1) * sizeof(*offsets));
+	total = 0;
+	for (size_t r = 0; r < n_tokens; r++) {
+		offsets[r] = (uint32_t)total;
+		memcpy(all + total, tokens[r].bytes, tokens[r].len);
+		total += tokens[r].len;
+	}
+	offsets[n_tokens] = (uint32_t)total;
+
+	/* Every byte must be a token on its own, or BPE could not start. */
+	for (int b = 0; b < 256; b++)
+		byte_rank[b] = PC_VOCAB_EMPTY;
+	for (size_t r = 0; r < n_tokens; r++)
+		if (tokens[r].len == 1)
+			byte_rank[tokens[r].bytes[0]] = (uint32_t)r;
+	for (int b = 0; b < 256; b++)
+		if (byte_rank[b] == PC_VOCAB_EMPTY)
+			die("a byte has no rank in", argv[1]);
+
+	/* Load factor at most 0.5: misses, the common case during BPE, end on an empty slot fast. */
+	while (slots_n < 2 * n_tokens)
+		slots_n <<= 1;
+	slots = xrealloc(NULL, slots_n * sizeof(*slots));
+	memset(slots, 0xFF, slots_n * sizeof(*slots));
+	for (size_t r = 0; r < n_tokens; r++) {
+		uint64_t h = pc_vocab_hash(tokens[r].bytes, tokens[r].len);
+		size_t i = (size_t)(h >> 32) & (slots_n - 1);
+		uint32_t tag = (uint32_t)h & ((1u << PC_VOCAB_TAG_BITS) - 1);
+
+		while (slots[i] != PC_VOCAB_EMPTY) {
+			uint32_t other = slots[i] & PC_VOCAB_RANK_MASK;
+
+			if (tokens[other].len == tokens[r].len &&
+			    memcmp(tokens[other].bytes, tokens[r].bytes, tokens[r].len) == 0)
+				die("duplicate token in", argv[1]);
+			i = (i + 1) & (slots_n - 1);
+		}
+		slots[i] = (uint32_t)r | tag << PC_VOCAB_RANK_BITS;
+	}
+
+	out = fopen(argv[3], "w");
+	if (!out)
+		die("cannot write", argv[3]);
+	fprintf(out, "/* Generated by tools/gen_vocab.c from %s; do not edit. */\n", argv[1]);
+	fprintf(out, "#include \"tokenizer_int.h\"\n\n");
+	emit_bytes(out, "token_bytes", all, total);
+	emit_u32(out, "token_offsets", offsets, n_tokens + 1);
+	emit_u32(out, "slots", slots, slots_n);
+	emit_u32(out, "byte_ranks", byte_rank, 256);
+	fprintf(out, "const struct pc_vocab pc_vocab_%s = {\n", argv[2]);
+	fprintf(out, "\t(const unsigned char *)token_bytes,\n\ttoken_offsets,\n\tslots,\n");
+	fprintf(out, "\tbyte_ranks,\n\t%zuu,\n\t%zuu,\n\t%zuu,\n};\n", slots_n - 1, n_tokens,
+		max_len);
+	if (fclose(out) != 0)
+		die("cannot write", argv[3]);
+	for (size_t r = 0; r < n_tokens; r++)
+		free(tokens[r].bytes);
+	free(tokens);
+	free(all);
+	free(offsets);
+	free(slots);
+	return 0;
+}
