@@ -74,7 +74,8 @@ void pc_side_free(struct pc_side *side);
 
 /*
  * A short human label: "HEAD~1 (1a2b3c4)", "merge-base of main and HEAD
- * (1a2b3c4)", "index", "working tree", "empty tree". Borrowed from side.
+ * (1a2b3c4)" (just "main (1a2b3c4)" when the merge base is main itself),
+ * "index", "working tree", "empty tree". Borrowed from side.
  */
 const char *pc_side_label(const struct pc_side *side);
 
