@@ -1379,7 +1379,14 @@ int pc_config_parse(struct pc_config **out, const char *path, const char *text, 
 	config->path = pc_xstrdup(path);
 	c.path = path;
 	c.config = config;
-	c.has_use_cases = root && root->kind == NODE_MAPPING && find(root, "use_cases", NULL);
+	if (root && root->kind == NODE_MAPPING) {
+		const struct node *use_cases = find(root, "use_cases", NULL);
+
+		/* `use_cases:` left empty is no section: use cases stay free labels */
+		c.has_use_cases = use_cases && !is_null(use_cases);
+	} else {
+		c.has_use_cases = false;
+	}
 	if ((error = read_config(&c, root)))
 		goto done;
 	*out = config;
@@ -1531,8 +1538,9 @@ static int read_approval(struct pc_approval *a, const struct ctx *c, const struc
 	if (value->kind != NODE_SEQUENCE || !value->n)
 		return fail(c, value->pos, "'files' of an approval must be a non-empty list");
 	a->files = pc_xcalloc(value->n, sizeof(*a->files));
-	for (size_t i = 0; i < value->n; i++, a->nfiles++)
-		if ((error = read_approval_file(&a->files[i], c, value->items[i])))
+	/* counted before it is read, so that a half-read entry is still released */
+	for (size_t i = 0; i < value->n; i++)
+		if ((error = read_approval_file(&a->files[a->nfiles++], c, value->items[i])))
 			return error;
 	qsort(a->files, a->nfiles, sizeof(*a->files), compare_approved_files);
 	if ((error = get_decimal(&a->monthly_delta_micros, c, find(map, "monthly_delta", NULL),

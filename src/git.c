@@ -45,6 +45,7 @@ struct pc_side {
 	git_odb *odb;
 	char *label;
 	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
+	struct pc_buf real_folder; /* SIDE_WORKDIR: the last folder seen to be no link */
 };
 
 /* What a path names on a side, found before anything is read. */
@@ -92,6 +93,31 @@ static int libgit2_init_once(void)
 
 /* ---- the repository ------------------------------------------------------ */
 
+/*
+ * Why there is no repository to open. libgit2 1.5.1 reports a repository
+ * owned by another user (which git refuses too: CI runners often check out
+ * as another user) as "not found" with a message about safe.directory.
+ */
+static int open_failed(const char *path, int git_error_code)
+{
+	const git_error *e = git_error_last();
+	char *where = realpath(path ? path : ".", NULL);
+	const char *shown = where ? where : (path ? path : ".");
+	int error;
+
+	if (git_error_code == GIT_EOWNER ||
+	    (e && e->message && strstr(e->message, "safe.directory")))
+		error = pc_error_set(PC_EGIT,
+				     "the repository at %s is owned by another user (trust it with "
+				     "'git config --global --add safe.directory <path>')",
+				     shown);
+	else
+		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
+				     shown);
+	free(where);
+	return error;
+}
+
 int pc_repo_open(struct pc_repo **out, const char *path)
 {
 	git_repository *git = NULL;
@@ -111,14 +137,8 @@ int pc_repo_open(struct pc_repo **out, const char *path)
 		error = git_repository_open_ext(&git, path, 0, NULL);
 	else
 		error = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-	if (error == GIT_ENOTFOUND) {
-		char *where = realpath(path ? path : ".", NULL);
-
-		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
-				     where ? where : (path ? path : "."));
-		free(where);
-		return error;
-	}
+	if (error == GIT_ENOTFOUND || error == GIT_EOWNER)
+		return open_failed(path, error);
 	if (error < 0)
 		return git_fail("cannot open the repository");
 
@@ -302,6 +322,7 @@ static struct pc_side *side_new(struct pc_repo *repo, enum side_kind kind)
 
 	side->kind = kind;
 	side->repo = repo;
+	pc_buf_init(&side->real_folder);
 	return side;
 }
 
@@ -312,6 +333,7 @@ void pc_side_free(struct pc_side *side)
 	git_tree_free(side->tree);
 	git_index_free(side->index);
 	git_odb_free(side->odb);
+	pc_buf_release(&side->real_folder);
 	free(side->label);
 	free(side);
 }
@@ -539,14 +561,14 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 	git_oid fork_id;
 	int error;
 
+	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
+		goto done;
 	if (head_rev)
 		error = resolve_commit(&head, repo, head_rev);
 	else if ((error = head_commit(&head, repo)) == 0 && !head)
 		error = pc_error_set(PC_EGIT, "no merge base between '%s' and 'HEAD': "
 					      "HEAD has no commits yet", base_rev);
 	if (error < 0)
-		goto done;
-	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
 		goto done;
 
 	if (git_repository_is_shallow(repo->git) == 1) {
@@ -575,7 +597,11 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 		goto done;
 	}
 
-	pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
+	/* on a branch that has not diverged, the merge base is simply the base */
+	if (git_oid_equal(&fork_id, git_commit_id(base)))
+		pc_buf_adds(&label, base_rev);
+	else
+		pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
 	if ((error = side_from_commit(base_out, repo, fork_point, label.ptr)) < 0)
 		goto done;
 	if ((error = side_from_commit(head_out, repo, head, head_name)) < 0) {
@@ -737,12 +763,35 @@ static bool kind_on_disk(enum pc_file_kind *out, const struct stat *st, git_file
 	return true;
 }
 
+static int compare_path_with_entry(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct pc_file_entry *)entry)->path);
+}
+
+/* The entry of a sorted list with that path, or NULL. */
+static const struct pc_file_entry *file_list_find(const struct pc_file_list *list,
+						  const char *path)
+{
+	if (!list->n)
+		return NULL;
+	return bsearch(path, list->items, list->n, sizeof(*list->items), compare_path_with_entry);
+}
+
+/* How the working tree differs from the index, as far as listing files is concerned. */
+struct workdir_changes {
+	struct pc_file_list gone;    /* deleted, or no longer a file (sorted) */
+	struct pc_file_list retyped; /* a file that became a link or the reverse (sorted) */
+};
+
 /*
- * Untracked files that are not ignored, from libgit2's index-to-workdir diff
- * (the one walk of the working tree that knows every .gitignore). Submodules
- * are not opened and content is not read to tell binary from text.
+ * One walk of the working tree: libgit2's index-to-workdir diff stats every
+ * indexed file and reads every folder (knowing each .gitignore), so an entry
+ * it does not report is on disk as the index has it. Untracked files go
+ * straight to out. Submodules are not opened and no content is read to tell
+ * binary from text (racily clean files may still be hashed, as git does).
  */
-static int list_untracked(struct pc_file_list *out, struct pc_side *side)
+static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *out,
+			struct pc_side *side)
 {
 	git_diff_options opts;
 	git_diff *diff = NULL;
@@ -750,7 +799,7 @@ static int list_untracked(struct pc_file_list *out, struct pc_side *side)
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-		     GIT_DIFF_SKIP_BINARY_CHECK;
+		     GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
 	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
 	if (git_diff_index_to_workdir(&diff, side->repo->git, side->index, &opts) < 0)
 		return git_fail("cannot list the working tree");
@@ -761,25 +810,51 @@ static int list_untracked(struct pc_file_list *out, struct pc_side *side)
 		size_t len = strlen(path);
 		enum pc_file_kind kind;
 
-		if (delta->status != GIT_DELTA_UNTRACKED || !len || path[len - 1] == '/')
-			continue; /* a nested repository shows as a folder: not a file */
-		if (kind_of_mode(&kind, delta->new_file.mode))
-			file_list_push(out, path, len, kind);
+		switch (delta->status) {
+		case GIT_DELTA_UNTRACKED:
+			/* A nested repository shows as a folder: not a file. */
+			if (len && path[len - 1] != '/' && kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(out, path, len, kind);
+			break;
+		case GIT_DELTA_DELETED:
+			file_list_push(&changes->gone, delta->old_file.path,
+				       strlen(delta->old_file.path), PC_FILE_REGULAR);
+			break;
+		case GIT_DELTA_TYPECHANGE:
+			if (kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(&changes->retyped, path, len, kind);
+			else
+				file_list_push(&changes->gone, path, len, PC_FILE_REGULAR);
+			break;
+		default:
+			break;
+		}
 	}
 	git_diff_free(diff);
+	if (changes->gone.n > 1)
+		qsort(changes->gone.items, changes->gone.n, sizeof(*changes->gone.items),
+		      compare_entries);
+	if (changes->retyped.n > 1)
+		qsort(changes->retyped.items, changes->retyped.n, sizeof(*changes->retyped.items),
+		      compare_entries);
 	return 0;
 }
 
 static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 {
+	struct workdir_changes changes = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	size_t count = git_index_entrycount(side->index);
 	struct pc_buf full = PC_BUF_INIT;
 	size_t root_len = strlen(side->repo->workdir);
 	const char *previous = NULL;
+	int error;
 
+	if ((error = scan_workdir(&changes, out, side)) < 0)
+		goto done;
 	pc_buf_adds(&full, side->repo->workdir);
 	for (size_t i = 0; i < count; i++) {
 		const git_index_entry *entry = git_index_get_byindex(side->index, i);
+		const struct pc_file_entry *retyped;
 		enum pc_file_kind kind;
 		struct stat st;
 
@@ -792,15 +867,26 @@ static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 				file_list_push(out, entry->path, strlen(entry->path), kind);
 			continue;
 		}
-		full.len = root_len;
-		pc_buf_adds(&full, entry->path);
-		if (lstat(full.ptr, &st) < 0)
-			continue; /* deleted in the working tree */
-		if (kind_on_disk(&kind, &st, entry->mode))
+		/* The diff says nothing of ignored submodules or of conflicts: look. */
+		if (entry->mode == GIT_FILEMODE_COMMIT || git_index_entry_is_conflict(entry)) {
+			full.len = root_len;
+			pc_buf_adds(&full, entry->path);
+			if (lstat(full.ptr, &st) == 0 && kind_on_disk(&kind, &st, entry->mode))
+				file_list_push(out, entry->path, strlen(entry->path), kind);
+			continue;
+		}
+		if (file_list_find(&changes.gone, entry->path))
+			continue;
+		if ((retyped = file_list_find(&changes.retyped, entry->path)) != NULL)
+			file_list_push(out, entry->path, strlen(entry->path), retyped->kind);
+		else if (kind_of_mode(&kind, entry->mode))
 			file_list_push(out, entry->path, strlen(entry->path), kind);
 	}
+done:
 	pc_buf_release(&full);
-	return list_untracked(out, side);
+	pc_file_list_release(&changes.retyped);
+	pc_file_list_release(&changes.gone);
+	return error;
 }
 
 int pc_side_files(struct pc_file_list *out, struct pc_side *side)
@@ -903,6 +989,35 @@ static int find_in_index(struct found *out, struct pc_side *side, const char *pa
 }
 
 /*
+ * Whether every folder on the way to full (a working-tree path; root_len
+ * bytes of it are the root) is a real folder, not a link to one. The last
+ * folder found real is remembered: files are mostly read folder by folder.
+ */
+static bool folders_are_real(struct pc_side *side, struct pc_buf *full, size_t root_len)
+{
+	const char *last_slash = strrchr(full->ptr + root_len, '/');
+	size_t dir_len = last_slash ? (size_t)(last_slash - full->ptr) : 0;
+	struct stat st;
+
+	if (!last_slash)
+		return true;
+	if (side->real_folder.len == dir_len && !memcmp(side->real_folder.ptr, full->ptr, dir_len))
+		return true;
+	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
+		bool real;
+
+		*slash = '\0';
+		real = lstat(full->ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		*slash = '/';
+		if (!real)
+			return false;
+	}
+	pc_buf_reset(&side->real_folder);
+	pc_buf_add(&side->real_folder, full->ptr, dir_len);
+	return true;
+}
+
+/*
  * Looks path up in the working tree: a file of the index (as it is on disk)
  * or an untracked file that is not ignored. A path through a symbolic link to
  * a folder is not in the repository (git does not follow those either).
@@ -920,14 +1035,8 @@ static int find_in_workdir(struct found *out, struct pc_side *side, const char *
 	pc_buf_reset(full);
 	pc_buf_adds(full, side->repo->workdir);
 	pc_buf_adds(full, path);
-	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (lstat(full->ptr, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			*slash = '/';
-			return not_found(side, path);
-		}
-		*slash = '/';
-	}
+	if (!folders_are_real(side, full, root_len))
+		return not_found(side, path);
 	if (lstat(full->ptr, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return not_found(side, path);
@@ -993,13 +1102,55 @@ static int read_blob(struct pc_buf *out, struct pc_side *side, const git_oid *id
 }
 
 /*
- * Reads a working-tree file as it is on disk: no clean filter (CRLF
- * conversion with core.autocrlf, ident, LFS) is applied, so with
- * core.autocrlf=true the id is that of the CRLF bytes, not of the blob `git
- * add` would store. The tokens are counted on these same bytes.
+ * The file's bytes as `git add` would store them: git's clean filters
+ * (CRLF to LF with core.autocrlf or a text attribute, ident) are applied, so
+ * the tokens and the id of a checked-out file that has not changed are those
+ * of its blob. Filters libgit2 does not run itself (an external
+ * filter.<driver>.clean, such as Git LFS) are left out.
  */
-static int read_disk(struct pc_buf *out, git_oid *id, const char *full, const char *path,
-		     size_t max_bytes)
+static int clean_filter(struct pc_buf *out, size_t start, struct pc_side *side, const char *path)
+{
+	git_filter_list *filters = NULL;
+	git_buf cleaned = { NULL, 0, 0 };
+	const char *data = out->ptr + start;
+	size_t len = out->len - start;
+
+	/*
+	 * libgit2's clean filters are CRLF (which only removes '\r') and ident
+	 * (which only rewrites "$Id...$"): bytes with neither come out the same,
+	 * and looking the attributes up costs more than reading a small file.
+	 */
+	if (!memchr(data, '\r', len) && !memmem(data, len, "$Id", 3))
+		return 0;
+	if (git_filter_list_load(&filters, side->repo->git, NULL, path, GIT_FILTER_TO_ODB,
+				 GIT_FILTER_DEFAULT) < 0)
+		return git_fail("cannot load the filters of a file");
+	if (!filters)
+		return 0;
+	if (git_filter_list_apply_to_buffer(&cleaned, filters, data, len) < 0) {
+		/* core.safecrlf refusing an irreversible conversion: still count the file. */
+		const git_error *e = git_error_last();
+
+		pc_warn("%s: read without git's clean filter (%s)", path,
+			e && e->message ? e->message : "it failed");
+	} else {
+		out->len = start;
+		pc_buf_add(out, cleaned.ptr, cleaned.size);
+		if (out->cap)
+			out->ptr[out->len] = '\0';
+	}
+	git_buf_dispose(&cleaned);
+	git_filter_list_free(filters);
+	return 0;
+}
+
+/*
+ * Reads a working-tree file (full is its path on disk, path its path in the
+ * repository), checking its size before reading, then cleans it as git
+ * would and hashes the result as a blob.
+ */
+static int read_disk(struct pc_buf *out, git_oid *id, struct pc_side *side, const char *full,
+		     const char *repo_path, const char *path, size_t max_bytes)
 {
 	size_t start = out->len;
 	struct stat st;
@@ -1041,6 +1192,8 @@ static int read_disk(struct pc_buf *out, git_oid *id, const char *full, const ch
 			goto done;
 		}
 	}
+	if ((error = clean_filter(out, start, side, repo_path)) < 0)
+		goto done;
 	if (git_odb_hash(id, out->ptr + start, out->len - start, GIT_OBJECT_BLOB) < 0)
 		error = git_fail("cannot hash a file");
 done:
@@ -1138,7 +1291,7 @@ static int read_path(struct pc_buf *out, char *oid_hex, struct pc_side *side, co
 		break;
 	case PC_FILE_REGULAR:
 		if (file.on_disk)
-			error = read_disk(out, &id, full.ptr, asked, max_bytes);
+			error = read_disk(out, &id, side, full.ptr, path, asked, max_bytes);
 		else
 			error = read_blob(out, side, &file.id, asked, max_bytes);
 		if (!error)

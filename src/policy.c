@@ -45,6 +45,15 @@ static void raise_verdict(enum pc_verdict *v, enum pc_verdict to)
 		*v = to;
 }
 
+/* Raises a template's verdict because of the reason just added. */
+static void raise_template(struct pc_template_report *t, enum pc_verdict to)
+{
+	if (to <= t->verdict)
+		return;
+	t->verdict = to;
+	t->main_reason = t->reasons.n - 1;
+}
+
 /* Spend of one team or use case; `of` picks the template's field to compare. */
 static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_report *report,
 			 const struct pc_budget *budgets, size_t nbudgets, bool use_cases)
@@ -166,18 +175,18 @@ static void judge_budget_for_template(struct pc_report *report, struct pc_templa
 		add_reason(t, "%s '%s' would spend %s a month, over its hard budget of %s "
 			   "(an approval cannot lift a hard budget: merge a budget change first)",
 			   kind, r->budget->name, spend.ptr, limit.ptr);
-		raise_verdict(&t->verdict, PC_VERDICT_BLOCK);
+		raise_template(t, PC_VERDICT_BLOCK);
 	} else if (r->status == PC_STATUS_OVER) {
 		add_reason(t, "%s '%s' would spend %s a month, over its soft budget of %s",
 			   kind, r->budget->name, spend.ptr, limit.ptr);
-		raise_verdict(&t->verdict, PC_VERDICT_WARN);
+		raise_template(t, PC_VERDICT_WARN);
 	} else {
 		struct pc_buf pct = PC_BUF_INIT;
 
 		pc_ppm_format(&pct, r->budget->warn_at_ppm);
 		add_reason(t, "%s '%s' would spend %s a month, past its warning level of %s of %s",
 			   kind, r->budget->name, spend.ptr, pct.ptr, limit.ptr);
-		raise_verdict(&t->verdict, PC_VERDICT_WARN);
+		raise_template(t, PC_VERDICT_WARN);
 		pc_buf_release(&pct);
 	}
 	pc_buf_release(&spend);
@@ -204,7 +213,7 @@ static void judge_template(struct pc_report *report, struct pc_template_report *
 			approvers_list(&who, policy);
 			add_reason(t, "cost event of %s a month needs an approval (promptcost approve) "
 				   "by one of: %s", amount.ptr, who.ptr);
-			raise_verdict(&t->verdict, policy->unapproved == PC_UNAPPROVED_BLOCK
+			raise_template(t, policy->unapproved == PC_UNAPPROVED_BLOCK
 							   ? PC_VERDICT_BLOCK
 							   : PC_VERDICT_WARN);
 		}
@@ -236,10 +245,9 @@ static void state_verdict(struct pc_report *report)
 		if (t->cost_event && t->approved)
 			approved++;
 		raise_verdict(&report->verdict, t->verdict);
-		/* the first reason of the first template with this verdict */
-		for (size_t r = 0; r < t->reasons.n && !first[t->verdict]; r++)
-			if (t->verdict != PC_VERDICT_PASS)
-				first[t->verdict] = t->reasons.items[r];
+		/* the deciding reason of the first template with this verdict */
+		if (t->verdict != PC_VERDICT_PASS && !first[t->verdict])
+			first[t->verdict] = t->reasons.items[t->main_reason];
 	}
 	money(&amount, report, report->monthly_delta_micros, true);
 	switch (report->verdict) {

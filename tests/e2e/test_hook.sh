@@ -48,8 +48,9 @@ snapshot() {
 # budget of $4,000 a month. At HEAD it costs $2,732.40 (6 prompt tokens and
 # 250 output tokens per call, 15,000 calls a day); 1,800 more prompt tokens
 # add $9,720 and break the budget, a few tokens add some $20 and pass.
+# make_fixture DIR [BUDGET [POLICY]]: another budget, and a policy section.
 make_fixture() {
-	new_repo "$1" && mkdir -p "$1/prompts" && cat >"$1/.promptcost.yml" <<'EOF' &&
+	new_repo "$1" && mkdir -p "$1/prompts" && cat >"$1/.promptcost.yml" <<EOF &&
 version: 1
 currency: USD
 days_per_month: 30
@@ -62,7 +63,7 @@ models:
 
 teams:
   records-management:
-    monthly_budget: 4000
+    monthly_budget: ${2:-4000}
     limit: hard
 
 templates:
@@ -73,6 +74,7 @@ templates:
     model: gpt-4-class
     calls_per_day: 15000
     output_tokens_per_call: 250
+${3:-}
 EOF
 	printf 'Summarize the document.\n' >"$1/prompts/summarize.md" &&
 	printf 'notes\n' >"$1/README.md" &&
@@ -271,6 +273,31 @@ snapshot "$r" "$TEST_TMP/after"
 expect_eq "$(diff "$TEST_TMP/before" "$TEST_TMP/after" && echo same)" same \
 	"a blocked commit -a leaves the index and the working tree as they were"
 expect_eq "$(git -C "$r" rev-parse HEAD)" "$head_before" "a blocked commit -a does not move HEAD"
+
+# A cost event is approvable: following the hook's instructions to the
+# letter (approve --staged, git add the approvals) lets the commit through.
+r="$TEST_TMP/approve"
+make_fixture "$r" 100000 "policy:
+  cost_event:
+    monthly_delta: 500
+  unapproved_cost_event: block
+  approvers: [release-manager@agency.gov]"
+run "$r" install-hook
+over_budget "$r"
+git -C "$r" add prompts/summarize.md
+head_before=$(git -C "$r" rev-parse HEAD)
+run_in "$r" git commit -m "grow the prompt, a cost event"
+expect_status 1 "an unapproved cost event is blocked by the hook"
+expect_stderr_has "promptcost approve --staged" "the blocked cost event is told to get an approval"
+run "$r" approve --staged --by release-manager@agency.gov --reason "budgeted"
+expect_status 0 "the release manager approves the staged change"
+run_in "$r" git add .promptcost/approvals.yml
+expect_status 0 "the approval is staged as the hook says"
+run_in "$r" git commit -m "grow the prompt, approved"
+expect_status 0 "the approved commit goes through the hook"
+expect_true "the approved commit moved HEAD" [ "$(git -C "$r" rev-parse HEAD)" != "$head_before" ]
+expect_true "the approval is committed with the change" \
+	git -C "$r" cat-file -e HEAD:.promptcost/approvals.yml
 
 # Bypassed with --no-verify.
 r="$TEST_TMP/bypass"
