@@ -29,8 +29,15 @@ if [ "$(id -u)" != 0 ]; then
 		exit 1
 	fi
 fi
-echo "promptcost: installing$missing" >&2
+echo "promptcost: installing$missing (apt-get${sudo:+ through sudo})" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >&2
+# apt's progress goes to a log, shown only when something fails
+log=$(mktemp)
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >&2
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
+	echo "promptcost: installing$missing failed (see above)" >&2
+	exit 1
+fi
+rm -f "$log"
