@@ -30,11 +30,12 @@ if [ "$(id -u)" != 0 ]; then
 	fi
 fi
 echo "promptcost: installing$missing (apt-get${sudo:+ through sudo})" >&2
-export DEBIAN_FRONTEND=noninteractive
+# sudo resets the environment, so the frontend is set on apt-get's command line
+apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get"
 # apt's progress goes to a log, shown only when something fails
 log=$(mktemp)
 # shellcheck disable=SC2086
-if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+if ! { $apt update -qq && $apt install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
 	cat "$log" >&2
 	rm -f "$log"
 	echo "promptcost: installing$missing failed (see above)" >&2
