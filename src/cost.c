@@ -7,18 +7,6 @@
 
 #include "promptcost/money.h"
 
-/* num / den rounded half away from zero, both in 128 bits; den > 0. */
-static pc_int128 div_round(pc_int128 num, pc_int128 den)
-{
-	pc_int128 q = num / den, r = num % den;
-
-	if (r < 0)
-		r = -r;
-	if (r >= den - r)
-		q += num < 0 ? -1 : 1;
-	return q;
-}
-
 /* *acc *= factor in 128 bits; false on overflow. */
 static bool mul(pc_int128 *acc, pc_int128 factor)
 {
@@ -39,7 +27,7 @@ static int month_part(pc_int128 *out, int64_t quantity, const struct pc_template
 	    !mul(&acc, days) || !mul(&acc, price_millionths))
 		return pc_error_set(PC_EINTERNAL,
 			"the cost of template '%s' is too large to compute", volume->id);
-	*out = div_round(acc, (pc_int128)1000000 * 1000000 * 1000000);
+	*out = pc_div_round(acc, (pc_int128)1000000 * 1000000 * 1000000);
 	return 0;
 }
 
@@ -53,7 +41,7 @@ int pc_cost_compute(int64_t *out, const struct pc_model *model,
 				model->input_micros_per_mtok +
 				(pc_int128)volume->cached_input_ppm * cached_price;
 	pc_int128 output_price = (pc_int128)PC_PPM * model->output_micros_per_mtok;
-	pc_int128 input, output;
+	pc_int128 input = 0, output = 0;
 	int error;
 
 	if ((error = month_part(&input, tokens, volume, days, input_price)) < 0 ||

@@ -75,9 +75,9 @@ int pc_share_parse(int64_t *out_ppm, const char *text, bool allow_over_100)
 	return 0;
 }
 
-int64_t pc_div_round(int64_t num, int64_t den)
+pc_int128 pc_div_round(pc_int128 num, pc_int128 den)
 {
-	int64_t q = num / den, r = num % den;
+	pc_int128 q = num / den, r = num % den;
 
 	if (r < 0)
 		r = -r;
@@ -88,7 +88,7 @@ int64_t pc_div_round(int64_t num, int64_t den)
 
 void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool sign)
 {
-	int64_t cents = pc_div_round(micros, PC_MICROS / 100);
+	int64_t cents = (int64_t)pc_div_round(micros, PC_MICROS / 100);
 	uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
 	uint64_t whole = mag / 100;
 	char digits[32];
@@ -108,7 +108,7 @@ void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool si
 
 void pc_ppm_format(struct pc_buf *out, int64_t ppm)
 {
-	int64_t tenths = pc_div_round(ppm, 1000);
+	int64_t tenths = (int64_t)pc_div_round(ppm, 1000);
 	uint64_t mag = tenths < 0 ? (uint64_t)0 - (uint64_t)tenths : (uint64_t)tenths;
 
 	pc_buf_addf(out, "%s%llu.%u%%", tenths < 0 ? "-" : "", (unsigned long long)(mag / 10),

@@ -27,9 +27,10 @@ int pc_decimal_parse(int64_t *out, const char *text, unsigned scale_digits);
 int pc_share_parse(int64_t *out_ppm, const char *text, bool allow_over_100);
 
 /*
- * Divides num by den rounding half away from zero. den > 0.
+ * Divides num by den rounding half away from zero. den > 0. In 128 bits, so
+ * that the cost model divides its products once, exactly.
  */
-int64_t pc_div_round(int64_t num, int64_t den);
+pc_int128 pc_div_round(pc_int128 num, pc_int128 den);
 
 /*
  * Formats micro-units as a decimal with exactly two decimals, rounded half

@@ -36,4 +36,16 @@ int cli_usage_error(const char *subcommand, const char *fmt, ...) PC_PRINTF(2, 3
 int cli_option_value(const char **value, int argc, char **argv, int *i, const char *name,
 		     const char *subcommand);
 
+struct pc_check_options;
+
+/*
+ * The options `check` and `approve` share: --staged (--cached), --base REV,
+ * --head REV, --config FILE. Returns 1 when argv[*i] was one of them (and
+ * consumed), 0 when not, -1 after printing a usage error.
+ */
+int cli_compare_option(struct pc_check_options *options, bool *staged, int argc, char **argv,
+		       int *i, const char *subcommand);
+/* Checks the shared options go together and sets options->mode; -1 after a usage error. */
+int cli_compare_finish(struct pc_check_options *options, bool staged, const char *subcommand);
+
 #endif

@@ -87,14 +87,7 @@ int cmd_approve(int argc, char **argv)
 			fputs(usage, stdout);
 			status = PC_EXIT_PASS;
 			goto done;
-		} else if (!strcmp(arg, "--staged") || !strcmp(arg, "--cached")) {
-			staged = true;
-		} else if ((r = cli_option_value(&options.base_rev, argc, argv, &i, "--base",
-						 "approve")) ||
-			   (r = cli_option_value(&options.head_rev, argc, argv, &i, "--head",
-						 "approve")) ||
-			   (r = cli_option_value(&options.config_path, argc, argv, &i, "--config",
-						 "approve")) ||
+		} else if ((r = cli_compare_option(&options, &staged, argc, argv, &i, "approve")) ||
 			   (r = cli_option_value(&by_option, argc, argv, &i, "--by", "approve")) ||
 			   (r = cli_option_value(&reason, argc, argv, &i, "--reason", "approve"))) {
 			if (r < 0)
@@ -104,16 +97,8 @@ int cmd_approve(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (staged && options.base_rev) {
-		status = cli_usage_error("approve", "--staged and --base cannot be used together");
+	if (cli_compare_finish(&options, staged, "approve") < 0)
 		goto done;
-	}
-	if (options.head_rev && !options.base_rev) {
-		status = cli_usage_error("approve", "--head needs --base");
-		goto done;
-	}
-	options.mode = options.base_rev ? PC_COMPARE_RANGE
-					: staged ? PC_COMPARE_STAGED : PC_COMPARE_WORKDIR;
 
 	if ((error = pc_check_run(&check, &options)) < 0) {
 		status = cli_fail(error);

@@ -64,18 +64,7 @@ int cmd_check(int argc, char **argv)
 			fputs(usage, stdout);
 			status = PC_EXIT_PASS;
 			goto done;
-		} else if (!strcmp(arg, "--staged") || !strcmp(arg, "--cached")) {
-			staged = true;
-		} else if ((r = cli_option_value(&options.base_rev, argc, argv, &i, "--base",
-						 "check")) != 0) {
-			if (r < 0)
-				goto done;
-		} else if ((r = cli_option_value(&options.head_rev, argc, argv, &i, "--head",
-						 "check")) != 0) {
-			if (r < 0)
-				goto done;
-		} else if ((r = cli_option_value(&options.config_path, argc, argv, &i, "--config",
-						 "check")) != 0) {
+		} else if ((r = cli_compare_option(&options, &staged, argc, argv, &i, "check")) != 0) {
 			if (r < 0)
 				goto done;
 		} else if ((r = cli_option_value(&format_name, argc, argv, &i, "--format",
@@ -106,20 +95,12 @@ int cmd_check(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (staged && options.base_rev) {
-		status = cli_usage_error("check", "--staged and --base cannot be used together");
+	if (cli_compare_finish(&options, staged, "check") < 0)
 		goto done;
-	}
-	if (options.head_rev && !options.base_rev) {
-		status = cli_usage_error("check", "--head needs --base");
-		goto done;
-	}
 	if (pc_format_lookup(&format, format_name) < 0) {
 		status = cli_usage_error("check", "%s", pc_error_message());
 		goto done;
 	}
-	options.mode = options.base_rev ? PC_COMPARE_RANGE
-					: staged ? PC_COMPARE_STAGED : PC_COMPARE_WORKDIR;
 	options.verified = &verified;
 
 	if ((error = pc_check_run(&check, &options)) < 0 ||

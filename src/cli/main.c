@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include "promptcost/check.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +90,37 @@ int cli_option_value(const char **value, int argc, char **argv, int *i, const ch
 	}
 	*value = argv[++*i];
 	return 1;
+}
+
+int cli_compare_option(struct pc_check_options *options, bool *staged, int argc, char **argv,
+		       int *i, const char *subcommand)
+{
+	int r;
+
+	if (!strcmp(argv[*i], "--staged") || !strcmp(argv[*i], "--cached")) {
+		*staged = true;
+		return 1;
+	}
+	if ((r = cli_option_value(&options->base_rev, argc, argv, i, "--base", subcommand)) ||
+	    (r = cli_option_value(&options->head_rev, argc, argv, i, "--head", subcommand)) ||
+	    (r = cli_option_value(&options->config_path, argc, argv, i, "--config", subcommand)))
+		return r;
+	return 0;
+}
+
+int cli_compare_finish(struct pc_check_options *options, bool staged, const char *subcommand)
+{
+	if (staged && options->base_rev) {
+		cli_usage_error(subcommand, "--staged and --base cannot be used together");
+		return -1;
+	}
+	if (options->head_rev && !options->base_rev) {
+		cli_usage_error(subcommand, "--head needs --base");
+		return -1;
+	}
+	options->mode = options->base_rev ? PC_COMPARE_RANGE
+					  : staged ? PC_COMPARE_STAGED : PC_COMPARE_WORKDIR;
+	return 0;
 }
 
 int main(int argc, char **argv)
