@@ -16,6 +16,8 @@
 #   RUNS=N              timed runs per throughput figure, the median is kept (default 5)
 #   PIECE_TIMEOUT=S     cap on one peer's run over PIECE, load included (default 20)
 #   STARTUP_RUNS=N      hyperfine runs for the start-up figures (default 20)
+#   CLOCK=cpu|wall      the time the tables use (default cpu: user + system time of
+#                       the process, which other load on a shared machine moves much less than wall time)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
