@@ -120,6 +120,14 @@ expect_eq "$(grep -c fox.txt "$out")" "0" "files after a missing one are not rea
 run "$d" tokens "$d"
 expect_status 2 "a directory is an input error"
 
+if [ -w /dev/full ]; then
+	status=0
+	"$PROMPTCOST" tokens --ids "$d/multi.txt" >/dev/full 2>"$TEST_TMP/full.err" || status=$?
+	expect_eq "$status $(cat "$TEST_TMP/full.err")" \
+		"3 promptcost: cannot write to standard output: No space left on device" \
+		"output that cannot be written is an I/O error"
+fi
+
 run "$d" tokens --bogus hello.txt
 expect_status 2 "an unknown option is a usage error"
 expect_stderr_has "unknown option '--bogus'" "the unknown option is named"
