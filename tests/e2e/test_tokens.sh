@@ -146,6 +146,7 @@ if [ -f "$corpus/expected.jsonl" ]; then
 	for enc in cl100k_base o200k_base; do
 		jq -r --arg e "$enc" 'select(.encoding == $e) | "\(.tokens)\t\(.file)"' \
 			"$corpus/expected.jsonl" | sort -k2 >"$TEST_TMP/expected"
+		# shellcheck disable=SC2046 # one argument per file name (none has a space)
 		run "$corpus/corpus" tokens --encoding "$enc" $(cut -f2 "$TEST_TMP/expected")
 		grep -v '	total$' "$out" | sort -k2 >"$TEST_TMP/actual"
 		expect_eq "$status $(cat "$TEST_TMP/actual")" "0 $(cat "$TEST_TMP/expected")" \
