@@ -13,30 +13,41 @@
 #include "promptcost/common.h"
 #include "vocab_hash.h"
 
+/* Probes one table for p[0..n) (3 <= n <= max_token_len) given its hash and head. */
+static inline uint32_t probe(const struct pc_vocab_slot *slots, size_t n_slots, const struct pc_vocab *v,
+			     uint64_t hash, uint64_t head, const unsigned char *p, size_t n)
+{
+	size_t i = pc_vocab_slot_index(hash, n_slots);
+
+	for (;;) {
+		const struct pc_vocab_slot *slot = &slots[i];
+		uint32_t meta = (uint32_t)slot->meta;
+
+		if (meta == PC_VOCAB_EMPTY)
+			return PC_RANK_NONE;
+		if (slot->head == head && meta >> PC_VOCAB_RANK_BITS == n &&
+		    (n <= 8 || memcmp(v->bytes + (slot->meta >> 32) + 8, p + 8, n - 8) == 0))
+			return meta & PC_VOCAB_RANK_MASK;
+		if (++i == n_slots)
+			i = 0;
+	}
+}
+
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n)
 {
-	uint64_t h;
-	size_t i;
-	uint32_t tag;
+	uint64_t head, hash;
+	uint32_t rank;
 
-	if (n == 1)
-		return v->byte_ranks[p[0]];
-	if (n == 0 || n > v->max_token_len)
+	if (n <= 2)
+		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : n == 1 ? v->byte_ranks[p[0]] : PC_RANK_NONE;
+	if (n > v->max_token_len)
 		return PC_RANK_NONE;
-	h = pc_vocab_hash(p, n);
-	i = (size_t)(h >> 32) & v->mask;
-	tag = (uint32_t)h & ((1u << PC_VOCAB_TAG_BITS) - 1);
-	for (;;) {
-		uint32_t slot = v->slots[i];
-		uint32_t rank = slot & PC_VOCAB_RANK_MASK;
-
-		if (slot == PC_VOCAB_EMPTY)
-			return PC_RANK_NONE;
-		if (slot >> PC_VOCAB_RANK_BITS == tag && v->offsets[rank + 1] - v->offsets[rank] == n &&
-		    memcmp(v->bytes + v->offsets[rank], p, n) == 0)
-			return rank;
-		i = (i + 1) & v->mask;
-	}
+	head = pc_vocab_head(p, n);
+	hash = pc_vocab_hash(p, n);
+	rank = probe(v->hot_slots, v->n_hot_slots, v, hash, head, p, n);
+	if (rank == PC_RANK_NONE)
+		rank = probe(v->slots, v->n_slots, v, hash, head, p, n);
+	return rank;
 }
 
 static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
