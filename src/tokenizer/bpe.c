@@ -13,30 +13,41 @@
 #include "promptcost/common.h"
 #include "vocab_hash.h"
 
+/* Probes one table for p[0..n) (3 <= n <= max_token_len) given its hash and head. */
+static inline uint32_t probe(const struct pc_vocab_slot *slots, size_t n_slots, const struct pc_vocab *v,
+			     uint64_t hash, uint64_t head, const unsigned char *p, size_t n)
+{
+	size_t i = pc_vocab_slot_index(hash, n_slots);
+
+	for (;;) {
+		const struct pc_vocab_slot *slot = &slots[i];
+		uint32_t meta = (uint32_t)slot->meta;
+
+		if (meta == PC_VOCAB_EMPTY)
+			return PC_RANK_NONE;
+		if (slot->head == head && meta >> PC_VOCAB_RANK_BITS == n &&
+		    (n <= 8 || memcmp(v->bytes + (slot->meta >> 32) + 8, p + 8, n - 8) == 0))
+			return meta & PC_VOCAB_RANK_MASK;
+		if (++i == n_slots)
+			i = 0;
+	}
+}
+
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n)
 {
-	uint64_t h;
-	size_t i;
-	uint32_t tag;
+	uint64_t head, hash;
+	uint32_t rank;
 
-	if (n == 1)
-		return v->byte_ranks[p[0]];
-	if (n == 0 || n > v->max_token_len)
+	if (n <= 2)
+		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : n == 1 ? v->byte_ranks[p[0]] : PC_RANK_NONE;
+	if (n > v->max_token_len)
 		return PC_RANK_NONE;
-	h = pc_vocab_hash(p, n);
-	i = (size_t)(h >> 32) & v->mask;
-	tag = (uint32_t)h & ((1u << PC_VOCAB_TAG_BITS) - 1);
-	for (;;) {
-		uint32_t slot = v->slots[i];
-		uint32_t rank = slot & PC_VOCAB_RANK_MASK;
-
-		if (slot == PC_VOCAB_EMPTY)
-			return PC_RANK_NONE;
-		if (slot >> PC_VOCAB_RANK_BITS == tag && v->offsets[rank + 1] - v->offsets[rank] == n &&
-		    memcmp(v->bytes + v->offsets[rank], p, n) == 0)
-			return rank;
-		i = (i + 1) & v->mask;
-	}
+	head = pc_vocab_head(p, n);
+	hash = pc_vocab_hash(p, n);
+	rank = probe(v->hot_slots, v->n_hot_slots, v, hash, head, p, n);
+	if (rank == PC_RANK_NONE)
+		rank = probe(v->slots, v->n_slots, v, hash, head, p, n);
+	return rank;
 }
 
 static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
@@ -150,17 +161,81 @@ static uint64_t heap_pop(struct heap *h)
 	return top;
 }
 
+/* A part of a long piece, indexed by the byte offset where it starts. */
+struct part {
+	uint32_t next;   /* where the next part starts (the piece length after the last) */
+	uint32_t prev;   /* where the previous part starts (UINT32_MAX before the first) */
+	uint32_t pair;   /* rank of this part merged with the next, or PC_RANK_NONE */
+	uint32_t token;  /* this part's own rank */
+	uint32_t queued; /* the pair rank of this part's latest heap entry */
+};
+
+/* (rank, position) of the pair at i; a missing pair sorts after every real one. */
+static inline uint64_t pair_key(const struct part *parts, uint32_t i)
+{
+	return i == UINT32_MAX || parts[i].pair == PC_RANK_NONE ? UINT64_MAX
+								 : heap_key(parts[i].pair, i);
+}
+
 /*
- * The general case. Parts are a doubly linked list over byte positions
- * (next[i]/prev[i] for a part starting at i); pair[i] is the rank of the
- * part at i merged with its successor, token[i] the part's own rank. Each
- * merge pops one entry and pushes at most two, and the heap starts with at
- * most n - 1 entries, so there are O(n) heap operations of O(log n) each.
+ * Queues the pair at i if it is a local minimum: lower (rank, position) than
+ * both neighbouring pairs. Only a local minimum can be the global one, so the
+ * heap holds a fraction of the pairs: one or two on a run of one character.
+ */
+static void queue_if_local_min(struct heap *h, struct part *parts, uint32_t i)
+{
+	uint64_t key;
+
+	if (i == UINT32_MAX || parts[i].pair == PC_RANK_NONE || parts[i].queued == parts[i].pair)
+		return;
+	key = heap_key(parts[i].pair, i);
+	if (key > pair_key(parts, parts[i].prev) || key > pair_key(parts, parts[i].next))
+		return;
+	parts[i].queued = parts[i].pair;
+	heap_push(h, key);
+}
+
+/*
+ * A direct-mapped memo of (left token, right token) -> rank of the two
+ * merged: the parts of a piece are tokens, so the pair's bytes are fixed by
+ * the two ids. Long pieces repeat the same pairs (a run of one character,
+ * a repeated pattern) and then skip the hashing and the table probes.
+ */
+#define PAIR_MEMO_BITS 12
+
+struct pair_memo {
+	uint64_t key[1u << PAIR_MEMO_BITS];
+	uint32_t rank[1u << PAIR_MEMO_BITS];
+};
+
+/* The rank of the parts at i (up to j) and at j (up to k) merged. */
+static uint32_t merged_rank(struct pair_memo *memo, const struct pc_vocab *v,
+			    const struct part *parts, const unsigned char *p, uint32_t i, uint32_t j,
+			    uint32_t k)
+{
+	uint64_t key = (uint64_t)parts[i].token << 32 | parts[j].token;
+	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
+
+	if (memo->key[slot] != key) {
+		memo->key[slot] = key;
+		memo->rank[slot] = pc_vocab_rank(v, p + i, k - i);
+	}
+	return memo->rank[slot];
+}
+
+/*
+ * The general case: the parts are a doubly linked list, and a heap yields the
+ * pair of lowest (rank, position). The heap holds every pair that is a local
+ * minimum (the global minimum is one); a merge changes two pairs, so only the
+ * four pairs around it are re-examined. Entries whose pair has changed since
+ * are dropped when popped. Each merge costs O(1) heap operations of O(log n):
+ * O(n log n) over the piece, near-linear when the heap stays small.
  */
 static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
-	uint32_t *next, *prev, *pair, *token;
+	struct part *parts;
+	struct pair_memo *memo;
 	struct heap h;
 	const uint32_t end = (uint32_t)n;
 
@@ -169,60 +244,58 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		fputs("promptcost: a single piece of 4 GiB or more is too large\n", stderr);
 		abort();
 	}
-	next = pc_xmalloc(n * sizeof(*next));
-	prev = pc_xmalloc(n * sizeof(*prev));
-	pair = pc_xmalloc(n * sizeof(*pair));
-	token = pc_xmalloc(n * sizeof(*token));
-	h.keys = pc_xmalloc(3 * n * sizeof(*h.keys));
+	parts = pc_xmalloc(n * sizeof(*parts));
+	/* Each merge pushes at most four entries. */
+	h.keys = pc_xmalloc(5 * n * sizeof(*h.keys));
 	h.n = 0;
+	memo = pc_xmalloc(sizeof(*memo));
+	/* Token ids are below 2^20, so an all-ones key never matches. */
+	memset(memo->key, 0xFF, sizeof(memo->key));
 
 	for (uint32_t i = 0; i < end; i++) {
-		next[i] = i + 1;
-		prev[i] = i - 1; /* prev[0] wraps to UINT32_MAX: no predecessor */
-		token[i] = v->byte_ranks[p[i]];
-		pair[i] = i + 1 < end ? pc_vocab_rank(v, p + i, 2) : PC_RANK_NONE;
-		if (pair[i] != PC_RANK_NONE)
-			h.keys[h.n++] = heap_key(pair[i], i);
+		parts[i].next = i + 1;
+		parts[i].prev = i - 1; /* wraps to UINT32_MAX for the first part */
+		parts[i].token = v->byte_ranks[p[i]];
+		parts[i].pair = i + 1 < end ? v->byte_pairs[p[i] << 8 | p[i + 1]] : PC_RANK_NONE;
+		parts[i].queued = PC_RANK_NONE;
 	}
-	for (size_t i = h.n / 2; i-- > 0;)
-		heap_sift_down(&h, i);
+	for (uint32_t i = 0; i + 1 < end; i++)
+		queue_if_local_min(&h, parts, i);
 
 	while (h.n > 0) {
 		uint64_t key = heap_pop(&h);
-		uint32_t rank = (uint32_t)(key >> 32), at = (uint32_t)key, gone, after;
+		uint32_t rank = (uint32_t)(key >> 32), at = (uint32_t)key;
+		uint32_t gone, after, before;
 
 		/* Stale: the part was absorbed, or its pair changed since this entry was pushed. */
-		if (pair[at] != rank)
+		if (parts[at].pair != rank)
 			continue;
-		gone = next[at];
-		after = next[gone];
-		token[at] = rank;
-		next[at] = after;
-		pair[gone] = PC_RANK_NONE;
+		gone = parts[at].next;
+		after = parts[gone].next;
+		before = parts[at].prev;
+		parts[at].token = rank;
+		parts[at].next = after;
+		parts[gone].pair = PC_RANK_NONE;
+		parts[at].pair = PC_RANK_NONE;
 		if (after < end) {
-			prev[after] = at;
-			pair[at] = pc_vocab_rank(v, p + at, next[after] - at);
-			if (pair[at] != PC_RANK_NONE)
-				heap_push(&h, heap_key(pair[at], at));
-		} else {
-			pair[at] = PC_RANK_NONE;
+			parts[after].prev = at;
+			parts[at].pair = merged_rank(memo, v, parts, p, at, after, parts[after].next);
 		}
-		if (at > 0) {
-			uint32_t before = prev[at];
-
-			pair[before] = pc_vocab_rank(v, p + before, after - before);
-			if (pair[before] != PC_RANK_NONE)
-				heap_push(&h, heap_key(pair[before], before));
+		if (before != UINT32_MAX) {
+			parts[before].pair = merged_rank(memo, v, parts, p, before, at, after);
+			queue_if_local_min(&h, parts, parts[before].prev);
+			queue_if_local_min(&h, parts, before);
 		}
+		queue_if_local_min(&h, parts, at);
+		if (after < end)
+			queue_if_local_min(&h, parts, after);
 	}
-	for (uint32_t i = 0; i < end; i = next[i])
-		sink_push(sink, token[i]);
+	for (uint32_t i = 0; i < end; i = parts[i].next)
+		sink_push(sink, parts[i].token);
 
+	free(memo);
 	free(h.keys);
-	free(token);
-	free(pair);
-	free(prev);
-	free(next);
+	free(parts);
 }
 
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,

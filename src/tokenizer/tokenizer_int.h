@@ -29,16 +29,25 @@ static inline unsigned pc_uc_class(uint32_t cp)
 	return pc_uc_stage2[(size_t)pc_uc_stage1[cp >> 8] * 256 + (cp & 255)];
 }
 
+/* A slot of a vocabulary's hash table; the layout is in vocab_hash.h. */
+struct pc_vocab_slot {
+	uint64_t head;
+	uint64_t meta;
+};
+
 /*
  * A vocabulary: token i has the bytes bytes[offsets[i] .. offsets[i + 1]);
- * slots is an open-addressing table (vocab_hash.h) of mask + 1 entries.
+ * slots is an open-addressing table (vocab_hash.h) of n_slots entries.
  */
 struct pc_vocab {
 	const unsigned char *bytes;
 	const uint32_t *offsets;
-	const uint32_t *slots;
+	const struct pc_vocab_slot *slots;
+	const struct pc_vocab_slot *hot_slots; /* the PC_VOCAB_HOT most frequent tokens only */
 	const uint32_t *byte_ranks; /* the token of each single byte */
-	uint32_t mask;
+	const uint32_t *byte_pairs; /* the token of each two bytes b0 << 8 | b1, or PC_RANK_NONE */
+	uint32_t n_slots;
+	uint32_t n_hot_slots;
 	uint32_t n_ranks;
 	uint32_t max_token_len;
 };
