@@ -50,7 +50,7 @@ uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t 
 	return rank;
 }
 
-static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
+void pc_sink_push(struct pc_token_sink *sink, uint32_t rank)
 {
 	if (sink->keep_ids) {
 		if (sink->n == sink->cap)
@@ -99,7 +99,7 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 			pair[at - 1] = pc_vocab_rank(v, p + start[at - 1], start[at + 1] - start[at - 1]);
 	}
 	for (size_t k = 0; k < parts; k++)
-		sink_push(sink, pc_vocab_rank(v, p + start[k], start[k + 1] - start[k]));
+		pc_sink_push(sink, pc_vocab_rank(v, p + start[k], start[k + 1] - start[k]));
 }
 
 /*
@@ -110,6 +110,7 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 struct heap {
 	uint64_t *keys;
 	size_t n;
+	size_t cap;
 };
 
 static inline uint64_t heap_key(uint32_t rank, uint32_t pos)
@@ -138,7 +139,11 @@ static void heap_sift_down(struct heap *h, size_t i)
 
 static void heap_push(struct heap *h, uint64_t key)
 {
-	size_t i = h->n++;
+	size_t i;
+
+	if (h->n == h->cap)
+		PC_GROW(h->keys, h->cap, h->n + 1);
+	i = h->n++;
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
@@ -245,8 +250,9 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		abort();
 	}
 	parts = pc_xmalloc(n * sizeof(*parts));
-	/* Each merge pushes at most four entries. */
-	h.keys = pc_xmalloc(5 * n * sizeof(*h.keys));
+	/* At most one pair in two is a local minimum at the start; pushes grow it as needed. */
+	h.cap = n / 2 + 16;
+	h.keys = pc_xmalloc(h.cap * sizeof(*h.keys));
 	h.n = 0;
 	memo = pc_xmalloc(sizeof(*memo));
 	/* Token ids are below 2^20, so an all-ones key never matches. */
@@ -291,11 +297,20 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 			queue_if_local_min(&h, parts, after);
 	}
 	for (uint32_t i = 0; i < end; i = parts[i].next)
-		sink_push(sink, parts[i].token);
+		pc_sink_push(sink, parts[i].token);
 
 	free(memo);
 	free(h.keys);
 	free(parts);
+}
+
+void pc_bpe_merge(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
+		  size_t n)
+{
+	if (n <= SMALL_PIECE)
+		bpe_small(sink, v, p, n);
+	else
+		bpe_large(sink, v, p, n);
 }
 
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
@@ -304,9 +319,7 @@ void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const un
 	uint32_t rank = pc_vocab_rank(v, p, n);
 
 	if (rank != PC_RANK_NONE)
-		sink_push(sink, rank);
-	else if (n <= SMALL_PIECE)
-		bpe_small(sink, v, p, n);
+		pc_sink_push(sink, rank);
 	else
-		bpe_large(sink, v, p, n);
+		pc_bpe_merge(sink, v, p, n);
 }

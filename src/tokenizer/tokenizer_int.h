@@ -68,8 +68,15 @@ struct pc_token_sink {
 	int keep_ids;
 };
 
+/* Appends one token to sink. */
+void pc_sink_push(struct pc_token_sink *sink, uint32_t rank);
+
 /* Encodes one pre-tokenized piece p[0..n) (n >= 1) by byte-pair merging into sink. */
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
+		  size_t n);
+
+/* The same for a piece known not to be a token itself (skips that lookup). */
+void pc_bpe_merge(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		  size_t n);
 
 /*
