@@ -42,8 +42,15 @@ uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t 
 		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : n == 1 ? v->byte_ranks[p[0]] : PC_RANK_NONE;
 	if (n > v->max_token_len)
 		return PC_RANK_NONE;
-	head = pc_vocab_head(p, n);
 	hash = pc_vocab_hash(p, n);
+	/* Most pairs tried during BPE are not tokens: answer those from the cached filter. */
+	for (int k = 0; k < 2; k++) {
+		size_t bit = pc_vocab_bloom_bit(hash, k, v->bloom_bits);
+
+		if (!(v->bloom[bit / 64] >> (bit % 64) & 1))
+			return PC_RANK_NONE;
+	}
+	head = pc_vocab_head(p, n);
 	rank = probe(v->hot_slots, v->n_hot_slots, v, hash, head, p, n);
 	if (rank == PC_RANK_NONE)
 		rank = probe(v->slots, v->n_slots, v, hash, head, p, n);
@@ -170,16 +177,24 @@ static uint64_t heap_pop(struct heap *h)
 struct part {
 	uint32_t next;   /* where the next part starts (the piece length after the last) */
 	uint32_t prev;   /* where the previous part starts (UINT32_MAX before the first) */
-	uint32_t pair;   /* rank of this part merged with the next, or PC_RANK_NONE */
 	uint32_t token;  /* this part's own rank */
 	uint32_t queued; /* the pair rank of this part's latest heap entry */
 };
 
+/*
+ * The pieces' state: parts, and apart from them (so the check of every heap
+ * entry popped touches a dense array that stays in cache) pair[i], the rank
+ * of the part at i merged with the next one, or PC_RANK_NONE.
+ */
+struct parts {
+	struct part *at;
+	uint32_t *pair;
+};
+
 /* (rank, position) of the pair at i; a missing pair sorts after every real one. */
-static inline uint64_t pair_key(const struct part *parts, uint32_t i)
+static inline uint64_t pair_key(const uint32_t *pair, uint32_t i)
 {
-	return i == UINT32_MAX || parts[i].pair == PC_RANK_NONE ? UINT64_MAX
-								 : heap_key(parts[i].pair, i);
+	return i == UINT32_MAX || pair[i] == PC_RANK_NONE ? UINT64_MAX : heap_key(pair[i], i);
 }
 
 /*
@@ -187,16 +202,16 @@ static inline uint64_t pair_key(const struct part *parts, uint32_t i)
  * both neighbouring pairs. Only a local minimum can be the global one, so the
  * heap holds a fraction of the pairs: one or two on a run of one character.
  */
-static void queue_if_local_min(struct heap *h, struct part *parts, uint32_t i)
+static inline void queue_if_local_min(struct heap *h, struct parts *st, uint32_t i)
 {
 	uint64_t key;
 
-	if (i == UINT32_MAX || parts[i].pair == PC_RANK_NONE || parts[i].queued == parts[i].pair)
+	if (i == UINT32_MAX || st->pair[i] == PC_RANK_NONE || st->at[i].queued == st->pair[i])
 		return;
-	key = heap_key(parts[i].pair, i);
-	if (key > pair_key(parts, parts[i].prev) || key > pair_key(parts, parts[i].next))
+	key = heap_key(st->pair[i], i);
+	if (key > pair_key(st->pair, st->at[i].prev) || key > pair_key(st->pair, st->at[i].next))
 		return;
-	parts[i].queued = parts[i].pair;
+	st->at[i].queued = st->pair[i];
 	heap_push(h, key);
 }
 
@@ -239,7 +254,9 @@ static uint32_t merged_rank(struct pair_memo *memo, const struct pc_vocab *v,
 static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
+	struct parts st;
 	struct part *parts;
+	uint32_t *pair;
 	struct pair_memo *memo;
 	struct heap h;
 	const uint32_t end = (uint32_t)n;
@@ -249,7 +266,8 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		fputs("promptcost: a single piece of 4 GiB or more is too large\n", stderr);
 		abort();
 	}
-	parts = pc_xmalloc(n * sizeof(*parts));
+	parts = st.at = pc_xmalloc(n * sizeof(*parts));
+	pair = st.pair = pc_xmalloc(n * sizeof(*pair));
 	/* At most one pair in two is a local minimum at the start; pushes grow it as needed. */
 	h.cap = n / 2 + 16;
 	h.keys = pc_xmalloc(h.cap * sizeof(*h.keys));
@@ -262,11 +280,11 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		parts[i].next = i + 1;
 		parts[i].prev = i - 1; /* wraps to UINT32_MAX for the first part */
 		parts[i].token = v->byte_ranks[p[i]];
-		parts[i].pair = i + 1 < end ? v->byte_pairs[p[i] << 8 | p[i + 1]] : PC_RANK_NONE;
+		pair[i] = i + 1 < end ? v->byte_pairs[p[i] << 8 | p[i + 1]] : PC_RANK_NONE;
 		parts[i].queued = PC_RANK_NONE;
 	}
 	for (uint32_t i = 0; i + 1 < end; i++)
-		queue_if_local_min(&h, parts, i);
+		queue_if_local_min(&h, &st, i);
 
 	while (h.n > 0) {
 		uint64_t key = heap_pop(&h);
@@ -274,33 +292,34 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		uint32_t gone, after, before;
 
 		/* Stale: the part was absorbed, or its pair changed since this entry was pushed. */
-		if (parts[at].pair != rank)
+		if (pair[at] != rank)
 			continue;
 		gone = parts[at].next;
 		after = parts[gone].next;
 		before = parts[at].prev;
 		parts[at].token = rank;
 		parts[at].next = after;
-		parts[gone].pair = PC_RANK_NONE;
-		parts[at].pair = PC_RANK_NONE;
+		pair[gone] = PC_RANK_NONE;
+		pair[at] = PC_RANK_NONE;
 		if (after < end) {
 			parts[after].prev = at;
-			parts[at].pair = merged_rank(memo, v, parts, p, at, after, parts[after].next);
+			pair[at] = merged_rank(memo, v, parts, p, at, after, parts[after].next);
 		}
 		if (before != UINT32_MAX) {
-			parts[before].pair = merged_rank(memo, v, parts, p, before, at, after);
-			queue_if_local_min(&h, parts, parts[before].prev);
-			queue_if_local_min(&h, parts, before);
+			pair[before] = merged_rank(memo, v, parts, p, before, at, after);
+			queue_if_local_min(&h, &st, parts[before].prev);
+			queue_if_local_min(&h, &st, before);
 		}
-		queue_if_local_min(&h, parts, at);
+		queue_if_local_min(&h, &st, at);
 		if (after < end)
-			queue_if_local_min(&h, parts, after);
+			queue_if_local_min(&h, &st, after);
 	}
 	for (uint32_t i = 0; i < end; i = parts[i].next)
 		pc_sink_push(sink, parts[i].token);
 
 	free(memo);
 	free(h.keys);
+	free(pair);
 	free(parts);
 }
 

@@ -46,6 +46,8 @@ struct pc_vocab {
 	const struct pc_vocab_slot *hot_slots; /* the PC_VOCAB_HOT most frequent tokens only */
 	const uint32_t *byte_ranks; /* the token of each single byte */
 	const uint32_t *byte_pairs; /* the token of each two bytes b0 << 8 | b1, or PC_RANK_NONE */
+	const uint64_t *bloom;      /* a Bloom filter of all tokens (vocab_hash.h) */
+	uint32_t bloom_bits;
 	uint32_t n_slots;
 	uint32_t n_hot_slots;
 	uint32_t n_ranks;

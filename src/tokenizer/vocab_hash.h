@@ -72,4 +72,10 @@ static inline size_t pc_vocab_slot_index(uint64_t h, size_t n)
 	return (size_t)(((h >> 32) * (uint64_t)n) >> 32);
 }
 
+/* The k-th (0 or 1) bit of hash h in a Bloom filter of n_bits (a power of two). */
+static inline size_t pc_vocab_bloom_bit(uint64_t h, int k, size_t n_bits)
+{
+	return (size_t)(k ? h >> 24 : h) & (n_bits - 1);
+}
+
 #endif
