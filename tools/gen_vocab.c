@@ -223,7 +223,7 @@ int main(int argc, char **argv)
 	 * PC_VOCAB_HOT lowest ranks, the most frequent tokens (BPE ranks follow
 	 * frequency), in a table small enough to stay in the L2 cache.
 	 */
-	slots_n = n_tokens + n_tokens * 2 / 3;
+	slots_n = n_tokens + n_tokens / 4;
 	slots = build_slots(tokens, n_tokens, offsets, slots_n, argv[1]);
 	hot_n = n_tokens < PC_VOCAB_HOT ? n_tokens : PC_VOCAB_HOT;
 	hot_slots_n = hot_n + hot_n * 2 / 3;

@@ -20,7 +20,7 @@
 #define PC_VOCAB_MAX_LEN 255
 #define PC_VOCAB_EMPTY 0xFFFFFFFFu
 /* The ranks below this also go in the small "hot" table, probed first. */
-#define PC_VOCAB_HOT 32768
+#define PC_VOCAB_HOT 4096
 
 /* Loads 8 bytes little-endian whatever the host, so the table is portable. */
 static inline uint64_t pc_vocab_load64(const unsigned char *p)
