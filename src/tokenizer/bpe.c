@@ -68,6 +68,50 @@ void pc_sink_push(struct pc_token_sink *sink, uint32_t rank)
 }
 
 /*
+ * A direct-mapped memo of (left token, right token) -> rank of the two
+ * merged, kept for a whole call (struct pc_token_sink): the parts of a piece
+ * are tokens, so the pair's bytes are fixed by the two ids. Text repeats the
+ * same pairs (the bytes of one CJK character, a run of one character), which
+ * then skip the hashing and the table probes.
+ */
+#define PAIR_MEMO_BITS 12
+
+struct pc_pair_memo {
+	uint64_t key[1u << PAIR_MEMO_BITS];
+	uint32_t rank[1u << PAIR_MEMO_BITS];
+};
+
+static struct pc_pair_memo *pair_memo(struct pc_token_sink *sink)
+{
+	if (!sink->pair_memo) {
+		sink->pair_memo = pc_xmalloc(sizeof(*sink->pair_memo));
+		/* Token ids are below 2^20, so an all-ones key never matches. */
+		memset(sink->pair_memo->key, 0xFF, sizeof(sink->pair_memo->key));
+	}
+	return sink->pair_memo;
+}
+
+void pc_sink_release(struct pc_token_sink *sink)
+{
+	free(sink->pair_memo);
+	sink->pair_memo = NULL;
+}
+
+/* The rank of p[0..n), the bytes of token left followed by those of token right. */
+static inline uint32_t merged_rank(struct pc_pair_memo *memo, const struct pc_vocab *v,
+				   uint32_t left, uint32_t right, const unsigned char *p, size_t n)
+{
+	uint64_t key = (uint64_t)left << 32 | right;
+	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
+
+	if (memo->key[slot] != key) {
+		memo->key[slot] = key;
+		memo->rank[slot] = pc_vocab_rank(v, p, n);
+	}
+	return memo->rank[slot];
+}
+
+/*
  * Pieces up to this many bytes use tiktoken's own scan: find the lowest
  * pair, merge, rescan. Quadratic, but on a handful of parts it beats a heap.
  */
@@ -76,14 +120,20 @@ void pc_sink_push(struct pc_token_sink *sink, uint32_t rank)
 static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
-	/* start[k] is where part k begins; pair[k] the rank of parts k and k + 1 merged. */
-	uint32_t start[SMALL_PIECE + 1], pair[SMALL_PIECE];
+	/*
+	 * start[k] is where part k begins, token[k] its rank; pair[k] the rank
+	 * of parts k and k + 1 merged.
+	 */
+	uint32_t start[SMALL_PIECE + 1], token[SMALL_PIECE], pair[SMALL_PIECE];
+	struct pc_pair_memo *memo = pair_memo(sink);
 	size_t parts = n;
 
 	for (size_t k = 0; k <= n; k++)
 		start[k] = (uint32_t)k;
+	for (size_t k = 0; k < n; k++)
+		token[k] = v->byte_ranks[p[k]];
 	for (size_t k = 0; k + 1 < n; k++)
-		pair[k] = pc_vocab_rank(v, p + k, 2);
+		pair[k] = v->byte_pairs[p[k] << 8 | p[k + 1]];
 	while (parts > 1) {
 		uint32_t best = PC_RANK_NONE;
 		size_t at = 0;
@@ -95,18 +145,22 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 			}
 		if (best == PC_RANK_NONE)
 			break;
-		/* Parts at and at + 1 become one: drop start[at + 1] and pair[at + 1]. */
+		/* Parts at and at + 1 become one: drop start[at + 1], token[at + 1], pair[at + 1]. */
+		token[at] = best;
 		memmove(start + at + 1, start + at + 2, (parts - at - 1) * sizeof(*start));
+		memmove(token + at + 1, token + at + 2, (parts - at - 2) * sizeof(*token));
 		memmove(pair + at + 1, pair + at + 2,
 			(parts > at + 3 ? parts - at - 3 : 0) * sizeof(*pair));
 		parts--;
 		if (at + 1 < parts)
-			pair[at] = pc_vocab_rank(v, p + start[at], start[at + 2] - start[at]);
+			pair[at] = merged_rank(memo, v, token[at], token[at + 1], p + start[at],
+					       start[at + 2] - start[at]);
 		if (at > 0)
-			pair[at - 1] = pc_vocab_rank(v, p + start[at - 1], start[at + 1] - start[at - 1]);
+			pair[at - 1] = merged_rank(memo, v, token[at - 1], token[at], p + start[at - 1],
+						   start[at + 1] - start[at - 1]);
 	}
 	for (size_t k = 0; k < parts; k++)
-		pc_sink_push(sink, pc_vocab_rank(v, p + start[k], start[k + 1] - start[k]));
+		pc_sink_push(sink, token[k]);
 }
 
 /*
@@ -216,34 +270,6 @@ static inline void queue_if_local_min(struct heap *h, struct parts *st, uint32_t
 }
 
 /*
- * A direct-mapped memo of (left token, right token) -> rank of the two
- * merged: the parts of a piece are tokens, so the pair's bytes are fixed by
- * the two ids. Long pieces repeat the same pairs (a run of one character,
- * a repeated pattern) and then skip the hashing and the table probes.
- */
-#define PAIR_MEMO_BITS 12
-
-struct pair_memo {
-	uint64_t key[1u << PAIR_MEMO_BITS];
-	uint32_t rank[1u << PAIR_MEMO_BITS];
-};
-
-/* The rank of the parts at i (up to j) and at j (up to k) merged. */
-static uint32_t merged_rank(struct pair_memo *memo, const struct pc_vocab *v,
-			    const struct part *parts, const unsigned char *p, uint32_t i, uint32_t j,
-			    uint32_t k)
-{
-	uint64_t key = (uint64_t)parts[i].token << 32 | parts[j].token;
-	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
-
-	if (memo->key[slot] != key) {
-		memo->key[slot] = key;
-		memo->rank[slot] = pc_vocab_rank(v, p + i, k - i);
-	}
-	return memo->rank[slot];
-}
-
-/*
  * The general case: the parts are a doubly linked list, and a heap yields the
  * pair of lowest (rank, position). The heap holds every pair that is a local
  * minimum (the global minimum is one); a merge changes two pairs, so only the
@@ -257,7 +283,7 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 	struct parts st;
 	struct part *parts;
 	uint32_t *pair;
-	struct pair_memo *memo;
+	struct pc_pair_memo *memo = pair_memo(sink);
 	struct heap h;
 	const uint32_t end = (uint32_t)n;
 
@@ -272,9 +298,6 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 	h.cap = n / 2 + 16;
 	h.keys = pc_xmalloc(h.cap * sizeof(*h.keys));
 	h.n = 0;
-	memo = pc_xmalloc(sizeof(*memo));
-	/* Token ids are below 2^20, so an all-ones key never matches. */
-	memset(memo->key, 0xFF, sizeof(memo->key));
 
 	for (uint32_t i = 0; i < end; i++) {
 		parts[i].next = i + 1;
@@ -303,10 +326,12 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		pair[at] = PC_RANK_NONE;
 		if (after < end) {
 			parts[after].prev = at;
-			pair[at] = merged_rank(memo, v, parts, p, at, after, parts[after].next);
+			pair[at] = merged_rank(memo, v, rank, parts[after].token, p + at,
+					       parts[after].next - at);
 		}
 		if (before != UINT32_MAX) {
-			pair[before] = merged_rank(memo, v, parts, p, before, at, after);
+			pair[before] = merged_rank(memo, v, parts[before].token, rank, p + before,
+						   after - before);
 			queue_if_local_min(&h, &st, parts[before].prev);
 			queue_if_local_min(&h, &st, before);
 		}
@@ -317,7 +342,6 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 	for (uint32_t i = 0; i < end; i = parts[i].next)
 		pc_sink_push(sink, parts[i].token);
 
-	free(memo);
 	free(h.keys);
 	free(pair);
 	free(parts);

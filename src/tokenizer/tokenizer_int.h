@@ -62,13 +62,23 @@ extern const struct pc_vocab pc_vocab_o200k_base;
 /* The rank of the token whose bytes are p[0..n), or PC_RANK_NONE. */
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n);
 
-/* Where the tokens of one piece go: appended to ids (when not NULL) and counted. */
+struct pc_pair_memo;
+
+/*
+ * Where the tokens of one call go: appended to ids (when keep_ids) and
+ * counted. It also carries the call's memo of merged pairs (bpe.c), made on
+ * first use and freed by pc_sink_release.
+ */
 struct pc_token_sink {
 	uint32_t *ids;
 	size_t n;
 	size_t cap;
 	int keep_ids;
+	struct pc_pair_memo *pair_memo;
 };
+
+/* Frees what BPE attached to sink (not ids). */
+void pc_sink_release(struct pc_token_sink *sink);
 
 /* Appends one token to sink. */
 void pc_sink_push(struct pc_token_sink *sink, uint32_t rank);
