@@ -51,5 +51,6 @@ tokbench: $(BUILD)/tokbench
 $(BUILD)/tokbench: bench/tokenizer/tokbench.c $(BUILD)/libpromptcost.a
 	$(CC) $(CFLAGS) $(PC_CFLAGS) $(PC_LDFLAGS) -o $@ $< $(BUILD)/libpromptcost.a -lm
 
-# Keep the generators and generated sources: make would delete them as intermediates.
-.SECONDARY: $(TOK_TOOLS)/gen_unicode $(TOK_TOOLS)/gen_vocab $(GEN_SRC)
+# The generators and generated sources are intermediate files; the Makefile's
+# blanket .SECONDARY keeps them (a .SECONDARY with prerequisites here would
+# turn that blanket off).
