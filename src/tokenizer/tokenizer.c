@@ -130,6 +130,7 @@ unsigned char *pc_utf8_clean(const unsigned char *text, size_t len, size_t *out_
  */
 #define PIECE_MEMO_BITS 12
 #define PIECE_MEMO_MAX 16
+#define PIECE_MEMO_MIN_TEXT 16384
 
 struct piece_memo_entry {
 	uint64_t head[2]; /* the piece's bytes, zero-padded */
@@ -137,6 +138,7 @@ struct piece_memo_entry {
 	uint32_t rank;
 };
 
+/* Encodes one piece into sink, through memo when there is one (NULL: none). */
 static void encode_piece(struct pc_token_sink *sink, struct piece_memo_entry *memo,
 			 const struct pc_vocab *v, const unsigned char *p, size_t n)
 {
@@ -144,7 +146,7 @@ static void encode_piece(struct pc_token_sink *sink, struct piece_memo_entry *me
 	uint64_t h0, h1;
 	uint32_t rank;
 
-	if (n > PIECE_MEMO_MAX) {
+	if (n > PIECE_MEMO_MAX || !memo) {
 		pc_bpe_piece(sink, v, p, n);
 		return;
 	}
@@ -173,8 +175,14 @@ static void tokenize(struct pc_token_sink *sink, enum pc_encoding enc, const cha
 	size_t n = len, i = 0;
 	unsigned char *clean = len ? pc_utf8_clean((const unsigned char *)text, len, &n) : NULL;
 	const unsigned char *s = clean ? clean : (const unsigned char *)text;
-	/* Length 0 never occurs in a lookup, so zeroed entries never match. */
-	struct piece_memo_entry *memo = pc_xcalloc((size_t)1 << PIECE_MEMO_BITS, sizeof(*memo));
+	struct piece_memo_entry *memo = NULL;
+
+	/*
+	 * The memo pays for its 96 kB once the text has a few thousand pieces.
+	 * Zeroed entries have length 0, which no lookup has, so they never match.
+	 */
+	if (n >= PIECE_MEMO_MIN_TEXT)
+		memo = pc_xcalloc((size_t)1 << PIECE_MEMO_BITS, sizeof(*memo));
 
 	if (enc == PC_ENC_O200K_BASE) {
 		while (i < n) {
