@@ -36,6 +36,7 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 GEN_SRC :=
 
 -include src/tokenizer/tokenizer.mk
+-include hooks/hooks.mk
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -46,6 +47,8 @@ BIN = $(BUILD)/promptcost
 
 .PHONY: all build deps test unit-tests check-tests demo install uninstall clean fuzz
 .DEFAULT_GOAL := all
+# keep the test objects: they are intermediate, but rebuilding them every run is waste
+.SECONDARY:
 
 all: deps
 	@$(MAKE) --no-print-directory build

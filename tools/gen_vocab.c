@@ -89,6 +89,14 @@ static void emit_bytes(FILE *out, const char *name, const unsigned char *data, s
 	fprintf(out, "%s\n};\n\n", words ? "" : "0");
 }
 
+static void emit_u64(FILE *out, const char *name, const uint64_t *data, size_t n)
+{
+	fprintf(out, "static const uint64_t %s[%zu] = {", name, n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s0x%llx,", i % 8 ? "" : "\n", (unsigned long long)data[i]);
+	fprintf(out, "\n};\n\n");
+}
+
 static void emit_u32(FILE *out, const char *name, const uint32_t *data, size_t n)
 {
 	fprintf(out, "static const uint32_t %s[%zu] = {", name, n);
@@ -145,7 +153,8 @@ int main(int argc, char **argv)
 	unsigned char *all = NULL;
 	uint32_t *offsets, byte_rank[256];
 	static uint32_t byte_pairs[65536];
-	uint64_t *slots, *hot_slots;
+	uint64_t *slots, *hot_slots, *bloom;
+	size_t bloom_bits;
 	size_t hot_n, hot_slots_n;
 	char line[1024];
 	FILE *in, *out;
@@ -214,11 +223,27 @@ int main(int argc, char **argv)
 	 * PC_VOCAB_HOT lowest ranks, the most frequent tokens (BPE ranks follow
 	 * frequency), in a table small enough to stay in the L2 cache.
 	 */
-	slots_n = n_tokens + n_tokens * 2 / 3;
+	slots_n = n_tokens + n_tokens / 4;
 	slots = build_slots(tokens, n_tokens, offsets, slots_n, argv[1]);
 	hot_n = n_tokens < PC_VOCAB_HOT ? n_tokens : PC_VOCAB_HOT;
 	hot_slots_n = hot_n + hot_n * 2 / 3;
 	hot_slots = build_slots(tokens, hot_n, offsets, hot_slots_n, argv[1]);
+
+	/* A Bloom filter of every token (two bits each, about 8 bits per token): rejects most misses in cache. */
+	bloom_bits = 1;
+	while (bloom_bits < 8 * n_tokens)
+		bloom_bits <<= 1;
+	bloom = xrealloc(NULL, bloom_bits / 8);
+	memset(bloom, 0, bloom_bits / 8);
+	for (size_t r = 0; r < n_tokens; r++) {
+		uint64_t h = pc_vocab_hash(tokens[r].bytes, tokens[r].len);
+
+		for (int k = 0; k < 2; k++) {
+			size_t bit = pc_vocab_bloom_bit(h, k, bloom_bits);
+
+			bloom[bit / 64] |= (uint64_t)1 << (bit % 64);
+		}
+	}
 
 	/* Every pair of bytes, looked up directly: the first step of every BPE. */
 	for (size_t i = 0; i < 65536; i++)
@@ -237,11 +262,12 @@ int main(int argc, char **argv)
 	emit_slots(out, "slots", slots, slots_n);
 	emit_slots(out, "hot_slots", hot_slots, hot_slots_n);
 	emit_u32(out, "byte_ranks", byte_rank, 256);
+	emit_u64(out, "bloom", bloom, bloom_bits / 64);
 	emit_u32(out, "byte_pairs", byte_pairs, 65536);
 	fprintf(out, "const struct pc_vocab pc_vocab_%s = {\n", argv[2]);
 	fprintf(out, "\t(const unsigned char *)token_bytes,\n\ttoken_offsets,\n\tslots,\n");
-	fprintf(out, "\thot_slots,\n\tbyte_ranks,\n\tbyte_pairs,\n\t%zuu,\n\t%zuu,\n", slots_n,
-		hot_slots_n);
+	fprintf(out, "\thot_slots,\n\tbyte_ranks,\n\tbyte_pairs,\n\tbloom,\n\t%zuu,\n", bloom_bits);
+	fprintf(out, "\t%zuu,\n\t%zuu,\n", slots_n, hot_slots_n);
 	fprintf(out, "\t%zuu,\n\t%zuu,\n};\n", n_tokens, max_len);
 	if (fclose(out) != 0)
 		die("cannot write", argv[3]);
@@ -252,5 +278,6 @@ int main(int argc, char **argv)
 	free(offsets);
 	free(slots);
 	free(hot_slots);
+	free(bloom);
 	return 0;
 }

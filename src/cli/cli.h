@@ -27,4 +27,13 @@ void cli_print_warnings(void);
 /* Prints "promptcost <subcommand>: <usage message>" and returns PC_EXIT_INPUT. */
 int cli_usage_error(const char *subcommand, const char *fmt, ...) PC_PRINTF(2, 3);
 
+/*
+ * Option parsing shared by the subcommands: when argv[*i] is `name VALUE` or
+ * `name=VALUE`, stores VALUE, advances *i past it and returns 1; returns 0
+ * when argv[*i] is another option; -1 (after printing a usage error) when the
+ * value is missing.
+ */
+int cli_option_value(const char **value, int argc, char **argv, int *i, const char *name,
+		     const char *subcommand);
+
 #endif

@@ -68,6 +68,28 @@ int cli_usage_error(const char *subcommand, const char *fmt, ...)
 	return PC_EXIT_INPUT;
 }
 
+int cli_option_value(const char **value, int argc, char **argv, int *i, const char *name,
+		     const char *subcommand)
+{
+	size_t len = strlen(name);
+	const char *arg = argv[*i];
+
+	if (strncmp(arg, name, len))
+		return 0;
+	if (arg[len] == '=') {
+		*value = arg + len + 1;
+		return 1;
+	}
+	if (arg[len])
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(subcommand, "%s needs a value", name);
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {

@@ -42,15 +42,22 @@ uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t 
 		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : n == 1 ? v->byte_ranks[p[0]] : PC_RANK_NONE;
 	if (n > v->max_token_len)
 		return PC_RANK_NONE;
-	head = pc_vocab_head(p, n);
 	hash = pc_vocab_hash(p, n);
+	/* Most pairs tried during BPE are not tokens: answer those from the cached filter. */
+	for (int k = 0; k < 2; k++) {
+		size_t bit = pc_vocab_bloom_bit(hash, k, v->bloom_bits);
+
+		if (!(v->bloom[bit / 64] >> (bit % 64) & 1))
+			return PC_RANK_NONE;
+	}
+	head = pc_vocab_head(p, n);
 	rank = probe(v->hot_slots, v->n_hot_slots, v, hash, head, p, n);
 	if (rank == PC_RANK_NONE)
 		rank = probe(v->slots, v->n_slots, v, hash, head, p, n);
 	return rank;
 }
 
-static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
+void pc_sink_push(struct pc_token_sink *sink, uint32_t rank)
 {
 	if (sink->keep_ids) {
 		if (sink->n == sink->cap)
@@ -58,6 +65,50 @@ static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
 		sink->ids[sink->n] = rank;
 	}
 	sink->n++;
+}
+
+/*
+ * A direct-mapped memo of (left token, right token) -> rank of the two
+ * merged, kept for a whole call (struct pc_token_sink): the parts of a piece
+ * are tokens, so the pair's bytes are fixed by the two ids. Text repeats the
+ * same pairs (the bytes of one CJK character, a run of one character), which
+ * then skip the hashing and the table probes.
+ */
+#define PAIR_MEMO_BITS 12
+
+struct pc_pair_memo {
+	uint64_t key[1u << PAIR_MEMO_BITS];
+	uint32_t rank[1u << PAIR_MEMO_BITS];
+};
+
+static struct pc_pair_memo *pair_memo(struct pc_token_sink *sink)
+{
+	if (!sink->pair_memo) {
+		sink->pair_memo = pc_xmalloc(sizeof(*sink->pair_memo));
+		/* Token ids are below 2^20, so an all-ones key never matches. */
+		memset(sink->pair_memo->key, 0xFF, sizeof(sink->pair_memo->key));
+	}
+	return sink->pair_memo;
+}
+
+void pc_sink_release(struct pc_token_sink *sink)
+{
+	free(sink->pair_memo);
+	sink->pair_memo = NULL;
+}
+
+/* The rank of p[0..n), the bytes of token left followed by those of token right. */
+static inline uint32_t merged_rank(struct pc_pair_memo *memo, const struct pc_vocab *v,
+				   uint32_t left, uint32_t right, const unsigned char *p, size_t n)
+{
+	uint64_t key = (uint64_t)left << 32 | right;
+	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
+
+	if (memo->key[slot] != key) {
+		memo->key[slot] = key;
+		memo->rank[slot] = pc_vocab_rank(v, p, n);
+	}
+	return memo->rank[slot];
 }
 
 /*
@@ -69,14 +120,20 @@ static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
 static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
-	/* start[k] is where part k begins; pair[k] the rank of parts k and k + 1 merged. */
-	uint32_t start[SMALL_PIECE + 1], pair[SMALL_PIECE];
+	/*
+	 * start[k] is where part k begins, token[k] its rank; pair[k] the rank
+	 * of parts k and k + 1 merged.
+	 */
+	uint32_t start[SMALL_PIECE + 1], token[SMALL_PIECE], pair[SMALL_PIECE];
+	struct pc_pair_memo *memo = pair_memo(sink);
 	size_t parts = n;
 
 	for (size_t k = 0; k <= n; k++)
 		start[k] = (uint32_t)k;
+	for (size_t k = 0; k < n; k++)
+		token[k] = v->byte_ranks[p[k]];
 	for (size_t k = 0; k + 1 < n; k++)
-		pair[k] = pc_vocab_rank(v, p + k, 2);
+		pair[k] = v->byte_pairs[p[k] << 8 | p[k + 1]];
 	while (parts > 1) {
 		uint32_t best = PC_RANK_NONE;
 		size_t at = 0;
@@ -88,18 +145,22 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 			}
 		if (best == PC_RANK_NONE)
 			break;
-		/* Parts at and at + 1 become one: drop start[at + 1] and pair[at + 1]. */
+		/* Parts at and at + 1 become one: drop start[at + 1], token[at + 1], pair[at + 1]. */
+		token[at] = best;
 		memmove(start + at + 1, start + at + 2, (parts - at - 1) * sizeof(*start));
+		memmove(token + at + 1, token + at + 2, (parts - at - 2) * sizeof(*token));
 		memmove(pair + at + 1, pair + at + 2,
 			(parts > at + 3 ? parts - at - 3 : 0) * sizeof(*pair));
 		parts--;
 		if (at + 1 < parts)
-			pair[at] = pc_vocab_rank(v, p + start[at], start[at + 2] - start[at]);
+			pair[at] = merged_rank(memo, v, token[at], token[at + 1], p + start[at],
+					       start[at + 2] - start[at]);
 		if (at > 0)
-			pair[at - 1] = pc_vocab_rank(v, p + start[at - 1], start[at + 1] - start[at - 1]);
+			pair[at - 1] = merged_rank(memo, v, token[at - 1], token[at], p + start[at - 1],
+						   start[at + 1] - start[at - 1]);
 	}
 	for (size_t k = 0; k < parts; k++)
-		sink_push(sink, pc_vocab_rank(v, p + start[k], start[k + 1] - start[k]));
+		pc_sink_push(sink, token[k]);
 }
 
 /*
@@ -110,6 +171,7 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 struct heap {
 	uint64_t *keys;
 	size_t n;
+	size_t cap;
 };
 
 static inline uint64_t heap_key(uint32_t rank, uint32_t pos)
@@ -138,7 +200,11 @@ static void heap_sift_down(struct heap *h, size_t i)
 
 static void heap_push(struct heap *h, uint64_t key)
 {
-	size_t i = h->n++;
+	size_t i;
+
+	if (h->n == h->cap)
+		PC_GROW(h->keys, h->cap, h->n + 1);
+	i = h->n++;
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
@@ -165,16 +231,24 @@ static uint64_t heap_pop(struct heap *h)
 struct part {
 	uint32_t next;   /* where the next part starts (the piece length after the last) */
 	uint32_t prev;   /* where the previous part starts (UINT32_MAX before the first) */
-	uint32_t pair;   /* rank of this part merged with the next, or PC_RANK_NONE */
 	uint32_t token;  /* this part's own rank */
 	uint32_t queued; /* the pair rank of this part's latest heap entry */
 };
 
+/*
+ * The pieces' state: parts, and apart from them (so the check of every heap
+ * entry popped touches a dense array that stays in cache) pair[i], the rank
+ * of the part at i merged with the next one, or PC_RANK_NONE.
+ */
+struct parts {
+	struct part *at;
+	uint32_t *pair;
+};
+
 /* (rank, position) of the pair at i; a missing pair sorts after every real one. */
-static inline uint64_t pair_key(const struct part *parts, uint32_t i)
+static inline uint64_t pair_key(const uint32_t *pair, uint32_t i)
 {
-	return i == UINT32_MAX || parts[i].pair == PC_RANK_NONE ? UINT64_MAX
-								 : heap_key(parts[i].pair, i);
+	return i == UINT32_MAX || pair[i] == PC_RANK_NONE ? UINT64_MAX : heap_key(pair[i], i);
 }
 
 /*
@@ -182,45 +256,17 @@ static inline uint64_t pair_key(const struct part *parts, uint32_t i)
  * both neighbouring pairs. Only a local minimum can be the global one, so the
  * heap holds a fraction of the pairs: one or two on a run of one character.
  */
-static void queue_if_local_min(struct heap *h, struct part *parts, uint32_t i)
+static inline void queue_if_local_min(struct heap *h, struct parts *st, uint32_t i)
 {
 	uint64_t key;
 
-	if (i == UINT32_MAX || parts[i].pair == PC_RANK_NONE || parts[i].queued == parts[i].pair)
+	if (i == UINT32_MAX || st->pair[i] == PC_RANK_NONE || st->at[i].queued == st->pair[i])
 		return;
-	key = heap_key(parts[i].pair, i);
-	if (key > pair_key(parts, parts[i].prev) || key > pair_key(parts, parts[i].next))
+	key = heap_key(st->pair[i], i);
+	if (key > pair_key(st->pair, st->at[i].prev) || key > pair_key(st->pair, st->at[i].next))
 		return;
-	parts[i].queued = parts[i].pair;
+	st->at[i].queued = st->pair[i];
 	heap_push(h, key);
-}
-
-/*
- * A direct-mapped memo of (left token, right token) -> rank of the two
- * merged: the parts of a piece are tokens, so the pair's bytes are fixed by
- * the two ids. Long pieces repeat the same pairs (a run of one character,
- * a repeated pattern) and then skip the hashing and the table probes.
- */
-#define PAIR_MEMO_BITS 12
-
-struct pair_memo {
-	uint64_t key[1u << PAIR_MEMO_BITS];
-	uint32_t rank[1u << PAIR_MEMO_BITS];
-};
-
-/* The rank of the parts at i (up to j) and at j (up to k) merged. */
-static uint32_t merged_rank(struct pair_memo *memo, const struct pc_vocab *v,
-			    const struct part *parts, const unsigned char *p, uint32_t i, uint32_t j,
-			    uint32_t k)
-{
-	uint64_t key = (uint64_t)parts[i].token << 32 | parts[j].token;
-	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
-
-	if (memo->key[slot] != key) {
-		memo->key[slot] = key;
-		memo->rank[slot] = pc_vocab_rank(v, p + i, k - i);
-	}
-	return memo->rank[slot];
 }
 
 /*
@@ -234,8 +280,10 @@ static uint32_t merged_rank(struct pair_memo *memo, const struct pc_vocab *v,
 static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
+	struct parts st;
 	struct part *parts;
-	struct pair_memo *memo;
+	uint32_t *pair;
+	struct pc_pair_memo *memo = pair_memo(sink);
 	struct heap h;
 	const uint32_t end = (uint32_t)n;
 
@@ -244,23 +292,22 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		fputs("promptcost: a single piece of 4 GiB or more is too large\n", stderr);
 		abort();
 	}
-	parts = pc_xmalloc(n * sizeof(*parts));
-	/* Each merge pushes at most four entries. */
-	h.keys = pc_xmalloc(5 * n * sizeof(*h.keys));
+	parts = st.at = pc_xmalloc(n * sizeof(*parts));
+	pair = st.pair = pc_xmalloc(n * sizeof(*pair));
+	/* At most one pair in two is a local minimum at the start; pushes grow it as needed. */
+	h.cap = n / 2 + 16;
+	h.keys = pc_xmalloc(h.cap * sizeof(*h.keys));
 	h.n = 0;
-	memo = pc_xmalloc(sizeof(*memo));
-	/* Token ids are below 2^20, so an all-ones key never matches. */
-	memset(memo->key, 0xFF, sizeof(memo->key));
 
 	for (uint32_t i = 0; i < end; i++) {
 		parts[i].next = i + 1;
 		parts[i].prev = i - 1; /* wraps to UINT32_MAX for the first part */
 		parts[i].token = v->byte_ranks[p[i]];
-		parts[i].pair = i + 1 < end ? v->byte_pairs[p[i] << 8 | p[i + 1]] : PC_RANK_NONE;
+		pair[i] = i + 1 < end ? v->byte_pairs[p[i] << 8 | p[i + 1]] : PC_RANK_NONE;
 		parts[i].queued = PC_RANK_NONE;
 	}
 	for (uint32_t i = 0; i + 1 < end; i++)
-		queue_if_local_min(&h, parts, i);
+		queue_if_local_min(&h, &st, i);
 
 	while (h.n > 0) {
 		uint64_t key = heap_pop(&h);
@@ -268,34 +315,45 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		uint32_t gone, after, before;
 
 		/* Stale: the part was absorbed, or its pair changed since this entry was pushed. */
-		if (parts[at].pair != rank)
+		if (pair[at] != rank)
 			continue;
 		gone = parts[at].next;
 		after = parts[gone].next;
 		before = parts[at].prev;
 		parts[at].token = rank;
 		parts[at].next = after;
-		parts[gone].pair = PC_RANK_NONE;
-		parts[at].pair = PC_RANK_NONE;
+		pair[gone] = PC_RANK_NONE;
+		pair[at] = PC_RANK_NONE;
 		if (after < end) {
 			parts[after].prev = at;
-			parts[at].pair = merged_rank(memo, v, parts, p, at, after, parts[after].next);
+			pair[at] = merged_rank(memo, v, rank, parts[after].token, p + at,
+					       parts[after].next - at);
 		}
 		if (before != UINT32_MAX) {
-			parts[before].pair = merged_rank(memo, v, parts, p, before, at, after);
-			queue_if_local_min(&h, parts, parts[before].prev);
-			queue_if_local_min(&h, parts, before);
+			pair[before] = merged_rank(memo, v, parts[before].token, rank, p + before,
+						   after - before);
+			queue_if_local_min(&h, &st, parts[before].prev);
+			queue_if_local_min(&h, &st, before);
 		}
-		queue_if_local_min(&h, parts, at);
+		queue_if_local_min(&h, &st, at);
 		if (after < end)
-			queue_if_local_min(&h, parts, after);
+			queue_if_local_min(&h, &st, after);
 	}
 	for (uint32_t i = 0; i < end; i = parts[i].next)
-		sink_push(sink, parts[i].token);
+		pc_sink_push(sink, parts[i].token);
 
-	free(memo);
 	free(h.keys);
+	free(pair);
 	free(parts);
+}
+
+void pc_bpe_merge(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
+		  size_t n)
+{
+	if (n <= SMALL_PIECE)
+		bpe_small(sink, v, p, n);
+	else
+		bpe_large(sink, v, p, n);
 }
 
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
@@ -304,9 +362,7 @@ void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const un
 	uint32_t rank = pc_vocab_rank(v, p, n);
 
 	if (rank != PC_RANK_NONE)
-		sink_push(sink, rank);
-	else if (n <= SMALL_PIECE)
-		bpe_small(sink, v, p, n);
+		pc_sink_push(sink, rank);
 	else
-		bpe_large(sink, v, p, n);
+		pc_bpe_merge(sink, v, p, n);
 }

@@ -46,6 +46,8 @@ struct pc_vocab {
 	const struct pc_vocab_slot *hot_slots; /* the PC_VOCAB_HOT most frequent tokens only */
 	const uint32_t *byte_ranks; /* the token of each single byte */
 	const uint32_t *byte_pairs; /* the token of each two bytes b0 << 8 | b1, or PC_RANK_NONE */
+	const uint64_t *bloom;      /* a Bloom filter of all tokens (vocab_hash.h) */
+	uint32_t bloom_bits;
 	uint32_t n_slots;
 	uint32_t n_hot_slots;
 	uint32_t n_ranks;
@@ -60,16 +62,33 @@ extern const struct pc_vocab pc_vocab_o200k_base;
 /* The rank of the token whose bytes are p[0..n), or PC_RANK_NONE. */
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n);
 
-/* Where the tokens of one piece go: appended to ids (when not NULL) and counted. */
+struct pc_pair_memo;
+
+/*
+ * Where the tokens of one call go: appended to ids (when keep_ids) and
+ * counted. It also carries the call's memo of merged pairs (bpe.c), made on
+ * first use and freed by pc_sink_release.
+ */
 struct pc_token_sink {
 	uint32_t *ids;
 	size_t n;
 	size_t cap;
 	int keep_ids;
+	struct pc_pair_memo *pair_memo;
 };
+
+/* Frees what BPE attached to sink (not ids). */
+void pc_sink_release(struct pc_token_sink *sink);
+
+/* Appends one token to sink. */
+void pc_sink_push(struct pc_token_sink *sink, uint32_t rank);
 
 /* Encodes one pre-tokenized piece p[0..n) (n >= 1) by byte-pair merging into sink. */
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
+		  size_t n);
+
+/* The same for a piece known not to be a token itself (skips that lookup). */
+void pc_bpe_merge(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		  size_t n);
 
 /*

@@ -20,7 +20,7 @@
 #define PC_VOCAB_MAX_LEN 255
 #define PC_VOCAB_EMPTY 0xFFFFFFFFu
 /* The ranks below this also go in the small "hot" table, probed first. */
-#define PC_VOCAB_HOT 32768
+#define PC_VOCAB_HOT 4096
 
 /* Loads 8 bytes little-endian whatever the host, so the table is portable. */
 static inline uint64_t pc_vocab_load64(const unsigned char *p)
@@ -70,6 +70,12 @@ static inline uint64_t pc_vocab_head(const unsigned char *p, size_t n)
 static inline size_t pc_vocab_slot_index(uint64_t h, size_t n)
 {
 	return (size_t)(((h >> 32) * (uint64_t)n) >> 32);
+}
+
+/* The k-th (0 or 1) bit of hash h in a Bloom filter of n_bits (a power of two). */
+static inline size_t pc_vocab_bloom_bit(uint64_t h, int k, size_t n_bits)
+{
+	return (size_t)(k ? h >> 24 : h) & (n_bits - 1);
 }
 
 #endif

@@ -42,6 +42,21 @@ run() {
 	status=$?
 }
 
+# run_watched DIR ARGS...: like run, and records whether the repository in DIR
+# (index, status, working tree) was left byte-for-byte as it was
+run_watched() {
+	_before=$(repo_state "$1")
+	run "$@"
+	_after=$(repo_state "$1")
+}
+
+# expect_untouched NAME: after run_watched
+expect_untouched() {
+	printf '%s\n' "$_before" >"$TEST_TMP/state.before"
+	printf '%s\n' "$_after" >"$TEST_TMP/state.after"
+	[ "$_before" = "$_after" ]; _report $? "$1" "$(diff "$TEST_TMP/state.before" "$TEST_TMP/state.after" | head -20)"
+}
+
 _report() {
 	_n=$((_n + 1))
 	if [ "$1" = 0 ]; then

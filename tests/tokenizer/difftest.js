@@ -42,7 +42,18 @@ const unicode17 = ['\u{1C89}', '\u{A7CB}', '\u{10D4A}', '\u{16D40}']; // letters
 const invalid = [[0x80], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xed, 0xa0, 0x80], [0xff], [0xc0, 0xaf],
   [0xe0, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5], [0xc2, 0x41], [0xe1, 0x80, 0x41]];
 
+// A long run from a small alphabet: a single piece long enough for the heap-based merge path.
+function longRun() {
+  const alphabets = [['a'], ['a', 'b'], ll.slice(0, 26), ['中', '文'], ['的'], [' '], ['-', '='], lu.concat(ll),
+    ['\u0301', 'e'], ['😀'], ['x', 'y', 'z', 'X']];
+  const a = pick(alphabets);
+  let s = '';
+  for (let k = rnd(3000) + 49; k > 0; k--) s += pick(a);
+  return s;
+}
+
 function fragment() {
+  if (rnd(40) === 0) return longRun();
   switch (rnd(16)) {
     case 0: case 1: return pick(ws);
     case 2: { let s = ''; for (let k = rnd(6) + 1; k > 0; k--) s += pick(lu); return s; }

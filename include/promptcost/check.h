@@ -1,0 +1,43 @@
+/*
+ * One evaluation of a change, the whole pipeline in order: the repository's
+ * two sides, their configurations (the base describes the world), the
+ * templates and their tokens, the cost, the approvals and the verdict. Used
+ * by `check` and by `approve`, which must see exactly the same comparison.
+ */
+#ifndef PROMPTCOST_CHECK_H
+#define PROMPTCOST_CHECK_H
+
+#include "promptcost/approvals.h"
+#include "promptcost/config.h"
+#include "promptcost/git.h"
+#include "promptcost/report.h"
+
+struct pc_check_options {
+	const char *repo_path;          /* NULL: the current directory */
+	enum pc_compare_mode mode;
+	const char *base_rev;           /* PC_COMPARE_RANGE only */
+	const char *head_rev;           /* PC_COMPARE_RANGE only; NULL: HEAD */
+	const char *config_path;        /* NULL: .promptcost.yml at the root, read at each side */
+	const struct pc_strlist *verified; /* identities approved elsewhere (--approved-by) */
+};
+
+/* Everything one evaluation owns; the report points into the configs. */
+struct pc_check {
+	struct pc_repo *repo;
+	struct pc_side *base;
+	struct pc_side *head;
+	struct pc_config *base_config;  /* NULL when the base has none */
+	struct pc_config *head_config;  /* NULL when the head has none */
+	struct pc_approvals approvals;  /* read from the head side */
+	struct pc_report report;
+};
+
+/*
+ * Runs the pipeline. On success check->report holds the judged report. On
+ * error returns a PC_E code (the message is set); check must be released
+ * either way with pc_check_release.
+ */
+int pc_check_run(struct pc_check *check, const struct pc_check_options *options);
+void pc_check_release(struct pc_check *check);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * The policy stage: team and use-case budgets before and after the change,
+ * cost events and their approvals, and the verdict with its reasons.
+ */
+#ifndef PROMPTCOST_POLICY_H
+#define PROMPTCOST_POLICY_H
+
+#include "promptcost/approvals.h"
+#include "promptcost/report.h"
+
+/*
+ * Judges the report against report->config (the base's): fills teams,
+ * use cases, every template's cost-event flag, approval, verdict and reasons,
+ * and the overall verdict. approvals may be NULL; verified holds identities
+ * approved elsewhere (check --approved-by), which count when the base policy
+ * lists them.
+ */
+int pc_policy_judge(struct pc_report *report, const struct pc_approvals *approvals,
+		    const struct pc_strlist *verified);
+
+#endif

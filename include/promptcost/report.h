@@ -1,0 +1,159 @@
+/*
+ * The report model: one struct that the pipeline's stages fill in turn
+ * (templates -> tokens -> cost -> policy) and that every output format
+ * renders. Renderers never compute; they only format what is here.
+ */
+#ifndef PROMPTCOST_REPORT_H
+#define PROMPTCOST_REPORT_H
+
+#include "promptcost/common.h"
+#include "promptcost/config.h"
+#include "promptcost/git.h"
+
+enum pc_change {
+	PC_CHANGE_ADDED,
+	PC_CHANGE_MODIFIED,
+	PC_CHANGE_DELETED,
+	PC_CHANGE_RENAMED,
+	PC_CHANGE_UNCHANGED
+};
+
+enum pc_verdict {
+	PC_VERDICT_PASS,
+	PC_VERDICT_WARN,
+	PC_VERDICT_BLOCK
+};
+
+enum pc_status {
+	PC_STATUS_OK,
+	PC_STATUS_WARN,
+	PC_STATUS_OVER
+};
+
+/* One file of a template on one side. */
+struct pc_side_file {
+	char *path;
+	char oid[PC_OID_HEXSZ + 1];
+};
+
+/* What a template is on one side of the comparison. */
+struct pc_template_side {
+	bool present;                   /* its files matched something here */
+	struct pc_side_file *files;     /* sorted by path */
+	size_t nfiles;
+	struct pc_buf text;             /* the files' concatenation, in path order */
+	const struct pc_model *model;   /* prices: from the base config where it has the model */
+	const char *model_name;
+	int64_t tokens;
+	int64_t cost_micros;            /* per month */
+	int64_t cost_per_day_micros;
+};
+
+struct pc_approval_match {
+	char *approver;
+	char *approved_at;              /* UTC, ISO 8601; NULL for --approved-by */
+	int64_t approved_delta_micros;  /* -1 for --approved-by (not bound to a delta) */
+};
+
+struct pc_template_report {
+	char *id;
+	enum pc_change change;
+	/* Who pays and how often: from the base config, or the head's for a new template. */
+	const char *team;
+	const char *use_case;
+	const struct pc_template_config *volume;
+	bool exact;                     /* every count here is exact for the model's tokenizer */
+	struct pc_template_side before;
+	struct pc_template_side after;
+	struct pc_buf added_lines;      /* the added lines of the line diff */
+	struct pc_buf removed_lines;
+	int64_t tokens_added;
+	int64_t tokens_removed;
+	int64_t delta_tokens;           /* after - before: what the cost uses */
+	int64_t monthly_delta_micros;
+	int64_t daily_delta_micros;
+	bool cost_event;                /* an increase that reaches a policy threshold */
+	bool approved;
+	struct pc_approval_match approval;
+	enum pc_verdict verdict;
+	struct pc_strlist reasons;      /* one line each, why the verdict is what it is */
+	size_t main_reason;             /* the reason that decided the verdict (when not pass) */
+};
+
+/* A team's or a use case's budget before and after the change. */
+struct pc_budget_report {
+	const struct pc_budget *budget; /* from the base config */
+	int64_t spend_before_micros;
+	int64_t spend_after_micros;
+	enum pc_status status_before;
+	enum pc_status status;
+	enum pc_verdict verdict;
+};
+
+struct pc_report {
+	char *base_label;
+	char *base_commit;              /* NULL when not a commit */
+	char *head_label;
+	char *head_commit;
+	/* The configuration that describes the world: the base's, or the head's on first adoption. */
+	const struct pc_config *config;
+	bool config_from_head;          /* the base had no configuration */
+	struct pc_template_report *templates;
+	size_t ntemplates;
+	struct pc_budget_report *teams;
+	size_t nteams;
+	struct pc_budget_report *use_cases;
+	size_t nuse_cases;
+	int64_t monthly_delta_micros;
+	int64_t daily_delta_micros;
+	bool exact;                     /* every template's count is exact */
+	struct pc_strlist pending;      /* config edits of the change that take effect after merge */
+	struct pc_strlist skipped;      /* files skipped (binary), shown as notes */
+	enum pc_verdict verdict;
+	char *verdict_reason;           /* one line that states the verdict and its reason */
+};
+
+void pc_report_init(struct pc_report *report);
+/* Frees the contents (not the configs it points into). */
+void pc_report_release(struct pc_report *report);
+
+const char *pc_change_name(enum pc_change change);
+const char *pc_verdict_name(enum pc_verdict verdict);
+const char *pc_status_name(enum pc_status status);
+
+enum pc_format {
+	PC_FORMAT_TEXT,
+	PC_FORMAT_MARKDOWN,
+	PC_FORMAT_JSON,
+	PC_FORMAT_GITHUB
+};
+
+int pc_format_lookup(enum pc_format *out, const char *name);
+
+struct pc_render_options {
+	bool color;             /* text only: ANSI colours */
+	size_t max_bytes;       /* markdown: stay under this many bytes (0: no limit) */
+};
+
+/* Renders the report in a format, appended to out. */
+int pc_report_render(struct pc_buf *out, const struct pc_report *report, enum pc_format format,
+		     const struct pc_render_options *options);
+
+/* The renderers behind pc_report_render, one per file (report_<format>.c). */
+void pc_report_text(struct pc_buf *out, const struct pc_report *report,
+		    const struct pc_render_options *options);
+void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,
+			const struct pc_render_options *options);
+int pc_report_json(struct pc_buf *out, const struct pc_report *report);
+void pc_report_github(struct pc_buf *out, const struct pc_report *report);
+
+/* Shared by the renderers: money as "2160.00" (plain) and "+$2,160.00" (display). */
+void pc_report_money(struct pc_buf *out, int64_t micros);
+void pc_report_money_display(struct pc_buf *out, const struct pc_config *config, int64_t micros,
+			     bool sign);
+/* A count with thousands separators: 15000 -> "15,000"; with sign, "+400". */
+void pc_report_count(struct pc_buf *out, int64_t n, bool sign);
+/* Spend as a share of a budget: "56.6%", or "" without a budget. */
+void pc_report_used(struct pc_buf *out, const struct pc_budget_report *budget, bool after);
+
+#endif

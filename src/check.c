@@ -1,0 +1,296 @@
+/*
+ * One evaluation of a change: resolves the two sides, reads each side's
+ * configuration, applies the trust boundary (the base describes the world,
+ * the head only the change), and runs the stages in order.
+ */
+#include "promptcost/check.h"
+
+#include "promptcost/cost.h"
+#include "promptcost/money.h"
+#include "promptcost/policy.h"
+#include "promptcost/templates.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "1a2b3c4:.promptcost.yml" for a commit (git's rev:path), the bare path otherwise. */
+static char *side_path(struct pc_side *side, const char *path)
+{
+	struct pc_buf b = PC_BUF_INIT;
+	const char *commit = pc_side_commit(side);
+
+	if (commit)
+		pc_buf_addf(&b, "%.7s:%s", commit, path);
+	else
+		pc_buf_adds(&b, path);
+	return pc_buf_detach(&b, NULL);
+}
+
+static bool inside_repository(const char *path)
+{
+	return path[0] != '/' && strncmp(path, "../", 3) && strcmp(path, "..");
+}
+
+static int read_config(struct pc_config **out, struct pc_side *side, const char *path)
+{
+	struct pc_buf text = PC_BUF_INIT;
+	char oid[PC_OID_HEXSZ + 1];
+	char *shown = side_path(side, path);
+	int error;
+
+	*out = NULL;
+	error = pc_side_read(&text, oid, side, path, PC_CONFIG_MAX_BYTES);
+	if (error == PC_ENOTFOUND) {
+		pc_error_clear();
+		error = 0;
+	} else if (!error) {
+		error = pc_config_parse(out, shown, text.ptr, text.len);
+	}
+	free(shown);
+	pc_buf_release(&text);
+	return error;
+}
+
+static int read_configs(struct pc_check *check, const char *config_path)
+{
+	struct pc_buf text = PC_BUF_INIT;
+	int error;
+
+	if (config_path && !inside_repository(config_path)) {
+		/* a configuration outside the repository describes both sides */
+		if ((error = pc_file_read(&text, config_path, PC_CONFIG_MAX_BYTES)) < 0 ||
+		    (error = pc_config_parse(&check->base_config, config_path, text.ptr,
+					     text.len)) < 0)
+			goto done;
+		error = pc_config_parse(&check->head_config, config_path, text.ptr, text.len);
+		goto done;
+	}
+	if (!config_path)
+		config_path = PC_CONFIG_PATH;
+	if ((error = read_config(&check->base_config, check->base, config_path)) < 0 ||
+	    (error = read_config(&check->head_config, check->head, config_path)) < 0)
+		goto done;
+	if (!check->base_config && !check->head_config)
+		error = pc_error_set(PC_EINPUT, "no %s on either side of the comparison (%s, %s); "
+				     "'promptcost init' writes a starter", config_path,
+				     pc_side_label(check->base), pc_side_label(check->head));
+done:
+	pc_buf_release(&text);
+	return error;
+}
+
+static int read_approvals(struct pc_check *check)
+{
+	struct pc_buf text = PC_BUF_INIT;
+	char oid[PC_OID_HEXSZ + 1];
+	char *shown = side_path(check->head, PC_APPROVALS_PATH);
+	int error = pc_side_read(&text, oid, check->head, PC_APPROVALS_PATH, PC_CONFIG_MAX_BYTES);
+
+	if (error == PC_ENOTFOUND) {
+		pc_error_clear();
+		error = 0;
+	} else if (!error) {
+		error = pc_approvals_parse(&check->approvals, shown, text.ptr, text.len);
+	}
+	free(shown);
+	pc_buf_release(&text);
+	return error;
+}
+
+/* ---- what the head's configuration changes, which waits for merge ---- */
+
+static void note(struct pc_strlist *out, const char *fmt, ...) PC_PRINTF(2, 3);
+static void note(struct pc_strlist *out, const char *fmt, ...)
+{
+	struct pc_buf b = PC_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	pc_strlist_push_owned(out, pc_buf_detach(&b, NULL));
+}
+
+static char *amount(int64_t micros)
+{
+	struct pc_buf b = PC_BUF_INIT;
+
+	pc_money_format(&b, micros, true, false);
+	return pc_buf_detach(&b, NULL);
+}
+
+static void money_change(struct pc_strlist *out, const char *what, int64_t before, int64_t after)
+{
+	char *a, *b;
+
+	if (before == after)
+		return;
+	a = amount(before);
+	b = amount(after);
+	note(out, "%s: %s -> %s", what, a, b);
+	free(a);
+	free(b);
+}
+
+static void number_change(struct pc_strlist *out, const char *what, int64_t before, int64_t after)
+{
+	if (before != after)
+		note(out, "%s: %lld -> %lld", what, (long long)before, (long long)after);
+}
+
+static void share_change(struct pc_strlist *out, const char *what, int64_t before, int64_t after)
+{
+	struct pc_buf a = PC_BUF_INIT, b = PC_BUF_INIT;
+
+	if (before == after)
+		return;
+	pc_ppm_format(&a, before);
+	pc_ppm_format(&b, after);
+	note(out, "%s: %s -> %s", what, a.ptr, b.ptr);
+	pc_buf_release(&a);
+	pc_buf_release(&b);
+}
+
+static void text_change(struct pc_strlist *out, const char *what, const char *before,
+			const char *after)
+{
+	if ((before == NULL) != (after == NULL) || (before && strcmp(before, after)))
+		note(out, "%s: %s -> %s", what, before ? before : "(none)", after ? after : "(none)");
+}
+
+static void budget_changes(struct pc_strlist *out, const char *kind, const struct pc_budget *base,
+			   size_t nbase, const struct pc_budget *head, size_t nhead)
+{
+	char what[512];
+
+	for (size_t i = 0; i < nhead; i++) {
+		const struct pc_budget *h = &head[i], *b = NULL;
+
+		for (size_t k = 0; k < nbase && !b; k++)
+			if (!strcmp(base[k].name, h->name))
+				b = &base[k];
+		if (!b) {
+			note(out, "%s '%s' is new", kind, h->name);
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s '%s' monthly_budget", kind, h->name);
+		money_change(out, what, b->has_budget ? b->monthly_budget_micros : 0,
+			     h->has_budget ? h->monthly_budget_micros : 0);
+		snprintf(what, sizeof(what), "%s '%s' limit", kind, h->name);
+		text_change(out, what, b->limit == PC_LIMIT_HARD ? "hard" : "soft",
+			    h->limit == PC_LIMIT_HARD ? "hard" : "soft");
+		snprintf(what, sizeof(what), "%s '%s' warn_at", kind, h->name);
+		share_change(out, what, b->has_warn_at ? b->warn_at_ppm : 0,
+			     h->has_warn_at ? h->warn_at_ppm : 0);
+		snprintf(what, sizeof(what), "%s '%s' other_monthly_spend", kind, h->name);
+		money_change(out, what, b->other_monthly_spend_micros, h->other_monthly_spend_micros);
+	}
+}
+
+static void pending_changes(struct pc_strlist *out, const struct pc_config *base,
+			    const struct pc_config *head)
+{
+	const struct pc_policy *bp = &base->policy, *hp = &head->policy;
+	char what[512];
+
+	text_change(out, "currency", base->currency, head->currency);
+	number_change(out, "days_per_month", base->days_per_month, head->days_per_month);
+	for (size_t i = 0; i < head->nmodels; i++) {
+		const struct pc_model *h = &head->models[i];
+		const struct pc_model *b = pc_config_model(base, h->name);
+
+		if (!b)
+			continue; /* a new model is reported where a template uses it */
+		snprintf(what, sizeof(what), "model '%s' input price per 1M tokens", h->name);
+		money_change(out, what, b->input_micros_per_mtok, h->input_micros_per_mtok);
+		snprintf(what, sizeof(what), "model '%s' output price per 1M tokens", h->name);
+		money_change(out, what, b->output_micros_per_mtok, h->output_micros_per_mtok);
+		snprintf(what, sizeof(what), "model '%s' cached input price per 1M tokens", h->name);
+		money_change(out, what, b->has_cached_input_price ? b->cached_input_micros_per_mtok : 0,
+			     h->has_cached_input_price ? h->cached_input_micros_per_mtok : 0);
+	}
+	budget_changes(out, "team", base->teams, base->nteams, head->teams, head->nteams);
+	budget_changes(out, "use case", base->use_cases, base->nuse_cases, head->use_cases,
+		       head->nuse_cases);
+	for (size_t i = 0; i < head->ntemplates; i++) {
+		const struct pc_template_config *h = &head->templates[i];
+		const struct pc_template_config *b = pc_config_template(base, h->id);
+
+		if (!b)
+			continue;
+		snprintf(what, sizeof(what), "template '%s' calls_per_day", h->id);
+		number_change(out, what, b->calls_per_day, h->calls_per_day);
+		snprintf(what, sizeof(what), "template '%s' output_tokens_per_call", h->id);
+		number_change(out, what, b->output_tokens_per_call, h->output_tokens_per_call);
+		snprintf(what, sizeof(what), "template '%s' cache_hit_rate", h->id);
+		share_change(out, what, b->cache_hit_ppm, h->cache_hit_ppm);
+		snprintf(what, sizeof(what), "template '%s' cached_input_share", h->id);
+		share_change(out, what, b->cached_input_ppm, h->cached_input_ppm);
+		snprintf(what, sizeof(what), "template '%s' team", h->id);
+		text_change(out, what, b->team, h->team);
+		snprintf(what, sizeof(what), "template '%s' use_case", h->id);
+		text_change(out, what, b->use_case, h->use_case);
+	}
+	if (bp->has_event_delta != hp->has_event_delta || bp->event_delta_micros != hp->event_delta_micros)
+		money_change(out, "policy.cost_event.monthly_delta",
+			     bp->has_event_delta ? bp->event_delta_micros : 0,
+			     hp->has_event_delta ? hp->event_delta_micros : 0);
+	share_change(out, "policy.cost_event.percent", bp->has_event_percent ? bp->event_ppm : 0,
+		     hp->has_event_percent ? hp->event_ppm : 0);
+	text_change(out, "policy.unapproved_cost_event",
+		    bp->unapproved == PC_UNAPPROVED_BLOCK ? "block" : "warn",
+		    hp->unapproved == PC_UNAPPROVED_BLOCK ? "block" : "warn");
+	for (size_t i = 0; i < hp->approvers.n; i++)
+		if (!pc_strlist_contains(&bp->approvers, hp->approvers.items[i]))
+			note(out, "policy.approvers: adds '%s'", hp->approvers.items[i]);
+	for (size_t i = 0; i < bp->approvers.n; i++)
+		if (!pc_strlist_contains(&hp->approvers, bp->approvers.items[i]))
+			note(out, "policy.approvers: removes '%s'", bp->approvers.items[i]);
+}
+
+int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
+{
+	struct pc_report *report = &check->report;
+	int error;
+
+	pc_report_init(report);
+	if ((error = pc_repo_open(&check->repo, options->repo_path)) < 0 ||
+	    (error = pc_repo_compare(&check->base, &check->head, check->repo, options->mode,
+				     options->base_rev, options->head_rev)) < 0 ||
+	    (error = read_configs(check, options->config_path)) < 0 ||
+	    (error = read_approvals(check)) < 0)
+		return error;
+
+	report->base_label = pc_xstrdup(pc_side_label(check->base));
+	report->head_label = pc_xstrdup(pc_side_label(check->head));
+	if (pc_side_commit(check->base))
+		report->base_commit = pc_xstrdup(pc_side_commit(check->base));
+	if (pc_side_commit(check->head))
+		report->head_commit = pc_xstrdup(pc_side_commit(check->head));
+	/* the base describes the world; the head's only on first adoption */
+	report->config = check->base_config ? check->base_config : check->head_config;
+	report->config_from_head = !check->base_config;
+	if (check->base_config && check->head_config)
+		pending_changes(&report->pending, check->base_config, check->head_config);
+
+	if ((error = pc_templates_collect(report, check->repo, check->base, check->head,
+					  check->base_config, check->head_config)) < 0)
+		return error;
+	pc_templates_count_tokens(report);
+	if ((error = pc_cost_report(report)) < 0)
+		return error;
+	return pc_policy_judge(report, &check->approvals, options->verified);
+}
+
+void pc_check_release(struct pc_check *check)
+{
+	pc_report_release(&check->report);
+	pc_approvals_release(&check->approvals);
+	pc_config_free(check->base_config);
+	pc_config_free(check->head_config);
+	pc_side_free(check->base);
+	pc_side_free(check->head);
+	pc_repo_free(check->repo);
+	memset(check, 0, sizeof(*check));
+}

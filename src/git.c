@@ -1,0 +1,1499 @@
+/*
+ * The repository, through libgit2 (the only file that includes git2.h): the
+ * two sides of a comparison and their files, contents and renames, a line
+ * diff of two texts, and a few configuration lookups. Nothing here writes to
+ * the repository: the index is read, never refreshed or written back.
+ */
+#include "promptcost/git.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+/* Links followed in a row before we call it a loop (Linux's own limit). */
+#define MAX_LINK_DEPTH 40
+/* Longest symbolic link target we accept; a longer one is not a path. */
+#define MAX_LINK_TARGET 4096
+/* Ancestors deep enough to hold the commits of a few months of pull requests. */
+#define SHALLOW_DEEPEN_HINT 100
+
+struct pc_repo {
+	git_repository *git;
+	char *workdir; /* with a trailing '/', NULL when bare */
+};
+
+enum side_kind {
+	SIDE_EMPTY,  /* the empty tree (an unborn HEAD) */
+	SIDE_TREE,   /* a commit's tree */
+	SIDE_INDEX,  /* the index, as it would be committed */
+	SIDE_WORKDIR /* the working tree, seen through the index */
+};
+
+struct pc_side {
+	enum side_kind kind;
+	struct pc_repo *repo;
+	git_tree *tree;   /* SIDE_TREE */
+	git_index *index; /* SIDE_INDEX, SIDE_WORKDIR */
+	git_odb *odb;
+	char *label;
+	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
+	struct pc_buf real_folder; /* SIDE_WORKDIR: the last folder seen to be no link */
+};
+
+/* What a path names on a side, found before anything is read. */
+struct found {
+	enum pc_file_kind kind;
+	bool on_disk;   /* read from the working tree, else from the object database */
+	git_oid id;     /* when !on_disk */
+	git_filemode_t mode;
+};
+
+/* ---- errors and setup ---------------------------------------------------- */
+
+/* Records a libgit2 failure as one PC_EGIT line: what we were doing, then libgit2's reason. */
+static int git_fail(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	if (e && e->message && *e->message)
+		return pc_error_set(PC_EGIT, "%s: %s", what, e->message);
+	return pc_error_set(PC_EGIT, "%s", what);
+}
+
+static void libgit2_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+/*
+ * libgit2 is initialised once per process and shut down at exit, so that
+ * repeated opens (and pc_diff_lines, which needs no repository) stay cheap
+ * and leak checkers see its global state released.
+ */
+static int libgit2_init_once(void)
+{
+	static bool initialised;
+
+	if (initialised)
+		return 0;
+	if (git_libgit2_init() < 0)
+		return git_fail("cannot initialise libgit2");
+	atexit(libgit2_shutdown);
+	initialised = true;
+	return 0;
+}
+
+/* ---- the repository ------------------------------------------------------ */
+
+/*
+ * Why there is no repository to open. libgit2 1.5.1 reports a repository
+ * owned by another user (which git refuses too: CI runners often check out
+ * as another user) as "not found" with a message about safe.directory.
+ */
+static int open_failed(const char *path, int git_error_code)
+{
+	const git_error *e = git_error_last();
+	char *where = realpath(path ? path : ".", NULL);
+	const char *shown = where ? where : (path ? path : ".");
+	int error;
+
+	if (git_error_code == GIT_EOWNER ||
+	    (e && e->message && strstr(e->message, "safe.directory")))
+		error = pc_error_set(PC_EGIT,
+				     "the repository at %s is owned by another user (trust it with "
+				     "'git config --global --add safe.directory <path>')",
+				     shown);
+	else
+		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
+				     shown);
+	free(where);
+	return error;
+}
+
+int pc_repo_open(struct pc_repo **out, const char *path)
+{
+	git_repository *git = NULL;
+	struct pc_repo *repo;
+	int error;
+
+	*out = NULL;
+	if ((error = libgit2_init_once()) < 0)
+		return error;
+	/*
+	 * Without a path we behave as git does from the environment: a
+	 * pre-commit hook runs with GIT_INDEX_FILE pointing at the index that
+	 * is about to be committed (e.g. `git commit -a`), and GIT_DIR or
+	 * GIT_WORK_TREE may be set.
+	 */
+	if (path)
+		error = git_repository_open_ext(&git, path, 0, NULL);
+	else
+		error = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (error == GIT_ENOTFOUND || error == GIT_EOWNER)
+		return open_failed(path, error);
+	if (error < 0)
+		return git_fail("cannot open the repository");
+
+	repo = pc_xcalloc(1, sizeof(*repo));
+	repo->git = git;
+	if (!git_repository_is_bare(git) && git_repository_workdir(git)) {
+		struct pc_buf wd = PC_BUF_INIT;
+
+		pc_buf_adds(&wd, git_repository_workdir(git));
+		if (wd.len == 0 || wd.ptr[wd.len - 1] != '/')
+			pc_buf_addch(&wd, '/');
+		repo->workdir = pc_buf_detach(&wd, NULL);
+	}
+	*out = repo;
+	return 0;
+}
+
+void pc_repo_free(struct pc_repo *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo->git);
+	free(repo->workdir);
+	free(repo);
+}
+
+const char *pc_repo_workdir(const struct pc_repo *repo)
+{
+	return repo->workdir;
+}
+
+/* ---- revisions ----------------------------------------------------------- */
+
+/*
+ * The configured remotes (every "remote.<name>.url"), read with a plain
+ * configuration iterator: libgit2 1.5's git_remote_list matches keys with a
+ * regular expression and leaks the match data of every key that does not match.
+ */
+static void list_remotes(struct pc_strlist *out, git_repository *git)
+{
+	git_config *config = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
+
+	if (git_repository_config_snapshot(&config, git) < 0)
+		return;
+	if (git_config_iterator_new(&it, config) == 0) {
+		while (git_config_next(&entry, it) == 0) {
+			const char *name = entry->name;
+			size_t len = strlen(name);
+			char *remote;
+
+			if (len <= 11 || strncasecmp(name, "remote.", 7) ||
+			    strcasecmp(name + len - 4, ".url"))
+				continue;
+			remote = pc_xstrndup(name + 7, len - 11);
+			if (pc_strlist_contains(out, remote))
+				free(remote);
+			else
+				pc_strlist_push_owned(out, remote);
+		}
+	}
+	git_config_iterator_free(it);
+	git_config_free(config);
+}
+
+/*
+ * Splits rev into the remote and branch to fetch when it names one:
+ * "origin/main" (a configured remote's tracking branch) or a plain branch
+ * name, fetched from "origin" or else the only remote. False for anything
+ * else (an id, HEAD~3...), which only deepening reaches.
+ */
+static bool fetchable_ref(char **remote_out, char **branch_out, git_repository *git,
+			  const char *rev)
+{
+	struct pc_strlist remotes = PC_STRLIST_INIT;
+	const char *name = rev;
+
+	*remote_out = *branch_out = NULL;
+	if (strpbrk(rev, "~^:@{} \\") || !strcmp(rev, "HEAD"))
+		return false;
+	list_remotes(&remotes, git);
+	if (!strncmp(name, "refs/remotes/", 13))
+		name += 13;
+	for (size_t i = 0; i < remotes.n && !*remote_out; i++) {
+		size_t n = strlen(remotes.items[i]);
+
+		if (!strncmp(name, remotes.items[i], n) && name[n] == '/' && name[n + 1]) {
+			*remote_out = pc_xstrdup(remotes.items[i]);
+			*branch_out = pc_xstrdup(name + n + 1);
+		}
+	}
+	if (!*remote_out && strncmp(rev, "refs/", 5) != 0) {
+		if (pc_strlist_contains(&remotes, "origin"))
+			*remote_out = pc_xstrdup("origin");
+		else if (remotes.n == 1)
+			*remote_out = pc_xstrdup(remotes.items[0]);
+		if (*remote_out)
+			*branch_out = pc_xstrdup(rev);
+	} else if (!*remote_out && !strncmp(rev, "refs/heads/", 11) && remotes.n) {
+		*remote_out = pc_xstrdup(pc_strlist_contains(&remotes, "origin") ? "origin"
+										 : remotes.items[0]);
+		*branch_out = pc_xstrdup(rev + 11);
+	}
+	pc_strlist_release(&remotes);
+	return *remote_out != NULL;
+}
+
+/* "unknown revision 'x'", with how to fetch it when the clone is shallow. */
+static int unknown_revision(struct pc_repo *repo, const char *rev)
+{
+	char *remote = NULL, *branch = NULL;
+	int error;
+
+	if (git_repository_is_shallow(repo->git) != 1)
+		return pc_error_set(PC_EGIT, "unknown revision '%s'", rev);
+	if (fetchable_ref(&remote, &branch, repo->git, rev))
+		error = pc_error_set(PC_EGIT,
+				     "unknown revision '%s' (this is a shallow clone: fetch it with "
+				     "'git fetch --deepen=%d %s %s' or 'git fetch --unshallow')",
+				     rev, SHALLOW_DEEPEN_HINT, remote, branch);
+	else
+		error = pc_error_set(PC_EGIT,
+				     "unknown revision '%s' (this is a shallow clone: deepen it with "
+				     "'git fetch --deepen=%d' or 'git fetch --unshallow')",
+				     rev, SHALLOW_DEEPEN_HINT);
+	free(remote);
+	free(branch);
+	return error;
+}
+
+/* Resolves rev to a commit. A name that does not resolve is "unknown revision". */
+static int resolve_commit(git_commit **out, struct pc_repo *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	int error;
+
+	*out = NULL;
+	error = git_revparse_single(&obj, repo->git, rev);
+	if (error == GIT_EAMBIGUOUS)
+		return pc_error_set(PC_EGIT, "ambiguous revision '%s'", rev);
+	if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC || error == GIT_EUNBORNBRANCH)
+		return unknown_revision(repo, rev);
+	if (error < 0) {
+		/* A shallow clone fails walking past its boundary (HEAD~5) with other codes. */
+		if (git_repository_is_shallow(repo->git) == 1)
+			return unknown_revision(repo, rev);
+		return git_fail("cannot resolve a revision");
+	}
+	error = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (error < 0)
+		return pc_error_set(PC_EGIT, "revision '%s' is not a commit", rev);
+	return 0;
+}
+
+/* HEAD's commit, or NULL in *out (and 0) when HEAD is unborn. */
+static int head_commit(git_commit **out, struct pc_repo *repo)
+{
+	git_reference *head = NULL;
+	int error;
+
+	*out = NULL;
+	error = git_repository_head(&head, repo->git);
+	if (error == GIT_EUNBORNBRANCH || error == GIT_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return git_fail("cannot read HEAD");
+	error = git_reference_peel((git_object **)out, head, GIT_OBJECT_COMMIT);
+	git_reference_free(head);
+	if (error < 0)
+		return git_fail("cannot read HEAD's commit");
+	return 0;
+}
+
+/* ---- sides --------------------------------------------------------------- */
+
+static struct pc_side *side_new(struct pc_repo *repo, enum side_kind kind)
+{
+	struct pc_side *side = pc_xcalloc(1, sizeof(*side));
+
+	side->kind = kind;
+	side->repo = repo;
+	pc_buf_init(&side->real_folder);
+	return side;
+}
+
+void pc_side_free(struct pc_side *side)
+{
+	if (!side)
+		return;
+	git_tree_free(side->tree);
+	git_index_free(side->index);
+	git_odb_free(side->odb);
+	pc_buf_release(&side->real_folder);
+	free(side->label);
+	free(side);
+}
+
+static int side_attach_odb(struct pc_side *side)
+{
+	if (git_repository_odb(&side->odb, side->repo->git) < 0)
+		return git_fail("cannot open the object database");
+	return 0;
+}
+
+/* A side for commit's tree (NULL: the empty tree), labelled "<name> (<short id>)". */
+static int side_from_commit(struct pc_side **out, struct pc_repo *repo, git_commit *commit,
+			    const char *name)
+{
+	struct pc_side *side;
+	struct pc_buf label = PC_BUF_INIT;
+	char short_id[8];
+	int error;
+
+	*out = NULL;
+	if (!commit) {
+		side = side_new(repo, SIDE_EMPTY);
+		side->label = pc_xstrdup("empty tree");
+		*out = side;
+		return 0;
+	}
+	side = side_new(repo, SIDE_TREE);
+	if (git_commit_tree(&side->tree, commit) < 0) {
+		error = git_fail("cannot read a commit's tree");
+		goto done;
+	}
+	if ((error = side_attach_odb(side)) < 0)
+		goto done;
+	git_oid_tostr(side->commit_hex, sizeof(side->commit_hex), git_commit_id(commit));
+	git_oid_tostr(short_id, sizeof(short_id), git_commit_id(commit));
+	pc_buf_addf(&label, "%s (%s)", name, short_id);
+	side->label = pc_buf_detach(&label, NULL);
+	*out = side;
+	side = NULL;
+done:
+	pc_side_free(side);
+	return error;
+}
+
+/* The index (or the working tree through it) as a side. */
+static int side_from_index(struct pc_side **out, struct pc_repo *repo, enum side_kind kind)
+{
+	struct pc_side *side;
+	int error = 0;
+
+	*out = NULL;
+	if (!repo->workdir && kind == SIDE_WORKDIR)
+		return pc_error_set(PC_EGIT, "this operation must be run in a work tree");
+	side = side_new(repo, kind);
+	side->label = pc_xstrdup(kind == SIDE_WORKDIR ? "working tree" : "index");
+	/*
+	 * The repository's own index object: loaded from disk (or from
+	 * GIT_INDEX_FILE), and never written back, since nothing here calls
+	 * git_index_write or asks a diff to update it.
+	 */
+	if (git_repository_index(&side->index, repo->git) < 0) {
+		error = git_fail("cannot read the index");
+		goto done;
+	}
+	if ((error = side_attach_odb(side)) < 0)
+		goto done;
+	*out = side;
+	side = NULL;
+done:
+	pc_side_free(side);
+	return error;
+}
+
+/* A set of commit ids: open addressing on the id's first bytes, which are already random. */
+struct oid_set {
+	git_oid *slots;
+	bool *used;
+	size_t cap, n;
+};
+
+static size_t oid_slot(const struct oid_set *set, const git_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	for (h &= set->cap - 1; set->used[h] && git_oid_cmp(&set->slots[h], id);
+	     h = (h + 1) & (set->cap - 1))
+		;
+	return h;
+}
+
+static bool oid_set_contains(const struct oid_set *set, const git_oid *id)
+{
+	return set->cap && set->used[oid_slot(set, id)];
+}
+
+/* Adds id; false when it was already there. */
+static bool oid_set_add(struct oid_set *set, const git_oid *id)
+{
+	size_t h;
+
+	if (2 * (set->n + 1) > set->cap) {
+		struct oid_set bigger = { NULL, NULL, set->cap ? set->cap * 2 : 64, 0 };
+
+		bigger.slots = pc_xcalloc(bigger.cap, sizeof(*bigger.slots));
+		bigger.used = pc_xcalloc(bigger.cap, sizeof(*bigger.used));
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->used[i])
+				oid_set_add(&bigger, &set->slots[i]);
+		free(set->slots);
+		free(set->used);
+		*set = bigger;
+	}
+	h = oid_slot(set, id);
+	if (set->used[h])
+		return false;
+	set->used[h] = true;
+	git_oid_cpy(&set->slots[h], id);
+	set->n++;
+	return true;
+}
+
+static void oid_set_release(struct oid_set *set)
+{
+	free(set->slots);
+	free(set->used);
+	memset(set, 0, sizeof(*set));
+}
+
+/*
+ * Walks the history of start as far as this clone has it (a parent that is
+ * not in the object database is where a shallow clone was cut). Every
+ * visited commit is added to seen; when stop_at is given, a commit in it is
+ * recorded as a common ancestor (the newest by commit time wins) and not
+ * walked past.
+ */
+static int walk_visible(struct oid_set *seen, git_oid *best, git_time_t *best_time,
+			git_repository *git, git_odb *odb, const git_oid *start,
+			const struct oid_set *stop_at)
+{
+	git_oid *queue = NULL;
+	size_t queue_cap = 0, head = 0, tail = 0;
+	int error = 0;
+
+	PC_GROW(queue, queue_cap, 1);
+	oid_set_add(seen, start);
+	git_oid_cpy(&queue[tail++], start);
+	while (head < tail) {
+		git_commit *commit = NULL;
+		unsigned int parents;
+
+		if (git_commit_lookup(&commit, git, &queue[head++]) < 0) {
+			error = git_fail("cannot read a commit");
+			break;
+		}
+		if (stop_at && oid_set_contains(stop_at, git_commit_id(commit))) {
+			if (git_commit_time(commit) > *best_time || git_oid_is_zero(best)) {
+				*best_time = git_commit_time(commit);
+				git_oid_cpy(best, git_commit_id(commit));
+			}
+			git_commit_free(commit);
+			continue;
+		}
+		parents = git_commit_parentcount(commit);
+		for (unsigned int i = 0; i < parents; i++) {
+			const git_oid *parent = git_commit_parent_id(commit, i);
+
+			if (!git_odb_exists(odb, parent) || !oid_set_add(seen, parent))
+				continue;
+			PC_GROW(queue, queue_cap, tail + 1);
+			git_oid_cpy(&queue[tail++], parent);
+		}
+		git_commit_free(commit);
+	}
+	free(queue);
+	return error;
+}
+
+/*
+ * The merge base in a shallow clone, within the history the clone has:
+ * the newest commit (by commit time) that both sides reach. libgit2 1.5
+ * knows nothing of shallow clones; its merge-base walk fails on the first
+ * missing parent (and leaks). *out is the zero id when the histories do not meet.
+ */
+static int shallow_merge_base(git_oid *out, struct pc_repo *repo, const git_oid *one,
+			      const git_oid *two)
+{
+	struct oid_set head_history = { NULL, NULL, 0, 0 }, base_history = { NULL, NULL, 0, 0 };
+	git_time_t best_time = 0;
+	git_odb *odb = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (git_repository_odb(&odb, repo->git) < 0)
+		return git_fail("cannot open the object database");
+	error = walk_visible(&head_history, out, &best_time, repo->git, odb, two, NULL);
+	if (!error)
+		error = walk_visible(&base_history, out, &best_time, repo->git, odb, one,
+				     &head_history);
+	oid_set_release(&base_history);
+	oid_set_release(&head_history);
+	git_odb_free(odb);
+	return error;
+}
+
+/* The error for two commits without a common ancestor we can see. */
+static int no_merge_base(struct pc_repo *repo, const char *base_rev, const char *head_name)
+{
+	if (git_repository_is_shallow(repo->git) == 1)
+		return pc_error_set(PC_EGIT,
+				    "no merge base between '%s' and '%s' in this shallow clone; "
+				    "deepen it with 'git fetch --deepen=N' or 'git fetch --unshallow'",
+				    base_rev, head_name);
+	return pc_error_set(PC_EGIT, "no merge base between '%s' and '%s': they share no history",
+			    base_rev, head_name);
+}
+
+static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
+			 struct pc_repo *repo, const char *base_rev, const char *head_rev)
+{
+	const char *head_name = head_rev ? head_rev : "HEAD";
+	git_commit *base = NULL, *head = NULL, *fork_point = NULL;
+	struct pc_buf label = PC_BUF_INIT;
+	git_oid fork_id;
+	int error;
+
+	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
+		goto done;
+	if (head_rev)
+		error = resolve_commit(&head, repo, head_rev);
+	else if ((error = head_commit(&head, repo)) == 0 && !head)
+		error = pc_error_set(PC_EGIT, "no merge base between '%s' and 'HEAD': "
+					      "HEAD has no commits yet", base_rev);
+	if (error < 0)
+		goto done;
+
+	if (git_repository_is_shallow(repo->git) == 1) {
+		error = shallow_merge_base(&fork_id, repo, git_commit_id(base), git_commit_id(head));
+		if (error < 0)
+			goto done;
+		if (git_oid_is_zero(&fork_id)) {
+			error = no_merge_base(repo, base_rev, head_name);
+			goto done;
+		}
+	} else {
+		/* libgit2 codes are not ours (GIT_ENOTFOUND is PC_EGIT's value): map them here. */
+		error = git_merge_base(&fork_id, repo->git, git_commit_id(base),
+				       git_commit_id(head));
+		if (error == GIT_ENOTFOUND) {
+			error = no_merge_base(repo, base_rev, head_name);
+			goto done;
+		}
+		if (error < 0) {
+			error = git_fail("cannot compute the merge base");
+			goto done;
+		}
+	}
+	if (git_commit_lookup(&fork_point, repo->git, &fork_id) < 0) {
+		error = git_fail("cannot read the merge base");
+		goto done;
+	}
+
+	/* on a branch that has not diverged, the merge base is simply the base */
+	if (git_oid_equal(&fork_id, git_commit_id(base)))
+		pc_buf_adds(&label, base_rev);
+	else
+		pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
+	if ((error = side_from_commit(base_out, repo, fork_point, label.ptr)) < 0)
+		goto done;
+	if ((error = side_from_commit(head_out, repo, head, head_name)) < 0) {
+		pc_side_free(*base_out);
+		*base_out = NULL;
+	}
+done:
+	pc_buf_release(&label);
+	git_commit_free(fork_point);
+	git_commit_free(base);
+	git_commit_free(head);
+	return error;
+}
+
+int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out, struct pc_repo *repo,
+		    enum pc_compare_mode mode, const char *base_rev, const char *head_rev)
+{
+	git_commit *head = NULL;
+	int error;
+
+	*base_out = *head_out = NULL;
+	if (mode == PC_COMPARE_RANGE) {
+		if (!base_rev)
+			return pc_error_set(PC_EINTERNAL, "a range comparison needs a base revision");
+		return compare_range(base_out, head_out, repo, base_rev, head_rev);
+	}
+	if ((error = head_commit(&head, repo)) < 0)
+		goto done;
+	if ((error = side_from_commit(base_out, repo, head, "HEAD")) < 0)
+		goto done;
+	error = side_from_index(head_out, repo,
+				mode == PC_COMPARE_STAGED ? SIDE_INDEX : SIDE_WORKDIR);
+	if (error < 0) {
+		pc_side_free(*base_out);
+		*base_out = NULL;
+	}
+done:
+	git_commit_free(head);
+	return error;
+}
+
+const char *pc_side_label(const struct pc_side *side)
+{
+	return side->label;
+}
+
+const char *pc_side_commit(const struct pc_side *side)
+{
+	return side->commit_hex[0] ? side->commit_hex : NULL;
+}
+
+/* ---- listing files ------------------------------------------------------- */
+
+static void file_list_push(struct pc_file_list *list, const char *path, size_t len,
+			   enum pc_file_kind kind)
+{
+	PC_GROW(list->items, list->cap, list->n + 1);
+	list->items[list->n].path = pc_xstrndup(path, len);
+	list->items[list->n].kind = kind;
+	list->n++;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_file_entry *)a)->path,
+		      ((const struct pc_file_entry *)b)->path);
+}
+
+/* The kind of a blob or gitlink entry by its mode; false for a tree. */
+static bool kind_of_mode(enum pc_file_kind *out, git_filemode_t mode)
+{
+	switch (mode) {
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE:
+		*out = PC_FILE_REGULAR;
+		return true;
+	case GIT_FILEMODE_LINK:
+		*out = PC_FILE_SYMLINK;
+		return true;
+	case GIT_FILEMODE_COMMIT:
+		*out = PC_FILE_SUBMODULE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct tree_walk {
+	struct pc_file_list *out;
+	struct pc_buf path;
+};
+
+static int list_tree_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct tree_walk *walk = payload;
+	enum pc_file_kind kind;
+
+	if (!kind_of_mode(&kind, git_tree_entry_filemode(entry)))
+		return 0; /* a folder: the walk goes into it */
+	pc_buf_reset(&walk->path);
+	pc_buf_adds(&walk->path, root);
+	pc_buf_adds(&walk->path, git_tree_entry_name(entry));
+	file_list_push(walk->out, walk->path.ptr, walk->path.len, kind);
+	return 0;
+}
+
+static int list_tree(struct pc_file_list *out, struct pc_side *side)
+{
+	struct tree_walk walk = { out, PC_BUF_INIT };
+	int error = 0;
+
+	if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, list_tree_entry, &walk) < 0)
+		error = git_fail("cannot list a tree");
+	pc_buf_release(&walk.path);
+	return error;
+}
+
+/* An entry that will not be committed as it is: added with `git add -N`. */
+static bool intent_to_add(const git_index_entry *entry)
+{
+	return (entry->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0;
+}
+
+/*
+ * The index lists entries sorted by path and stage, so a conflicted path
+ * (stages 1-3) comes in a row and is listed once.
+ */
+static int list_index(struct pc_file_list *out, struct pc_side *side)
+{
+	size_t count = git_index_entrycount(side->index);
+	const char *previous = NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		const git_index_entry *entry = git_index_get_byindex(side->index, i);
+		enum pc_file_kind kind;
+
+		if (!entry || intent_to_add(entry))
+			continue;
+		if (previous && !strcmp(previous, entry->path))
+			continue;
+		previous = entry->path;
+		if (kind_of_mode(&kind, entry->mode))
+			file_list_push(out, entry->path, strlen(entry->path), kind);
+	}
+	return 0;
+}
+
+/* The kind of a file in the working tree; false when it is not a file we list. */
+static bool kind_on_disk(enum pc_file_kind *out, const struct stat *st, git_filemode_t index_mode)
+{
+	if (S_ISLNK(st->st_mode))
+		*out = PC_FILE_SYMLINK;
+	else if (S_ISREG(st->st_mode))
+		*out = PC_FILE_REGULAR;
+	else if (S_ISDIR(st->st_mode) && index_mode == GIT_FILEMODE_COMMIT)
+		*out = PC_FILE_SUBMODULE;
+	else
+		return false;
+	return true;
+}
+
+static int compare_path_with_entry(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct pc_file_entry *)entry)->path);
+}
+
+/* The entry of a sorted list with that path, or NULL. */
+static const struct pc_file_entry *file_list_find(const struct pc_file_list *list,
+						  const char *path)
+{
+	if (!list->n)
+		return NULL;
+	return bsearch(path, list->items, list->n, sizeof(*list->items), compare_path_with_entry);
+}
+
+/* How the working tree differs from the index, as far as listing files is concerned. */
+struct workdir_changes {
+	struct pc_file_list gone;    /* deleted, or no longer a file (sorted) */
+	struct pc_file_list retyped; /* a file that became a link or the reverse (sorted) */
+};
+
+/*
+ * One walk of the working tree: libgit2's index-to-workdir diff stats every
+ * indexed file and reads every folder (knowing each .gitignore), so an entry
+ * it does not report is on disk as the index has it. Untracked files go
+ * straight to out. Submodules are not opened and no content is read to tell
+ * binary from text (racily clean files may still be hashed, as git does).
+ */
+static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *out,
+			struct pc_side *side)
+{
+	git_diff_options opts;
+	git_diff *diff = NULL;
+	size_t count;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+		     GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
+	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
+	if (git_diff_index_to_workdir(&diff, side->repo->git, side->index, &opts) < 0)
+		return git_fail("cannot list the working tree");
+	count = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < count; i++) {
+		const git_diff_delta *delta = git_diff_get_delta(diff, i);
+		const char *path = delta->new_file.path;
+		size_t len = strlen(path);
+		enum pc_file_kind kind;
+
+		switch (delta->status) {
+		case GIT_DELTA_UNTRACKED:
+			/* A nested repository shows as a folder: not a file. */
+			if (len && path[len - 1] != '/' && kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(out, path, len, kind);
+			break;
+		case GIT_DELTA_DELETED:
+			file_list_push(&changes->gone, delta->old_file.path,
+				       strlen(delta->old_file.path), PC_FILE_REGULAR);
+			break;
+		case GIT_DELTA_TYPECHANGE:
+			if (kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(&changes->retyped, path, len, kind);
+			else
+				file_list_push(&changes->gone, path, len, PC_FILE_REGULAR);
+			break;
+		default:
+			break;
+		}
+	}
+	git_diff_free(diff);
+	if (changes->gone.n > 1)
+		qsort(changes->gone.items, changes->gone.n, sizeof(*changes->gone.items),
+		      compare_entries);
+	if (changes->retyped.n > 1)
+		qsort(changes->retyped.items, changes->retyped.n, sizeof(*changes->retyped.items),
+		      compare_entries);
+	return 0;
+}
+
+static int list_workdir(struct pc_file_list *out, struct pc_side *side)
+{
+	struct workdir_changes changes = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	size_t count = git_index_entrycount(side->index);
+	struct pc_buf full = PC_BUF_INIT;
+	size_t root_len = strlen(side->repo->workdir);
+	const char *previous = NULL;
+	int error;
+
+	if ((error = scan_workdir(&changes, out, side)) < 0)
+		goto done;
+	pc_buf_adds(&full, side->repo->workdir);
+	for (size_t i = 0; i < count; i++) {
+		const git_index_entry *entry = git_index_get_byindex(side->index, i);
+		const struct pc_file_entry *retyped;
+		enum pc_file_kind kind;
+		struct stat st;
+
+		if (!entry || (previous && !strcmp(previous, entry->path)))
+			continue;
+		previous = entry->path;
+		/* Sparse checkout: a skip-worktree file is absent on purpose and unchanged. */
+		if (entry->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) {
+			if (kind_of_mode(&kind, entry->mode))
+				file_list_push(out, entry->path, strlen(entry->path), kind);
+			continue;
+		}
+		/* The diff says nothing of ignored submodules or of conflicts: look. */
+		if (entry->mode == GIT_FILEMODE_COMMIT || git_index_entry_is_conflict(entry)) {
+			full.len = root_len;
+			pc_buf_adds(&full, entry->path);
+			if (lstat(full.ptr, &st) == 0 && kind_on_disk(&kind, &st, entry->mode))
+				file_list_push(out, entry->path, strlen(entry->path), kind);
+			continue;
+		}
+		if (file_list_find(&changes.gone, entry->path))
+			continue;
+		if ((retyped = file_list_find(&changes.retyped, entry->path)) != NULL)
+			file_list_push(out, entry->path, strlen(entry->path), retyped->kind);
+		else if (kind_of_mode(&kind, entry->mode))
+			file_list_push(out, entry->path, strlen(entry->path), kind);
+	}
+done:
+	pc_buf_release(&full);
+	pc_file_list_release(&changes.retyped);
+	pc_file_list_release(&changes.gone);
+	return error;
+}
+
+int pc_side_files(struct pc_file_list *out, struct pc_side *side)
+{
+	size_t first = out->n;
+	int error = 0;
+
+	switch (side->kind) {
+	case SIDE_EMPTY:
+		break;
+	case SIDE_TREE:
+		error = list_tree(out, side);
+		break;
+	case SIDE_INDEX:
+		error = list_index(out, side);
+		break;
+	case SIDE_WORKDIR:
+		error = list_workdir(out, side);
+		break;
+	}
+	/* A tree walk is in git's tree order ("a.b" before "a/"), not strcmp order. */
+	if (!error && out->n - first > 1)
+		qsort(out->items + first, out->n - first, sizeof(*out->items), compare_entries);
+	return error;
+}
+
+void pc_file_list_release(struct pc_file_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		free(list->items[i].path);
+	free(list->items);
+	list->items = NULL;
+	list->n = list->cap = 0;
+}
+
+/* ---- reading files ------------------------------------------------------- */
+
+static int not_found(struct pc_side *side, const char *path)
+{
+	return pc_error_set(PC_ENOTFOUND, "no file '%s' in %s", path, side->label);
+}
+
+/* Paths are relative, '/'-separated and stay inside the repository. */
+static bool path_is_valid(const char *path)
+{
+	const char *p = path;
+
+	if (!*path || *path == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.') ||
+		    (n == 4 && !strncasecmp(p, ".git", 4)))
+			return false;
+		p += n;
+		if (*p == '/' && !*++p)
+			return false;
+	}
+	return true;
+}
+
+static int find_in_tree(struct found *out, struct pc_side *side, const char *path)
+{
+	git_tree_entry *entry = NULL;
+	int error = git_tree_entry_bypath(&entry, side->tree, path);
+
+	if (error == GIT_ENOTFOUND)
+		return not_found(side, path);
+	if (error < 0)
+		return git_fail("cannot read a tree");
+	out->mode = git_tree_entry_filemode(entry);
+	git_oid_cpy(&out->id, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	if (!kind_of_mode(&out->kind, out->mode))
+		return not_found(side, path); /* a folder */
+	return 0;
+}
+
+/* Looks path up in the index as the index side does (no `git add -N` entries). */
+static int find_in_index(struct found *out, struct pc_side *side, const char *path)
+{
+	const git_index_entry *entry = git_index_get_bypath(side->index, path, 0);
+
+	if (!entry) {
+		const git_index_entry *ancestor, *ours, *theirs;
+
+		if (git_index_conflict_get(&ancestor, &ours, &theirs, side->index, path) == 0)
+			return pc_error_set(PC_EINPUT, "%s: unmerged in the index (resolve the "
+						       "conflict first)", path);
+		return not_found(side, path);
+	}
+	if (intent_to_add(entry))
+		return not_found(side, path);
+	out->mode = entry->mode;
+	git_oid_cpy(&out->id, &entry->id);
+	if (!kind_of_mode(&out->kind, out->mode))
+		return not_found(side, path);
+	return 0;
+}
+
+/*
+ * Whether every folder on the way to full (a working-tree path; root_len
+ * bytes of it are the root) is a real folder, not a link to one. The last
+ * folder found real is remembered: files are mostly read folder by folder.
+ */
+static bool folders_are_real(struct pc_side *side, struct pc_buf *full, size_t root_len)
+{
+	const char *last_slash = strrchr(full->ptr + root_len, '/');
+	size_t dir_len = last_slash ? (size_t)(last_slash - full->ptr) : 0;
+	struct stat st;
+
+	if (!last_slash)
+		return true;
+	if (side->real_folder.len == dir_len && !memcmp(side->real_folder.ptr, full->ptr, dir_len))
+		return true;
+	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
+		bool real;
+
+		*slash = '\0';
+		real = lstat(full->ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		*slash = '/';
+		if (!real)
+			return false;
+	}
+	pc_buf_reset(&side->real_folder);
+	pc_buf_add(&side->real_folder, full->ptr, dir_len);
+	return true;
+}
+
+/*
+ * Looks path up in the working tree: a file of the index (as it is on disk)
+ * or an untracked file that is not ignored. A path through a symbolic link to
+ * a folder is not in the repository (git does not follow those either).
+ */
+static int find_in_workdir(struct found *out, struct pc_side *side, const char *path,
+			   struct pc_buf *full)
+{
+	const git_index_entry *entry = git_index_get_bypath(side->index, path, 0);
+	git_filemode_t index_mode = entry ? entry->mode : 0;
+	size_t root_len = strlen(side->repo->workdir);
+	struct stat st;
+
+	if (entry && (entry->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE))
+		return find_in_index(out, side, path);
+	pc_buf_reset(full);
+	pc_buf_adds(full, side->repo->workdir);
+	pc_buf_adds(full, path);
+	if (!folders_are_real(side, full, root_len))
+		return not_found(side, path);
+	if (lstat(full->ptr, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return not_found(side, path);
+		return pc_error_set(PC_EIO, "%s: cannot stat: %s", full->ptr, strerror(errno));
+	}
+	if (!entry && git_index_get_bypath(side->index, path, 1) == NULL &&
+	    git_index_get_bypath(side->index, path, 2) == NULL) {
+		int ignored = 0;
+
+		if (git_ignore_path_is_ignored(&ignored, side->repo->git, path) < 0)
+			return git_fail("cannot read the ignore rules");
+		if (ignored)
+			return not_found(side, path);
+	}
+	if (!kind_on_disk(&out->kind, &st, index_mode))
+		return not_found(side, path);
+	out->on_disk = true;
+	out->mode = index_mode;
+	return 0;
+}
+
+static int find_file(struct found *out, struct pc_side *side, const char *path, struct pc_buf *full)
+{
+	memset(out, 0, sizeof(*out));
+	switch (side->kind) {
+	case SIDE_TREE:
+		return find_in_tree(out, side, path);
+	case SIDE_INDEX:
+		return find_in_index(out, side, path);
+	case SIDE_WORKDIR:
+		return find_in_workdir(out, side, path, full);
+	case SIDE_EMPTY:
+		break;
+	}
+	return not_found(side, path);
+}
+
+static int too_large(const char *path, unsigned long long size, size_t max_bytes)
+{
+	return pc_error_set(PC_EINPUT, "%s: file is %llu bytes, over the %zu-byte limit for a template",
+			    path, size, max_bytes);
+}
+
+/* Reads a blob, checking its size from the object header before inflating it. */
+static int read_blob(struct pc_buf *out, struct pc_side *side, const git_oid *id,
+		     const char *path, size_t max_bytes)
+{
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
+
+	if (git_odb_read_header(&size, &type, side->odb, id) < 0)
+		return git_fail("cannot read a file's object");
+	if (type != GIT_OBJECT_BLOB)
+		return pc_error_set(PC_EGIT, "%s: the object is not a blob", path);
+	if (size > max_bytes)
+		return too_large(path, size, max_bytes);
+	if (git_odb_read(&obj, side->odb, id) < 0)
+		return git_fail("cannot read a file's object");
+	pc_buf_add(out, git_odb_object_data(obj), git_odb_object_size(obj));
+	git_odb_object_free(obj);
+	return 0;
+}
+
+/*
+ * The file's bytes as `git add` would store them: git's clean filters
+ * (CRLF to LF with core.autocrlf or a text attribute, ident) are applied, so
+ * the tokens and the id of a checked-out file that has not changed are those
+ * of its blob. Filters libgit2 does not run itself (an external
+ * filter.<driver>.clean, such as Git LFS) are left out.
+ */
+static int clean_filter(struct pc_buf *out, size_t start, struct pc_side *side, const char *path)
+{
+	git_filter_list *filters = NULL;
+	git_buf cleaned = { NULL, 0, 0 };
+	const char *data = out->ptr + start;
+	size_t len = out->len - start;
+
+	/*
+	 * libgit2's clean filters are CRLF (which only removes '\r') and ident
+	 * (which only rewrites "$Id...$"): bytes with neither come out the same,
+	 * and looking the attributes up costs more than reading a small file.
+	 */
+	if (!memchr(data, '\r', len) && !memmem(data, len, "$Id", 3))
+		return 0;
+	if (git_filter_list_load(&filters, side->repo->git, NULL, path, GIT_FILTER_TO_ODB,
+				 GIT_FILTER_DEFAULT) < 0)
+		return git_fail("cannot load the filters of a file");
+	if (!filters)
+		return 0;
+	if (git_filter_list_apply_to_buffer(&cleaned, filters, data, len) < 0) {
+		/* core.safecrlf refusing an irreversible conversion: still count the file. */
+		const git_error *e = git_error_last();
+
+		pc_warn("%s: read without git's clean filter (%s)", path,
+			e && e->message ? e->message : "it failed");
+	} else {
+		out->len = start;
+		pc_buf_add(out, cleaned.ptr, cleaned.size);
+		if (out->cap)
+			out->ptr[out->len] = '\0';
+	}
+	git_buf_dispose(&cleaned);
+	git_filter_list_free(filters);
+	return 0;
+}
+
+/*
+ * Reads a working-tree file (full is its path on disk, path its path in the
+ * repository), checking its size before reading, then cleans it as git
+ * would and hashes the result as a blob.
+ */
+static int read_disk(struct pc_buf *out, git_oid *id, struct pc_side *side, const char *full,
+		     const char *repo_path, const char *path, size_t max_bytes)
+{
+	size_t start = out->len;
+	struct stat st;
+	int error = 0;
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return pc_error_set(PC_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		error = pc_error_set(PC_EIO, "%s: cannot stat: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = pc_error_set(PC_EINPUT, "%s: not a regular file", path);
+		goto done;
+	}
+	if ((unsigned long long)st.st_size > max_bytes) {
+		error = too_large(path, (unsigned long long)st.st_size, max_bytes);
+		goto done;
+	}
+	pc_buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		ssize_t n;
+
+		pc_buf_grow(out, 8192);
+		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = pc_error_set(PC_EIO, "%s: cannot read: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		if (out->len - start > max_bytes) { /* it grew while we read it */
+			error = too_large(path, out->len - start, max_bytes);
+			goto done;
+		}
+	}
+	if ((error = clean_filter(out, start, side, repo_path)) < 0)
+		goto done;
+	if (git_odb_hash(id, out->ptr + start, out->len - start, GIT_OBJECT_BLOB) < 0)
+		error = git_fail("cannot hash a file");
+done:
+	close(fd);
+	return error;
+}
+
+/* The text of the symbolic link at path (found on side) into out. */
+static int read_link_target(struct pc_buf *out, struct pc_side *side, const struct found *link,
+			    const char *path, const char *full)
+{
+	if (!link->on_disk)
+		return read_blob(out, side, &link->id, path, MAX_LINK_TARGET);
+	pc_buf_grow(out, MAX_LINK_TARGET);
+	ssize_t n = readlink(full, out->ptr, MAX_LINK_TARGET);
+	if (n < 0)
+		return pc_error_set(PC_EIO, "%s: cannot read the link: %s", path, strerror(errno));
+	if (n >= MAX_LINK_TARGET)
+		return pc_error_set(PC_EINPUT, "%s: symbolic link target is too long", path);
+	out->len = (size_t)n;
+	out->ptr[n] = '\0';
+	return 0;
+}
+
+/*
+ * The repository path a link at link_path points to, into out: its target
+ * read from the link's folder, with "." and ".." resolved. False when the
+ * target is absolute or climbs above the repository's root.
+ */
+static bool resolve_link(struct pc_buf *out, const char *link_path, const char *target)
+{
+	const char *slash = strrchr(link_path, '/');
+	const char *p;
+
+	pc_buf_reset(out);
+	if (*target == '/' || !*target)
+		return false;
+	if (slash)
+		pc_buf_add(out, link_path, (size_t)(slash - link_path));
+	for (p = target; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *up;
+
+			if (!out->len)
+				return false;
+			up = strrchr(out->ptr, '/');
+			out->len = up ? (size_t)(up - out->ptr) : 0;
+			out->ptr[out->len] = '\0';
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			if (out->len)
+				pc_buf_addch(out, '/');
+			pc_buf_add(out, p, n);
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return out->len > 0;
+}
+
+static int read_path(struct pc_buf *out, char *oid_hex, struct pc_side *side, const char *path,
+		     const char *asked, size_t max_bytes, int depth)
+{
+	struct pc_buf full = PC_BUF_INIT, target = PC_BUF_INIT, resolved = PC_BUF_INIT;
+	struct found file;
+	git_oid id;
+	int error;
+
+	if ((error = find_file(&file, side, path, &full)) < 0)
+		goto done;
+	switch (file.kind) {
+	case PC_FILE_SUBMODULE:
+		error = pc_error_set(PC_EINPUT, "%s: is a submodule, not a file", asked);
+		break;
+	case PC_FILE_SYMLINK:
+		if (depth >= MAX_LINK_DEPTH) {
+			error = pc_error_set(PC_EINPUT, "%s: too many levels of symbolic links", asked);
+			break;
+		}
+		if ((error = read_link_target(&target, side, &file, path, full.ptr)) < 0)
+			break;
+		if (memchr(target.ptr, '\0', target.len) ||
+		    !resolve_link(&resolved, path, target.ptr) || !path_is_valid(resolved.ptr)) {
+			error = pc_error_set(PC_EINPUT,
+					     "%s: symbolic link points outside the repository", asked);
+			break;
+		}
+		error = read_path(out, oid_hex, side, resolved.ptr, asked, max_bytes, depth + 1);
+		if (error == PC_ENOTFOUND)
+			error = pc_error_set(PC_EINPUT,
+					     "%s: symbolic link points to '%s', which is not in the %s",
+					     asked, resolved.ptr, side->label);
+		break;
+	case PC_FILE_REGULAR:
+		if (file.on_disk)
+			error = read_disk(out, &id, side, full.ptr, path, asked, max_bytes);
+		else
+			error = read_blob(out, side, &file.id, asked, max_bytes);
+		if (!error)
+			git_oid_tostr(oid_hex, PC_OID_HEXSZ + 1, file.on_disk ? &id : &file.id);
+		break;
+	}
+done:
+	pc_buf_release(&resolved);
+	pc_buf_release(&target);
+	pc_buf_release(&full);
+	return error;
+}
+
+int pc_side_read(struct pc_buf *out, char *oid_hex, struct pc_side *side, const char *path,
+		 size_t max_bytes)
+{
+	size_t start = out->len;
+	int error;
+
+	if (!path_is_valid(path))
+		return pc_error_set(PC_EINPUT, "'%s' is not a path inside the repository", path);
+	error = read_path(out, oid_hex, side, path, path, max_bytes, 0);
+	if (error < 0) { /* leave out as it was */
+		out->len = start;
+		if (out->cap)
+			out->ptr[start] = '\0';
+	}
+	return error;
+}
+
+/* ---- renames ------------------------------------------------------------- */
+
+/* The diff from base to head as libgit2 sees them (the working tree includes untracked files). */
+static int diff_sides(git_diff **out, git_diff_find_options *find, struct pc_repo *repo,
+		      struct pc_side *base, struct pc_side *head)
+{
+	git_diff_options opts;
+	git_tree *base_tree = base->tree; /* NULL: the empty tree */
+	int error;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
+	if (head->kind == SIDE_WORKDIR) {
+		/* A template moved with plain `mv` is an untracked file: a rename target too. */
+		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+		find->flags |= GIT_DIFF_FIND_FOR_UNTRACKED;
+	}
+	if (base->kind == SIDE_INDEX && head->kind == SIDE_WORKDIR) {
+		error = git_diff_index_to_workdir(out, repo->git, head->index, &opts);
+	} else if (base->kind != SIDE_TREE && base->kind != SIDE_EMPTY) {
+		return pc_error_set(PC_EINTERNAL, "cannot compare the %s with the %s", base->label,
+				    head->label);
+	} else if (head->kind == SIDE_TREE || head->kind == SIDE_EMPTY) {
+		error = git_diff_tree_to_tree(out, repo->git, base_tree, head->tree, &opts);
+	} else if (head->kind == SIDE_INDEX) {
+		error = git_diff_tree_to_index(out, repo->git, base_tree, head->index, &opts);
+	} else {
+		/* The repository's index, the same object as head->index. */
+		error = git_diff_tree_to_workdir_with_index(out, repo->git, base_tree, &opts);
+	}
+	if (error < 0)
+		return git_fail("cannot compare the two sides");
+	return 0;
+}
+
+int pc_repo_renames(struct pc_rename_list *out, struct pc_repo *repo, struct pc_side *base,
+		    struct pc_side *head)
+{
+	git_diff_find_options find;
+	git_diff *diff = NULL;
+	size_t count;
+	int error;
+
+	/* git's defaults: renames only, 50% similarity, no copies, no rewrites broken up. */
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if ((error = diff_sides(&diff, &find, repo, base, head)) < 0)
+		goto done;
+	if (git_diff_find_similar(diff, &find) < 0) {
+		error = git_fail("cannot find renames");
+		goto done;
+	}
+	count = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < count; i++) {
+		const git_diff_delta *delta = git_diff_get_delta(diff, i);
+
+		if (delta->status != GIT_DELTA_RENAMED)
+			continue;
+		PC_GROW(out->items, out->cap, out->n + 1);
+		out->items[out->n].old_path = pc_xstrdup(delta->old_file.path);
+		out->items[out->n].new_path = pc_xstrdup(delta->new_file.path);
+		out->n++;
+	}
+done:
+	git_diff_free(diff);
+	return error;
+}
+
+void pc_rename_list_release(struct pc_rename_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->items[i].old_path);
+		free(list->items[i].new_path);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->n = list->cap = 0;
+}
+
+/* ---- line diff ----------------------------------------------------------- */
+
+int pc_diff_lines(struct pc_buf *added, struct pc_buf *removed, const char *old_text,
+		  size_t old_len, const char *new_text, size_t new_len)
+{
+	git_diff_options opts;
+	git_patch *patch = NULL;
+	size_t hunks;
+	int error;
+
+	if ((error = libgit2_init_once()) < 0)
+		return error;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	/* A prompt with a NUL or odd bytes is still text to us: never "Binary files differ". */
+	opts.flags = GIT_DIFF_FORCE_TEXT;
+	opts.context_lines = 0;
+	/* Empty strings, not NULL: NULL would be "no file", the same lines but a different header. */
+	if (git_patch_from_buffers(&patch, old_text ? old_text : "", old_len, "a",
+				   new_text ? new_text : "", new_len, "b", &opts) < 0)
+		return git_fail("cannot diff two texts");
+	hunks = git_patch_num_hunks(patch);
+	for (size_t h = 0; h < hunks; h++) {
+		int lines = git_patch_num_lines_in_hunk(patch, h);
+
+		for (int l = 0; l < lines; l++) {
+			const git_diff_line *line = NULL;
+
+			if (git_patch_get_line_in_hunk(&line, patch, h, (size_t)l) < 0) {
+				error = git_fail("cannot read a line of a diff");
+				goto done;
+			}
+			/* '<' and '>' are the "\ No newline at end of file" markers, not lines. */
+			if (line->origin == GIT_DIFF_LINE_ADDITION)
+				pc_buf_add(added, line->content, line->content_len);
+			else if (line->origin == GIT_DIFF_LINE_DELETION)
+				pc_buf_add(removed, line->content, line->content_len);
+		}
+	}
+done:
+	git_patch_free(patch);
+	return error;
+}
+
+/* ---- configuration ------------------------------------------------------- */
+
+int pc_repo_config_string(struct pc_buf *out, struct pc_repo *repo, const char *key)
+{
+	git_config *config = NULL;
+	const char *value = NULL;
+	int error;
+
+	if (git_repository_config_snapshot(&config, repo->git) < 0)
+		return git_fail("cannot read the git configuration");
+	error = git_config_get_string(&value, config, key);
+	if (error == GIT_ENOTFOUND)
+		error = pc_error_set(PC_ENOTFOUND, "git configuration '%s' is not set", key);
+	else if (error < 0)
+		error = git_fail("cannot read the git configuration");
+	else
+		pc_buf_adds(out, value);
+	git_config_free(config);
+	return error;
+}
+
+int pc_repo_hooks_dir(struct pc_buf *out, struct pc_repo *repo)
+{
+	git_config *config = NULL;
+	git_buf value = { NULL, 0, 0 };
+	size_t start = out->len;
+	int error;
+
+	if (git_repository_config_snapshot(&config, repo->git) < 0)
+		return git_fail("cannot read the git configuration");
+	/* A path value: git expands a leading "~/" and so does git_config_get_path. */
+	error = git_config_get_path(&value, config, "core.hooksPath");
+	if (error == 0 && value.size) {
+		if (value.ptr[0] != '/')
+			pc_buf_adds(out, repo->workdir ? repo->workdir
+						       : git_repository_path(repo->git));
+		pc_buf_adds(out, value.ptr);
+	} else if (error == 0 || error == GIT_ENOTFOUND) {
+		/* A linked worktree shares its hooks with the main repository. */
+		error = 0;
+		pc_buf_adds(out, git_repository_commondir(repo->git));
+		if (out->len > start && out->ptr[out->len - 1] != '/')
+			pc_buf_addch(out, '/');
+		pc_buf_adds(out, "hooks");
+	} else {
+		error = git_fail("cannot read core.hooksPath");
+	}
+	while (!error && out->len > start + 1 && out->ptr[out->len - 1] == '/')
+		out->ptr[--out->len] = '\0';
+	git_buf_dispose(&value);
+	git_config_free(config);
+	return error;
+}

@@ -1,0 +1,162 @@
+/*
+ * The report model's lifecycle, the names of its enums, money as shown to
+ * people, and dispatch to the one renderer per output format.
+ */
+#include "promptcost/report.h"
+
+#include "promptcost/money.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pc_report_init(struct pc_report *report)
+{
+	memset(report, 0, sizeof(*report));
+}
+
+static void release_side(struct pc_template_side *side)
+{
+	for (size_t i = 0; i < side->nfiles; i++)
+		free(side->files[i].path);
+	free(side->files);
+	pc_buf_release(&side->text);
+}
+
+void pc_report_release(struct pc_report *report)
+{
+	for (size_t i = 0; i < report->ntemplates; i++) {
+		struct pc_template_report *t = &report->templates[i];
+
+		free(t->id);
+		release_side(&t->before);
+		release_side(&t->after);
+		pc_buf_release(&t->added_lines);
+		pc_buf_release(&t->removed_lines);
+		free(t->approval.approver);
+		free(t->approval.approved_at);
+		pc_strlist_release(&t->reasons);
+	}
+	free(report->templates);
+	free(report->teams);
+	free(report->use_cases);
+	free(report->base_label);
+	free(report->base_commit);
+	free(report->head_label);
+	free(report->head_commit);
+	free(report->verdict_reason);
+	pc_strlist_release(&report->pending);
+	pc_strlist_release(&report->skipped);
+	pc_report_init(report);
+}
+
+const char *pc_change_name(enum pc_change change)
+{
+	static const char *const names[] = { "added", "modified", "deleted", "renamed",
+					     "unchanged" };
+
+	return names[change];
+}
+
+const char *pc_verdict_name(enum pc_verdict verdict)
+{
+	static const char *const names[] = { "pass", "warn", "block" };
+
+	return names[verdict];
+}
+
+const char *pc_status_name(enum pc_status status)
+{
+	static const char *const names[] = { "ok", "warn", "over" };
+
+	return names[status];
+}
+
+int pc_format_lookup(enum pc_format *out, const char *name)
+{
+	static const char *const names[] = { "text", "markdown", "json", "github" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i])) {
+			*out = (enum pc_format)i;
+			return 0;
+		}
+	}
+	return pc_error_set(PC_EINPUT, "unknown format '%s' (known: text, markdown, json, github)",
+			    name);
+}
+
+void pc_report_money(struct pc_buf *out, int64_t micros)
+{
+	pc_money_format(out, micros, false, false);
+}
+
+void pc_report_money_display(struct pc_buf *out, const struct pc_config *config, int64_t micros,
+			     bool sign)
+{
+	const char *currency = config ? config->currency : "USD";
+	struct pc_buf number = PC_BUF_INIT;
+
+	pc_money_format(&number, micros, true, sign);
+	/* "+$2,160.00", "-$3.00"; other currencies: "+2,160.00 EUR" */
+	if (!strcmp(currency, "USD")) {
+		const char *digits = number.ptr;
+
+		if (*digits == '+' || *digits == '-')
+			pc_buf_addch(out, *digits++);
+		pc_buf_addf(out, "$%s", digits);
+	} else {
+		pc_buf_addf(out, "%s %s", number.ptr, currency);
+	}
+	pc_buf_release(&number);
+}
+
+void pc_report_count(struct pc_buf *out, int64_t n, bool sign)
+{
+	uint64_t mag = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)mag);
+
+	if (n < 0)
+		pc_buf_addch(out, '-');
+	else if (sign && n > 0)
+		pc_buf_addch(out, '+');
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			pc_buf_addch(out, ',');
+		pc_buf_addch(out, digits[i]);
+	}
+}
+
+void pc_report_used(struct pc_buf *out, const struct pc_budget_report *budget, bool after)
+{
+	int64_t spend = after ? budget->spend_after_micros : budget->spend_before_micros;
+
+	if (!budget->budget->has_budget || budget->budget->monthly_budget_micros <= 0)
+		return;
+	pc_ppm_format(out, (int64_t)((pc_int128)spend * PC_PPM /
+				     budget->budget->monthly_budget_micros));
+}
+
+int pc_report_render(struct pc_buf *out, const struct pc_report *report, enum pc_format format,
+		     const struct pc_render_options *options)
+{
+	static const struct pc_render_options defaults = { false, 0 };
+
+	if (!options)
+		options = &defaults;
+	switch (format) {
+	case PC_FORMAT_TEXT:
+		pc_report_text(out, report, options);
+		return 0;
+	case PC_FORMAT_MARKDOWN:
+		pc_report_markdown(out, report, options);
+		return 0;
+	case PC_FORMAT_JSON:
+		return pc_report_json(out, report);
+	case PC_FORMAT_GITHUB:
+		pc_report_github(out, report);
+		return 0;
+	}
+	return pc_error_set(PC_EINTERNAL, "unknown report format %d", (int)format);
+}

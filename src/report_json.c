@@ -1,0 +1,134 @@
+/*
+ * The JSON report, schema promptcost/check/v1 (DESIGN.md): the fields listed
+ * there, money as strings with exactly two decimals, tokens as integers. The
+ * only file of the check pipeline that sees jansson.
+ */
+#include "promptcost/report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+static json_t *money(int64_t micros)
+{
+	struct pc_buf b = PC_BUF_INIT;
+	json_t *v;
+
+	pc_report_money(&b, micros);
+	v = json_string(b.ptr);
+	pc_buf_release(&b);
+	return v;
+}
+
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *strings(const struct pc_strlist *list)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < list->n; i++)
+		json_array_append_new(a, json_string(list->items[i]));
+	return a;
+}
+
+static json_t *template_json(const struct pc_template_report *t)
+{
+	const struct pc_template_side *side = t->after.present ? &t->after : &t->before;
+	json_t *o = json_object(), *files = json_array(), *approval = json_null();
+
+	for (size_t i = 0; i < side->nfiles; i++)
+		json_array_append_new(files, json_string(side->files[i].path));
+	if (t->approved) {
+		approval = json_object();
+		json_object_set_new(approval, "by", json_string(t->approval.approver));
+		json_object_set_new(approval, "at", string_or_null(t->approval.approved_at));
+		json_object_set_new(approval, "monthly_delta",
+				    t->approval.approved_delta_micros < 0
+					    ? json_null()
+					    : money(t->approval.approved_delta_micros));
+	}
+	json_object_set_new(o, "id", json_string(t->id));
+	json_object_set_new(o, "files", files);
+	json_object_set_new(o, "change", json_string(pc_change_name(t->change)));
+	json_object_set_new(o, "team", string_or_null(t->team));
+	json_object_set_new(o, "use_case", string_or_null(t->use_case));
+	json_object_set_new(o, "model", json_string(side->model_name));
+	json_object_set_new(o, "encoding", json_string(side->model->approximate
+							       ? "approximate"
+							       : pc_encoding_name(side->model->encoding)));
+	json_object_set_new(o, "exact", json_boolean(t->exact));
+	json_object_set_new(o, "tokens_before", json_integer(t->before.tokens));
+	json_object_set_new(o, "tokens_after", json_integer(t->after.tokens));
+	json_object_set_new(o, "tokens_added", json_integer(t->tokens_added));
+	json_object_set_new(o, "tokens_removed", json_integer(t->tokens_removed));
+	json_object_set_new(o, "delta_tokens", json_integer(t->delta_tokens));
+	json_object_set_new(o, "calls_per_day", json_integer(t->volume->calls_per_day));
+	json_object_set_new(o, "monthly_cost_before", money(t->before.cost_micros));
+	json_object_set_new(o, "monthly_cost_after", money(t->after.cost_micros));
+	json_object_set_new(o, "monthly_delta", money(t->monthly_delta_micros));
+	json_object_set_new(o, "cost_event", json_boolean(t->cost_event));
+	json_object_set_new(o, "approved_by",
+			    string_or_null(t->approved ? t->approval.approver : NULL));
+	json_object_set_new(o, "approval", approval);
+	json_object_set_new(o, "verdict", json_string(pc_verdict_name(t->verdict)));
+	json_object_set_new(o, "reasons", strings(&t->reasons));
+	return o;
+}
+
+static json_t *budgets_json(const struct pc_budget_report *budgets, size_t n, const char *key)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_budget_report *b = &budgets[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, key, json_string(b->budget->name));
+		json_object_set_new(o, "monthly_budget", b->budget->has_budget
+					? money(b->budget->monthly_budget_micros) : json_null());
+		json_object_set_new(o, "monthly_spend_before", money(b->spend_before_micros));
+		json_object_set_new(o, "monthly_spend_after", money(b->spend_after_micros));
+		json_object_set_new(o, "limit", json_string(b->budget->limit == PC_LIMIT_HARD
+								    ? "hard" : "soft"));
+		json_object_set_new(o, "status", json_string(pc_status_name(b->status)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+int pc_report_json(struct pc_buf *out, const struct pc_report *report)
+{
+	json_t *root = json_object(), *templates = json_array();
+	char *text;
+
+	for (size_t i = 0; i < report->ntemplates; i++)
+		json_array_append_new(templates, template_json(&report->templates[i]));
+	json_object_set_new(root, "schema", json_string("promptcost/check/v1"));
+	json_object_set_new(root, "base", string_or_null(report->base_commit));
+	json_object_set_new(root, "head", string_or_null(report->head_commit));
+	json_object_set_new(root, "base_label", json_string(report->base_label));
+	json_object_set_new(root, "head_label", json_string(report->head_label));
+	json_object_set_new(root, "currency", json_string(report->config->currency));
+	json_object_set_new(root, "days_per_month", json_integer(report->config->days_per_month));
+	json_object_set_new(root, "templates", templates);
+	json_object_set_new(root, "teams", budgets_json(report->teams, report->nteams, "team"));
+	json_object_set_new(root, "use_cases",
+			    budgets_json(report->use_cases, report->nuse_cases, "use_case"));
+	json_object_set_new(root, "monthly_delta", money(report->monthly_delta_micros));
+	json_object_set_new(root, "exact", json_boolean(report->exact));
+	json_object_set_new(root, "config_from_head", json_boolean(report->config_from_head));
+	json_object_set_new(root, "pending", strings(&report->pending));
+	json_object_set_new(root, "skipped", strings(&report->skipped));
+	json_object_set_new(root, "verdict", json_string(pc_verdict_name(report->verdict)));
+	json_object_set_new(root, "verdict_reason", json_string(report->verdict_reason));
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text)
+		return pc_error_set(PC_EINTERNAL, "cannot serialise the JSON report");
+	pc_buf_adds(out, text);
+	pc_buf_addch(out, '\n');
+	free(text);
+	return 0;
+}
