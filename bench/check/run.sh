@@ -20,6 +20,8 @@
 #   TMP=1               build the repository in a temporary folder, removed after
 #   FRESH=1             build it again even when bench/work/check/ has it
 #   PROMPTCOST=FILE     the binary to measure (default: build/promptcost, built)
+#   COMPARE=FILE        another binary (an older build) whose `check --base` is
+#                       measured in the same run, for a before/after figure
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,7 +71,7 @@ else
 	work=$root/bench/work/check
 fi
 repo=$work/$LAYOUT
-stamp="$(cksum <"$here/gen.awk") $LAYOUT $NFILES $NOTHER $NCOMMITS $NCHANGED"
+stamp="2 $(cksum <"$here/gen.awk") $LAYOUT $NFILES $NOTHER $NCOMMITS $NCHANGED"
 if [ "${FRESH:-0}" = 1 ] || [ ! -f "$repo.stamp" ] || [ "$(cat "$repo.stamp")" != "$stamp" ]; then
 	say "bench: generating the repository in $repo"
 	rm -rf "$repo" "$repo.stamp"
@@ -78,8 +80,9 @@ if [ "${FRESH:-0}" = 1 ] || [ ! -f "$repo.stamp" ] || [ "$(cat "$repo.stamp")" !
 	LC_ALL=C awk -f "$here/gen.awk" -v layout="$LAYOUT" -v nfiles="$NFILES" -v nother="$NOTHER" \
 		-v ncommits="$NCOMMITS" -v nchanged="$NCHANGED" | git -C "$repo" fast-import --quiet
 	git -C "$repo" checkout -q -f feature
-	# packed, as a repository that has seen a `git gc` is
-	git -C "$repo" repack -a -d -q
+	# packed as a clone is: one pack with deltas computed afresh, newest
+	# versions whole (fast-import's own deltas go the other way)
+	git -C "$repo" repack -a -d -f -q
 	git -C "$repo" prune-packed
 	printf '%s\n' "$stamp" >"$repo.stamp"
 fi
@@ -102,31 +105,38 @@ done
 
 say "bench: measuring ($WARMUP warm-up runs, then $RUNS runs each)"
 csv=$work/results.csv
-hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-csv "$csv" \
-	-n "git diff --stat $REV...HEAD" "git diff --stat $REV...HEAD" \
+set -- -n "git diff --stat $REV...HEAD" "git diff --stat $REV...HEAD" \
 	-n "promptcost check --base $REV" "'$PROMPTCOST' check --base $REV" \
 	-n "promptcost check --base $REV --format json" "'$PROMPTCOST' check --base $REV --format json" \
 	-n "promptcost check --staged (nothing staged)" "'$PROMPTCOST' check --staged" \
-	-n "promptcost check (working tree unchanged)" "'$PROMPTCOST' check" >/dev/null
+	-n "promptcost check (working tree unchanged)" "'$PROMPTCOST' check"
+if [ -n "${COMPARE:-}" ]; then
+	COMPARE=$(cd "$(dirname "$COMPARE")" && pwd)/$(basename "$COMPARE")
+	set -- "$@" -n "COMPARE check --base $REV" "'$COMPARE' check --base $REV"
+fi
+hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-csv "$csv" "$@" \
+	>/dev/null 2>"$work/hyperfine.err" || { cat "$work/hyperfine.err" >&2; die "hyperfine failed"; }
 
 echo "## promptcost check on a synthetic prompt library"
 echo
 echo "Repository: $commits commits, $files files ($templates templates over $NFILES template files,"
 echo "$LAYOUT layout, $template_bytes bytes of templates at HEAD); $REV...HEAD:$changed."
-echo "Median of $RUNS runs after $WARMUP warm-up runs (hyperfine -N), in milliseconds."
+echo "Wall: median of $RUNS runs after $WARMUP warm-up runs (hyperfine -N); CPU: mean user + system."
+[ -z "${COMPARE:-}" ] || echo "COMPARE: $COMPARE"
 echo
 # hyperfine's CSV: command,mean,stddev,median,user,system,min,max (seconds)
 awk -F, 'NR == 1 { next }
-	{ name[NR] = $1; median[NR] = $4; min[NR] = $7; n = NR }
-	NR == 2 { git = $4 }
+	{ name[NR] = $1; median[NR] = $4; cpu[NR] = $5 + $6; min[NR] = $7; n = NR }
+	NR == 2 { git = $4; gitcpu = $5 + $6 }
 	END {
-		print "| command | median (ms) | min (ms) | x git diff --stat |"
-		print "|---|---:|---:|---:|"
+		print "| command | wall median (ms) | wall min (ms) | CPU (ms) | wall / git | CPU / git |"
+		print "|---|---:|---:|---:|---:|---:|"
 		for (i = 2; i <= n; i++)
-			printf "| `%s` | %.1f | %.1f | %.2f |\n", name[i], median[i] * 1000,
-				min[i] * 1000, median[i] / git
+			printf "| `%s` | %.1f | %.1f | %.1f | %.2f | %.2f |\n", name[i],
+				median[i] * 1000, min[i] * 1000, cpu[i] * 1000, median[i] / git,
+				cpu[i] / gitcpu
 	}' "$csv"
 echo
 awk -F, 'NR == 2 { git = $4 } NR == 3 { pc = $4 }
-	END { printf "promptcost check --base %s: %.1f ms; git diff --stat: %.1f ms; ratio %.2f (target: under 2)\n",
-		"'"$REV"'", pc * 1000, git * 1000, pc / git }' "$csv"
+	END { printf "promptcost check --base %s: %.1f ms; git diff --stat %s...HEAD: %.1f ms; ratio %.2f (target: under 2)\n",
+		"'"$REV"'", pc * 1000, "'"$REV"'", git * 1000, pc / git }' "$csv"
