@@ -36,6 +36,7 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 GEN_SRC :=
 
 -include src/tokenizer/tokenizer.mk
+-include hooks/hooks.mk
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)

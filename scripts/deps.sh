@@ -10,11 +10,14 @@ for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing="$missing $p"
 done
+# The GitHub Action's scripts and their tests run on node (18 or later); any
+# node on the PATH will do (runners have their own), else Debian's.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "promptcost: missing build dependencies:$missing" >&2
-	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka and pkg-config by hand" >&2
+	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, pkg-config, jq and node by hand" >&2
 	exit 1
 fi
 sudo=""
@@ -26,8 +29,16 @@ if [ "$(id -u)" != 0 ]; then
 		exit 1
 	fi
 fi
-echo "promptcost: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >&2
+echo "promptcost: installing$missing (apt-get${sudo:+ through sudo})" >&2
+# sudo resets the environment, so the frontend is set on apt-get's command line
+apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get"
+# apt's progress goes to a log, shown only when something fails
+log=$(mktemp)
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >&2
+if ! { $apt update -qq && $apt install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
+	echo "promptcost: installing$missing failed (see above)" >&2
+	exit 1
+fi
+rm -f "$log"

@@ -93,19 +93,34 @@ void pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_r
 	a->reason = reason ? pc_xstrdup(reason) : NULL;
 }
 
+static void approval_release(struct pc_approval *a)
+{
+	free(a->template_id);
+	for (size_t f = 0; f < a->nfiles; f++)
+		free(a->files[f].path);
+	free(a->files);
+	free(a->approved_by);
+	free(a->approved_at);
+	free(a->reason);
+}
+
+void pc_approvals_remove(struct pc_approvals *approvals, const char *template_id)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < approvals->n; i++) {
+		if (strcmp(approvals->items[i].template_id, template_id))
+			approvals->items[kept++] = approvals->items[i];
+		else
+			approval_release(&approvals->items[i]);
+	}
+	approvals->n = kept;
+}
+
 void pc_approvals_release(struct pc_approvals *approvals)
 {
-	for (size_t i = 0; i < approvals->n; i++) {
-		struct pc_approval *a = &approvals->items[i];
-
-		free(a->template_id);
-		for (size_t f = 0; f < a->nfiles; f++)
-			free(a->files[f].path);
-		free(a->files);
-		free(a->approved_by);
-		free(a->approved_at);
-		free(a->reason);
-	}
+	for (size_t i = 0; i < approvals->n; i++)
+		approval_release(&approvals->items[i]);
 	free(approvals->items);
 	memset(approvals, 0, sizeof(*approvals));
 }

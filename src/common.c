@@ -337,6 +337,12 @@ done:
 
 int pc_file_write_atomic(const char *path, const void *data, size_t len)
 {
+	return pc_file_write_atomic_mode(path, data, len, 0644);
+}
+
+int pc_file_write_atomic_mode(const char *path, const void *data, size_t len,
+			      unsigned int mode)
+{
 	struct pc_buf tmp = PC_BUF_INIT;
 	const char *p = data;
 	int fd = -1;
@@ -361,7 +367,7 @@ int pc_file_write_atomic(const char *path, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0) {
 		error = pc_error_set(PC_EIO, "%s: cannot sync: %s", tmp.ptr, strerror(errno));
 		goto done;
 	}

@@ -67,11 +67,25 @@ static int fail_v(const char *path, struct pc_pos pos, const char *fmt, va_list 
 
 static int fail_v(const char *path, struct pc_pos pos, const char *fmt, va_list ap)
 {
-	struct pc_buf msg = PC_BUF_INIT;
+	struct pc_buf msg = PC_BUF_INIT, line = PC_BUF_INIT;
 
 	pc_buf_addf(&msg, "%s:%u:%u: ", path, pos.line, pos.col);
 	pc_buf_vaddf(&msg, fmt, ap);
-	pc_error_set(PC_EINPUT, "%s", msg.ptr);
+	/* a quoted key or value may hold a line break: the message stays one line */
+	for (size_t i = 0; i < msg.len; i++) {
+		unsigned char ch = (unsigned char)msg.ptr[i];
+
+		if (ch == '\n')
+			pc_buf_adds(&line, "\\n");
+		else if (ch == '\t')
+			pc_buf_adds(&line, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			pc_buf_addf(&line, "\\x%02x", ch);
+		else
+			pc_buf_addch(&line, ch);
+	}
+	pc_error_set(PC_EINPUT, "%s", line.ptr);
+	pc_buf_release(&line);
 	pc_buf_release(&msg);
 	return PC_EINPUT;
 }
@@ -183,6 +197,7 @@ static int check_duplicate_keys(const char *path, const struct node *map)
 	size_t nkeys = map->n / 2;
 	struct key_ref *refs;
 	const struct key_ref *repeat = NULL, *first = NULL;
+	int error = 0;
 
 	if (nkeys < 2)
 		return 0;
@@ -203,15 +218,11 @@ static int check_duplicate_keys(const char *path, const struct node *map)
 			first = &refs[group];
 		}
 	}
-	if (repeat) {
-		int error = fail_at(path, repeat->pos, "duplicate key '%s' (first at line %u)",
-				    repeat->key, first->pos.line);
-
-		free(refs);
-		return error;
-	}
+	if (repeat)
+		error = fail_at(path, repeat->pos, "duplicate key '%s' (first at line %u)",
+				repeat->key, first->pos.line);
 	free(refs);
-	return 0;
+	return error;
 }
 
 static const char *kind_name(const struct node *node)
@@ -821,7 +832,7 @@ static int check_reference(const struct ctx *c, const struct name_index *idx,
 		return 0;
 	pc_buf_addf(&msg, "unknown %s '%s'", what, name);
 	if (!idx->n) {
-		pc_buf_addf(&msg, " (the configuration has no '%s')", section);
+		pc_buf_addf(&msg, " ('%s' names none)", section);
 	} else {
 		snprintf(known, sizeof(known), "known %ss", what);
 		add_hint(&msg, name, idx->names, idx->n, known);
@@ -965,8 +976,8 @@ static int read_models(const struct ctx *c, const struct node *section)
 		const struct node *name = section->items[i], *value = section->items[i + 1];
 		struct pc_model *model = &config->models[config->nmodels];
 
-		if (!*name->text)
-			return fail(c, name->pos, "a model name is empty");
+		if (!*name->text || is_null(name))
+			return fail(c, name->pos, "a model needs a name");
 		if (value->kind != NODE_MAPPING)
 			return fail(c, value->pos,
 				    "model '%s' must be a mapping of its encoding and prices, found %s",
@@ -1038,8 +1049,8 @@ static int read_budgets(struct pc_budget **out, size_t *nout, const struct ctx *
 	for (size_t i = 0; i + 1 < section->n; i += 2) {
 		const struct node *name = section->items[i], *value = section->items[i + 1];
 
-		if (!*name->text)
-			return fail(c, name->pos, "a %s name is empty", what);
+		if (!*name->text || is_null(name))
+			return fail(c, name->pos, "a %s needs a name", what);
 		if (!is_null(value) && value->kind != NODE_MAPPING)
 			return fail(c, value->pos, "%s '%s' must be a mapping, found %s", what,
 				    name->text, kind_name(value));
@@ -1368,7 +1379,14 @@ int pc_config_parse(struct pc_config **out, const char *path, const char *text, 
 	config->path = pc_xstrdup(path);
 	c.path = path;
 	c.config = config;
-	c.has_use_cases = root && root->kind == NODE_MAPPING && find(root, "use_cases", NULL);
+	if (root && root->kind == NODE_MAPPING) {
+		const struct node *use_cases = find(root, "use_cases", NULL);
+
+		/* `use_cases:` left empty is no section: use cases stay free labels */
+		c.has_use_cases = use_cases && !is_null(use_cases);
+	} else {
+		c.has_use_cases = false;
+	}
 	if ((error = read_config(&c, root)))
 		goto done;
 	*out = config;
@@ -1520,8 +1538,9 @@ static int read_approval(struct pc_approval *a, const struct ctx *c, const struc
 	if (value->kind != NODE_SEQUENCE || !value->n)
 		return fail(c, value->pos, "'files' of an approval must be a non-empty list");
 	a->files = pc_xcalloc(value->n, sizeof(*a->files));
-	for (size_t i = 0; i < value->n; i++, a->nfiles++)
-		if ((error = read_approval_file(&a->files[i], c, value->items[i])))
+	/* counted before it is read, so that a half-read entry is still released */
+	for (size_t i = 0; i < value->n; i++)
+		if ((error = read_approval_file(&a->files[a->nfiles++], c, value->items[i])))
 			return error;
 	qsort(a->files, a->nfiles, sizeof(*a->files), compare_approved_files);
 	if ((error = get_decimal(&a->monthly_delta_micros, c, find(map, "monthly_delta", NULL),

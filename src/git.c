@@ -47,6 +47,7 @@ struct pc_side {
 	git_odb *odb;
 	char *label;
 	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
+	struct pc_buf real_folder; /* SIDE_WORKDIR: the last folder seen to be no link */
 };
 
 /* What a path names on a side, found before anything is read. */
@@ -113,6 +114,31 @@ static int libgit2_init_once(void)
 
 /* ---- the repository ------------------------------------------------------ */
 
+/*
+ * Why there is no repository to open. libgit2 1.5.1 reports a repository
+ * owned by another user (which git refuses too: CI runners often check out
+ * as another user) as "not found" with a message about safe.directory.
+ */
+static int open_failed(const char *path, int git_error_code)
+{
+	const git_error *e = git_error_last();
+	char *where = realpath(path ? path : ".", NULL);
+	const char *shown = where ? where : (path ? path : ".");
+	int error;
+
+	if (git_error_code == GIT_EOWNER ||
+	    (e && e->message && strstr(e->message, "safe.directory")))
+		error = pc_error_set(PC_EGIT,
+				     "the repository at %s is owned by another user (trust it with "
+				     "'git config --global --add safe.directory <path>')",
+				     shown);
+	else
+		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
+				     shown);
+	free(where);
+	return error;
+}
+
 int pc_repo_open(struct pc_repo **out, const char *path)
 {
 	git_repository *git = NULL;
@@ -132,14 +158,8 @@ int pc_repo_open(struct pc_repo **out, const char *path)
 		error = git_repository_open_ext(&git, path, 0, NULL);
 	else
 		error = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-	if (error == GIT_ENOTFOUND) {
-		char *where = realpath(path ? path : ".", NULL);
-
-		error = pc_error_set(PC_EGIT, "not a git repository (or any parent up to /): %s",
-				     where ? where : (path ? path : "."));
-		free(where);
-		return error;
-	}
+	if (error == GIT_ENOTFOUND || error == GIT_EOWNER)
+		return open_failed(path, error);
 	if (error < 0)
 		return git_fail("cannot open the repository");
 
@@ -173,64 +193,79 @@ const char *pc_repo_workdir(const struct pc_repo *repo)
 
 /* ---- revisions ----------------------------------------------------------- */
 
-/* The remote a shallow clone fetches from by default: "origin", else the only one. */
-static char *default_remote(git_repository *git)
+/*
+ * The configured remotes (every "remote.<name>.url"), read with a plain
+ * configuration iterator: libgit2 1.5's git_remote_list matches keys with a
+ * regular expression and leaks the match data of every key that does not match.
+ */
+static void list_remotes(struct pc_strlist *out, git_repository *git)
 {
-	git_strarray remotes = { NULL, 0 };
-	char *name = NULL;
+	git_config *config = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
 
-	if (git_remote_list(&remotes, git) < 0)
-		return NULL;
-	for (size_t i = 0; i < remotes.count; i++)
-		if (!strcmp(remotes.strings[i], "origin"))
-			name = pc_xstrdup("origin");
-	if (!name && remotes.count == 1)
-		name = pc_xstrdup(remotes.strings[0]);
-	git_strarray_dispose(&remotes);
-	return name;
+	if (git_repository_config_snapshot(&config, git) < 0)
+		return;
+	if (git_config_iterator_new(&it, config) == 0) {
+		while (git_config_next(&entry, it) == 0) {
+			const char *name = entry->name;
+			size_t len = strlen(name);
+			char *remote;
+
+			if (len <= 11 || strncasecmp(name, "remote.", 7) ||
+			    strcasecmp(name + len - 4, ".url"))
+				continue;
+			remote = pc_xstrndup(name + 7, len - 11);
+			if (pc_strlist_contains(out, remote))
+				free(remote);
+			else
+				pc_strlist_push_owned(out, remote);
+		}
+	}
+	git_config_iterator_free(it);
+	git_config_free(config);
 }
 
 /*
  * Splits rev into the remote and branch to fetch when it names one:
  * "origin/main" (a configured remote's tracking branch) or a plain branch
- * name fetched from the default remote. False for anything else (an id,
- * HEAD~3...), which only deepening reaches.
+ * name, fetched from "origin" or else the only remote. False for anything
+ * else (an id, HEAD~3...), which only deepening reaches.
  */
 static bool fetchable_ref(char **remote_out, char **branch_out, git_repository *git,
 			  const char *rev)
 {
-	git_strarray remotes = { NULL, 0 };
+	struct pc_strlist remotes = PC_STRLIST_INIT;
 	const char *name = rev;
-	bool found = false;
 
 	*remote_out = *branch_out = NULL;
 	if (strpbrk(rev, "~^:@{} \\") || !strcmp(rev, "HEAD"))
 		return false;
+	list_remotes(&remotes, git);
 	if (!strncmp(name, "refs/remotes/", 13))
 		name += 13;
-	if (git_remote_list(&remotes, git) == 0) {
-		for (size_t i = 0; i < remotes.count && !found; i++) {
-			size_t n = strlen(remotes.strings[i]);
+	for (size_t i = 0; i < remotes.n && !*remote_out; i++) {
+		size_t n = strlen(remotes.items[i]);
 
-			if (!strncmp(name, remotes.strings[i], n) && name[n] == '/' && name[n + 1]) {
-				*remote_out = pc_xstrdup(remotes.strings[i]);
-				*branch_out = pc_xstrdup(name + n + 1);
-				found = true;
-			}
+		if (!strncmp(name, remotes.items[i], n) && name[n] == '/' && name[n + 1]) {
+			*remote_out = pc_xstrdup(remotes.items[i]);
+			*branch_out = pc_xstrdup(name + n + 1);
 		}
-		git_strarray_dispose(&remotes);
 	}
-	if (found)
-		return true;
-	if (!strncmp(rev, "refs/heads/", 11))
-		rev += 11;
-	else if (!strncmp(rev, "refs/", 5))
-		return false;
-	*remote_out = default_remote(git);
-	if (!*remote_out)
-		return false;
-	*branch_out = pc_xstrdup(rev);
-	return true;
+	if (!*remote_out && strncmp(rev, "refs/", 5) != 0) {
+		if (pc_strlist_contains(&remotes, "origin"))
+			*remote_out = pc_xstrdup("origin");
+		else if (remotes.n == 1)
+			*remote_out = pc_xstrdup(remotes.items[0]);
+		if (*remote_out)
+			*branch_out = pc_xstrdup(rev);
+	} else if (!*remote_out && !strncmp(rev, "refs/heads/", 11) && remotes.n) {
+		*remote_out = pc_xstrdup(pc_strlist_contains(&remotes, "origin") ? "origin"
+										 : remotes.items[0]);
+		*branch_out = pc_xstrdup(rev + 11);
+	}
+	pc_strlist_release(&remotes);
+	return *remote_out != NULL;
 }
 
 /* "unknown revision 'x'", with how to fetch it when the clone is shallow. */
@@ -308,6 +343,7 @@ static struct pc_side *side_new(struct pc_repo *repo, enum side_kind kind)
 
 	side->kind = kind;
 	side->repo = repo;
+	pc_buf_init(&side->real_folder);
 	return side;
 }
 
@@ -318,6 +354,7 @@ void pc_side_free(struct pc_side *side)
 	git_tree_free(side->tree);
 	git_index_free(side->index);
 	git_odb_free(side->odb);
+	pc_buf_release(&side->real_folder);
 	free(side->label);
 	free(side);
 }
@@ -392,6 +429,138 @@ done:
 	return error;
 }
 
+/* A set of commit ids: open addressing on the id's first bytes, which are already random. */
+struct oid_set {
+	git_oid *slots;
+	bool *used;
+	size_t cap, n;
+};
+
+static size_t oid_slot(const struct oid_set *set, const git_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	for (h &= set->cap - 1; set->used[h] && git_oid_cmp(&set->slots[h], id);
+	     h = (h + 1) & (set->cap - 1))
+		;
+	return h;
+}
+
+static bool oid_set_contains(const struct oid_set *set, const git_oid *id)
+{
+	return set->cap && set->used[oid_slot(set, id)];
+}
+
+/* Adds id; false when it was already there. */
+static bool oid_set_add(struct oid_set *set, const git_oid *id)
+{
+	size_t h;
+
+	if (2 * (set->n + 1) > set->cap) {
+		struct oid_set bigger = { NULL, NULL, set->cap ? set->cap * 2 : 64, 0 };
+
+		bigger.slots = pc_xcalloc(bigger.cap, sizeof(*bigger.slots));
+		bigger.used = pc_xcalloc(bigger.cap, sizeof(*bigger.used));
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->used[i])
+				oid_set_add(&bigger, &set->slots[i]);
+		free(set->slots);
+		free(set->used);
+		*set = bigger;
+	}
+	h = oid_slot(set, id);
+	if (set->used[h])
+		return false;
+	set->used[h] = true;
+	git_oid_cpy(&set->slots[h], id);
+	set->n++;
+	return true;
+}
+
+static void oid_set_release(struct oid_set *set)
+{
+	free(set->slots);
+	free(set->used);
+	memset(set, 0, sizeof(*set));
+}
+
+/*
+ * Walks the history of start as far as this clone has it (a parent that is
+ * not in the object database is where a shallow clone was cut). Every
+ * visited commit is added to seen; when stop_at is given, a commit in it is
+ * recorded as a common ancestor (the newest by commit time wins) and not
+ * walked past.
+ */
+static int walk_visible(struct oid_set *seen, git_oid *best, git_time_t *best_time,
+			git_repository *git, git_odb *odb, const git_oid *start,
+			const struct oid_set *stop_at)
+{
+	git_oid *queue = NULL;
+	size_t queue_cap = 0, head = 0, tail = 0;
+	int error = 0;
+
+	PC_GROW(queue, queue_cap, 1);
+	oid_set_add(seen, start);
+	git_oid_cpy(&queue[tail++], start);
+	while (head < tail) {
+		git_commit *commit = NULL;
+		unsigned int parents;
+
+		if (git_commit_lookup(&commit, git, &queue[head++]) < 0) {
+			error = git_fail("cannot read a commit");
+			break;
+		}
+		if (stop_at && oid_set_contains(stop_at, git_commit_id(commit))) {
+			if (git_commit_time(commit) > *best_time || git_oid_is_zero(best)) {
+				*best_time = git_commit_time(commit);
+				git_oid_cpy(best, git_commit_id(commit));
+			}
+			git_commit_free(commit);
+			continue;
+		}
+		parents = git_commit_parentcount(commit);
+		for (unsigned int i = 0; i < parents; i++) {
+			const git_oid *parent = git_commit_parent_id(commit, i);
+
+			if (!git_odb_exists(odb, parent) || !oid_set_add(seen, parent))
+				continue;
+			PC_GROW(queue, queue_cap, tail + 1);
+			git_oid_cpy(&queue[tail++], parent);
+		}
+		git_commit_free(commit);
+	}
+	free(queue);
+	return error;
+}
+
+/*
+ * The merge base in a shallow clone, within the history the clone has:
+ * the newest commit (by commit time) that both sides reach. libgit2 1.5
+ * knows nothing of shallow clones; its merge-base walk fails on the first
+ * missing parent (and leaks). *out is the zero id when the histories do not meet.
+ */
+static int shallow_merge_base(git_oid *out, struct pc_repo *repo, const git_oid *one,
+			      const git_oid *two)
+{
+	struct oid_set head_history = { NULL, NULL, 0, 0 }, base_history = { NULL, NULL, 0, 0 };
+	git_time_t best_time = 0;
+	git_odb *odb = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (git_repository_odb(&odb, repo->git) < 0)
+		return git_fail("cannot open the object database");
+	error = walk_visible(&head_history, out, &best_time, repo->git, odb, two, NULL);
+	if (!error)
+		error = walk_visible(&base_history, out, &best_time, repo->git, odb, one,
+				     &head_history);
+	oid_set_release(&base_history);
+	oid_set_release(&head_history);
+	git_odb_free(odb);
+	return error;
+}
+
 /* The error for two commits without a common ancestor we can see. */
 static int no_merge_base(struct pc_repo *repo, const char *base_rev, const char *head_name)
 {
@@ -413,6 +582,8 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 	git_oid fork_id;
 	int error;
 
+	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
+		goto done;
 	if (head_rev)
 		error = resolve_commit(&head, repo, head_rev);
 	else if ((error = head_commit(&head, repo)) == 0 && !head)
@@ -420,25 +591,38 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 					      "HEAD has no commits yet", base_rev);
 	if (error < 0)
 		goto done;
-	if ((error = resolve_commit(&base, repo, base_rev)) < 0)
-		goto done;
 
-	error = git_merge_base(&fork_id, repo->git, git_commit_id(base), git_commit_id(head));
-	if (error == GIT_ENOTFOUND || (error < 0 && git_repository_is_shallow(repo->git) == 1)) {
-		/* libgit2 1.5 may also fail on a parent cut off by the shallow boundary. */
-		error = no_merge_base(repo, base_rev, head_name);
-		goto done;
-	}
-	if (error < 0) {
-		error = git_fail("cannot compute the merge base");
-		goto done;
+	if (git_repository_is_shallow(repo->git) == 1) {
+		error = shallow_merge_base(&fork_id, repo, git_commit_id(base), git_commit_id(head));
+		if (error < 0)
+			goto done;
+		if (git_oid_is_zero(&fork_id)) {
+			error = no_merge_base(repo, base_rev, head_name);
+			goto done;
+		}
+	} else {
+		/* libgit2 codes are not ours (GIT_ENOTFOUND is PC_EGIT's value): map them here. */
+		error = git_merge_base(&fork_id, repo->git, git_commit_id(base),
+				       git_commit_id(head));
+		if (error == GIT_ENOTFOUND) {
+			error = no_merge_base(repo, base_rev, head_name);
+			goto done;
+		}
+		if (error < 0) {
+			error = git_fail("cannot compute the merge base");
+			goto done;
+		}
 	}
 	if (git_commit_lookup(&fork_point, repo->git, &fork_id) < 0) {
 		error = git_fail("cannot read the merge base");
 		goto done;
 	}
 
-	pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
+	/* on a branch that has not diverged, the merge base is simply the base */
+	if (git_oid_equal(&fork_id, git_commit_id(base)))
+		pc_buf_adds(&label, base_rev);
+	else
+		pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
 	if ((error = side_from_commit(base_out, repo, fork_point, label.ptr)) < 0)
 		goto done;
 	if ((error = side_from_commit(head_out, repo, head, head_name)) < 0) {
@@ -600,12 +784,35 @@ static bool kind_on_disk(enum pc_file_kind *out, const struct stat *st, git_file
 	return true;
 }
 
+static int compare_path_with_entry(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct pc_file_entry *)entry)->path);
+}
+
+/* The entry of a sorted list with that path, or NULL. */
+static const struct pc_file_entry *file_list_find(const struct pc_file_list *list,
+						  const char *path)
+{
+	if (!list->n)
+		return NULL;
+	return bsearch(path, list->items, list->n, sizeof(*list->items), compare_path_with_entry);
+}
+
+/* How the working tree differs from the index, as far as listing files is concerned. */
+struct workdir_changes {
+	struct pc_file_list gone;    /* deleted, or no longer a file (sorted) */
+	struct pc_file_list retyped; /* a file that became a link or the reverse (sorted) */
+};
+
 /*
- * Untracked files that are not ignored, from libgit2's index-to-workdir diff
- * (the one walk of the working tree that knows every .gitignore). Submodules
- * are not opened and content is not read to tell binary from text.
+ * One walk of the working tree: libgit2's index-to-workdir diff stats every
+ * indexed file and reads every folder (knowing each .gitignore), so an entry
+ * it does not report is on disk as the index has it. Untracked files go
+ * straight to out. Submodules are not opened and no content is read to tell
+ * binary from text (racily clean files may still be hashed, as git does).
  */
-static int list_untracked(struct pc_file_list *out, struct pc_side *side)
+static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *out,
+			struct pc_side *side)
 {
 	git_diff_options opts;
 	git_diff *diff = NULL;
@@ -613,7 +820,7 @@ static int list_untracked(struct pc_file_list *out, struct pc_side *side)
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-		     GIT_DIFF_SKIP_BINARY_CHECK;
+		     GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
 	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
 	if (git_diff_index_to_workdir(&diff, side->repo->git, side->index, &opts) < 0)
 		return git_fail("cannot list the working tree");
@@ -624,25 +831,51 @@ static int list_untracked(struct pc_file_list *out, struct pc_side *side)
 		size_t len = strlen(path);
 		enum pc_file_kind kind;
 
-		if (delta->status != GIT_DELTA_UNTRACKED || !len || path[len - 1] == '/')
-			continue; /* a nested repository shows as a folder: not a file */
-		if (kind_of_mode(&kind, delta->new_file.mode))
-			file_list_push(out, path, len, kind);
+		switch (delta->status) {
+		case GIT_DELTA_UNTRACKED:
+			/* A nested repository shows as a folder: not a file. */
+			if (len && path[len - 1] != '/' && kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(out, path, len, kind);
+			break;
+		case GIT_DELTA_DELETED:
+			file_list_push(&changes->gone, delta->old_file.path,
+				       strlen(delta->old_file.path), PC_FILE_REGULAR);
+			break;
+		case GIT_DELTA_TYPECHANGE:
+			if (kind_of_mode(&kind, delta->new_file.mode))
+				file_list_push(&changes->retyped, path, len, kind);
+			else
+				file_list_push(&changes->gone, path, len, PC_FILE_REGULAR);
+			break;
+		default:
+			break;
+		}
 	}
 	git_diff_free(diff);
+	if (changes->gone.n > 1)
+		qsort(changes->gone.items, changes->gone.n, sizeof(*changes->gone.items),
+		      compare_entries);
+	if (changes->retyped.n > 1)
+		qsort(changes->retyped.items, changes->retyped.n, sizeof(*changes->retyped.items),
+		      compare_entries);
 	return 0;
 }
 
 static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 {
+	struct workdir_changes changes = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	size_t count = git_index_entrycount(side->index);
 	struct pc_buf full = PC_BUF_INIT;
 	size_t root_len = strlen(side->repo->workdir);
 	const char *previous = NULL;
+	int error;
 
+	if ((error = scan_workdir(&changes, out, side)) < 0)
+		goto done;
 	pc_buf_adds(&full, side->repo->workdir);
 	for (size_t i = 0; i < count; i++) {
 		const git_index_entry *entry = git_index_get_byindex(side->index, i);
+		const struct pc_file_entry *retyped;
 		enum pc_file_kind kind;
 		struct stat st;
 
@@ -655,15 +888,26 @@ static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 				file_list_push(out, entry->path, strlen(entry->path), kind);
 			continue;
 		}
-		full.len = root_len;
-		pc_buf_adds(&full, entry->path);
-		if (lstat(full.ptr, &st) < 0)
-			continue; /* deleted in the working tree */
-		if (kind_on_disk(&kind, &st, entry->mode))
+		/* The diff says nothing of ignored submodules or of conflicts: look. */
+		if (entry->mode == GIT_FILEMODE_COMMIT || git_index_entry_is_conflict(entry)) {
+			full.len = root_len;
+			pc_buf_adds(&full, entry->path);
+			if (lstat(full.ptr, &st) == 0 && kind_on_disk(&kind, &st, entry->mode))
+				file_list_push(out, entry->path, strlen(entry->path), kind);
+			continue;
+		}
+		if (file_list_find(&changes.gone, entry->path))
+			continue;
+		if ((retyped = file_list_find(&changes.retyped, entry->path)) != NULL)
+			file_list_push(out, entry->path, strlen(entry->path), retyped->kind);
+		else if (kind_of_mode(&kind, entry->mode))
 			file_list_push(out, entry->path, strlen(entry->path), kind);
 	}
+done:
 	pc_buf_release(&full);
-	return list_untracked(out, side);
+	pc_file_list_release(&changes.retyped);
+	pc_file_list_release(&changes.gone);
+	return error;
 }
 
 int pc_side_files(struct pc_file_list *out, struct pc_side *side)
@@ -766,6 +1010,35 @@ static int find_in_index(struct found *out, struct pc_side *side, const char *pa
 }
 
 /*
+ * Whether every folder on the way to full (a working-tree path; root_len
+ * bytes of it are the root) is a real folder, not a link to one. The last
+ * folder found real is remembered: files are mostly read folder by folder.
+ */
+static bool folders_are_real(struct pc_side *side, struct pc_buf *full, size_t root_len)
+{
+	const char *last_slash = strrchr(full->ptr + root_len, '/');
+	size_t dir_len = last_slash ? (size_t)(last_slash - full->ptr) : 0;
+	struct stat st;
+
+	if (!last_slash)
+		return true;
+	if (side->real_folder.len == dir_len && !memcmp(side->real_folder.ptr, full->ptr, dir_len))
+		return true;
+	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
+		bool real;
+
+		*slash = '\0';
+		real = lstat(full->ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		*slash = '/';
+		if (!real)
+			return false;
+	}
+	pc_buf_reset(&side->real_folder);
+	pc_buf_add(&side->real_folder, full->ptr, dir_len);
+	return true;
+}
+
+/*
  * Looks path up in the working tree: a file of the index (as it is on disk)
  * or an untracked file that is not ignored. A path through a symbolic link to
  * a folder is not in the repository (git does not follow those either).
@@ -783,14 +1056,8 @@ static int find_in_workdir(struct found *out, struct pc_side *side, const char *
 	pc_buf_reset(full);
 	pc_buf_adds(full, side->repo->workdir);
 	pc_buf_adds(full, path);
-	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (lstat(full->ptr, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			*slash = '/';
-			return not_found(side, path);
-		}
-		*slash = '/';
-	}
+	if (!folders_are_real(side, full, root_len))
+		return not_found(side, path);
 	if (lstat(full->ptr, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return not_found(side, path);
@@ -856,13 +1123,55 @@ static int read_blob(struct pc_buf *out, struct pc_side *side, const git_oid *id
 }
 
 /*
- * Reads a working-tree file as it is on disk: no clean filter (CRLF
- * conversion with core.autocrlf, ident, LFS) is applied, so with
- * core.autocrlf=true the id is that of the CRLF bytes, not of the blob `git
- * add` would store. The tokens are counted on these same bytes.
+ * The file's bytes as `git add` would store them: git's clean filters
+ * (CRLF to LF with core.autocrlf or a text attribute, ident) are applied, so
+ * the tokens and the id of a checked-out file that has not changed are those
+ * of its blob. Filters libgit2 does not run itself (an external
+ * filter.<driver>.clean, such as Git LFS) are left out.
  */
-static int read_disk(struct pc_buf *out, git_oid *id, const char *full, const char *path,
-		     size_t max_bytes)
+static int clean_filter(struct pc_buf *out, size_t start, struct pc_side *side, const char *path)
+{
+	git_filter_list *filters = NULL;
+	git_buf cleaned = { NULL, 0, 0 };
+	const char *data = out->ptr + start;
+	size_t len = out->len - start;
+
+	/*
+	 * libgit2's clean filters are CRLF (which only removes '\r') and ident
+	 * (which only rewrites "$Id...$"): bytes with neither come out the same,
+	 * and looking the attributes up costs more than reading a small file.
+	 */
+	if (!memchr(data, '\r', len) && !memmem(data, len, "$Id", 3))
+		return 0;
+	if (git_filter_list_load(&filters, side->repo->git, NULL, path, GIT_FILTER_TO_ODB,
+				 GIT_FILTER_DEFAULT) < 0)
+		return git_fail("cannot load the filters of a file");
+	if (!filters)
+		return 0;
+	if (git_filter_list_apply_to_buffer(&cleaned, filters, data, len) < 0) {
+		/* core.safecrlf refusing an irreversible conversion: still count the file. */
+		const git_error *e = git_error_last();
+
+		pc_warn("%s: read without git's clean filter (%s)", path,
+			e && e->message ? e->message : "it failed");
+	} else {
+		out->len = start;
+		pc_buf_add(out, cleaned.ptr, cleaned.size);
+		if (out->cap)
+			out->ptr[out->len] = '\0';
+	}
+	git_buf_dispose(&cleaned);
+	git_filter_list_free(filters);
+	return 0;
+}
+
+/*
+ * Reads a working-tree file (full is its path on disk, path its path in the
+ * repository), checking its size before reading, then cleans it as git
+ * would and hashes the result as a blob.
+ */
+static int read_disk(struct pc_buf *out, git_oid *id, struct pc_side *side, const char *full,
+		     const char *repo_path, const char *path, size_t max_bytes)
 {
 	size_t start = out->len;
 	struct stat st;
@@ -904,6 +1213,8 @@ static int read_disk(struct pc_buf *out, git_oid *id, const char *full, const ch
 			goto done;
 		}
 	}
+	if ((error = clean_filter(out, start, side, repo_path)) < 0)
+		goto done;
 	if (git_odb_hash(id, out->ptr + start, out->len - start, GIT_OBJECT_BLOB) < 0)
 		error = git_fail("cannot hash a file");
 done:
@@ -1001,7 +1312,7 @@ static int read_path(struct pc_buf *out, char *oid_hex, struct pc_side *side, co
 		break;
 	case PC_FILE_REGULAR:
 		if (file.on_disk)
-			error = read_disk(out, &id, full.ptr, asked, max_bytes);
+			error = read_disk(out, &id, side, full.ptr, path, asked, max_bytes);
 		else
 			error = read_blob(out, side, &file.id, asked, max_bytes);
 		if (!error)

@@ -1,8 +1,7 @@
 /*
  * The policy stage: sums each team's and use case's spend before and after
  * the change, flags cost events, matches approvals, and states the verdict
- * with one reason per line. Also lists the configuration edits a change makes
- * that only take effect once merged (the base describes the world).
+ * with one reason per line.
  */
 #include "promptcost/policy.h"
 
@@ -44,6 +43,15 @@ static void raise_verdict(enum pc_verdict *v, enum pc_verdict to)
 {
 	if (to > *v)
 		*v = to;
+}
+
+/* Raises a template's verdict because of the reason just added. */
+static void raise_template(struct pc_template_report *t, enum pc_verdict to)
+{
+	if (to <= t->verdict)
+		return;
+	t->verdict = to;
+	t->main_reason = t->reasons.n - 1;
 }
 
 /* Spend of one team or use case; `of` picks the template's field to compare. */
@@ -167,18 +175,18 @@ static void judge_budget_for_template(struct pc_report *report, struct pc_templa
 		add_reason(t, "%s '%s' would spend %s a month, over its hard budget of %s "
 			   "(an approval cannot lift a hard budget: merge a budget change first)",
 			   kind, r->budget->name, spend.ptr, limit.ptr);
-		raise_verdict(&t->verdict, PC_VERDICT_BLOCK);
+		raise_template(t, PC_VERDICT_BLOCK);
 	} else if (r->status == PC_STATUS_OVER) {
 		add_reason(t, "%s '%s' would spend %s a month, over its soft budget of %s",
 			   kind, r->budget->name, spend.ptr, limit.ptr);
-		raise_verdict(&t->verdict, PC_VERDICT_WARN);
+		raise_template(t, PC_VERDICT_WARN);
 	} else {
 		struct pc_buf pct = PC_BUF_INIT;
 
 		pc_ppm_format(&pct, r->budget->warn_at_ppm);
 		add_reason(t, "%s '%s' would spend %s a month, past its warning level of %s of %s",
 			   kind, r->budget->name, spend.ptr, pct.ptr, limit.ptr);
-		raise_verdict(&t->verdict, PC_VERDICT_WARN);
+		raise_template(t, PC_VERDICT_WARN);
 		pc_buf_release(&pct);
 	}
 	pc_buf_release(&spend);
@@ -205,7 +213,7 @@ static void judge_template(struct pc_report *report, struct pc_template_report *
 			approvers_list(&who, policy);
 			add_reason(t, "cost event of %s a month needs an approval (promptcost approve) "
 				   "by one of: %s", amount.ptr, who.ptr);
-			raise_verdict(&t->verdict, policy->unapproved == PC_UNAPPROVED_BLOCK
+			raise_template(t, policy->unapproved == PC_UNAPPROVED_BLOCK
 							   ? PC_VERDICT_BLOCK
 							   : PC_VERDICT_WARN);
 		}
@@ -226,7 +234,7 @@ static void state_verdict(struct pc_report *report)
 {
 	const char *first[3] = { NULL, NULL, NULL };
 	struct pc_buf line = PC_BUF_INIT, amount = PC_BUF_INIT;
-	size_t changed = 0;
+	size_t changed = 0, approved = 0;
 
 	report->verdict = PC_VERDICT_PASS;
 	for (size_t i = 0; i < report->ntemplates; i++) {
@@ -234,11 +242,12 @@ static void state_verdict(struct pc_report *report)
 
 		if (t->change != PC_CHANGE_UNCHANGED)
 			changed++;
+		if (t->cost_event && t->approved)
+			approved++;
 		raise_verdict(&report->verdict, t->verdict);
-		/* the first reason of the first template with this verdict */
-		for (size_t r = 0; r < t->reasons.n && !first[t->verdict]; r++)
-			if (t->verdict != PC_VERDICT_PASS)
-				first[t->verdict] = t->reasons.items[r];
+		/* the deciding reason of the first template with this verdict */
+		if (t->verdict != PC_VERDICT_PASS && !first[t->verdict])
+			first[t->verdict] = t->reasons.items[t->main_reason];
 	}
 	money(&amount, report, report->monthly_delta_micros, true);
 	switch (report->verdict) {
@@ -251,6 +260,9 @@ static void state_verdict(struct pc_report *report)
 	default:
 		if (!changed)
 			pc_buf_adds(&line, "passed: no prompt template changed");
+		else if (approved)
+			pc_buf_addf(&line, "passed: %s a month, within budgets; %zu cost event%s "
+				    "approved", amount.ptr, approved, approved == 1 ? "" : "s");
 		else
 			pc_buf_addf(&line, "passed: %s a month, within budgets and policy", amount.ptr);
 	}

@@ -54,16 +54,22 @@ static void count(struct pc_buf *out, int64_t n, bool exact, bool sign)
 	pc_report_count(out, n, sign);
 }
 
-static void templates_table(struct pc_buf *out, const struct pc_report *report)
+/* The changed templates, one row each; with max_bytes, rows past it are counted, not shown. */
+static void templates_table(struct pc_buf *out, const struct pc_report *report, size_t max_bytes)
 {
-	size_t unchanged = 0;
+	size_t unchanged = 0, omitted = 0, start = out->len;
 	bool header = false;
 
 	for (size_t i = 0; i < report->ntemplates; i++) {
 		const struct pc_template_report *t = &report->templates[i];
+		size_t row_start = out->len;
 
 		if (t->change == PC_CHANGE_UNCHANGED) {
 			unchanged++;
+			continue;
+		}
+		if (omitted) {
+			omitted++;
 			continue;
 		}
 		if (!header) {
@@ -99,7 +105,16 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 			pc_buf_adds(out, "-");
 		}
 		pc_buf_adds(out, " |\n");
+		if (max_bytes && out->len - start > max_bytes) {
+			out->len = row_start;
+			out->ptr[out->len] = '\0';
+			omitted = 1;
+		}
 	}
+	if (omitted)
+		pc_buf_addf(out, "\n%zu more changed template%s not shown, to fit the size limit of a "
+			    "comment: the JSON report and `promptcost check` have them all.\n", omitted,
+			    omitted == 1 ? "" : "s");
 	if (!header)
 		pc_buf_adds(out, "No prompt template changed.\n");
 	if (unchanged)
@@ -220,7 +235,8 @@ void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,
 	if (report->config_from_head)
 		pc_buf_adds(out, "_The base has no `.promptcost.yml`; the head's is used (first "
 				 "adoption)._\n\n");
-	templates_table(out, report);
+	/* half of a size limit for the table leaves room for budgets and details */
+	templates_table(out, report, options->max_bytes / 2);
 	budgets_table(out, report, report->teams, report->nteams, "team");
 	budgets_table(out, report, report->use_cases, report->nuse_cases, "use case");
 	unblock(out, report);

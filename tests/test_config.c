@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "promptcost/approvals.h"
 #include "promptcost/config.h"
 #include "promptcost/money.h"
 
@@ -417,7 +418,7 @@ static void test_config__unknown_model_suggests_the_nearest(void **state)
 		    "    files: a.md\n"
 		    "    model: gpt-4o\n"
 		    "    calls_per_day: 1\n",
-		    PATH ":5:12: unknown model 'gpt-4o' (the configuration has no 'models')");
+		    PATH ":5:12: unknown model 'gpt-4o' ('models' names none)");
 }
 
 static void test_config__unknown_team_suggests_the_nearest(void **state)
@@ -444,6 +445,12 @@ static void test_config__use_case_is_checked_only_when_use_cases_exist(void **st
 	assert_int_equal(config->use_cases[0].monthly_budget_micros, 10000000);
 	pc_config_free(config);
 
+	config = parse_ok(HEAD "    calls_per_day: 1\n    use_case: anything\nuse_cases:\n");
+	assert_string_equal(config->templates[0].use_case, "anything");
+	pc_config_free(config);
+
+	parse_fails(HEAD "    calls_per_day: 1\n    use_case: anything\nuse_cases: {}\n",
+		    PATH ":15:15: unknown use case 'anything' ('use_cases' names none)");
 	parse_fails(HEAD "    calls_per_day: 1\n    use_case: search-xu\n"
 			 "use_cases:\n  search-ux:\n",
 		    PATH ":15:15: unknown use case 'search-xu' (did you mean 'search-ux'?)");
@@ -596,6 +603,14 @@ static void test_config__a_scalar_where_a_mapping_belongs_is_an_error(void **sta
 }
 
 /* ---- hostile and malformed yaml ---- */
+
+static void test_config__a_line_break_in_a_quoted_key_stays_on_one_line(void **state)
+{
+	(void)state;
+	parse_fails("version: 1\n\"poli\\ncy\": 1\n",
+		    PATH ":2:1: unknown key 'poli\\ncy' at the top level (did you mean 'policy'?)");
+	parse_fails("version: 1\nteams:\n  ~: {}\n", PATH ":3:3: a team needs a name");
+}
 
 static void test_config__duplicate_keys_are_errors(void **state)
 {
@@ -760,6 +775,89 @@ static void test_config__empty_sections_and_empty_teams_are_allowed(void **state
 	pc_config_free(config);
 }
 
+/* ---- .promptcost/approvals.yml, read by the same strict reader ---- */
+
+#define APPROVALS_PATH ".promptcost/approvals.yml"
+#define BLOB_A "0123456789abcdef0123456789abcdef01234567"
+#define BLOB_B "89abcdef0123456789abcdef0123456789abcdef"
+
+static void approvals_fail(const char *text, const char *message)
+{
+	struct pc_approvals approvals = { NULL, 0, 0 };
+
+	assert_int_equal(pc_approvals_parse(&approvals, APPROVALS_PATH, text, strlen(text)),
+			 PC_EINPUT);
+	assert_string_equal(pc_error_message(), message);
+	pc_approvals_release(&approvals);
+}
+
+static void test_config__approvals_read_back_what_approve_writes(void **state)
+{
+	struct pc_side_file files[2] = { { (char *)"prompts/b.md", BLOB_B },
+					  { (char *)"prompts/a.md", BLOB_A } };
+	struct pc_approval entry = { (char *)"summarize", files, 2, INT64_C(2160000000),
+				     (char *)"release-manager@agency.gov",
+				     (char *)"2026-11-29T16:00:00Z", (char *)"q4 \"launch\"\nok",
+				     { 0, 0 } };
+	struct pc_approvals written = { &entry, 1, 1 }, read = { NULL, 0, 0 };
+	struct pc_buf text = PC_BUF_INIT;
+
+	(void)state;
+	pc_approvals_render(&text, &written);
+	if (pc_approvals_parse(&read, APPROVALS_PATH, text.ptr, text.len))
+		fail_msg("%s", pc_error_message());
+	assert_int_equal(read.n, 1);
+	assert_string_equal(read.items[0].template_id, "summarize");
+	assert_int_equal(read.items[0].nfiles, 2);
+	assert_string_equal(read.items[0].files[0].path, "prompts/a.md");
+	assert_string_equal(read.items[0].files[0].oid, BLOB_A);
+	assert_string_equal(read.items[0].files[1].path, "prompts/b.md");
+	assert_int_equal(read.items[0].monthly_delta_micros, INT64_C(2160000000));
+	assert_string_equal(read.items[0].approved_by, "release-manager@agency.gov");
+	assert_string_equal(read.items[0].approved_at, "2026-11-29T16:00:00Z");
+	assert_string_equal(read.items[0].reason, "q4 \"launch\"\nok");
+	pc_approvals_release(&read);
+	pc_buf_release(&text);
+}
+
+static void test_config__an_empty_approvals_file_approves_nothing(void **state)
+{
+	struct pc_approvals approvals = { NULL, 0, 0 };
+	struct pc_approvals none = { NULL, 0, 0 };
+	struct pc_buf text = PC_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pc_approvals_parse(&approvals, APPROVALS_PATH, "", 0), 0);
+	assert_int_equal(approvals.n, 0);
+	pc_approvals_render(&text, &none);
+	assert_int_equal(pc_approvals_parse(&approvals, APPROVALS_PATH, text.ptr, text.len), 0);
+	assert_int_equal(approvals.n, 0);
+	pc_approvals_release(&approvals);
+	pc_buf_release(&text);
+}
+
+static void test_config__malformed_approvals_are_errors_with_positions(void **state)
+{
+	(void)state;
+	approvals_fail("version: 2\n",
+		       APPROVALS_PATH ":1:10: unsupported version 2 (this promptcost reads 1)");
+	approvals_fail("approvals: []\n", APPROVALS_PATH ":1:1: missing 'version: 1'");
+	approvals_fail("version: 1\napprovals:\n  - template: a\n",
+		       APPROVALS_PATH ":3:5: an approval needs 'files'");
+	approvals_fail("version: 1\napprovals:\n  - template: a\n    files:\n"
+		       "      - {path: a.md, blob: ABC}\n    monthly_delta: 1\n"
+		       "    approved_by: x\n    approved_at: y\n",
+		       APPROVALS_PATH ":5:28: 'ABC' is not a git blob id (40 lower-case hex digits)");
+	approvals_fail("version: 1\napprovals:\n  - template: a\n    fils: []\n",
+		       APPROVALS_PATH ":4:5: unknown key 'fils' in an approval (did you mean 'files'?)");
+	approvals_fail("version: 1\napprovals:\n  - template: a\n    files:\n"
+		       "      - {path: a.md, blob: " BLOB_A "}\n    monthly_delta: -1\n"
+		       "    approved_by: x\n    approved_at: y\n",
+		       APPROVALS_PATH ":6:20: '-1' is negative; expected a number of 0 or more");
+	approvals_fail("version: 1\napprovals: &x []\n",
+		       APPROVALS_PATH ":2:12: yaml anchors ('&x') are not allowed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_config__template_ids_are_unique_and_plain),
 		cmocka_unit_test(test_config__files_is_a_glob_or_a_list_and_keeps_positions),
 		cmocka_unit_test(test_config__a_scalar_where_a_mapping_belongs_is_an_error),
+		cmocka_unit_test(test_config__a_line_break_in_a_quoted_key_stays_on_one_line),
 		cmocka_unit_test(test_config__duplicate_keys_are_errors),
 		cmocka_unit_test(test_config__aliases_and_anchors_are_refused),
 		cmocka_unit_test(test_config__a_billion_laughs_fails_fast_at_the_first_anchor),
@@ -800,6 +899,9 @@ int main(void)
 		cmocka_unit_test(test_config__a_nul_byte_is_refused),
 		cmocka_unit_test(test_config__lookups_find_by_name_or_return_null),
 		cmocka_unit_test(test_config__empty_sections_and_empty_teams_are_allowed),
+		cmocka_unit_test(test_config__approvals_read_back_what_approve_writes),
+		cmocka_unit_test(test_config__an_empty_approvals_file_approves_nothing),
+		cmocka_unit_test(test_config__malformed_approvals_are_errors_with_positions),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -356,6 +356,30 @@ static void test_git__deleted_files_are_gone_from_the_side_that_deleted_them(voi
 	close_repo(&fx);
 }
 
+static void test_git__a_file_that_changed_type_is_listed_as_it_is_now(void **state)
+{
+	char *dir = fx_repo_new();
+	struct fixture fx;
+
+	(void)state;
+	fx_write(dir, "target.md", "target\n");
+	fx_write(dir, "was-file.md", "file\n");
+	fx_write(dir, "became-dir", "file\n");
+	fx_sh(dir, "ln -s target.md was-link.md");
+	fx_commit_all(dir, "one");
+	fx_sh(dir, "rm was-file.md was-link.md became-dir && ln -s target.md was-file.md && "
+		   "echo now > was-link.md && mkdir became-dir && echo inner > became-dir/x.md");
+
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_files(fx.base, "became-dir\ntarget.md\nwas-file.md\nwas-link.md@\n");
+	assert_files(fx.head, "became-dir/x.md\ntarget.md\nwas-file.md@\nwas-link.md\n");
+	assert_content(fx.head, "was-file.md", "target\n", NULL);
+	assert_content(fx.head, "was-link.md", "now\n", NULL);
+	assert_read_fails(fx.head, "became-dir", MAX_BYTES, PC_ENOTFOUND, NULL);
+	close_repo(&fx);
+}
+
 static void test_git__an_unborn_head_compares_against_the_empty_tree(void **state)
 {
 	char *dir = fx_repo_new();
@@ -365,6 +389,9 @@ static void test_git__an_unborn_head_compares_against_the_empty_tree(void **stat
 	fx_write(dir, "staged.md", "s\n");
 	fx_write(dir, "loose.md", "l\n");
 	fx_sh(dir, "git add staged.md");
+	/* A branch with a commit, made without moving the unborn HEAD. */
+	fx_sh(dir, "git update-ref refs/heads/other "
+		   "$(git commit-tree -m other $(git mktree </dev/null))");
 
 	open_repo(&fx, dir);
 	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
@@ -382,9 +409,17 @@ static void test_git__an_unborn_head_compares_against_the_empty_tree(void **stat
 	assert_files(fx.head, "loose.md\nstaged.md\n");
 	assert_content(fx.head, "loose.md", "l\n", NULL);
 
+	pc_side_free(fx.base);
+	pc_side_free(fx.head);
 	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "main",
 					 NULL),
 			 PC_EGIT);
+	assert_string_equal(pc_error_message(), "unknown revision 'main'");
+	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "other",
+					 NULL),
+			 PC_EGIT);
+	assert_string_equal(pc_error_message(),
+			    "no merge base between 'other' and 'HEAD': HEAD has no commits yet");
 	assert_null(fx.base);
 	assert_null(fx.head);
 	close_repo(&fx);
@@ -419,7 +454,8 @@ static void test_git__a_renamed_template_is_a_rename_in_all_three_modes(void **s
 
 	open_repo(&fx, dir);
 	compare(&fx, PC_COMPARE_RANGE, "HEAD~1", NULL);
-	assert_true(strncmp(pc_side_label(fx.base), "merge-base of HEAD~1 and HEAD (", 31) == 0);
+	/* the base has not diverged: the merge base is the base revision itself */
+	assert_true(strncmp(pc_side_label(fx.base), "HEAD~1 (", 8) == 0);
 	assert_renames(&fx, "prompts/old.md -> prompts/new.md\n");
 	pc_side_free(fx.base);
 	pc_side_free(fx.head);
@@ -719,6 +755,29 @@ static void test_git__a_large_blob_is_refused_from_its_header_alone(void **state
 	close_repo(&fx);
 }
 
+static void test_git__a_crlf_checkout_reads_as_the_blob_git_would_store(void **state)
+{
+	char *dir = fx_repo_new();
+	struct fixture fx;
+	char *blob_id;
+
+	(void)state;
+	fx_sh(dir, "git config core.autocrlf true");
+	fx_write(dir, "p.md", "line one\r\nline two\r\n");
+	fx_write(dir, "raw.bin", "keep\r\n");
+	fx_write(dir, ".gitattributes", "*.bin -text\n");
+	fx_commit_all(dir, "one");
+	blob_id = fx_capture(dir, "git rev-parse HEAD:p.md");
+
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_content(fx.base, "p.md", "line one\nline two\n", blob_id);
+	assert_content(fx.head, "p.md", "line one\nline two\n", blob_id);
+	assert_content(fx.head, "raw.bin", "keep\r\n", NULL);
+	free(blob_id);
+	close_repo(&fx);
+}
+
 static void test_git__files_keep_their_kinds(void **state)
 {
 	char *dir = fx_repo_new();
@@ -797,6 +856,95 @@ static void test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read
 	pc_side_free(base);
 	pc_side_free(head);
 	pc_repo_free(repo);
+	fx_remove(dir);
+	free(dir);
+}
+
+static void test_git__an_unmerged_file_is_listed_once_and_not_read_from_the_index(void **state)
+{
+	char *dir = fx_repo_new();
+	struct fixture fx;
+
+	(void)state;
+	fx_write(dir, "p.md", "base\n");
+	fx_commit_all(dir, "one");
+	fx_sh(dir, "git checkout -q -b other");
+	fx_write(dir, "p.md", "other\n");
+	fx_commit_all(dir, "other");
+	fx_sh(dir, "git checkout -q main");
+	fx_write(dir, "p.md", "main\n");
+	fx_commit_all(dir, "main");
+	assert_int_not_equal(fx_sh_status(dir, "git merge -q other"), 0);
+
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
+	assert_files(fx.head, "p.md\n");
+	assert_read_fails(fx.head, "p.md", MAX_BYTES, PC_EINPUT,
+			  "p.md: unmerged in the index (resolve the conflict first)");
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_files(fx.head, "p.md\n");
+	assert_content(fx.head, "p.md", "<<<<<<< HEAD\nmain\n=======\nother\n>>>>>>> other\n", NULL);
+	close_repo(&fx);
+}
+
+static void test_git__a_bare_repository_has_no_working_tree(void **state)
+{
+	char *dir = fx_repo_new();
+	char bare[4200];
+	struct pc_repo *repo = NULL;
+	struct pc_side *base = NULL, *head = NULL;
+	struct pc_buf b = PC_BUF_INIT;
+
+	(void)state;
+	fx_write(dir, "p.md", "p\n");
+	fx_commit_all(dir, "one");
+	fx_sh(dir, "git clone -q --bare . bare.git");
+	snprintf(bare, sizeof(bare), "%s/bare.git", dir);
+	assert_int_equal(pc_repo_open(&repo, bare), 0);
+	assert_null(pc_repo_workdir(repo));
+	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_WORKDIR, NULL, NULL),
+			 PC_EGIT);
+	assert_string_equal(pc_error_message(), "this operation must be run in a work tree");
+	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_RANGE, "main", NULL), 0);
+	assert_int_equal(pc_repo_hooks_dir(&b, repo), 0);
+	assert_non_null(strstr(b.ptr, "/bare.git/hooks"));
+	pc_buf_release(&b);
+	pc_side_free(base);
+	pc_side_free(head);
+	pc_repo_free(repo);
+	fx_remove(dir);
+	free(dir);
+}
+
+static void test_git__a_linked_worktree_shares_the_main_hooks_folder(void **state)
+{
+	char *dir = fx_repo_new();
+	char linked[4200], expected[4200];
+	struct pc_repo *repo = NULL;
+	struct pc_side *base = NULL, *head = NULL;
+	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_buf b = PC_BUF_INIT;
+
+	(void)state;
+	fx_write(dir, "p.md", "p\n");
+	fx_commit_all(dir, "one");
+	snprintf(linked, sizeof(linked), "%s-linked", dir);
+	fx_sh(dir, "git worktree add -q '%s' -b side", linked);
+	fx_write(linked, "q.md", "q\n");
+	assert_int_equal(pc_repo_open(&repo, linked), 0);
+	assert_int_equal(pc_repo_hooks_dir(&b, repo), 0);
+	snprintf(expected, sizeof(expected), "%s/.git/hooks", dir);
+	assert_string_equal(b.ptr, expected);
+	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_WORKDIR, NULL, NULL), 0);
+	assert_int_equal(pc_side_files(&list, head), 0);
+	assert_int_equal(list.n, 2);
+	assert_string_equal(list.items[1].path, "q.md");
+	pc_file_list_release(&list);
+	pc_buf_release(&b);
+	pc_side_free(base);
+	pc_side_free(head);
+	pc_repo_free(repo);
+	fx_remove(linked);
 	fx_remove(dir);
 	free(dir);
 }
@@ -919,6 +1067,7 @@ int main(void)
 		cmocka_unit_test(test_git__staged_does_not_see_an_edit_only_in_the_working_tree),
 		cmocka_unit_test(test_git__working_tree_sees_edits_and_untracked_files_not_ignored_ones),
 		cmocka_unit_test(test_git__deleted_files_are_gone_from_the_side_that_deleted_them),
+		cmocka_unit_test(test_git__a_file_that_changed_type_is_listed_as_it_is_now),
 		cmocka_unit_test(test_git__an_unborn_head_compares_against_the_empty_tree),
 		cmocka_unit_test(test_git__an_empty_repository_lists_nothing),
 		cmocka_unit_test(test_git__a_renamed_template_is_a_rename_in_all_three_modes),
@@ -930,9 +1079,13 @@ int main(void)
 		cmocka_unit_test(test_git__a_symlink_to_a_folder_is_not_a_way_in),
 		cmocka_unit_test(test_git__a_file_over_the_limit_is_refused_before_it_is_read),
 		cmocka_unit_test(test_git__a_large_blob_is_refused_from_its_header_alone),
+		cmocka_unit_test(test_git__a_crlf_checkout_reads_as_the_blob_git_would_store),
 		cmocka_unit_test(test_git__files_keep_their_kinds),
 		cmocka_unit_test(test_git__an_intent_to_add_file_is_in_the_working_tree_only),
 		cmocka_unit_test(test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read),
+		cmocka_unit_test(test_git__an_unmerged_file_is_listed_once_and_not_read_from_the_index),
+		cmocka_unit_test(test_git__a_bare_repository_has_no_working_tree),
+		cmocka_unit_test(test_git__a_linked_worktree_shares_the_main_hooks_folder),
 		cmocka_unit_test(test_git__diff_lines_collects_removed_and_added_lines),
 		cmocka_unit_test(test_git__diff_lines_keeps_a_missing_final_newline_missing),
 		cmocka_unit_test(test_git__diff_lines_keeps_crlf_endings),

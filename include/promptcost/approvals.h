@@ -43,6 +43,9 @@ void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approval
 void pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_report *t,
 		      const char *by, const char *approved_at, const char *reason);
 
+/* Removes every entry for a template (a new approval supersedes them). */
+void pc_approvals_remove(struct pc_approvals *approvals, const char *template_id);
+
 void pc_approvals_release(struct pc_approvals *approvals);
 
 #endif

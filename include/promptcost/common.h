@@ -107,7 +107,10 @@ void pc_strlist_release(struct pc_strlist *l);
 
 /* Reads a whole file (at most max_bytes; larger is PC_EINPUT). PC_ENOTFOUND when absent. */
 int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes);
-/* Writes a file atomically: a temporary file beside it, fsync, rename. */
+/* Writes a file atomically: a temporary file beside it, fsync, rename. Mode 0644. */
 int pc_file_write_atomic(const char *path, const void *data, size_t len);
+/* pc_file_write_atomic with the file's permission bits (0755 for a hook), umask ignored. */
+int pc_file_write_atomic_mode(const char *path, const void *data, size_t len,
+			      unsigned int mode);
 
 #endif

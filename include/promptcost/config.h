@@ -80,9 +80,9 @@ enum pc_unapproved {
 
 struct pc_policy {
 	bool has_event_delta;
-	int64_t event_delta_micros; /* |monthly delta| at or over this is a cost event */
+	int64_t event_delta_micros; /* an increase at or over this is a cost event */
 	bool has_event_percent;
-	int64_t event_ppm;          /* |delta| / cost before at or over this is a cost event */
+	int64_t event_ppm;          /* increase / cost before at or over this: a cost event */
 	enum pc_unapproved unapproved;
 	struct pc_strlist approvers;
 };

@@ -51,6 +51,8 @@ struct pc_rename_list {
 /*
  * Opens the repository that contains path (NULL: the current directory),
  * searching upwards as git does. PC_EGIT with a message when there is none.
+ * With path NULL the environment is honoured as git does (GIT_DIR,
+ * GIT_WORK_TREE, GIT_INDEX_FILE: the index a pre-commit hook must check).
  */
 int pc_repo_open(struct pc_repo **out, const char *path);
 void pc_repo_free(struct pc_repo *repo);
@@ -72,7 +74,8 @@ void pc_side_free(struct pc_side *side);
 
 /*
  * A short human label: "HEAD~1 (1a2b3c4)", "merge-base of main and HEAD
- * (1a2b3c4)", "index", "working tree", "empty tree". Borrowed from side.
+ * (1a2b3c4)" (just "main (1a2b3c4)" when the merge base is main itself),
+ * "index", "working tree", "empty tree". Borrowed from side.
  */
 const char *pc_side_label(const struct pc_side *side);
 
@@ -93,7 +96,10 @@ int pc_side_files(struct pc_file_list *out, struct pc_side *side);
  * oid_hex[PC_OID_HEXSZ + 1]. A symbolic link is followed when its target is
  * inside the repository and present on the same side; otherwise PC_EINPUT
  * ("path: symbolic link points outside the repository"). PC_ENOTFOUND when
- * the side has no such file, PC_EINPUT when it is larger than max_bytes.
+ * the side has no such file, PC_EINPUT when it is larger than max_bytes
+ * (checked before reading). A working-tree file is read as `git add` would
+ * store it (CRLF and ident clean filters applied), so an unchanged checkout
+ * has its blob's content and id.
  */
 int pc_side_read(struct pc_buf *out, char *oid_hex, struct pc_side *side, const char *path,
 		 size_t max_bytes);

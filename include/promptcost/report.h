@@ -77,6 +77,7 @@ struct pc_template_report {
 	struct pc_approval_match approval;
 	enum pc_verdict verdict;
 	struct pc_strlist reasons;      /* one line each, why the verdict is what it is */
+	size_t main_reason;             /* the reason that decided the verdict (when not pass) */
 };
 
 /* A team's or a use case's budget before and after the change. */

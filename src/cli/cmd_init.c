@@ -95,8 +95,8 @@ int cmd_init(int argc, char **argv)
 		goto done;
 	cli_print_warnings();
 	printf("wrote %s\n", path.ptr);
-	printf("next: set your models' prices, your teams and your templates in it, then run "
-	       "'promptcost check'\n");
+	printf("next: point each template's 'files' at your prompt files, set your models' "
+	       "prices and your teams' budgets, then run 'promptcost check'\n");
 done:
 	if (error)
 		status = cli_fail(error);

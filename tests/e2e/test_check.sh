@@ -212,4 +212,48 @@ expect_status 0 "an unborn HEAD works"
 expect_eq "$(json "$out" '.templates[0].change')" "added" "against the empty tree the template is added"
 expect_eq "$(json "$out" '.templates[0].tokens_before')" "0" "and had no tokens before"
 
+# a report too large for a comment is cut, with a note, under --max-size
+big=$TEST_TMP/big
+new_repo "$big"
+config "$big"
+sed -i '/^templates:/,$d' "$big/.promptcost.yml"
+echo "templates:" >>"$big/.promptcost.yml"
+mkdir -p "$big/prompts"
+i=0
+while [ $i -lt 400 ]; do
+	printf '  - id: template-with-a-long-name-%03d\n    files: [prompts/t%03d.md]\n    team: records-management\n    model: gpt-4-class\n    calls_per_day: 1000\n' $i $i >>"$big/.promptcost.yml"
+	echo "Summarize document $i." >"$big/prompts/t$(printf %03d $i).md"
+	i=$((i + 1))
+done
+commit_all "$big" "base"
+for f in "$big"/prompts/*.md; do echo "Also list the deadlines." >>"$f"; done
+run "$big" check --format markdown --max-size 20000
+expect_status 0 "a large markdown report is produced"
+expect_eq "$(test "$(wc -c <"$out")" -le 20000 && echo fits)" "fits" "it fits under --max-size"
+expect_stdout_has "more changed templates not shown, to fit the size limit" "it says what was cut"
+run "$big" check --format markdown --max-size 10
+expect_status 2 "a --max-size too small to be useful is a usage error"
+
+# a model without a public tokenizer: an estimate, labelled everywhere
+approx=$TEST_TMP/approx
+new_repo "$approx"
+config "$approx"
+sed -i 's/    encoding: cl100k_base/    encoding: approximate\n    approximate_base: cl100k_base\n    approximate_factor: 1.1/' "$approx/.promptcost.yml"
+mkdir -p "$approx/prompts/summarize"
+cp "$PC_ROOT/demo/system.md" "$approx/prompts/summarize/system.md"
+commit_all "$approx" "base"
+cat "$PC_ROOT/demo/system-context.md" >>"$approx/prompts/summarize/system.md"
+run "$approx" check --format json
+expect_status 0 "an approximate model is checked"
+expect_eq "$(json "$out" '.templates[0].exact')" "false" "json: exact is false"
+expect_eq "$(json "$out" '.templates[0].encoding')" "approximate" "json: encoding is approximate"
+expect_eq "$(json "$out" '.templates[0].delta_tokens')" "440" "400 exact tokens x 1.1 = 440 estimated"
+expect_eq "$(json "$out" '.exact')" "false" "json: the report is not exact"
+run "$approx" check
+expect_stdout_has "≈+440" "text marks estimated counts with ≈"
+expect_stdout_has ", estimated" "text labels the total an estimate"
+run "$approx" check --format markdown
+expect_stdout_has "(estimated)" "markdown labels the headline an estimate"
+expect_stdout_has "≈+440" "markdown marks estimated counts"
+
 finish

@@ -56,6 +56,17 @@ expect_stderr_has "not inside a git repository; writing .promptcost.yml in the c
 head -n 1 "$plain/.promptcost.yml" | grep -q '^# promptcost configuration'
 _report $? "it is the starter there too"
 
+fresh="$TEST_TMP/fresh"
+new_repo "$fresh"
+mkdir -p "$fresh/prompts/summarize"
+printf 'Summarize the document in three sentences.\n' >"$fresh/prompts/summarize/system.md"
+run "$fresh" init
+expect_status 0 "init in a fresh repository succeeds"
+run "$fresh" check
+[ "$status" = 0 ] || [ "$status" = 1 ]
+_report $? "check accepts the starter as written (exit 0 or 1, not a config error)" "$(_context)"
+expect_stdout_has "document-summarization" "check reports the starter's template"
+
 run "$repo" init --help
 expect_status 0 "init --help succeeds"
 expect_stdout_has "usage: promptcost init" "init --help shows the usage"

@@ -130,6 +130,23 @@ expect_status 2 "an option without its value is a usage error"
 run "$d" tokens --model gpt-4 --encoding cl100k_base hello.txt
 expect_status 2 "--model and --encoding together are a usage error"
 
+# The shared conformance corpus (tiktoken's counts for 18 hard files), when it
+# is beside the repository as on a developer's machine or CI: through the CLI,
+# several files at once, so reading, per-file lines and the total are covered.
+corpus="$PC_ROOT/../shared/tokenizer"
+if [ -f "$corpus/expected.jsonl" ]; then
+	for enc in cl100k_base o200k_base; do
+		jq -r --arg e "$enc" 'select(.encoding == $e) | "\(.tokens)\t\(.file)"' \
+			"$corpus/expected.jsonl" | sort -k2 >"$TEST_TMP/expected"
+		run "$corpus/corpus" tokens --encoding "$enc" $(cut -f2 "$TEST_TMP/expected")
+		grep -v '	total$' "$out" | sort -k2 >"$TEST_TMP/actual"
+		expect_eq "$status $(cat "$TEST_TMP/actual")" "0 $(cat "$TEST_TMP/expected")" \
+			"the conformance corpus counts as tiktoken's in $enc"
+	done
+else
+	echo "# no conformance corpus at $corpus: its checks are not run (and not counted)"
+fi
+
 # --help answers the questions.
 run "$d" tokens --help
 expect_status 0 "--help succeeds"

@@ -1,0 +1,412 @@
+#!/usr/bin/env node
+// The action's one step of logic, run by action.yml (and by the tests with a
+// simulated runner): reads the event, makes sure the commits are there, turns
+// approving reviews into --approved-by, runs `promptcost check`, writes the
+// step summary, posts or updates the pull-request comment, sets the outputs,
+// and exits by `fail-on`. Inputs arrive in environment variables only, so no
+// title, branch or file name ever passes through shell code.
+//
+// Exit status: 0 pass (or a verdict fail-on lets through), 1 failed by
+// fail-on, 2 bad input or configuration, 3 git or internal error.
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const crypto = require('crypto');
+const { spawnSync } = require('child_process');
+
+const { GitHub } = require('./lib/github');
+const { ensureRange, ensureCommit, GitError, ZERO_OID, OID } = require('./lib/git');
+const { readApprovers, githubLogins, approvalsFromReviews, ApproversError } = require('./lib/approvers');
+const C = require('./lib/comment');
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review'];
+
+class ActionError extends Error {
+	constructor(message, status) {
+		super(message);
+		this.status = status;
+	}
+}
+
+// Workflow commands: data escaped as the runner unescapes it, so a file name
+// with a newline cannot start a command of its own.
+function escapeData(text) {
+	return String(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+	return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function command(kind, message, props = {}) {
+	const p = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
+	process.stdout.write(`::${kind}${p ? ' ' + p : ''}::${escapeData(message)}\n`);
+}
+function log(message) {
+	process.stdout.write(`promptcost: ${message}\n`);
+}
+
+// name<<DELIMITER lines in $GITHUB_OUTPUT, with a delimiter the value cannot contain.
+function setOutput(name, value) {
+	const file = process.env.GITHUB_OUTPUT;
+	const text = String(value ?? '');
+	if (!file) {
+		log(`output ${name}=${text}`);
+		return;
+	}
+	let delimiter;
+	do delimiter = `ghadelimiter_${crypto.randomUUID()}`; while (text.includes(delimiter));
+	fs.appendFileSync(file, `${name}<<${delimiter}${os.EOL}${text}${os.EOL}${delimiter}${os.EOL}`);
+}
+
+function appendSummary(markdown) {
+	const file = process.env.GITHUB_STEP_SUMMARY;
+	if (file) fs.appendFileSync(file, markdown.endsWith('\n') ? markdown : markdown + '\n');
+}
+
+function readInputs() {
+	const env = process.env;
+	const inputs = {
+		config: env.PROMPTCOST_CONFIG || '.promptcost.yml',
+		comment: (env.PROMPTCOST_COMMENT || 'update').trim(),
+		failOn: (env.PROMPTCOST_FAIL_ON || 'block').trim(),
+		workingDirectory: env.PROMPTCOST_WORKING_DIRECTORY || '.',
+		token: env.PROMPTCOST_GITHUB_TOKEN || env.GITHUB_TOKEN || '',
+		bin: env.PROMPTCOST_BIN || 'promptcost',
+	};
+	if (!['update', 'new', 'off'].includes(inputs.comment)) {
+		throw new ActionError(`input 'comment' is '${inputs.comment}'; use update, new or off`, 2);
+	}
+	if (!['block', 'warn', 'never'].includes(inputs.failOn)) {
+		throw new ActionError(`input 'fail-on' is '${inputs.failOn}'; use block, warn or never`, 2);
+	}
+	return inputs;
+}
+
+function laterOf(...times) {
+	const valid = times.filter((t) => t && !Number.isNaN(Date.parse(t)));
+	if (!valid.length) return null;
+	return valid.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+}
+
+// The comparison the event asks for. The run's time is the event's own (a
+// pull request's updated_at, a review's submitted_at, a push's head commit
+// time), so re-running an old run keeps the old time.
+function readEvent() {
+	const name = process.env.GITHUB_EVENT_NAME || '';
+	const file = process.env.GITHUB_EVENT_PATH;
+	if (!file) throw new ActionError('GITHUB_EVENT_PATH is not set: run this inside a GitHub Actions workflow', 2);
+	let event;
+	try {
+		event = JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch (e) {
+		throw new ActionError(`cannot read the event payload '${file}': ${e.message}`, 3);
+	}
+	if (PULL_REQUEST_EVENTS.includes(name)) {
+		const pr = event.pull_request;
+		if (!pr || !pr.base || !pr.head) throw new ActionError(`the ${name} event has no pull_request`, 2);
+		return {
+			name, pullRequest: true, number: pr.number, base: pr.base.sha, head: pr.head.sha, emptyBase: false,
+			time: laterOf(pr.updated_at, event.review && event.review.submitted_at),
+		};
+	}
+	if (name === 'push') {
+		const emptyBase = !event.before || ZERO_OID.test(event.before);
+		return {
+			name, pullRequest: false, number: null, base: emptyBase ? null : event.before, head: event.after,
+			emptyBase, time: laterOf(event.head_commit && event.head_commit.timestamp),
+		};
+	}
+	throw new ActionError(`unsupported event '${name}': promptcost compares the two sides of a pull_request ` +
+		'(or pull_request_review) or a push event', 2);
+}
+
+// promptcost reads --config at each side relative to the repository's root
+// (a file outside the repository serves both sides); the input is relative
+// to the working directory.
+function configPath(config) {
+	const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+	if (top.status !== 0) throw new ActionError(`not inside a git repository: ${top.stderr.trim()}`, 3);
+	const absolute = path.resolve(config);
+	const relative = path.relative(fs.realpathSync(top.stdout.trim()), realpathOrSelf(absolute));
+	if (relative.startsWith('..') || path.isAbsolute(relative)) return absolute;
+	return relative.split(path.sep).join('/');
+}
+
+function realpathOrSelf(p) {
+	try {
+		return fs.realpathSync(p);
+	} catch (e) {
+		// A configuration only at the base is not on disk: resolve its folder.
+		try {
+			return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+		} catch (e2) {
+			return p;
+		}
+	}
+}
+
+// The approvers of the base configuration and the reviews that count.
+async function reviewApprovals(gh, ev, mergeBase, inputs) {
+	let text;
+	if (path.isAbsolute(inputs.configPath)) {
+		text = fs.readFileSync(inputs.configPath, 'utf8');
+	} else {
+		const shown = spawnSync('git', ['show', `${mergeBase}:${inputs.configPath}`], { encoding: 'utf8' });
+		if (shown.status !== 0) {
+			log(`no ${inputs.configPath} at the base commit; no review can approve`);
+			return { approvers: [], logins: [], approved: [] };
+		}
+		text = shown.stdout;
+	}
+	let approvers;
+	try {
+		approvers = readApprovers(text, inputs.configPath);
+	} catch (e) {
+		if (!(e instanceof ApproversError)) throw e;
+		command('warning', `cannot read policy.approvers of the base configuration (${e.message}); no review can approve`);
+		return { approvers: [], logins: [], approved: [] };
+	}
+	const logins = githubLogins(approvers);
+	if (!gh || !logins.length) return { approvers, logins, approved: [] };
+	let reviews;
+	try {
+		reviews = await gh.listReviews(ev.number);
+	} catch (e) {
+		command('warning', `cannot list the reviews of pull request #${ev.number} (${e.message}); no review counts as an approval`);
+		return { approvers, logins, approved: [] };
+	}
+	const { approved, ignored } = approvalsFromReviews(reviews, ev.head, logins);
+	for (const i of ignored) log(`the approving review by ${i.login} does not count: ${i.why}`);
+	for (const a of approved) log(`the approving review by ${a} on the head commit counts as github:${a}`);
+	return { approvers, logins, approved };
+}
+
+// Runs promptcost in cwd; stdout to a file or to the log. Its warnings are
+// shown once, from the first run (label json). Returns the exit status.
+function runCheck(inputs, cwd, args, outputFile, label) {
+	const all = ['check', ...args, ...(outputFile ? ['--output', path.resolve(outputFile)] : [])];
+	const r = spawnSync(inputs.bin, all, { cwd, encoding: 'utf8', stdio: ['ignore', outputFile ? 'pipe' : 'inherit', 'pipe'],
+		maxBuffer: 256 << 20 });
+	if (r.error) throw new ActionError(`cannot run '${inputs.bin}': ${r.error.message}`, 3);
+	if (r.stderr && (label === 'json' || (r.status !== 0 && r.status !== 1))) process.stderr.write(r.stderr);
+	if (r.status !== 0 && r.status !== 1) {
+		const why = (r.stderr || '').trim().split('\n').pop() || `exit status ${r.status}`;
+		throw new ActionError(`promptcost check (${label}) failed: ${why}`, r.status === 2 ? 2 : 3);
+	}
+	return r.status;
+}
+
+async function upsertComment(gh, ev, inputs, body, ours) {
+	if (inputs.comment === 'new') {
+		const c = await gh.createIssueComment(ev.number, body);
+		return { outcome: 'created', id: c && c.id };
+	}
+	const comments = await gh.listIssueComments(ev.number);
+	const mine = comments.filter((c) => {
+		const m = C.parseMarker(c.body);
+		return m && m.key === ours.key;
+	});
+	const existing = mine[mine.length - 1];
+	if (!existing) {
+		const c = await gh.createIssueComment(ev.number, body);
+		return { outcome: 'created', id: c && c.id };
+	}
+	const theirs = C.parseMarker(existing.body);
+	if (C.isNewer(theirs, ours)) {
+		log(`comment ${existing.id} was written by a newer run (${theirs.time}, run ${theirs.run}); leaving it`);
+		return { outcome: 'kept-newer', id: existing.id };
+	}
+	if (C.withoutMarker(existing.body) === C.withoutMarker(body)) {
+		log(`comment ${existing.id} already says this; not editing it`);
+		return { outcome: 'unchanged', id: existing.id };
+	}
+	await gh.updateIssueComment(existing.id, body);
+	return { outcome: 'updated', id: existing.id };
+}
+
+// A push that creates a branch has no base: its tree is compared against
+// the empty tree by checking it out, with git archive, into a new repository
+// with no commit yet (promptcost compares an unborn HEAD against the empty
+// tree). Returns the folder to run check in, at the same place in the tree.
+function snapshotWithoutBase(head, tmp) {
+	const snap = path.join(tmp, 'tree');
+	const tarFile = path.join(tmp, 'tree.tar');
+	const prefix = spawnSync('git', ['rev-parse', '--show-prefix'], { encoding: 'utf8' });
+	const archive = spawnSync('git', ['archive', '--format=tar', '-o', tarFile, head], { encoding: 'utf8' });
+	if (archive.status !== 0) throw new ActionError(`cannot read the tree of ${head}: ${archive.stderr.trim()}`, 3);
+	fs.mkdirSync(snap);
+	const untar = spawnSync('tar', ['-xf', tarFile, '-C', snap], { encoding: 'utf8' });
+	if (untar.status !== 0) throw new ActionError(`cannot unpack the tree of ${head}: ${untar.stderr.trim()}`, 3);
+	const init = spawnSync('git', ['init', '-q', snap], { encoding: 'utf8' });
+	if (init.status !== 0) throw new ActionError(`git init failed: ${init.stderr.trim()}`, 3);
+	return path.join(snap, (prefix.stdout || '').trim());
+}
+
+function failOnDecides(verdict, failOn) {
+	if (failOn === 'never') return false;
+	if (failOn === 'warn') return verdict === 'warn' || verdict === 'block';
+	return verdict === 'block';
+}
+
+// Everything after the inputs and the event: the commits, the approvals, the
+// check, the summary, the comment and the outputs. Returns the exit status.
+async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
+	// The commits.
+	let mergeBase = null;
+	try {
+		if (ev.emptyBase) {
+			ensureCommit(process.cwd(), ev.head, 'head', { log });
+		} else {
+			mergeBase = ensureRange(process.cwd(), ev.base, ev.head, { log });
+		}
+	} catch (e) {
+		if (e instanceof GitError) throw new ActionError(e.message, 3);
+		throw e;
+	}
+
+	// Approvals by review.
+	let approval = { approvers: [], logins: [], approved: [] };
+	if (ev.pullRequest && mergeBase) approval = await reviewApprovals(gh, ev, mergeBase, inputs);
+
+	// The check: the JSON report, the comment's markdown (check cuts its own
+	// details to --max-size), the summary's (the summary's limit), annotations.
+	const tmp = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'promptcost-'));
+	const jsonFile = path.join(tmp, 'report.json');
+	const commentFile = path.join(tmp, 'comment.md');
+	const summaryFile = path.join(tmp, 'summary.md');
+	const marker = C.makeMarker(ours);
+	const commentBytes = C.COMMENT_BUDGET - marker.length - 512;
+	let cwd = process.cwd();
+	let range = ['--base', ev.base, '--head', ev.head];
+	if (ev.emptyBase) {
+		log(`a new branch: ${ev.head.slice(0, 12)} is compared against the empty tree`);
+		cwd = snapshotWithoutBase(ev.head, tmp);
+		range = [];
+	}
+	const args = [...range, '--config', inputs.configPath,
+		...approval.approved.flatMap((login) => ['--approved-by', `github:${login}`])];
+	const status = runCheck(inputs, cwd, [...args, '--format', 'json'], jsonFile, 'json');
+	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(commentBytes)], commentFile, 'markdown');
+	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(C.SUMMARY_BYTES)], summaryFile, 'markdown');
+	runCheck(inputs, cwd, [...args, '--format', 'github'], null, 'annotations');
+
+	let report;
+	try {
+		report = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+	} catch (e) {
+		throw new ActionError(`promptcost check wrote no readable JSON report: ${e.message}`, 3);
+	}
+	const verdict = report.verdict;
+	if (!['pass', 'warn', 'block'].includes(verdict)) throw new ActionError(`unexpected verdict '${verdict}' in the report`, 3);
+	if ((status === 1) !== (verdict === 'block')) log(`note: exit status ${status} with verdict ${verdict}`);
+
+	setOutput('verdict', verdict);
+	setOutput('monthly-delta', report.monthly_delta);
+	setOutput('report-json', jsonFile);
+
+	const commentMarkdown = fs.readFileSync(commentFile, 'utf8');
+	const summaryMarkdown = fs.readFileSync(summaryFile, 'utf8');
+	let summary = summaryMarkdown;
+	for (let limit = C.SUMMARY_BYTES; Buffer.byteLength(summary, 'utf8') > C.SUMMARY_BYTES; limit = Math.floor(limit / 2)) {
+		summary = C.composeComment({ markdown: summaryMarkdown, limit,
+			note: '\n> [!NOTE]\n> Cut to fit the 1 MiB limit of a job summary: run `promptcost check` for the whole report.\n' }).body;
+	}
+	appendSummary(summary);
+
+	// The comment.
+	let outcome = 'off';
+	if (!ev.pullRequest) {
+		outcome = 'none';
+	} else if (inputs.comment !== 'off' && gh) {
+		const { body, truncated } = C.composeComment({
+			marker, markdown: commentMarkdown, fullLength: summaryMarkdown.length, summaryUrl,
+		});
+		if (truncated) log(`the comment was cut to ${body.length} characters to fit GitHub's limit`);
+		try {
+			const r = await upsertComment(gh, ev, inputs, body, ours);
+			outcome = r.outcome;
+			log(`comment ${r.id || ''}: ${outcome}`);
+		} catch (e) {
+			outcome = 'failed';
+			const fork = e.status === 403 || e.status === 404
+				? ' (a pull request from a fork gets a token that cannot write)' : '';
+			command('warning', `cannot write the cost comment on pull request #${ev.number}: ${e.message}${fork}; ` +
+				'the report is in the job summary');
+			appendSummary(`\n> [!WARNING]\n> The pull-request comment could not be written: ` +
+				`${C.escapeMarkdown(e.message)}.\n`);
+		}
+	}
+	setOutput('comment', outcome);
+
+	const money = C.formatMoney(report.monthly_delta, report.currency);
+	if (failOnDecides(verdict, inputs.failOn)) {
+		command('error', `promptcost: ${money} a month, verdict ${verdict} (fail-on: ${inputs.failOn})`);
+		return 1;
+	}
+	log(`${money} a month, verdict ${verdict} (fail-on: ${inputs.failOn})`);
+	return 0;
+}
+
+async function main() {
+	const inputs = readInputs();
+	const ev = readEvent();
+	try {
+		process.chdir(inputs.workingDirectory);
+	} catch (e) {
+		throw new ActionError(`input 'working-directory' '${inputs.workingDirectory}': ${e.message}`, 2);
+	}
+	inputs.configPath = configPath(inputs.config);
+	const runId = process.env.GITHUB_RUN_ID || '0';
+	const serverUrl = process.env.GITHUB_SERVER_URL || 'https://github.com';
+	const repository = process.env.GITHUB_REPOSITORY || '';
+	const summaryUrl = repository && process.env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${runId}` : null;
+	const ours = {
+		key: inputs.configPath,
+		time: ev.time || new Date().toISOString(),
+		run: runId,
+	};
+	if (!ev.head || !OID.test(ev.head)) throw new ActionError(`the event's head commit '${ev.head}' is not a commit id`, 2);
+
+	const gh = inputs.token && repository ? new GitHub({
+		apiUrl: process.env.GITHUB_API_URL,
+		token: inputs.token,
+		repository,
+		log,
+		backoffMs: Number(process.env.PROMPTCOST_HTTP_BACKOFF_MS || 1000),
+		maxWaitMs: Number(process.env.PROMPTCOST_HTTP_MAX_WAIT_MS || 120000),
+	}) : null;
+	if (!gh && ev.pullRequest) command('warning', 'no github-token: reviews are not read and no comment is posted');
+
+	try {
+		return await checkAndReport(inputs, ev, gh, ours, summaryUrl);
+	} catch (e) {
+		// A stale report must not stand: the comment says the check could not run.
+		if (e instanceof ActionError && ev.pullRequest && inputs.comment !== 'off' && gh) {
+			const body = `${C.makeMarker(ours)}\n### ❌ promptcost could not check this pull request\n\n` +
+				`${C.escapeMarkdown(e.message)}\n\nThe job log of the run has the details.\n`;
+			try {
+				const r = await upsertComment(gh, ev, inputs, body, ours);
+				setOutput('comment', r.outcome);
+			} catch (we) {
+				command('warning', `cannot write the error to the pull request: ${we.message}`);
+			}
+		}
+		throw e;
+	}
+}
+
+main().then(
+	(status) => process.exit(status),
+	(e) => {
+		const status = e instanceof ActionError ? e.status : 3;
+		command('error', `promptcost: ${e instanceof ActionError ? e.message : e.stack || e}`);
+		try {
+			setOutput('verdict', 'error');
+			appendSummary(`## ❌ promptcost could not check this change\n\n${C.escapeMarkdown(e.message)}\n`);
+		} catch (ignored) {
+			// The error above is the one that matters.
+		}
+		process.exit(status);
+	},
+);

@@ -1,0 +1,564 @@
+#!/bin/sh
+# End-to-end tests of the GitHub Action: action/main.js run as the runner
+# would run it (GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY...), with
+# the real promptcost binary, real repositories cloned at depth 1 the way
+# actions/checkout does, and tests/fake-github/server.js standing in for
+# GitHub's REST API on 127.0.0.1. No network.
+. "$(dirname "$0")/lib.sh"
+
+ACTION="$PC_ROOT/action/main.js"
+FAKE="$PC_ROOT/tests/fake-github/server.js"
+TOKEN=fake-token-4e1d
+STATE="$TEST_TMP/fake-state.json"
+REQS="$TEST_TMP/fake-requests.json"
+fake_pid=""
+
+if ! command -v node >/dev/null 2>&1; then
+	_report 1 "node is installed (scripts/deps.sh installs Debian's nodejs)"
+	finish
+	exit 1
+fi
+
+stop_fake() {
+	if [ -n "$fake_pid" ]; then
+		kill "$fake_pid" 2>/dev/null
+		wait "$fake_pid" 2>/dev/null
+		fake_pid=""
+	fi
+}
+trap 'stop_fake; rm -rf "$TEST_TMP"' EXIT
+
+echo '{"comments": {}, "reviews": {}}' >"$STATE"
+
+CONTROL="$TEST_TMP/fake-control.json"
+
+# start_fake: the fake GitHub, one for the whole test
+start_fake() {
+	jq --arg token "$TOKEN" '{token: $token, comments: .comments, reviews: .reviews}' \
+		"$STATE" >"$TEST_TMP/fake-seed.json"
+	node "$FAKE" --seed "$TEST_TMP/fake-seed.json" --state "$STATE" --log "$REQS" \
+		--port-file "$TEST_TMP/fake-port" --control "$CONTROL" --lifetime 600 &
+	fake_pid=$!
+	_i=0
+	while [ ! -s "$TEST_TMP/fake-port" ] && [ "$_i" -lt 200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fake_port=$(cat "$TEST_TMP/fake-port" 2>/dev/null)
+}
+
+# control_merge JQ-ARGS...: changes what the fake does from its next request on
+control_merge() {
+	[ -f "$CONTROL" ] || echo '{}' >"$CONTROL"
+	jq "$@" "$CONTROL" >"$CONTROL.tmp" && mv "$CONTROL.tmp" "$CONTROL"
+}
+
+# fake_next [FAILURES]: the scripted failures (a JSON list) for the next run;
+# `requests` sees the requests made from now on
+fake_next() {
+	control_merge --argjson f "${1:-[]}" '.failures = $f'
+	mark=$(jq length "$REQS")
+}
+
+# set_reviews PR JSON: the reviews the fake serves for pull request PR
+set_reviews() {
+	control_merge --arg pr "$1" --argjson reviews "$2" '.reviews[$pr] = $reviews'
+}
+
+# pr_event FILE NUMBER BASE HEAD UPDATED_AT [REVIEWED_AT]: a pull_request
+# payload (pull_request_review when REVIEWED_AT is given) whose title and
+# branch name would run commands if they ever reached a shell
+pr_event() {
+	jq -n --argjson number "$2" --arg base "$3" --arg head "$4" --arg updated "$5" \
+		--arg reviewed "${6:-}" '{
+		action: (if $reviewed == "" then "synchronize" else "submitted" end),
+		number: $number,
+		pull_request: {
+			number: $number, title: "Longer prompt $(touch pwned) `touch pwned` \"; touch pwned",
+			updated_at: $updated,
+			base: {sha: $base, ref: "main"},
+			head: {sha: $head, ref: "feature/$(touch pwned);touch pwned"}
+		}
+	} + (if $reviewed == "" then {} else {review: {state: "approved", submitted_at: $reviewed}} end)' >"$1"
+}
+
+# run_action DIR EVENT_FILE [EVENT_NAME]: main.js in DIR as a runner step;
+# COMMENT, FAIL_ON, RUN_ID, CONFIG and WORKDIR override the inputs
+run_action() {
+	: >"$TEST_TMP/summary.md"
+	: >"$TEST_TMP/output"
+	mkdir -p "$TEST_TMP/runner-temp"
+	out="$TEST_TMP/stdout" err="$TEST_TMP/stderr"
+	(cd "$1" && env GITHUB_EVENT_PATH="$2" GITHUB_EVENT_NAME="${3:-pull_request}" \
+		GITHUB_REPOSITORY=acme/prompts GITHUB_API_URL="http://127.0.0.1:$fake_port" \
+		GITHUB_SERVER_URL=https://github.example GITHUB_RUN_ID="${RUN_ID:-100}" \
+		GITHUB_STEP_SUMMARY="$TEST_TMP/summary.md" GITHUB_OUTPUT="$TEST_TMP/output" \
+		RUNNER_TEMP="$TEST_TMP/runner-temp" PROMPTCOST_BIN="$PROMPTCOST" \
+		PROMPTCOST_GITHUB_TOKEN="$TOKEN" PROMPTCOST_COMMENT="${COMMENT:-update}" \
+		PROMPTCOST_FAIL_ON="${FAIL_ON:-block}" PROMPTCOST_CONFIG="${CONFIG:-.promptcost.yml}" \
+		PROMPTCOST_WORKING_DIRECTORY="${WORKDIR:-.}" \
+		PROMPTCOST_HTTP_BACKOFF_MS=20 PROMPTCOST_HTTP_MAX_WAIT_MS=3000 \
+		node "$ACTION") >"$out" 2>"$err"
+	status=$?
+}
+
+# output_of NAME: the value the last run set for output NAME (name<<DELIMITER form)
+output_of() {
+	awk -v name="$1" '
+		!inside && index($0, name "<<") == 1 { delim = substr($0, length(name) + 3); inside = 1; v = ""; n = 0; next }
+		inside && $0 == delim { inside = 0; print v; next }
+		inside { v = (n++ ? v "\n" : "") $0 }
+	' "$TEST_TMP/output" | tail -n 1
+}
+
+# requests FILTER: a jq filter over the requests recorded since fake_next
+requests() {
+	jq -r --argjson mark "$mark" ".[\$mark:] | $1" "$REQS"
+}
+
+comments_of() {
+	jq -r --arg pr "$1" '.comments[$pr] // [] | length' "$STATE"
+}
+
+body_of() {
+	jq -r --arg pr "$1" '.comments[$pr][-1].body // ""' "$STATE"
+}
+
+write_config() {
+	cat >"$1/.promptcost.yml" <<EOF
+version: 1
+currency: USD
+days_per_month: 30
+
+models:
+  gpt-4-class:
+    encoding: cl100k_base
+    input_per_1k: 0.012
+    output_per_1k: 0.024
+
+teams:
+  records-management:
+    monthly_budget: 250000
+    limit: hard
+    warn_at: 80%
+    other_monthly_spend: 12000
+
+templates:
+  - id: document-summarization
+    files: [prompts/summarize/system.md]
+    team: records-management
+    use_case: document-summarization
+    model: gpt-4-class
+    calls_per_day: 15000
+    output_tokens_per_call: 250
+  - id: odd_names.v2
+    files: ["prompts/we|ird_<b>.md"]
+    team: records-management
+    use_case: odd
+    model: gpt-4-class
+    calls_per_day: 100
+    output_tokens_per_call: 10
+
+policy:
+  cost_event:
+    monthly_delta: 500
+    percent: 10
+  unapproved_cost_event: $2
+  approvers: [release-manager@agency.gov, "github:octo-release"]
+EOF
+}
+
+rules() {
+	_r=1
+	while [ "$_r" -le "$1" ]; do
+		echo "Rule $_r: keep the summary short, precise and faithful to the source."
+		_r=$((_r + 1))
+	done
+}
+
+# make_origin DIR UNAPPROVED: main with the prompts, a feature branch that
+# lengthens the summarization prompt (a cost event), and main moved on by
+# fifteen commits so a depth-1 clone must deepen more than once
+make_origin() {
+	new_repo "$1"
+	write_config "$1" "$2"
+	mkdir -p "$1/prompts/summarize"
+	echo "You summarize documents." >"$1/prompts/summarize/system.md"
+	echo "Answer briefly." >"$1/prompts/we|ird_<b>.md"
+	commit_all "$1" "prompts"
+	git -C "$1" checkout -q -b feature
+	rules 40 >>"$1/prompts/summarize/system.md"
+	echo "Answer briefly and kindly." >"$1/prompts/we|ird_<b>.md"
+	commit_all "$1" "a longer summarization prompt"
+	echo "feature notes" >"$1/feature.txt"
+	commit_all "$1" "notes"
+	git -C "$1" checkout -q main
+	_m=1
+	while [ "$_m" -le 15 ]; do
+		echo "changelog $_m" >>"$1/CHANGELOG"
+		commit_all "$1" "changelog $_m"
+		_m=$((_m + 1))
+	done
+	# GitHub serves any reachable commit by its id; so does this origin.
+	git -C "$1" config uploadpack.allowReachableSHA1InWant true
+}
+
+ORIGIN="$TEST_TMP/origin"
+make_origin "$ORIGIN" block
+BASE=$(git -C "$ORIGIN" rev-parse main)
+HEAD1=$(git -C "$ORIGIN" rev-parse feature)
+MB=$(git -C "$ORIGIN" merge-base main feature)
+WS="$TEST_TMP/ws"
+git clone -q --depth 1 --branch feature "file://$ORIGIN" "$WS"
+T1=2026-11-29T10:00:00Z
+T2=2026-11-29T11:00:00Z
+T3=2026-11-29T12:00:00Z
+pr_event "$TEST_TMP/event1.json" 7 "$BASE" "$HEAD1" "$T1"
+start_fake
+
+# --- the first run on a depth-1 clone: fetches, deepens, comments ---
+fake_next
+expect_eq "$(git -C "$WS" rev-parse --is-shallow-repository)" true "the workspace starts as a depth-1 clone"
+run_action "$WS" "$TEST_TMP/event1.json"
+expect_status 1 "a cost event without approval blocks the first run"
+expect_stdout_has "--deepen" "the depth-1 clone is deepened"
+expect_eq "$(git -C "$WS" merge-base "$BASE" "$HEAD1" 2>/dev/null)" "$MB" "the merge-base is found in the deepened clone"
+expect_eq "$(comments_of 7)" 1 "the first run creates one comment"
+expect_eq "$(requests '[.[] | select(.method == "POST")] | length')" 1 "the first run posts once"
+expect_eq "$(requests '[.[] | select(.auth != "Bearer '"$TOKEN"'")] | length')" 0 "every request carries the token"
+expect_eq "$(requests '[.[] | select(.path | test("/pulls/7/reviews$"))] | length')" 1 "the reviews are read"
+body=$(body_of 7)
+case "$body" in "<!-- promptcost-comment key="*" time=$(echo "$T1" | sed 's/:/%3A/g') run=100 -->"*) r=0 ;; *) r=1 ;; esac
+_report $r "the comment starts with the hidden marker and the run's time" "$(printf '%s' "$body" | head -3)"
+expect_eq "$(printf '%s' "$body" | grep -c '^### promptcost: +\$[1-9]')" 1 "the comment has the headline with the monthly delta"
+expect_eq "$(printf '%s' "$body" | grep -c 'To unblock')" 1 "the comment says how to unblock"
+expect_eq "$(printf '%s' "$body" | grep -c '<details><summary>Details</summary>')" 1 "the comment has collapsible details"
+expect_eq "$(printf '%s' "$body" | grep -cF 'we\|ird\_&lt;b&gt;.md')" 1 "file names are escaped in the comment"
+expect_eq "$(printf '%s' "$body" | grep -cF 'odd\_names.v2')" 2 "template ids are escaped in the comment"
+expect_eq "$(printf '%s' "$body" | grep -c 'ird_<b>')" 0 "no raw html from a file name reaches the comment"
+expect_eq "$(output_of verdict)" block "the verdict output is set"
+report=$(output_of report-json)
+expect_eq "$(jq -r .schema "$report" 2>/dev/null)" promptcost/check/v1 "the report-json output names the JSON report"
+expect_eq "$(output_of monthly-delta)" "$(jq -r .monthly_delta "$report" 2>/dev/null)" "the monthly-delta output is the report's"
+expect_eq "$(output_of comment)" created "the comment output says created"
+expect_eq "$(grep -c '^### promptcost: ' "$TEST_TMP/summary.md")" 1 "the report is written to the step summary"
+expect_stdout_has "::error file=prompts/summarize/system.md" "annotations are emitted on the changed template file"
+expect_eq "$(find "$TEST_TMP" -name pwned | wc -l)" 0 "titles and branch names never reach a shell"
+
+# --- the same run again: nothing to edit ---
+fake_next
+run_action "$WS" "$TEST_TMP/event1.json"
+expect_status 1 "the second run of the same event blocks too"
+expect_eq "$(requests '[.[] | select(.method == "POST" or .method == "PATCH")] | length')" 0 "an unchanged report makes no edit"
+expect_eq "$(output_of comment)" unchanged "the comment output says unchanged"
+
+# --- a new push: the same comment is updated ---
+git -C "$ORIGIN" checkout -q feature
+rules 80 >>"$ORIGIN/prompts/summarize/system.md"
+commit_all "$ORIGIN" "an even longer prompt"
+git -C "$ORIGIN" checkout -q main
+HEAD2=$(git -C "$ORIGIN" rev-parse feature)
+pr_event "$TEST_TMP/event2.json" 7 "$BASE" "$HEAD2" "$T2"
+first_id=$(jq -r '.comments["7"][0].id' "$STATE")
+fake_next
+RUN_ID=101 run_action "$WS" "$TEST_TMP/event2.json"
+expect_status 1 "the pushed change still blocks"
+expect_eq "$(requests '[.[] | select(.method == "PATCH")] | .[0].path')" "/repos/acme/prompts/issues/comments/$first_id" "a changed report edits the same comment"
+expect_eq "$(requests '[.[] | select(.method == "POST")] | length')" 0 "a changed report posts no new comment"
+expect_eq "$(comments_of 7)" 1 "there is still one comment"
+case "$(body_of 7)" in *"${HEAD2%"${HEAD2#???????}"}"*) r=0 ;; *) r=1 ;; esac
+_report $r "the edited comment reports the new head"
+
+# --- an older run finishing late never overwrites the newer comment ---
+before=$(body_of 7)
+fake_next
+RUN_ID=100 run_action "$WS" "$TEST_TMP/event1.json"
+expect_eq "$(requests '[.[] | select(.method == "PATCH" or .method == "POST")] | length')" 0 "an older run does not overwrite a newer run's comment"
+expect_eq "$(body_of 7)" "$before" "the newer comment is kept as it was"
+expect_eq "$(output_of comment)" kept-newer "the comment output says kept-newer"
+
+# --- approvals by review ---
+set_reviews 7 "$(jq -n --arg old "$HEAD1" --arg head "$HEAD2" '[
+	{user: {login: "octo-release"}, state: "APPROVED", commit_id: $old},
+	{user: {login: "mallory"}, state: "APPROVED", commit_id: $head},
+	{user: {login: "octo-release"}, state: "COMMENTED", commit_id: $head}]')"
+pr_event "$TEST_TMP/review1.json" 7 "$BASE" "$HEAD2" "$T2" "$T3"
+fake_next
+RUN_ID=102 run_action "$WS" "$TEST_TMP/review1.json" pull_request_review
+expect_status 1 "a review of an older commit, or by someone not listed, does not approve"
+expect_stdout_has "review by octo-release does not count: the approval is for commit" "the review of an older commit is named as not counting"
+expect_stdout_has "review by mallory does not count: not listed" "the unlisted reviewer is named as not counting"
+expect_eq "$(jq -r '[.templates[].approved_by // empty] | length' "$(output_of report-json)")" 0 "no identity reaches check --approved-by"
+
+set_reviews 7 "$(jq -n --arg old "$HEAD1" --arg head "$HEAD2" '[
+	{user: {login: "octo-release"}, state: "APPROVED", commit_id: $old},
+	{user: {login: "mallory"}, state: "APPROVED", commit_id: $head},
+	{user: {login: "Octo-Release"}, state: "APPROVED", commit_id: $head}]')"
+pr_event "$TEST_TMP/review2.json" 7 "$BASE" "$HEAD2" "$T2" "2026-11-29T12:30:00Z"
+fake_next
+RUN_ID=103 run_action "$WS" "$TEST_TMP/review2.json" pull_request_review
+expect_status 0 "an approver's review of the head commit turns the block into a pass"
+expect_eq "$(output_of verdict)" pass "the verdict output is pass"
+expect_eq "$(jq -r '.templates[] | select(.id == "document-summarization") | .approved_by' "$(output_of report-json)")" "github:octo-release" "the approval is the configured github identity"
+expect_eq "$(body_of 7 | grep -c '| approved by github:octo-release |')" 1 "the comment shows the approval"
+
+# a later "changes requested" by the same approver withdraws the approval
+set_reviews 7 "$(jq -n --arg head "$HEAD2" '[
+	{user: {login: "octo-release"}, state: "APPROVED", commit_id: $head},
+	{user: {login: "octo-release"}, state: "CHANGES_REQUESTED", commit_id: $head}]')"
+pr_event "$TEST_TMP/review3.json" 7 "$BASE" "$HEAD2" "$T2" "2026-11-29T12:40:00Z"
+fake_next
+RUN_ID=104 run_action "$WS" "$TEST_TMP/review3.json" pull_request_review
+expect_status 1 "changes requested after an approval withdraws it"
+
+# --- comment: new and off ---
+pr_event "$TEST_TMP/event3.json" 7 "$BASE" "$HEAD2" "2026-11-29T13:00:00Z"
+fake_next
+COMMENT=new RUN_ID=105 run_action "$WS" "$TEST_TMP/event3.json"
+expect_eq "$(comments_of 7)" 2 "comment: new adds a comment"
+expect_eq "$(requests '[.[] | select(.method == "GET" and (.path | test("/comments$")))] | length')" 0 "comment: new does not list the comments"
+fake_next
+COMMENT=off RUN_ID=106 run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 1 "comment: off still decides the exit"
+expect_eq "$(requests '[.[] | select(.path | test("/comments"))] | length')" 0 "comment: off touches no comment"
+expect_eq "$(output_of comment)" off "the comment output says off"
+expect_eq "$(grep -c '^### promptcost: ' "$TEST_TMP/summary.md")" 1 "comment: off still writes the step summary"
+
+# --- fail-on ---
+FAIL_ON=never COMMENT=off run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 0 "fail-on: never passes a blocked change"
+expect_eq "$(output_of verdict)" block "fail-on: never still reports the verdict"
+FAIL_ON=sometimes COMMENT=off run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 2 "an unknown fail-on is an input error"
+expect_stdout_has "input 'fail-on' is 'sometimes'" "the input error names the input"
+COMMENT=always run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 2 "an unknown comment mode is an input error"
+
+WARN_ORIGIN="$TEST_TMP/origin-warn"
+make_origin "$WARN_ORIGIN" warn
+WWS="$TEST_TMP/ws-warn"
+git clone -q --depth 1 --branch feature "file://$WARN_ORIGIN" "$WWS"
+pr_event "$TEST_TMP/warn.json" 11 "$(git -C "$WARN_ORIGIN" rev-parse main)" \
+	"$(git -C "$WARN_ORIGIN" rev-parse feature)" "$T1"
+COMMENT=off run_action "$WWS" "$TEST_TMP/warn.json"
+expect_status 0 "fail-on: block lets a warning pass"
+expect_eq "$(output_of verdict)" warn "an unapproved cost event under 'warn' is a warning"
+FAIL_ON=warn COMMENT=off run_action "$WWS" "$TEST_TMP/warn.json"
+expect_status 1 "fail-on: warn fails on a warning"
+
+# --- GitHub failing ---
+fake_next '[{"method": "GET", "path": "/issues/7/comments$", "status": 502, "times": 1}]'
+RUN_ID=107 run_action "$WS" "$TEST_TMP/event3.json"
+expect_eq "$(requests '[.[] | select(.path | test("/issues/7/comments$")) | .status] | .[0:2] | map(tostring) | join(",")')" "502,200" "a 502 is retried and the retry succeeds"
+expect_status 1 "a retried 502 changes nothing in the outcome"
+expect_eq "$(output_of comment)" unchanged "after the retried 502 the comment is found (and is already up to date)"
+
+pr_event "$TEST_TMP/event8.json" 8 "$BASE" "$HEAD2" "$T1"
+fake_next '[{"method": "POST", "path": "/comments$", "status": 403, "body": {"message": "Resource not accessible by integration"}},
+	{"method": "PATCH", "path": "/comments/", "status": 403, "body": {"message": "Resource not accessible by integration"}}]'
+run_action "$WS" "$TEST_TMP/event8.json"
+expect_status 1 "a token that cannot write does not fail the step beyond the verdict"
+expect_stdout_has "::warning::cannot write the cost comment on pull request #8" "a 403 on write is a warning"
+expect_eq "$(grep -c '^### promptcost: ' "$TEST_TMP/summary.md")" 1 "a 403 on write still leaves the report in the step summary"
+expect_eq "$(grep -c 'could not be written' "$TEST_TMP/summary.md")" 1 "the step summary says the comment could not be written"
+expect_eq "$(output_of comment)" failed "the comment output says failed"
+expect_eq "$(comments_of 8)" 0 "no comment exists after a 403"
+
+fake_next '[{"method": "GET", "path": "/issues/8/comments$", "status": 429, "times": 1, "headers": {"retry-after": "1"}},
+	{"method": "POST", "path": "/issues/8/comments$", "status": 403, "times": 1, "reset_in": 1,
+	 "headers": {"x-ratelimit-remaining": "0"}, "body": {"message": "API rate limit exceeded"}}]'
+run_action "$WS" "$TEST_TMP/event8.json"
+expect_stdout_has "rate limited (HTTP 429); waiting 1 s" "a 429 waits as retry-after asks"
+expect_stdout_has "rate limited (HTTP 403)" "a 403 with x-ratelimit-remaining 0 waits for the reset"
+expect_eq "$(comments_of 8)" 1 "the comment is written once the rate limit passes"
+
+fake_next '[{"method": "GET", "path": "/issues/8/comments$", "status": 403, "reset_in": 3600,
+	"headers": {"x-ratelimit-remaining": "0"}, "body": {"message": "API rate limit exceeded"}}]'
+started=$(date +%s)
+run_action "$WS" "$TEST_TMP/event8.json"
+expect_eq "$(( $(date +%s) - started < 10 ))" 1 "a rate limit lasting an hour is not waited for"
+expect_stdout_has "::warning::cannot write the cost comment" "a long rate limit degrades to a warning"
+expect_status 1 "a long rate limit leaves the verdict to decide the exit"
+
+# --- pagination: the comment is found past the first page ---
+control_merge --argjson c "$(jq -n '[range(0; 150) | {body: "comment \(.)", user: {login: "chatty"}}]
+	+ [{body: "<!-- promptcost-comment key=other.yml time=2030-01-01T00%3A00%3A00Z run=9 -->\nanother configuration", user: {login: "github-actions[bot]"}}]')" '.comments["12"] = $c'
+pr_event "$TEST_TMP/event12.json" 12 "$BASE" "$HEAD2" "$T1"
+fake_next
+run_action "$WS" "$TEST_TMP/event12.json"
+expect_eq "$(requests '[.[] | select(.method == "GET" and (.path | test("/issues/12/comments$"))) | .query.page // "1"] | join(",")')" "1,2" "every page of the comments is read"
+expect_eq "$(output_of comment)" created "a comment of another configuration is not taken for ours"
+fake_next
+run_action "$WS" "$TEST_TMP/event12.json"
+expect_eq "$(output_of comment)" unchanged "the comment is found on the second page"
+expect_eq "$(comments_of 12)" 152 "no duplicate comment past the first page"
+
+# --- working-directory: config is found from there ---
+COMMENT=off WORKDIR=prompts CONFIG=../.promptcost.yml run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 1 "working-directory and a relative config check the same change"
+expect_eq "$(output_of verdict)" block "the verdict from a working-directory is the same"
+
+# --- a check that cannot run says so in the comment ---
+git -C "$ORIGIN" checkout -q -b broken feature
+printf 'bogus_key: 1\n' >>"$ORIGIN/.promptcost.yml"
+commit_all "$ORIGIN" "a broken configuration"
+BROKEN=$(git -C "$ORIGIN" rev-parse broken)
+git -C "$ORIGIN" checkout -q main
+pr_event "$TEST_TMP/broken.json" 13 "$BASE" "$BROKEN" "$T1"
+fake_next
+run_action "$WS" "$TEST_TMP/broken.json"
+expect_status 2 "a broken configuration is a configuration error"
+expect_stdout_has "::error::promptcost: promptcost check (json) failed" "the error is a workflow error"
+expect_eq "$(body_of 13 | grep -c 'could not check this pull request')" 1 "the comment says the check could not run"
+expect_eq "$(body_of 13 | grep -c 'bogus\\_key')" 1 "the comment names the problem, escaped"
+expect_eq "$(output_of verdict)" error "the verdict output is error"
+
+# --- an oversized report ---
+BIG="$TEST_TMP/origin-big"
+new_repo "$BIG"
+mkdir -p "$BIG/prompts"
+# 700 templates: the table alone is longer than a comment may be
+awk -v dir="$BIG" 'BEGIN {
+	c = dir "/.promptcost.yml"
+	printf "version: 1\ncurrency: USD\ndays_per_month: 30\nmodels:\n  m:\n    encoding: cl100k_base\n" > c
+	printf "    input_per_1k: 0.012\n    output_per_1k: 0.024\nteams:\n  t:\n    monthly_budget: 1000000\n" > c
+	printf "    limit: hard\ntemplates:\n" > c
+	for (i = 1; i <= 700; i++) {
+		printf "  - id: template-%03d-with-a-long-descriptive-identifier\n    files: [prompts/t%03d.md]\n", i, i > c
+		printf "    team: t\n    use_case: u\n    model: m\n    calls_per_day: 10\n    output_tokens_per_call: 5\n" > c
+		f = sprintf("%s/prompts/t%03d.md", dir, i)
+		printf "Prompt number %d.\n", i > f
+		close(f)
+	}
+	printf "policy:\n  cost_event:\n    monthly_delta: 500\n  unapproved_cost_event: block\n  approvers: []\n" > c
+}'
+commit_all "$BIG" "many prompts"
+git -C "$BIG" checkout -q -b feature
+awk -v dir="$BIG" 'BEGIN { for (i = 1; i <= 700; i++) { f = sprintf("%s/prompts/t%03d.md", dir, i); print "Be brief." >> f; close(f) } }'
+commit_all "$BIG" "every prompt longer"
+BWS="$TEST_TMP/ws-big"
+git clone -q --depth 1 --branch feature "file://$BIG" "$BWS"
+pr_event "$TEST_TMP/big.json" 9 "$(git -C "$BIG" rev-parse main)" "$(git -C "$BIG" rev-parse feature)" "$T1"
+fake_next
+run_action "$BWS" "$TEST_TMP/big.json"
+expect_status 0 "the oversized report passes"
+expect_eq "$(output_of comment)" created "the oversized report is posted"
+len=$(jq -r '.comments["9"][0].body | length' "$STATE")
+expect_eq "$([ "${len:-99999}" -le 65536 ] && echo under)" under "the oversized comment stays under 65,536 characters ($len)"
+expect_eq "$(body_of 9 | grep -c "cut to fit GitHub's limit")" 1 "the oversized comment says it was cut"
+expect_eq "$(body_of 9 | grep -c 'job summary](https://github.example/acme/prompts/actions/runs/100)')" 1 "the note links to the job summary"
+expect_eq "$(grep -c 'template-700' "$TEST_TMP/summary.md")" 2 "the step summary has the whole report"
+
+# --- pushes ---
+jq -n --arg before "$HEAD1" --arg after "$HEAD2" \
+	'{before: $before, after: $after, head_commit: {timestamp: "2026-11-29T14:00:00Z"}}' >"$TEST_TMP/push.json"
+fake_next
+run_action "$WS" "$TEST_TMP/push.json" push
+expect_status 1 "a push is checked from before to after"
+expect_eq "$(jq -r .base "$(output_of report-json)")" "$HEAD1" "a push compares against its before commit"
+expect_eq "$(requests 'length')" 0 "a push makes no API request"
+
+jq -n --arg after "$HEAD2" '{before: "0000000000000000000000000000000000000000", after: $after}' >"$TEST_TMP/push0.json"
+run_action "$WS" "$TEST_TMP/push0.json" push
+expect_eq "$(jq -r '[.templates[] | .change] | unique | join(",")' "$(output_of report-json)")" added "a new branch is compared against the empty tree"
+
+# --- histories that cannot meet ---
+git -C "$ORIGIN" checkout -q --orphan unrelated
+commit_all "$ORIGIN" "a history of its own"
+ORPHAN=$(git -C "$ORIGIN" rev-parse unrelated)
+git -C "$ORIGIN" checkout -q main
+UWS="$TEST_TMP/ws-unrelated"
+git clone -q --depth 1 --branch unrelated "file://$ORIGIN" "$UWS"
+pr_event "$TEST_TMP/unrelated.json" 10 "$BASE" "$ORPHAN" "$T1"
+fake_next
+run_action "$UWS" "$TEST_TMP/unrelated.json"
+expect_status 3 "unrelated histories are a git error"
+expect_stdout_has "no merge-base between the base commit" "the error says there is no merge-base"
+expect_eq "$(output_of verdict)" error "the verdict output is error when the check cannot run"
+
+pr_event "$TEST_TMP/missing.json" 10 0123456789abcdef0123456789abcdef01234567 "$HEAD2" "$T1"
+run_action "$WS" "$TEST_TMP/missing.json"
+expect_status 3 "a base commit the remote does not have is a git error"
+expect_stdout_has "cannot fetch the base commit 0123456789abcdef0123456789abcdef01234567" "the error names the missing commit"
+
+# --- the scripts' pieces, through node ---
+node - "$PC_ROOT/action/lib" >"$TEST_TMP/units.out" 2>&1 <<'UNITS'
+const lib = process.argv[2];
+const A = require(`${lib}/approvers`);
+const C = require(`${lib}/comment`);
+const { rateLimitWait } = require(`${lib}/github`);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const check = (ok, name) => console.log(`${ok ? 'PASS' : 'FAIL'} ${name}`);
+const throws = (f) => { try { f(); return false; } catch (e) { return e instanceof A.ApproversError; } };
+check(same(A.readApprovers('policy:\n  approvers:\n    - a@b.gov   # the manager\n    - "github:octo"\n    - \'github:it\'\'s\'\n  x: 1\n'),
+	['a@b.gov', 'github:octo', "github:it's"]), 'approvers as a block sequence, with comments and quotes');
+check(same(A.readApprovers('policy:\n  approvers: [\n    "github:a", b#c,\n    \'github:d\' ]\n'), ['github:a', 'b#c', 'github:d']),
+	'approvers as a flow sequence over several lines');
+check(same(A.readApprovers('teams:\n  approvers: [github:x]\npolicy:\n  cost_event: {}\n'), []), 'approvers outside policy are not approvers');
+check(throws(() => A.readApprovers('policy:\n  approvers: *list\n')), 'an alias is refused, not guessed');
+check(same(A.githubLogins(['a@b', 'github:Octo', 'GitHub:x', 'github:']), ['Octo', 'x']), 'github logins are taken from github: identities');
+check(C.escapeMarkdown('a|b_<i>&[x](y)') === 'a\\|b\\_&lt;i&gt;&amp;\\[x\\]\\(y\\)', 'markdown and html specials are escaped');
+check(C.formatMoney('2160.00', 'USD') === '+$2,160.00' && C.formatMoney('-1234567.5', 'EUR') === '-€1,234,567.50' &&
+	C.formatMoney('0.00', 'USD') === '$0.00' && C.formatMoney('12', 'CHF') === '+12.00 CHF', 'money is formatted exactly');
+const m = C.parseMarker(C.makeMarker({ key: 'a b-->.yml', time: '2026-01-01T00:00:00Z', run: '7' }) + '\nbody');
+check(m && m.key === 'a b-->.yml' && m.run === '7', 'the marker survives any key');
+check(C.isNewer({ time: '2026-01-02T00:00:00Z', run: '1' }, { time: '2026-01-01T00:00:00Z', run: '9' }) &&
+	!C.isNewer({ time: '2026-01-01T00:00:00Z', run: '9' }, { time: '2026-01-02T00:00:00Z', run: '1' }) &&
+	C.isNewer({ time: '2026-01-01T00:00:00Z', run: '10' }, { time: '2026-01-01T00:00:00Z', run: '9' }) &&
+	!C.isNewer({ time: '2026-01-01T00:00:00Z', run: '9' }, { time: '2026-01-01T00:00:00Z', run: '9' }),
+	'newer means a later time, then a larger run id');
+const huge = '### head\n<details><summary>x</summary>\n\n```\n' + 'line of a long table | x | y |\n'.repeat(5000);
+const cut = C.composeComment({ marker: C.makeMarker({ key: 'k', time: 't', run: '1' }), markdown: huge, summaryUrl: 'https://x/runs/1' });
+check(cut.truncated && cut.body.length <= C.GITHUB_COMMENT_LIMIT, 'a huge report is cut under the limit');
+check((cut.body.match(/^```/gm) || []).length % 2 === 0 && cut.body.includes('</details>'),
+	'a cut closes the code fence and the details it opened');
+check(cut.body.includes('[job summary](https://x/runs/1)'), 'a cut report points to the job summary');
+const h = (o) => ({ get: (k) => (k in o ? o[k] : null) });
+check(rateLimitWait(429, h({ 'retry-after': '3' }), '') === 3000, 'retry-after is obeyed');
+check(rateLimitWait(403, h({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10) }), '') > 9000,
+	'x-ratelimit-reset is waited for');
+check(rateLimitWait(403, h({}), 'Resource not accessible by integration') === null, 'a plain 403 is not a rate limit');
+check(rateLimitWait(403, h({}), 'You have exceeded a secondary rate limit') === 60000, 'a secondary rate limit waits a minute');
+UNITS
+[ -s "$TEST_TMP/units.out" ] || echo "FAIL the unit script printed nothing" >"$TEST_TMP/units.out"
+while IFS= read -r line; do
+	case "$line" in
+	"PASS "*) _report 0 "${line#PASS }" ;;
+	"FAIL "*) _report 1 "${line#FAIL }" ;;
+	*) _report 1 "the unit script runs cleanly" "$line" ;;
+	esac
+done <"$TEST_TMP/units.out"
+
+# --- action.yml only wires: inputs reach the scripts as environment variables ---
+YML="$PC_ROOT/action/action.yml"
+for input in config github-token comment fail-on working-directory; do
+	grep -q "^  $input:" "$YML" && grep -q ": \${{ inputs\.$input }}\$" "$YML"
+	_report $? "action.yml declares input $input and passes it in an env variable"
+done
+for output in verdict monthly-delta report-json; do
+	grep -q "value: \${{ steps\.check\.outputs\.$output }}" "$YML"
+	_report $? "action.yml exposes output $output of the check step"
+done
+expect_eq "$(grep -c 'run:.*\${{' "$YML")" 0 "no expression is expanded inside shell code"
+
+# --- the fake and the build script themselves ---
+mkdir -p "$TEST_TMP/fake2"
+echo '{}' >"$TEST_TMP/fake2/seed.json"
+node "$FAKE" --seed "$TEST_TMP/fake2/seed.json" --state "$TEST_TMP/fake2/state.json" --log "$TEST_TMP/fake2/log.json" \
+	--port-file "$TEST_TMP/fake2/port" --lifetime 1 &
+short_pid=$!
+sleep 3
+kill -0 "$short_pid" 2>/dev/null
+expect_eq $? 1 "the fake GitHub stops by itself after its lifetime"
+wait "$short_pid" 2>/dev/null
+
+GITHUB_OUTPUT="$TEST_TMP/key1" PROMPTCOST_CACHE_DIR="$TEST_TMP/cache" sh "$PC_ROOT/action/build.sh" key
+GITHUB_OUTPUT="$TEST_TMP/key2" PROMPTCOST_CACHE_DIR="$TEST_TMP/cache" sh "$PC_ROOT/action/build.sh" key
+expect_eq "$(cat "$TEST_TMP/key1")" "$(cat "$TEST_TMP/key2")" "the build cache key is stable"
+cache_dir=$(sed -n 's/^dir=//p' "$TEST_TMP/key1")
+mkdir -p "$cache_dir" && cp "$PROMPTCOST" "$cache_dir/promptcost"
+PROMPTCOST_BUILD_DIR="$cache_dir" sh "$PC_ROOT/action/build.sh" build >"$TEST_TMP/build.out" 2>&1
+expect_eq "$(grep -c 'using the cached build' "$TEST_TMP/build.out")" 1 "a cached binary is used without building"
+
+stop_fake
+finish

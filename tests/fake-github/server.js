@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+// A small fake of GitHub's REST API for the action's tests: the issue-comment
+// and pull-request-review endpoints the action calls, on 127.0.0.1 only, with
+// scripted failures, every request recorded, and a bounded lifetime so a test
+// that dies cannot leave it running.
+//
+//   node server.js --seed SEED.json --state STATE.json --log REQUESTS.json
+//                  --port-file PORT [--control CONTROL.json] [--lifetime SECONDS]
+//
+// SEED.json (every key optional):
+//   { "token": "t0ken",                          requests need "Bearer t0ken" or "token t0ken"
+//     "comments": { "7": [ {"body": "...", "user": {"login": "x"}} ] },   by issue number
+//     "reviews":  { "7": [ {"user": {"login": "x"}, "state": "APPROVED", "commit_id": "..."} ] },
+//     "failures": [ { "method": "PATCH", "path": "^/repos/.*/issues/comments/",
+//                     "status": 403, "times": 1, "headers": {...}, "body": {...},
+//                     "reset_in": 1 } ] }     reset_in: x-ratelimit-reset = now + reset_in
+// STATE.json is the seed's comments and reviews as they are now, rewritten after
+// every change (it may be the seed of the next server). REQUESTS.json is every
+// request so far: method, path, query, auth, body, status. PORT is written once
+// the server listens; the server exits after --lifetime seconds (default 60),
+// on SIGTERM, or on POST /__shutdown. CONTROL.json, when it appears, is read
+// (and removed) before the next request is answered: {"failures": [...]}
+// replaces the scripted failures, {"reviews": {"7": [...]}} and {"comments":
+// {"7": [...]}} set a pull request's reviews and comments, so
+// one server serves a whole test without a restart per case.
+'use strict';
+
+const http = require('http');
+const fs = require('fs');
+
+const COMMENT_LIMIT = 65536;
+
+function parseArgs(argv) {
+	const args = { lifetime: 60 };
+	for (let i = 2; i < argv.length; i += 2) {
+		const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+		args[key] = argv[i + 1];
+	}
+	for (const need of ['seed', 'state', 'log', 'portFile']) {
+		if (!args[need]) {
+			process.stderr.write(`fake-github: missing --${need}\n`);
+			process.exit(2);
+		}
+	}
+	return args;
+}
+
+// Written to a temporary name and renamed, so a reader never sees half a file.
+function writeJson(path, value) {
+	fs.writeFileSync(`${path}.tmp`, JSON.stringify(value, null, 2) + '\n');
+	fs.renameSync(`${path}.tmp`, path);
+}
+
+const args = parseArgs(process.argv);
+const seed = JSON.parse(fs.readFileSync(args.seed, 'utf8'));
+const state = { comments: seed.comments || {}, reviews: seed.reviews || {} };
+const compileFailures = (list) => (list || []).map((f) => ({ ...f, re: new RegExp(f.path || '') }));
+let failures = compileFailures(seed.failures);
+const requests = [];
+let nextCommentId = 1000;
+let nextReviewId = 5000;
+let baseUrl = '';
+
+function now() {
+	return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+// Seeded objects get the fields GitHub would send, so the action sees real shapes.
+function completeComment(c, issue) {
+	if (!c.id) c.id = nextCommentId++;
+	nextCommentId = Math.max(nextCommentId, c.id + 1);
+	c.node_id = c.node_id || `IC_${c.id}`;
+	c.user = c.user || { login: 'someone', id: 1, type: 'User' };
+	c.user.type = c.user.type || 'User';
+	c.created_at = c.created_at || '2026-01-01T00:00:00Z';
+	c.updated_at = c.updated_at || c.created_at;
+	c.author_association = c.author_association || 'MEMBER';
+	c.issue_url = `/issues/${issue}`;
+	return c;
+}
+
+function completeReview(r) {
+	if (!r.id) r.id = nextReviewId++;
+	r.node_id = r.node_id || `PRR_${r.id}`;
+	r.body = r.body || '';
+	r.submitted_at = r.submitted_at || '2026-01-01T00:00:00Z';
+	r.author_association = r.author_association || 'MEMBER';
+	return r;
+}
+
+for (const [issue, list] of Object.entries(state.comments)) list.forEach((c) => completeComment(c, issue));
+for (const list of Object.values(state.reviews)) list.forEach(completeReview);
+
+function saveState() {
+	writeJson(args.state, state);
+}
+
+function applyControl() {
+	if (!args.control || !fs.existsSync(args.control)) return;
+	const control = JSON.parse(fs.readFileSync(args.control, 'utf8'));
+	fs.unlinkSync(args.control);
+	if (control.failures) failures = compileFailures(control.failures);
+	for (const [pr, list] of Object.entries(control.reviews || {})) state.reviews[pr] = list.map(completeReview);
+	for (const [pr, list] of Object.entries(control.comments || {})) {
+		state.comments[pr] = list.map((c) => completeComment(c, pr));
+	}
+	saveState();
+}
+
+function send(res, status, body, headers = {}) {
+	const text = body === undefined ? '' : JSON.stringify(body);
+	res.writeHead(status, {
+		'content-type': 'application/json; charset=utf-8',
+		'x-ratelimit-limit': '1000',
+		'x-ratelimit-remaining': '999',
+		'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+		'x-github-request-id': `FAKE:${requests.length}`,
+		...headers,
+	});
+	res.end(text);
+}
+
+// One page of a list with GitHub's Link header (first, prev, next, last).
+function sendPage(res, url, list) {
+	const perPage = Math.min(Math.max(parseInt(url.searchParams.get('per_page') || '30', 10) || 30, 1), 100);
+	const page = Math.max(parseInt(url.searchParams.get('page') || '1', 10) || 1, 1);
+	const last = Math.max(Math.ceil(list.length / perPage), 1);
+	const link = (p, rel) => {
+		const u = new URL(url.pathname, baseUrl);
+		u.searchParams.set('per_page', String(perPage));
+		u.searchParams.set('page', String(p));
+		return `<${u}>; rel="${rel}"`;
+	};
+	const links = [];
+	if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
+	if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+	send(res, 200, list.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
+}
+
+function scriptedFailure(method, path) {
+	for (const f of failures) {
+		if (f.method && f.method !== method) continue;
+		if (!f.re.test(path)) continue;
+		if (f.times !== undefined) {
+			if (f.times <= 0) continue;
+			f.times--;
+		}
+		return f;
+	}
+	return null;
+}
+
+function validBody(res, body) {
+	if (!body || typeof body.body !== 'string') {
+		send(res, 422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', status: '422' });
+		return false;
+	}
+	if ([...body.body].length > COMMENT_LIMIT) {
+		send(res, 422, {
+			message: 'Validation Failed',
+			errors: [{ resource: 'IssueComment', code: 'custom', field: 'body',
+				message: `body is too long (maximum is ${COMMENT_LIMIT} characters)` }],
+			status: '422',
+		});
+		return false;
+	}
+	return true;
+}
+
+function route(req, res, url, body) {
+	const path = url.pathname;
+	let m;
+	if (req.method === 'POST' && path === '/__shutdown') {
+		send(res, 200, { ok: true });
+		setImmediate(() => process.exit(0));
+		return;
+	}
+	const failure = scriptedFailure(req.method, path);
+	if (failure) {
+		const headers = { ...(failure.headers || {}) };
+		if (failure.reset_in !== undefined) {
+			headers['x-ratelimit-reset'] = String(Math.floor(Date.now() / 1000) + failure.reset_in);
+		}
+		send(res, failure.status, failure.body || { message: `scripted ${failure.status}` }, headers);
+		return;
+	}
+	if (seed.token) {
+		const auth = req.headers.authorization || '';
+		if (auth !== `Bearer ${seed.token}` && auth !== `token ${seed.token}`) {
+			send(res, 401, { message: 'Bad credentials', status: '401' });
+			return;
+		}
+	}
+	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/))) {
+		const list = state.comments[m[3]] || (state.comments[m[3]] = []);
+		if (req.method === 'GET') return sendPage(res, url, list);
+		if (req.method === 'POST') {
+			if (!validBody(res, body)) return;
+			const c = completeComment({ body: body.body, user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+				created_at: now() }, m[3]);
+			c.html_url = `https://github.example/${m[1]}/${m[2]}/pull/${m[3]}#issuecomment-${c.id}`;
+			list.push(c);
+			saveState();
+			return send(res, 201, c);
+		}
+	}
+	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/))) {
+		const id = parseInt(m[3], 10);
+		const c = Object.values(state.comments).flat().find((x) => x.id === id);
+		if (!c) return send(res, 404, { message: 'Not Found', status: '404' });
+		if (req.method === 'GET') return send(res, 200, c);
+		if (req.method === 'PATCH') {
+			if (!validBody(res, body)) return;
+			c.body = body.body;
+			c.updated_at = now();
+			saveState();
+			return send(res, 200, c);
+		}
+	}
+	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/)) && req.method === 'GET') {
+		return sendPage(res, url, state.reviews[m[3]] || []);
+	}
+	send(res, 404, { message: 'Not Found', status: '404' });
+}
+
+const server = http.createServer((req, res) => {
+	const chunks = [];
+	req.on('data', (c) => chunks.push(c));
+	req.on('end', () => {
+		const url = new URL(req.url, baseUrl);
+		const raw = Buffer.concat(chunks).toString('utf8');
+		let body = null;
+		try {
+			body = raw ? JSON.parse(raw) : null;
+		} catch (e) {
+			body = { unparsable: raw };
+		}
+		const record = {
+			time: new Date().toISOString(),
+			method: req.method,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			auth: req.headers.authorization || null,
+			accept: req.headers.accept || null,
+			api_version: req.headers['x-github-api-version'] || null,
+			body,
+		};
+		const end = res.end.bind(res);
+		res.end = (...a) => {
+			record.status = res.statusCode;
+			requests.push(record);
+			writeJson(args.log, requests);
+			return end(...a);
+		};
+		try {
+			applyControl();
+			route(req, res, url, body);
+		} catch (e) {
+			send(res, 500, { message: `fake-github: ${e.message}` });
+		}
+	});
+});
+
+server.listen(0, '127.0.0.1', () => {
+	const { port } = server.address();
+	baseUrl = `http://127.0.0.1:${port}`;
+	saveState();
+	writeJson(args.log, requests);
+	fs.writeFileSync(`${args.portFile}.tmp`, `${port}\n`);
+	fs.renameSync(`${args.portFile}.tmp`, args.portFile);
+});
+
+const lifetime = setTimeout(() => process.exit(0), Number(args.lifetime) * 1000);
+process.on('SIGTERM', () => {
+	clearTimeout(lifetime);
+	process.exit(0);
+});
