@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +233,133 @@ static void test_templates__invalid_utf8_in_the_head_is_an_error_at_its_place(vo
 	free(dir);
 }
 
+static void test_templates__overlapping_globs_list_each_file_once_in_path_order(void **state)
+{
+	char *dir = fx_repo_new();
+	char *config = replace(config_text, "[prompts/summarize/*.md]",
+			       "[prompts/summarize/b.md, prompts/summarize/*.md, "
+			       "\"prompts/summarize/[ab].md\", \"[p]rompts/summarize/ab.md\"]");
+	struct pc_check check;
+	const struct pc_template_report *t;
+
+	(void)state;
+	fx_write(dir, ".promptcost.yml", config);
+	fx_write(dir, "prompts/summarize/a.md", "a\n");
+	fx_write(dir, "prompts/summarize/ab.md", "ab\n");
+	fx_write(dir, "prompts/summarize/b.md", "b\n");
+	/* neighbours of the globs' literal prefix in path order, matched by none */
+	fx_write(dir, "prompts/summarize.md", "no\n");
+	fx_write(dir, "prompts/summarize/sub/a.md", "no\n");
+	fx_write(dir, "prompts/summarizer/a.md", "no\n");
+	fx_commit_all(dir, "base");
+	t = run_check(&check, dir, PC_COMPARE_RANGE, "HEAD");
+	assert_int_equal(t->after.nfiles, 3);
+	assert_string_equal(t->after.files[0].path, "prompts/summarize/a.md");
+	assert_string_equal(t->after.files[1].path, "prompts/summarize/ab.md");
+	assert_string_equal(t->after.files[2].path, "prompts/summarize/b.md");
+	assert_int_equal(t->after.text.len, strlen("a\nab\nb\n"));
+	assert_memory_equal(t->after.text.ptr, "a\nab\nb\n", t->after.text.len);
+	pc_check_release(&check);
+	fx_remove(dir);
+	free(config);
+	free(dir);
+}
+
+static void test_templates__templates_are_found_by_id_on_either_side_base_order_first(
+	void **state)
+{
+	static const char two[] =
+		"  - id: zeta\n"
+		"    files: [prompts/zeta.md]\n"
+		"    model: gpt-4-class\n"
+		"    calls_per_day: 10\n"
+		"  - id: alpha\n"
+		"    files: [prompts/alpha.md]\n"
+		"    model: gpt-4-class\n"
+		"    calls_per_day: 20\n";
+	char *dir = fx_repo_new();
+	struct pc_buf text = PC_BUF_INIT;
+	struct pc_check check;
+	struct pc_check_options options = { NULL, PC_COMPARE_RANGE, "HEAD~1", NULL, NULL, NULL };
+	const struct pc_report *report = &check.report;
+
+	(void)state;
+	options.repo_path = dir;
+	pc_buf_adds(&text, config_text); /* summarize */
+	pc_buf_adds(&text, two);
+	fx_write(dir, ".promptcost.yml", text.ptr);
+	fx_write(dir, "prompts/summarize/system.md", "s\n");
+	fx_write(dir, "prompts/zeta.md", "z\n");
+	fx_write(dir, "prompts/alpha.md", "a\n");
+	fx_commit_all(dir, "base");
+	/* the head drops zeta and adds mu, configured after alpha */
+	pc_buf_reset(&text);
+	pc_buf_adds(&text, config_text);
+	pc_buf_adds(&text, strstr(two, "  - id: alpha"));
+	pc_buf_adds(&text, "  - id: mu\n    files: [prompts/mu.md]\n    model: gpt-4-class\n"
+			   "    calls_per_day: 30\n");
+	fx_write(dir, ".promptcost.yml", text.ptr);
+	fx_write(dir, "prompts/mu.md", "m\n");
+	fx_commit_all(dir, "head");
+	memset(&check, 0, sizeof(check));
+	if (pc_check_run(&check, &options) < 0)
+		fail_msg("check failed: %s", pc_error_message());
+	assert_int_equal(report->ntemplates, 4);
+	assert_string_equal(report->templates[0].id, "summarize");
+	assert_string_equal(report->templates[1].id, "zeta");
+	assert_string_equal(report->templates[2].id, "alpha");
+	assert_string_equal(report->templates[3].id, "mu");
+	assert_int_equal(report->templates[0].change, PC_CHANGE_UNCHANGED);
+	/* zeta's files are still there: only the head stopped configuring it */
+	assert_int_equal(report->templates[1].volume->calls_per_day, 10);
+	assert_int_equal(report->templates[2].volume->calls_per_day, 20);
+	assert_int_equal(report->templates[3].change, PC_CHANGE_ADDED);
+	assert_int_equal(report->templates[3].volume->calls_per_day, 30);
+	pc_check_release(&check);
+	pc_warnings_clear();
+	pc_buf_release(&text);
+	fx_remove(dir);
+	free(dir);
+}
+
+static void test_templates__invalid_utf8_after_long_ascii_and_multibyte_runs_is_found_at_its_place(
+	void **state)
+{
+	char *dir = fx_repo_new();
+	struct pc_check check;
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL };
+	char text[64], expected[64];
+
+	(void)state;
+	options.repo_path = dir;
+	fx_write(dir, ".promptcost.yml", config_text);
+	fx_write(dir, "prompts/summarize/system.md", "hello\n");
+	fx_commit_all(dir, "base");
+	/* a bad byte at every place of an eight-byte word, after 0 to 16 ASCII bytes */
+	for (int k = 0; k <= 16; k++) {
+		snprintf(text, sizeof(text), "%.*s\xff tail\n", k, "0123456789abcdef");
+		snprintf(expected, sizeof(expected), "prompts/summarize/system.md:1:%d: invalid UTF-8",
+			 k + 1);
+		fx_write(dir, "prompts/summarize/system.md", text);
+		memset(&check, 0, sizeof(check));
+		assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
+		if (!strstr(pc_error_message(), expected))
+			fail_msg("after %d ASCII bytes: %s", k, pc_error_message());
+		pc_check_release(&check);
+	}
+	/* a lone lead byte at line 2, column 37, after ASCII and multibyte characters */
+	fx_write(dir, "prompts/summarize/system.md",
+		 "# Title ok\nabcdefghijklmnop \xe2\x80\x94 caf\xc3\xa9 r\xc3\xa9sum\xc3\xa9, then"
+		 "\xc3\x28 bad\n");
+	memset(&check, 0, sizeof(check));
+	assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
+	assert_non_null(strstr(pc_error_message(),
+			       "prompts/summarize/system.md:2:37: invalid UTF-8"));
+	pc_check_release(&check);
+	fx_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +372,11 @@ int main(void)
 		cmocka_unit_test(test_templates__a_glob_naming_a_directory_says_so),
 		cmocka_unit_test(test_templates__a_binary_file_is_skipped_with_a_warning),
 		cmocka_unit_test(test_templates__invalid_utf8_in_the_head_is_an_error_at_its_place),
+		cmocka_unit_test(test_templates__overlapping_globs_list_each_file_once_in_path_order),
+		cmocka_unit_test(
+			test_templates__templates_are_found_by_id_on_either_side_base_order_first),
+		cmocka_unit_test(
+			test_templates__invalid_utf8_after_long_ascii_and_multibyte_runs_is_found_at_its_place),
 	};
 
 	fx_setup();

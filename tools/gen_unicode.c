@@ -1,8 +1,9 @@
 /*
  * Build-time generator: turns the Unicode 16.0 property ranges in
- * data/unicode-16.0 (one FIRST..LAST file per property) into a two-stage lookup table of character-class
- * bits (src/tokenizer/tokenizer_int.h, PC_UC_*) written as C source, so the
- * pre-tokenizers answer "is this a letter?" with two array loads.
+ * data/unicode-16.0 (one file of FIRST..LAST lines per property) into a
+ * two-stage lookup table of character-class bits (PC_UC_* in
+ * src/tokenizer/tokenizer_int.h) written as C source, so the pre-tokenizers
+ * answer "is this a letter?" with two array loads.
  *
  *   gen_unicode DATA_DIR OUT.c
  */

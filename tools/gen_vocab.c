@@ -89,6 +89,14 @@ static void emit_bytes(FILE *out, const char *name, const unsigned char *data, s
 	fprintf(out, "%s\n};\n\n", words ? "" : "0");
 }
 
+static void emit_u64(FILE *out, const char *name, const uint64_t *data, size_t n)
+{
+	fprintf(out, "static const uint64_t %s[%zu] = {", name, n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s0x%llx,", i % 8 ? "" : "\n", (unsigned long long)data[i]);
+	fprintf(out, "\n};\n\n");
+}
+
 static void emit_u32(FILE *out, const char *name, const uint32_t *data, size_t n)
 {
 	fprintf(out, "static const uint32_t %s[%zu] = {", name, n);
@@ -97,12 +105,57 @@ static void emit_u32(FILE *out, const char *name, const uint32_t *data, size_t n
 	fprintf(out, "\n};\n\n");
 }
 
+/* An open-addressing table (layout in vocab_hash.h) of n_slots for the tokens of rank < n. */
+static uint64_t *build_slots(const struct token *tokens, size_t n, const uint32_t *offsets,
+			     size_t n_slots, const char *file)
+{
+	uint64_t *slots = xrealloc(NULL, n_slots * 2 * sizeof(*slots));
+
+	for (size_t i = 0; i < n_slots; i++) {
+		slots[2 * i] = 0;
+		slots[2 * i + 1] = PC_VOCAB_EMPTY;
+	}
+	for (size_t r = 0; r < n; r++) {
+		uint64_t h = pc_vocab_hash(tokens[r].bytes, tokens[r].len);
+		size_t i = pc_vocab_slot_index(h, n_slots);
+
+		if (tokens[r].len > PC_VOCAB_MAX_LEN)
+			die("a token is too long in", file);
+		while (slots[2 * i + 1] != PC_VOCAB_EMPTY) {
+			uint32_t other = (uint32_t)slots[2 * i + 1] & PC_VOCAB_RANK_MASK;
+
+			if (tokens[other].len == tokens[r].len &&
+			    memcmp(tokens[other].bytes, tokens[r].bytes, tokens[r].len) == 0)
+				die("duplicate token in", file);
+			i = i + 1 == n_slots ? 0 : i + 1;
+		}
+		slots[2 * i] = pc_vocab_head(tokens[r].bytes, tokens[r].len);
+		slots[2 * i + 1] = (uint64_t)r | (uint64_t)tokens[r].len << PC_VOCAB_RANK_BITS |
+				   (uint64_t)offsets[r] << 32;
+	}
+	return slots;
+}
+
+/* The slots as {head, meta} pairs (struct pc_vocab_slot). */
+static void emit_slots(FILE *out, const char *name, const uint64_t *slots, size_t n)
+{
+	fprintf(out, "static const struct pc_vocab_slot %s[%zu] = {", name, n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s{0x%llx,0x%llx},", i % 4 ? "" : "\n", (unsigned long long)slots[2 * i],
+			(unsigned long long)slots[2 * i + 1]);
+	fprintf(out, "\n};\n\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct token *tokens = NULL;
 	size_t n_tokens = 0, cap = 0, total = 0, slots_n = 1, max_len = 0;
 	unsigned char *all = NULL;
-	uint32_t *offsets, *slots, byte_rank[256];
+	uint32_t *offsets, byte_rank[256];
+	static uint32_t byte_pairs[65536];
+	uint64_t *slots, *hot_slots, *bloom;
+	size_t bloom_bits;
+	size_t hot_n, hot_slots_n;
 	char line[1024];
 	FILE *in, *out;
 
@@ -164,26 +217,40 @@ int main(int argc, char **argv)
 		if (byte_rank[b] == PC_VOCAB_EMPTY)
 			die("a byte has no rank in", argv[1]);
 
-	/* Load factor at most 0.5: misses, the common case during BPE, end on an empty slot fast. */
-	while (slots_n < 2 * n_tokens)
-		slots_n <<= 1;
-	slots = xrealloc(NULL, slots_n * sizeof(*slots));
-	memset(slots, 0xFF, slots_n * sizeof(*slots));
+	/*
+	 * Load factor about 0.6, so misses (the common case in BPE) end on an
+	 * empty slot within a cache line or two. The hot table holds only the
+	 * PC_VOCAB_HOT lowest ranks, the most frequent tokens (BPE ranks follow
+	 * frequency), in a table small enough to stay in the L2 cache.
+	 */
+	slots_n = n_tokens + n_tokens / 4;
+	slots = build_slots(tokens, n_tokens, offsets, slots_n, argv[1]);
+	hot_n = n_tokens < PC_VOCAB_HOT ? n_tokens : PC_VOCAB_HOT;
+	hot_slots_n = hot_n + hot_n * 2 / 3;
+	hot_slots = build_slots(tokens, hot_n, offsets, hot_slots_n, argv[1]);
+
+	/* A Bloom filter of every token (two bits each, about 8 bits per token): rejects most misses in cache. */
+	bloom_bits = 1;
+	while (bloom_bits < 8 * n_tokens)
+		bloom_bits <<= 1;
+	bloom = xrealloc(NULL, bloom_bits / 8);
+	memset(bloom, 0, bloom_bits / 8);
 	for (size_t r = 0; r < n_tokens; r++) {
 		uint64_t h = pc_vocab_hash(tokens[r].bytes, tokens[r].len);
-		size_t i = (size_t)(h >> 32) & (slots_n - 1);
-		uint32_t tag = (uint32_t)h & ((1u << PC_VOCAB_TAG_BITS) - 1);
 
-		while (slots[i] != PC_VOCAB_EMPTY) {
-			uint32_t other = slots[i] & PC_VOCAB_RANK_MASK;
+		for (int k = 0; k < 2; k++) {
+			size_t bit = pc_vocab_bloom_bit(h, k, bloom_bits);
 
-			if (tokens[other].len == tokens[r].len &&
-			    memcmp(tokens[other].bytes, tokens[r].bytes, tokens[r].len) == 0)
-				die("duplicate token in", argv[1]);
-			i = (i + 1) & (slots_n - 1);
+			bloom[bit / 64] |= (uint64_t)1 << (bit % 64);
 		}
-		slots[i] = (uint32_t)r | tag << PC_VOCAB_RANK_BITS;
 	}
+
+	/* Every pair of bytes, looked up directly: the first step of every BPE. */
+	for (size_t i = 0; i < 65536; i++)
+		byte_pairs[i] = PC_VOCAB_EMPTY;
+	for (size_t r = 0; r < n_tokens; r++)
+		if (tokens[r].len == 2)
+			byte_pairs[tokens[r].bytes[0] << 8 | tokens[r].bytes[1]] = (uint32_t)r;
 
 	out = fopen(argv[3], "w");
 	if (!out)
@@ -192,12 +259,16 @@ int main(int argc, char **argv)
 	fprintf(out, "#include \"tokenizer_int.h\"\n\n");
 	emit_bytes(out, "token_bytes", all, total);
 	emit_u32(out, "token_offsets", offsets, n_tokens + 1);
-	emit_u32(out, "slots", slots, slots_n);
+	emit_slots(out, "slots", slots, slots_n);
+	emit_slots(out, "hot_slots", hot_slots, hot_slots_n);
 	emit_u32(out, "byte_ranks", byte_rank, 256);
+	emit_u64(out, "bloom", bloom, bloom_bits / 64);
+	emit_u32(out, "byte_pairs", byte_pairs, 65536);
 	fprintf(out, "const struct pc_vocab pc_vocab_%s = {\n", argv[2]);
 	fprintf(out, "\t(const unsigned char *)token_bytes,\n\ttoken_offsets,\n\tslots,\n");
-	fprintf(out, "\tbyte_ranks,\n\t%zuu,\n\t%zuu,\n\t%zuu,\n};\n", slots_n - 1, n_tokens,
-		max_len);
+	fprintf(out, "\thot_slots,\n\tbyte_ranks,\n\tbyte_pairs,\n\tbloom,\n\t%zuu,\n", bloom_bits);
+	fprintf(out, "\t%zuu,\n\t%zuu,\n", slots_n, hot_slots_n);
+	fprintf(out, "\t%zuu,\n\t%zuu,\n};\n", n_tokens, max_len);
 	if (fclose(out) != 0)
 		die("cannot write", argv[3]);
 	for (size_t r = 0; r < n_tokens; r++)
@@ -206,5 +277,7 @@ int main(int argc, char **argv)
 	free(all);
 	free(offsets);
 	free(slots);
+	free(hot_slots);
+	free(bloom);
 	return 0;
 }

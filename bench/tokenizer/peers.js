@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The npm tokenizers that bench/tokenizer/run.sh measures promptcost against, behind one interface.
 //
-//   node peers.js throughput TOOL ENCODING FILE RUNS   warm MB/s: one warm-up, then the median of RUNS
+//   node peers.js throughput TOOL ENCODING FILE RUNS   warm: one warm-up, then the median times of RUNS
 //   node peers.js once TOOL ENCODING FILE              one count, timed (run.sh caps it with timeout)
 //   node peers.js count TOOL ENCODING FILE             load + count + print, for hyperfine's start-up runs
 //
@@ -33,7 +33,17 @@ const tools = {
   },
 };
 
+// Wall time, and the CPU time of the whole process (user + system, every thread: the
+// JS tools' garbage collection counts, as it would in their user's process).
 const now = () => Number(process.hrtime.bigint()) / 1e9;
+const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+function timed(fn) {
+  const wall = now();
+  const cpu = cpuNow();
+  fn();
+  return { cpu: cpuNow() - cpu, wall: now() - wall };
+}
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function main() {
   const [mode, tool, enc, file, runsArg] = process.argv.slice(2);
@@ -43,33 +53,27 @@ function main() {
   }
   const text = fs.readFileSync(file, 'utf8');
   const bytes = fs.statSync(file).size;
-  const t0 = now();
-  const count = tools[tool](enc);
-  const loadSeconds = now() - t0;
+  let count;
+  const load = timed(() => { count = tools[tool](enc); });
+  const loadMs = { load_ms: load.wall * 1e3, load_cpu_ms: load.cpu * 1e3 };
 
   if (mode === 'count') {
     process.stdout.write(`${count(text)}\n`);
     return;
   }
   if (mode === 'once') {
-    const start = now();
-    const tokens = count(text);
-    const seconds = now() - start;
-    console.log(JSON.stringify({ tool, enc, bytes, tokens, seconds, load_ms: loadSeconds * 1e3 }));
+    let tokens;
+    const t = timed(() => { tokens = count(text); });
+    console.log(JSON.stringify({ tool, enc, bytes, tokens, wall_seconds: t.wall, cpu_seconds: t.cpu,
+      ...loadMs }));
     return;
   }
   const runs = Number(runsArg || 5);
   const tokens = count(text); // warm-up: compiles the hot paths, fills the caches
   const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = now();
-    count(text);
-    times.push(now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(runs / 2)];
-  console.log(JSON.stringify({ tool, enc, bytes, tokens, seconds: median, mb_per_s: bytes / 1e6 / median,
-    load_ms: loadSeconds * 1e3 }));
+  for (let i = 0; i < runs; i++) times.push(timed(() => count(text)));
+  console.log(JSON.stringify({ tool, enc, bytes, tokens, wall_seconds: median(times.map((t) => t.wall)),
+    cpu_seconds: median(times.map((t) => t.cpu)), ...loadMs }));
 }
 
 main();

@@ -14,8 +14,10 @@
 #   PIECE=FILE          a long single pre-tokenizer piece (default: $CORPUS/adv_a_100k.txt,
 #                       or 100,000 generated 'a' when absent)
 #   RUNS=N              timed runs per throughput figure, the median is kept (default 5)
-#   PIECE_TIMEOUT=S     cap on one peer's run over PIECE, load included (default 20)
+#   PIECE_TIMEOUT=S     cap on one peer's run over PIECE, load included (default 30)
 #   STARTUP_RUNS=N      hyperfine runs for the start-up figures (default 20)
+#   CLOCK=cpu|wall      the time the tables use (default cpu: user + system time of
+#                       the process, which other load on a shared machine moves much less than wall time)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +26,7 @@ CORPUS=${CORPUS:-$root/../shared/tokenizer/corpus}
 TEXT=${TEXT:-$CORPUS/prompt_templates_en.txt}
 PIECE=${PIECE:-$CORPUS/adv_a_100k.txt}
 RUNS=${RUNS:-5}
-PIECE_TIMEOUT=${PIECE_TIMEOUT:-20}
+PIECE_TIMEOUT=${PIECE_TIMEOUT:-30}
 STARTUP_RUNS=${STARTUP_RUNS:-20}
 TOOLS="tiktoken tiktoken-rs gpt-tokenizer ai-tokenizer"
 ENCODINGS="cl100k_base o200k_base"
@@ -106,8 +108,9 @@ hyperfine -N --warmup 3 --runs "$STARTUP_RUNS" --style none --export-json "$work
 	"$@" >"$work/hyperfine.log" 2>&1 || { cat "$work/hyperfine.log" >&2; die "hyperfine failed"; }
 
 {
-	printf 'machine: %s, %s cores; node %s; promptcost %s; %s\n' \
+	printf 'machine: %s, %s cores, load average %s at the end; node %s; promptcost %s; %s\n' \
 		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(nproc)" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" \
 		"$(node --version)" "$(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')" \
 		"$(date -u '+%Y-%m-%d %H:%M UTC')"
 	node "$here/report.js" "$work" "$(basename "$TEXT")" "$(basename "$PIECE")"

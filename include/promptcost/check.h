@@ -27,7 +27,8 @@ struct pc_check {
 	struct pc_side *base;
 	struct pc_side *head;
 	struct pc_config *base_config;  /* NULL when the base has none */
-	struct pc_config *head_config;  /* NULL when the head has none */
+	struct pc_config *head_config;  /* NULL when the head has none; base_config itself
+					 * when both sides have the same file */
 	struct pc_approvals approvals;  /* read from the head side */
 	struct pc_report report;
 };

@@ -1,7 +1,9 @@
 /*
  * The tokenizer: exact token counts and ids for OpenAI's cl100k_base and
  * o200k_base encodings, identical to tiktoken's encode_ordinary for every
- * byte string (invalid UTF-8 included), in time linear in the input.
+ * byte string (invalid UTF-8 included), in time linear in the input except
+ * within one very long piece (a run of letters, say), where merging is
+ * O(n log n) in the piece's length (src/tokenizer/README.md).
  */
 #ifndef PROMPTCOST_TOKENIZER_H
 #define PROMPTCOST_TOKENIZER_H

@@ -50,14 +50,15 @@ static const char usage[] =
 	"  is ignored. Models without a public tokenizer (Claude, Gemini...) have no\n"
 	"  exact count: use 'encoding: approximate' for them in .promptcost.yml.\n"
 	"\n"
-	"Input is bytes: invalid UTF-8 counts as U+FFFD, as tiktoken reads it. Files\n"
-	"over 1 GiB are refused.\n"
+	"Input is bytes: each invalid UTF-8 sequence counts as one U+FFFD, as tiktoken\n"
+	"reads it; a byte-order mark is text. Files over 1 GiB are refused.\n"
 	"\n"
 	"exit status:\n"
 	"  0  counted\n"
-	"  2  usage error, unknown encoding or model, missing or unreadable input\n"
-	"     (a directory, over 1 GiB)\n"
-	"  3  I/O error while reading or writing\n";
+	"  2  usage error, unknown encoding or model, no such file, a directory,\n"
+	"     an input over 1 GiB\n"
+	"  3  a file that cannot be opened or read (permissions, I/O), or output\n"
+	"     that cannot be written\n";
 
 struct tokens_opts {
 	enum pc_encoding enc;

@@ -13,33 +13,51 @@
 #include "promptcost/common.h"
 #include "vocab_hash.h"
 
-uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n)
+/* Probes one table for p[0..n) (3 <= n <= max_token_len) given its hash and head. */
+static inline uint32_t probe(const struct pc_vocab_slot *slots, size_t n_slots, const struct pc_vocab *v,
+			     uint64_t hash, uint64_t head, const unsigned char *p, size_t n)
 {
-	uint64_t h;
-	size_t i;
-	uint32_t tag;
+	size_t i = pc_vocab_slot_index(hash, n_slots);
 
-	if (n == 1)
-		return v->byte_ranks[p[0]];
-	if (n == 0 || n > v->max_token_len)
-		return PC_RANK_NONE;
-	h = pc_vocab_hash(p, n);
-	i = (size_t)(h >> 32) & v->mask;
-	tag = (uint32_t)h & ((1u << PC_VOCAB_TAG_BITS) - 1);
 	for (;;) {
-		uint32_t slot = v->slots[i];
-		uint32_t rank = slot & PC_VOCAB_RANK_MASK;
+		const struct pc_vocab_slot *slot = &slots[i];
+		uint32_t meta = (uint32_t)slot->meta;
 
-		if (slot == PC_VOCAB_EMPTY)
+		if (meta == PC_VOCAB_EMPTY)
 			return PC_RANK_NONE;
-		if (slot >> PC_VOCAB_RANK_BITS == tag && v->offsets[rank + 1] - v->offsets[rank] == n &&
-		    memcmp(v->bytes + v->offsets[rank], p, n) == 0)
-			return rank;
-		i = (i + 1) & v->mask;
+		if (slot->head == head && meta >> PC_VOCAB_RANK_BITS == n &&
+		    (n <= 8 || memcmp(v->bytes + (slot->meta >> 32) + 8, p + 8, n - 8) == 0))
+			return meta & PC_VOCAB_RANK_MASK;
+		if (++i == n_slots)
+			i = 0;
 	}
 }
 
-static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
+uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n)
+{
+	uint64_t head, hash;
+	uint32_t rank;
+
+	if (n <= 2)
+		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : n == 1 ? v->byte_ranks[p[0]] : PC_RANK_NONE;
+	if (n > v->max_token_len)
+		return PC_RANK_NONE;
+	hash = pc_vocab_hash(p, n);
+	/* Most pairs tried during BPE are not tokens: answer those from the cached filter. */
+	for (int k = 0; k < 2; k++) {
+		size_t bit = pc_vocab_bloom_bit(hash, k, v->bloom_bits);
+
+		if (!(v->bloom[bit / 64] >> (bit % 64) & 1))
+			return PC_RANK_NONE;
+	}
+	head = pc_vocab_head(p, n);
+	rank = probe(v->hot_slots, v->n_hot_slots, v, hash, head, p, n);
+	if (rank == PC_RANK_NONE)
+		rank = probe(v->slots, v->n_slots, v, hash, head, p, n);
+	return rank;
+}
+
+void pc_sink_push(struct pc_token_sink *sink, uint32_t rank)
 {
 	if (sink->keep_ids) {
 		if (sink->n == sink->cap)
@@ -47,6 +65,50 @@ static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
 		sink->ids[sink->n] = rank;
 	}
 	sink->n++;
+}
+
+/*
+ * A direct-mapped memo of (left token, right token) -> rank of the two
+ * merged, kept for a whole call (struct pc_token_sink): the parts of a piece
+ * are tokens, so the pair's bytes are fixed by the two ids. Text repeats the
+ * same pairs (the bytes of one CJK character, a run of one character), which
+ * then skip the hashing and the table probes.
+ */
+#define PAIR_MEMO_BITS 12
+
+struct pc_pair_memo {
+	uint64_t key[1u << PAIR_MEMO_BITS];
+	uint32_t rank[1u << PAIR_MEMO_BITS];
+};
+
+static struct pc_pair_memo *pair_memo(struct pc_token_sink *sink)
+{
+	if (!sink->pair_memo) {
+		sink->pair_memo = pc_xmalloc(sizeof(*sink->pair_memo));
+		/* Token ids are below 2^20, so an all-ones key never matches. */
+		memset(sink->pair_memo->key, 0xFF, sizeof(sink->pair_memo->key));
+	}
+	return sink->pair_memo;
+}
+
+void pc_sink_release(struct pc_token_sink *sink)
+{
+	free(sink->pair_memo);
+	sink->pair_memo = NULL;
+}
+
+/* The rank of p[0..n), the bytes of token left followed by those of token right. */
+static inline uint32_t merged_rank(struct pc_pair_memo *memo, const struct pc_vocab *v,
+				   uint32_t left, uint32_t right, const unsigned char *p, size_t n)
+{
+	uint64_t key = (uint64_t)left << 32 | right;
+	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
+
+	if (memo->key[slot] != key) {
+		memo->key[slot] = key;
+		memo->rank[slot] = pc_vocab_rank(v, p, n);
+	}
+	return memo->rank[slot];
 }
 
 /*
@@ -58,14 +120,20 @@ static inline void sink_push(struct pc_token_sink *sink, uint32_t rank)
 static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
-	/* start[k] is where part k begins; pair[k] the rank of parts k and k + 1 merged. */
-	uint32_t start[SMALL_PIECE + 1], pair[SMALL_PIECE];
+	/*
+	 * start[k] is where part k begins, token[k] its rank; pair[k] the rank
+	 * of parts k and k + 1 merged.
+	 */
+	uint32_t start[SMALL_PIECE + 1], token[SMALL_PIECE], pair[SMALL_PIECE];
+	struct pc_pair_memo *memo = pair_memo(sink);
 	size_t parts = n;
 
 	for (size_t k = 0; k <= n; k++)
 		start[k] = (uint32_t)k;
+	for (size_t k = 0; k < n; k++)
+		token[k] = v->byte_ranks[p[k]];
 	for (size_t k = 0; k + 1 < n; k++)
-		pair[k] = pc_vocab_rank(v, p + k, 2);
+		pair[k] = v->byte_pairs[p[k] << 8 | p[k + 1]];
 	while (parts > 1) {
 		uint32_t best = PC_RANK_NONE;
 		size_t at = 0;
@@ -77,18 +145,22 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 			}
 		if (best == PC_RANK_NONE)
 			break;
-		/* Parts at and at + 1 become one: drop start[at + 1] and pair[at + 1]. */
+		/* Parts at and at + 1 become one: drop start[at + 1], token[at + 1], pair[at + 1]. */
+		token[at] = best;
 		memmove(start + at + 1, start + at + 2, (parts - at - 1) * sizeof(*start));
+		memmove(token + at + 1, token + at + 2, (parts - at - 2) * sizeof(*token));
 		memmove(pair + at + 1, pair + at + 2,
 			(parts > at + 3 ? parts - at - 3 : 0) * sizeof(*pair));
 		parts--;
 		if (at + 1 < parts)
-			pair[at] = pc_vocab_rank(v, p + start[at], start[at + 2] - start[at]);
+			pair[at] = merged_rank(memo, v, token[at], token[at + 1], p + start[at],
+					       start[at + 2] - start[at]);
 		if (at > 0)
-			pair[at - 1] = pc_vocab_rank(v, p + start[at - 1], start[at + 1] - start[at - 1]);
+			pair[at - 1] = merged_rank(memo, v, token[at - 1], token[at], p + start[at - 1],
+						   start[at + 1] - start[at - 1]);
 	}
 	for (size_t k = 0; k < parts; k++)
-		sink_push(sink, pc_vocab_rank(v, p + start[k], start[k + 1] - start[k]));
+		pc_sink_push(sink, token[k]);
 }
 
 /*
@@ -99,6 +171,7 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 struct heap {
 	uint64_t *keys;
 	size_t n;
+	size_t cap;
 };
 
 static inline uint64_t heap_key(uint32_t rank, uint32_t pos)
@@ -127,7 +200,11 @@ static void heap_sift_down(struct heap *h, size_t i)
 
 static void heap_push(struct heap *h, uint64_t key)
 {
-	size_t i = h->n++;
+	size_t i;
+
+	if (h->n == h->cap)
+		PC_GROW(h->keys, h->cap, h->n + 1);
+	i = h->n++;
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
@@ -150,17 +227,63 @@ static uint64_t heap_pop(struct heap *h)
 	return top;
 }
 
+/* A part of a long piece, indexed by the byte offset where it starts. */
+struct part {
+	uint32_t next;   /* where the next part starts (the piece length after the last) */
+	uint32_t prev;   /* where the previous part starts (UINT32_MAX before the first) */
+	uint32_t token;  /* this part's own rank */
+	uint32_t queued; /* the pair rank of this part's latest heap entry */
+};
+
 /*
- * The general case. Parts are a doubly linked list over byte positions
- * (next[i]/prev[i] for a part starting at i); pair[i] is the rank of the
- * part at i merged with its successor, token[i] the part's own rank. Each
- * merge pops one entry and pushes at most two, and the heap starts with at
- * most n - 1 entries, so there are O(n) heap operations of O(log n) each.
+ * The pieces' state: parts, and apart from them (so the check of every heap
+ * entry popped touches a dense array that stays in cache) pair[i], the rank
+ * of the part at i merged with the next one, or PC_RANK_NONE.
+ */
+struct parts {
+	struct part *at;
+	uint32_t *pair;
+};
+
+/* (rank, position) of the pair at i; a missing pair sorts after every real one. */
+static inline uint64_t pair_key(const uint32_t *pair, uint32_t i)
+{
+	return i == UINT32_MAX || pair[i] == PC_RANK_NONE ? UINT64_MAX : heap_key(pair[i], i);
+}
+
+/*
+ * Queues the pair at i if it is a local minimum: lower (rank, position) than
+ * both neighbouring pairs. Only a local minimum can be the global one, so the
+ * heap holds a fraction of the pairs: one or two on a run of one character.
+ */
+static inline void queue_if_local_min(struct heap *h, struct parts *st, uint32_t i)
+{
+	uint64_t key;
+
+	if (i == UINT32_MAX || st->pair[i] == PC_RANK_NONE || st->at[i].queued == st->pair[i])
+		return;
+	key = heap_key(st->pair[i], i);
+	if (key > pair_key(st->pair, st->at[i].prev) || key > pair_key(st->pair, st->at[i].next))
+		return;
+	st->at[i].queued = st->pair[i];
+	heap_push(h, key);
+}
+
+/*
+ * The general case: the parts are a doubly linked list, and a heap yields the
+ * pair of lowest (rank, position). The heap holds every pair that is a local
+ * minimum (the global minimum is one); a merge changes two pairs, so only the
+ * four pairs around it are re-examined. Entries whose pair has changed since
+ * are dropped when popped. Each merge costs O(1) heap operations of O(log n):
+ * O(n log n) over the piece, near-linear when the heap stays small.
  */
 static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		      size_t n)
 {
-	uint32_t *next, *prev, *pair, *token;
+	struct parts st;
+	struct part *parts;
+	uint32_t *pair;
+	struct pc_pair_memo *memo = pair_memo(sink);
 	struct heap h;
 	const uint32_t end = (uint32_t)n;
 
@@ -169,60 +292,68 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 		fputs("promptcost: a single piece of 4 GiB or more is too large\n", stderr);
 		abort();
 	}
-	next = pc_xmalloc(n * sizeof(*next));
-	prev = pc_xmalloc(n * sizeof(*prev));
-	pair = pc_xmalloc(n * sizeof(*pair));
-	token = pc_xmalloc(n * sizeof(*token));
-	h.keys = pc_xmalloc(3 * n * sizeof(*h.keys));
+	parts = st.at = pc_xmalloc(n * sizeof(*parts));
+	pair = st.pair = pc_xmalloc(n * sizeof(*pair));
+	/* At most one pair in two is a local minimum at the start; pushes grow it as needed. */
+	h.cap = n / 2 + 16;
+	h.keys = pc_xmalloc(h.cap * sizeof(*h.keys));
 	h.n = 0;
 
 	for (uint32_t i = 0; i < end; i++) {
-		next[i] = i + 1;
-		prev[i] = i - 1; /* prev[0] wraps to UINT32_MAX: no predecessor */
-		token[i] = v->byte_ranks[p[i]];
-		pair[i] = i + 1 < end ? pc_vocab_rank(v, p + i, 2) : PC_RANK_NONE;
-		if (pair[i] != PC_RANK_NONE)
-			h.keys[h.n++] = heap_key(pair[i], i);
+		parts[i].next = i + 1;
+		parts[i].prev = i - 1; /* wraps to UINT32_MAX for the first part */
+		parts[i].token = v->byte_ranks[p[i]];
+		pair[i] = i + 1 < end ? v->byte_pairs[p[i] << 8 | p[i + 1]] : PC_RANK_NONE;
+		parts[i].queued = PC_RANK_NONE;
 	}
-	for (size_t i = h.n / 2; i-- > 0;)
-		heap_sift_down(&h, i);
+	for (uint32_t i = 0; i + 1 < end; i++)
+		queue_if_local_min(&h, &st, i);
 
 	while (h.n > 0) {
 		uint64_t key = heap_pop(&h);
-		uint32_t rank = (uint32_t)(key >> 32), at = (uint32_t)key, gone, after;
+		uint32_t rank = (uint32_t)(key >> 32), at = (uint32_t)key;
+		uint32_t gone, after, before;
 
 		/* Stale: the part was absorbed, or its pair changed since this entry was pushed. */
 		if (pair[at] != rank)
 			continue;
-		gone = next[at];
-		after = next[gone];
-		token[at] = rank;
-		next[at] = after;
+		gone = parts[at].next;
+		after = parts[gone].next;
+		before = parts[at].prev;
+		parts[at].token = rank;
+		parts[at].next = after;
 		pair[gone] = PC_RANK_NONE;
+		pair[at] = PC_RANK_NONE;
 		if (after < end) {
-			prev[after] = at;
-			pair[at] = pc_vocab_rank(v, p + at, next[after] - at);
-			if (pair[at] != PC_RANK_NONE)
-				heap_push(&h, heap_key(pair[at], at));
-		} else {
-			pair[at] = PC_RANK_NONE;
+			parts[after].prev = at;
+			pair[at] = merged_rank(memo, v, rank, parts[after].token, p + at,
+					       parts[after].next - at);
 		}
-		if (at > 0) {
-			uint32_t before = prev[at];
-
-			pair[before] = pc_vocab_rank(v, p + before, after - before);
-			if (pair[before] != PC_RANK_NONE)
-				heap_push(&h, heap_key(pair[before], before));
+		if (before != UINT32_MAX) {
+			pair[before] = merged_rank(memo, v, parts[before].token, rank, p + before,
+						   after - before);
+			queue_if_local_min(&h, &st, parts[before].prev);
+			queue_if_local_min(&h, &st, before);
 		}
+		queue_if_local_min(&h, &st, at);
+		if (after < end)
+			queue_if_local_min(&h, &st, after);
 	}
-	for (uint32_t i = 0; i < end; i = next[i])
-		sink_push(sink, token[i]);
+	for (uint32_t i = 0; i < end; i = parts[i].next)
+		pc_sink_push(sink, parts[i].token);
 
 	free(h.keys);
-	free(token);
 	free(pair);
-	free(prev);
-	free(next);
+	free(parts);
+}
+
+void pc_bpe_merge(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
+		  size_t n)
+{
+	if (n <= SMALL_PIECE)
+		bpe_small(sink, v, p, n);
+	else
+		bpe_large(sink, v, p, n);
 }
 
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
@@ -231,9 +362,7 @@ void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const un
 	uint32_t rank = pc_vocab_rank(v, p, n);
 
 	if (rank != PC_RANK_NONE)
-		sink_push(sink, rank);
-	else if (n <= SMALL_PIECE)
-		bpe_small(sink, v, p, n);
+		pc_sink_push(sink, rank);
 	else
-		bpe_large(sink, v, p, n);
+		pc_bpe_merge(sink, v, p, n);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tokenizer_int.h"
+#include "vocab_hash.h"
 
 static const char *const encoding_names[PC_ENC__COUNT] = {
 	[PC_ENC_CL100K_BASE] = "cl100k_base",
@@ -121,6 +122,52 @@ unsigned char *pc_utf8_clean(const unsigned char *text, size_t len, size_t *out_
 	return (unsigned char *)pc_buf_detach(&b, out_len);
 }
 
+/*
+ * A direct-mapped memo of short pieces (up to 16 bytes, most of them) ->
+ * rank or PC_RANK_NONE, for one call. Text repeats a few thousand pieces
+ * ("the", " of", ".\n"); the memo keeps them in the L1 cache where the
+ * vocabulary's tables would cost a cache miss each.
+ */
+#define PIECE_MEMO_BITS 12
+#define PIECE_MEMO_MAX 16
+#define PIECE_MEMO_MIN_TEXT 16384
+
+struct piece_memo_entry {
+	uint64_t head[2]; /* the piece's bytes, zero-padded */
+	uint32_t len;     /* 0: empty */
+	uint32_t rank;
+};
+
+/* Encodes one piece into sink, through memo when there is one (NULL: none). */
+static void encode_piece(struct pc_token_sink *sink, struct piece_memo_entry *memo,
+			 const struct pc_vocab *v, const unsigned char *p, size_t n)
+{
+	struct piece_memo_entry *e;
+	uint64_t h0, h1;
+	uint32_t rank;
+
+	if (n > PIECE_MEMO_MAX || !memo) {
+		pc_bpe_piece(sink, v, p, n);
+		return;
+	}
+	h0 = pc_vocab_head(p, n);
+	h1 = n > 8 ? pc_vocab_head(p + 8, n - 8) : 0;
+	e = &memo[(size_t)(((h0 ^ h1 * 31 ^ n) * 0x9E3779B97F4A7C15ull) >> (64 - PIECE_MEMO_BITS))];
+	if (e->head[0] == h0 && e->head[1] == h1 && e->len == n) {
+		rank = e->rank;
+	} else {
+		rank = pc_vocab_rank(v, p, n);
+		e->head[0] = h0;
+		e->head[1] = h1;
+		e->len = (uint32_t)n;
+		e->rank = rank;
+	}
+	if (rank != PC_RANK_NONE)
+		pc_sink_push(sink, rank);
+	else
+		pc_bpe_merge(sink, v, p, n);
+}
+
 static void tokenize(struct pc_token_sink *sink, enum pc_encoding enc, const char *text,
 		     size_t len)
 {
@@ -128,28 +175,38 @@ static void tokenize(struct pc_token_sink *sink, enum pc_encoding enc, const cha
 	size_t n = len, i = 0;
 	unsigned char *clean = len ? pc_utf8_clean((const unsigned char *)text, len, &n) : NULL;
 	const unsigned char *s = clean ? clean : (const unsigned char *)text;
+	struct piece_memo_entry *memo = NULL;
+
+	/*
+	 * The memo pays for its 96 kB once the text has a few thousand pieces.
+	 * Zeroed entries have length 0, which no lookup has, so they never match.
+	 */
+	if (n >= PIECE_MEMO_MIN_TEXT)
+		memo = pc_xcalloc((size_t)1 << PIECE_MEMO_BITS, sizeof(*memo));
 
 	if (enc == PC_ENC_O200K_BASE) {
 		while (i < n) {
 			size_t e = pc_pretok_o200k(s, n, i);
 
-			pc_bpe_piece(sink, v, s + i, e - i);
+			encode_piece(sink, memo, v, s + i, e - i);
 			i = e;
 		}
 	} else {
 		while (i < n) {
 			size_t e = pc_pretok_cl100k(s, n, i);
 
-			pc_bpe_piece(sink, v, s + i, e - i);
+			encode_piece(sink, memo, v, s + i, e - i);
 			i = e;
 		}
 	}
+	free(memo);
 	free(clean);
+	pc_sink_release(sink);
 }
 
 size_t pc_tokens_count(enum pc_encoding enc, const char *text, size_t len)
 {
-	struct pc_token_sink sink = { NULL, 0, 0, 0 };
+	struct pc_token_sink sink = { NULL, 0, 0, 0, NULL };
 
 	tokenize(&sink, enc, text, len);
 	return sink.n;
@@ -158,7 +215,7 @@ size_t pc_tokens_count(enum pc_encoding enc, const char *text, size_t len)
 void pc_tokens_encode(uint32_t **ids_out, size_t *n_out, enum pc_encoding enc, const char *text,
 		      size_t len)
 {
-	struct pc_token_sink sink = { NULL, 0, 0, 1 };
+	struct pc_token_sink sink = { NULL, 0, 0, 1, NULL };
 
 	/* Prose runs at about four bytes a token: one allocation for most inputs. */
 	sink.cap = len / 3 + 16;

@@ -9,8 +9,9 @@ TOK_GEN = $(BUILD)/gen
 TOK_TOOLS = $(BUILD)/tools
 TOK_DATA := $(wildcard data/*.tiktoken data/unicode-16.0/*.txt)
 
-GEN_SRC += $(BUILD)/gen/unicode_classes.c $(BUILD)/gen/vocab_cl100k_base.c \
+TOK_GEN_SRC = $(BUILD)/gen/unicode_classes.c $(BUILD)/gen/vocab_cl100k_base.c \
 	$(BUILD)/gen/vocab_o200k_base.c
+GEN_SRC += $(TOK_GEN_SRC)
 
 $(TOK_TOOLS)/gen_%: tools/gen_%.c src/tokenizer/vocab_hash.h
 	@mkdir -p $(dir $@)
@@ -37,12 +38,12 @@ $(TOK_GEN)/%.o: $(TOK_GEN)/%.c
 # The libFuzzer target, with ASan and UBSan, in build-fuzz/. Run it with
 #   build-fuzz/fuzz_tokenizer fuzz/corpus/tokenizer
 FUZZ_CC ?= clang
-fuzz: $(GEN_SRC)
+fuzz: $(TOK_GEN_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/tokenizer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o build-fuzz/fuzz_tokenizer fuzz/fuzz_tokenizer.c \
-		$(wildcard src/tokenizer/*.c) src/common.c $(GEN_SRC)
+		$(wildcard src/tokenizer/*.c) src/common.c $(TOK_GEN_SRC)
 	@echo "run: build-fuzz/fuzz_tokenizer fuzz/corpus/tokenizer"
 
 # Throughput and long-piece timings (not part of the test suite).
@@ -51,5 +52,6 @@ tokbench: $(BUILD)/tokbench
 $(BUILD)/tokbench: bench/tokenizer/tokbench.c $(BUILD)/libpromptcost.a
 	$(CC) $(CFLAGS) $(PC_CFLAGS) $(PC_LDFLAGS) -o $@ $< $(BUILD)/libpromptcost.a -lm
 
-# Keep the generators and generated sources: make would delete them as intermediates.
-.SECONDARY: $(TOK_TOOLS)/gen_unicode $(TOK_TOOLS)/gen_vocab $(GEN_SRC)
+# The generators and generated sources are intermediate files; the Makefile's
+# blanket .SECONDARY keeps them (a .SECONDARY with prerequisites here would
+# turn that blanket off).

@@ -29,16 +29,27 @@ static inline unsigned pc_uc_class(uint32_t cp)
 	return pc_uc_stage2[(size_t)pc_uc_stage1[cp >> 8] * 256 + (cp & 255)];
 }
 
+/* A slot of a vocabulary's hash table; the layout is in vocab_hash.h. */
+struct pc_vocab_slot {
+	uint64_t head;
+	uint64_t meta;
+};
+
 /*
  * A vocabulary: token i has the bytes bytes[offsets[i] .. offsets[i + 1]);
- * slots is an open-addressing table (vocab_hash.h) of mask + 1 entries.
+ * slots is an open-addressing table (vocab_hash.h) of n_slots entries.
  */
 struct pc_vocab {
 	const unsigned char *bytes;
 	const uint32_t *offsets;
-	const uint32_t *slots;
+	const struct pc_vocab_slot *slots;
+	const struct pc_vocab_slot *hot_slots; /* the PC_VOCAB_HOT most frequent tokens only */
 	const uint32_t *byte_ranks; /* the token of each single byte */
-	uint32_t mask;
+	const uint32_t *byte_pairs; /* the token of each two bytes b0 << 8 | b1, or PC_RANK_NONE */
+	const uint64_t *bloom;      /* a Bloom filter of all tokens (vocab_hash.h) */
+	uint32_t bloom_bits;
+	uint32_t n_slots;
+	uint32_t n_hot_slots;
 	uint32_t n_ranks;
 	uint32_t max_token_len;
 };
@@ -51,16 +62,33 @@ extern const struct pc_vocab pc_vocab_o200k_base;
 /* The rank of the token whose bytes are p[0..n), or PC_RANK_NONE. */
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n);
 
-/* Where the tokens of one piece go: appended to ids (when not NULL) and counted. */
+struct pc_pair_memo;
+
+/*
+ * Where the tokens of one call go: appended to ids (when keep_ids) and
+ * counted. It also carries the call's memo of merged pairs (bpe.c), made on
+ * first use and freed by pc_sink_release.
+ */
 struct pc_token_sink {
 	uint32_t *ids;
 	size_t n;
 	size_t cap;
 	int keep_ids;
+	struct pc_pair_memo *pair_memo;
 };
+
+/* Frees what BPE attached to sink (not ids). */
+void pc_sink_release(struct pc_token_sink *sink);
+
+/* Appends one token to sink. */
+void pc_sink_push(struct pc_token_sink *sink, uint32_t rank);
 
 /* Encodes one pre-tokenized piece p[0..n) (n >= 1) by byte-pair merging into sink. */
 void pc_bpe_piece(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
+		  size_t n);
+
+/* The same for a piece known not to be a token itself (skips that lookup). */
+void pc_bpe_merge(struct pc_token_sink *sink, const struct pc_vocab *v, const unsigned char *p,
 		  size_t n);
 
 /*

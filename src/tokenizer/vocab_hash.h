@@ -10,14 +10,17 @@
 #include <stdint.h>
 
 /*
- * A slot of the open-addressing table holds the token's rank in the low
- * PC_VOCAB_RANK_BITS bits and PC_VOCAB_TAG_BITS of its hash above them, so
- * most probes that miss are rejected without touching the token bytes.
+ * A slot of the open-addressing table is two 64-bit words: the token's first
+ * eight bytes (pc_vocab_head), then its rank (low PC_VOCAB_RANK_BITS bits),
+ * length (the 8 bits above) and the offset of its bytes (high 32 bits). The
+ * low half of an empty slot's second word is PC_VOCAB_EMPTY.
  */
 #define PC_VOCAB_RANK_BITS 20
-#define PC_VOCAB_TAG_BITS 12
 #define PC_VOCAB_RANK_MASK ((1u << PC_VOCAB_RANK_BITS) - 1)
+#define PC_VOCAB_MAX_LEN 255
 #define PC_VOCAB_EMPTY 0xFFFFFFFFu
+/* The ranks below this also go in the small "hot" table, probed first. */
+#define PC_VOCAB_HOT 4096
 
 /* Loads 8 bytes little-endian whatever the host, so the table is portable. */
 static inline uint64_t pc_vocab_load64(const unsigned char *p)
@@ -49,6 +52,30 @@ static inline uint64_t pc_vocab_hash(const unsigned char *p, size_t n)
 	h *= 0x94D049BB133111EBull;
 	h ^= h >> 32;
 	return h;
+}
+
+/* The first min(n, 8) bytes of p, little-endian, zero-padded: the slot's first word. */
+static inline uint64_t pc_vocab_head(const unsigned char *p, size_t n)
+{
+	unsigned char buf[8] = { 0 };
+
+	if (n >= 8)
+		return pc_vocab_load64(p);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = p[i];
+	return pc_vocab_load64(buf);
+}
+
+/* The home slot of hash h in a table of n slots (any n, not only powers of two). */
+static inline size_t pc_vocab_slot_index(uint64_t h, size_t n)
+{
+	return (size_t)(((h >> 32) * (uint64_t)n) >> 32);
+}
+
+/* The k-th (0 or 1) bit of hash h in a Bloom filter of n_bits (a power of two). */
+static inline size_t pc_vocab_bloom_bit(uint64_t h, int k, size_t n_bits)
+{
+	return (size_t)(k ? h >> 24 : h) & (n_bits - 1);
 }
 
 #endif

@@ -120,6 +120,14 @@ expect_eq "$(grep -c fox.txt "$out")" "0" "files after a missing one are not rea
 run "$d" tokens "$d"
 expect_status 2 "a directory is an input error"
 
+if [ -w /dev/full ]; then
+	status=0
+	"$PROMPTCOST" tokens --ids "$d/multi.txt" >/dev/full 2>"$TEST_TMP/full.err" || status=$?
+	expect_eq "$status $(cat "$TEST_TMP/full.err")" \
+		"3 promptcost: cannot write to standard output: No space left on device" \
+		"output that cannot be written is an I/O error"
+fi
+
 run "$d" tokens --bogus hello.txt
 expect_status 2 "an unknown option is a usage error"
 expect_stderr_has "unknown option '--bogus'" "the unknown option is named"
@@ -138,6 +146,7 @@ if [ -f "$corpus/expected.jsonl" ]; then
 	for enc in cl100k_base o200k_base; do
 		jq -r --arg e "$enc" 'select(.encoding == $e) | "\(.tokens)\t\(.file)"' \
 			"$corpus/expected.jsonl" | sort -k2 >"$TEST_TMP/expected"
+		# shellcheck disable=SC2046 # one argument per file name (none has a space)
 		run "$corpus/corpus" tokens --encoding "$enc" $(cut -f2 "$TEST_TMP/expected")
 		grep -v '	total$' "$out" | sort -k2 >"$TEST_TMP/actual"
 		expect_eq "$status $(cat "$TEST_TMP/actual")" "0 $(cat "$TEST_TMP/expected")" \
