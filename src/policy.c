@@ -223,7 +223,8 @@ static void judge_template(struct pc_report *report, struct pc_template_report *
 	judge_budget_for_template(report, t,
 				  budget_of(report->use_cases, report->nuse_cases, t->use_case),
 				  "use case");
-	if (!t->exact)
+	/* said where there is news: an unchanged template's estimate changes nothing */
+	if (!t->exact && t->change != PC_CHANGE_UNCHANGED)
 		add_reason(t, "token counts are estimates: model '%s' has no public tokenizer",
 			   t->after.present ? t->after.model_name : t->before.model_name);
 	pc_buf_release(&amount);
