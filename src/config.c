@@ -372,53 +372,6 @@ done:
 /* Suggestions: the nearest name by edit distance.                     */
 
 /*
- * Optimal-string-alignment distance, case-insensitive: insertions,
- * deletions, substitutions and swaps of neighbours ("dya" -> "day") cost 1.
- * Long words are not worth suggesting for, and bounding them keeps it cheap.
- */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *prev2, *prev, *cur, result;
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	prev2 = pc_xcalloc(lb + 1, sizeof(size_t));
-	prev = pc_xcalloc(lb + 1, sizeof(size_t));
-	cur = pc_xcalloc(lb + 1, sizeof(size_t));
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t *t;
-
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
-			size_t cost = ca != cb;
-			size_t best = prev[j - 1] + cost;
-
-			if (prev[j] + 1 < best)
-				best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < best)
-				best = prev2[j - 2] + 1;
-			cur[j] = best;
-		}
-		t = prev2;
-		prev2 = prev;
-		prev = cur;
-		cur = t;
-	}
-	result = prev[lb];
-	free(prev2);
-	free(prev);
-	free(cur);
-	return result;
-}
-
-/*
  * The candidate nearest to word, or NULL when none is close enough to be a
  * likely typo: at most 3 edits and at most half the candidate's length, or
  * the start of the candidate.
@@ -429,7 +382,7 @@ static const char *nearest(const char *word, const char *const *names, size_t n)
 	size_t best_distance = SIZE_MAX;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(word, names[i]);
+		size_t d = pc_edit_distance(word, names[i]);
 		size_t len = strlen(word);
 
 		/* a truncated name ("cl100k" for "cl100k_base") is as likely as a typo */
@@ -1614,7 +1567,7 @@ static const char starter[] =
 	"# prompt-template change into a projected monthly cost before it ships.\n"
 	"# Numbers are read exactly as written: plain decimals like 25000 or 0.012;\n"
 	"# no exponents (1e3), no digit separators (25,000), never negative.\n"
-	"# Every key is described in promptcost's doc/config-reference.md.\n"
+	"# Every key is described in promptcost's README (Configuration reference).\n"
 	"version: 1                       # the format version: always 1\n"
 	"currency: USD                    # three-letter code the prices are in\n"
 	"days_per_month: 30               # turns calls per day into calls per month (1 to 31)\n"

@@ -105,6 +105,14 @@ void pc_strlist_sort(struct pc_strlist *l);
 bool pc_strlist_contains(const struct pc_strlist *l, const char *s);
 void pc_strlist_release(struct pc_strlist *l);
 
+/*
+ * The optimal-string-alignment distance between two names, ignoring ASCII
+ * case (insertions, deletions, substitutions and adjacent transpositions
+ * count one each), for did-you-mean suggestions. SIZE_MAX when either is
+ * longer than 64 bytes.
+ */
+size_t pc_edit_distance(const char *a, const char *b);
+
 /* Reads a whole file (at most max_bytes; larger is PC_EINPUT). PC_ENOTFOUND when absent. */
 int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes);
 /* Writes a file atomically: a temporary file beside it, fsync, rename. Mode 0644. */

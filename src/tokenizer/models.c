@@ -106,49 +106,6 @@ static int lookup(const char *name)
 }
 
 /*
- * Optimal string alignment distance (edits, transpositions counted as one),
- * ignoring ASCII case, capped at 3: we only care whether it is small.
- */
-static size_t edit_distance(const char *a, const char *b)
-{
-	enum { CAP = 3, MAXLEN = 64 };
-	size_t la = strlen(a), lb = strlen(b);
-	size_t rows[3][MAXLEN + 1];
-	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-
-	if (la > MAXLEN || lb > MAXLEN)
-		return CAP;
-	if ((la > lb ? la - lb : lb - la) >= CAP)
-		return CAP;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t *tmp;
-
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			int ca = tolower((unsigned char)a[i - 1]);
-			int cb = tolower((unsigned char)b[j - 1]);
-			size_t best = prev[j - 1] + (ca != cb);
-
-			if (prev[j] + 1 < best)
-				best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < best)
-				best = prev2[j - 2] + 1;
-			cur[j] = best;
-		}
-		tmp = prev2;
-		prev2 = prev;
-		prev = cur;
-		cur = tmp;
-	}
-	return prev[lb] < CAP ? prev[lb] : CAP;
-}
-
-/*
  * Adds " (did you mean 'x'?" to msg when model is close to a known name:
  * its lower-case form when that is known ("GPT-4o"), else the nearest
  * suggestion within two edits, and only if the name is long enough that two
@@ -170,7 +127,7 @@ static bool add_suggestion(struct pc_buf *msg, const char *model)
 		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(suggestions); i++) {
-		size_t d = edit_distance(model, suggestions[i]);
+		size_t d = pc_edit_distance(model, suggestions[i]);
 
 		if (d < best_distance && 2 * d < strlen(suggestions[i])) {
 			best = suggestions[i];
