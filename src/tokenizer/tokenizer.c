@@ -218,7 +218,7 @@ void pc_tokens_encode(uint32_t **ids_out, size_t *n_out, enum pc_encoding enc, c
 	struct pc_token_sink sink = { NULL, 0, 0, 1, NULL };
 
 	/* Prose runs at about four bytes a token: one allocation for most inputs. */
-	sink.cap = len / 3 + 16;
+	sink.cap = len / 4 + 16;
 	sink.ids = pc_xmalloc(sink.cap * sizeof(*sink.ids));
 	tokenize(&sink, enc, text, len);
 	*ids_out = sink.ids;
