@@ -62,6 +62,10 @@ extern const struct pc_vocab pc_vocab_o200k_base;
 /* The rank of the token whose bytes are p[0..n), or PC_RANK_NONE. */
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n);
 
+/* The same, n >= 1, given pc_vocab_hash(p, n) and pc_vocab_head(p, n) (vocab_hash.h). */
+uint32_t pc_vocab_rank_hashed(const struct pc_vocab *v, const unsigned char *p, size_t n,
+			      uint64_t hash, uint64_t head);
+
 struct pc_pair_memo;
 
 /*
