@@ -20,7 +20,11 @@
 #define PC_UC_WS 0x80u /* \s: White_Space */
 #define PC_UC_L (PC_UC_LU | PC_UC_LL | PC_UC_LT | PC_UC_LM | PC_UC_LO)
 
-/* Two-stage table: the class of cp is pc_uc_stage2[pc_uc_stage1[cp >> 8] * 256 + (cp & 255)]. */
+/*
+ * Two-stage table: the class of cp is pc_uc_stage2[pc_uc_stage1[cp >> 8] * 256 + (cp & 255)].
+ * The generator numbers blocks in order of first use, so block 0 is first:
+ * the classes of U+0000..U+00FF are pc_uc_stage2[0..255].
+ */
 extern const uint16_t pc_uc_stage1[0x110000 / 256];
 extern const uint8_t pc_uc_stage2[];
 
