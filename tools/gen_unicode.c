@@ -105,7 +105,11 @@ int main(int argc, char **argv)
 			die("overlapping classes at", hex);
 	}
 
-	/* Deduplicate the 256-code-point blocks: most of the code space is unassigned. */
+	/*
+	 * Deduplicate the 256-code-point blocks: most of the code space is
+	 * unassigned. Blocks are numbered in order of first use, so block 0 is
+	 * stage-2 block 0, which the pre-tokenizers rely on for Latin-1.
+	 */
 	for (uint32_t b = 0; b < N_BLOCKS; b++) {
 		uint32_t u;
 
@@ -117,6 +121,8 @@ int main(int argc, char **argv)
 		stage1[b] = (uint16_t)u;
 	}
 
+	if (stage1[0] != 0)
+		die("block 0 is not first in", "stage 2");
 	out = fopen(argv[2], "w");
 	if (!out)
 		die("cannot write", argv[2]);

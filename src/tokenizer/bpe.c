@@ -14,8 +14,9 @@
 #include "vocab_hash.h"
 
 /* Probes one table for p[0..n) (3 <= n <= max_token_len) given its hash and head. */
-static inline uint32_t probe(const struct pc_vocab_slot *slots, size_t n_slots, const struct pc_vocab *v,
-			     uint64_t hash, uint64_t head, const unsigned char *p, size_t n)
+static inline uint32_t probe(const struct pc_vocab_slot *slots, size_t n_slots,
+			     const struct pc_vocab *v, uint64_t hash, uint64_t head,
+			     const unsigned char *p, size_t n)
 {
 	size_t i = pc_vocab_slot_index(hash, n_slots);
 
@@ -35,14 +36,22 @@ static inline uint32_t probe(const struct pc_vocab_slot *slots, size_t n_slots, 
 
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n)
 {
-	uint64_t head, hash;
-	uint32_t rank;
-
 	if (n <= 2)
 		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : n == 1 ? v->byte_ranks[p[0]] : PC_RANK_NONE;
 	if (n > v->max_token_len)
 		return PC_RANK_NONE;
-	hash = pc_vocab_hash(p, n);
+	return pc_vocab_rank_hashed(v, p, n, pc_vocab_hash(p, n), pc_vocab_head(p, n));
+}
+
+uint32_t pc_vocab_rank_hashed(const struct pc_vocab *v, const unsigned char *p, size_t n,
+			      uint64_t hash, uint64_t head)
+{
+	uint32_t rank;
+
+	if (n <= 2)
+		return n == 2 ? v->byte_pairs[p[0] << 8 | p[1]] : v->byte_ranks[p[0]];
+	if (n > v->max_token_len)
+		return PC_RANK_NONE;
 	/* Most pairs tried during BPE are not tokens: answer those from the cached filter. */
 	for (int k = 0; k < 2; k++) {
 		size_t bit = pc_vocab_bloom_bit(hash, k, v->bloom_bits);
@@ -50,7 +59,6 @@ uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t 
 		if (!(v->bloom[bit / 64] >> (bit % 64) & 1))
 			return PC_RANK_NONE;
 	}
-	head = pc_vocab_head(p, n);
 	rank = probe(v->hot_slots, v->n_hot_slots, v, hash, head, p, n);
 	if (rank == PC_RANK_NONE)
 		rank = probe(v->slots, v->n_slots, v, hash, head, p, n);

@@ -23,6 +23,8 @@ static inline struct ch ch_at(const unsigned char *s, size_t i)
 	if (b < 0x80) {
 		c.cp = b;
 		c.end = i + 1;
+		c.cls = pc_uc_stage2[b]; /* block 0 is first in the table (tokenizer_int.h) */
+		return c;
 	} else if (b < 0xE0) {
 		c.cp = (b & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu);
 		c.end = i + 2;

@@ -138,9 +138,18 @@ struct piece_memo_entry {
 	uint32_t rank;
 };
 
-/* Encodes one piece into sink, through memo when there is one (NULL: none). */
+/* The low n bytes of a little-endian word (n < 8). */
+static inline uint64_t low_bytes(uint64_t w, size_t n)
+{
+	return w & ((1ull << (8 * n)) - 1);
+}
+
+/*
+ * Encodes the piece p[0..n) into sink, through memo when there is one
+ * (NULL: none). avail is how many bytes can be read from p, n or more.
+ */
 static void encode_piece(struct pc_token_sink *sink, struct piece_memo_entry *memo,
-			 const struct pc_vocab *v, const unsigned char *p, size_t n)
+			 const struct pc_vocab *v, const unsigned char *p, size_t n, size_t avail)
 {
 	struct piece_memo_entry *e;
 	uint64_t h0, h1;
@@ -150,13 +159,23 @@ static void encode_piece(struct pc_token_sink *sink, struct piece_memo_entry *me
 		pc_bpe_piece(sink, v, p, n);
 		return;
 	}
-	h0 = pc_vocab_head(p, n);
-	h1 = n > 8 ? pc_vocab_head(p + 8, n - 8) : 0;
+	if (avail >= 16) {
+		/* Whole words, masked: no byte-by-byte assembly in the common case. */
+		h0 = pc_vocab_load64(p);
+		h1 = pc_vocab_load64(p + 8);
+		if (n < 8)
+			h0 = low_bytes(h0, n), h1 = 0;
+		else if (n < 16)
+			h1 = n == 8 ? 0 : low_bytes(h1, n - 8);
+	} else {
+		h0 = pc_vocab_head(p, n);
+		h1 = n > 8 ? pc_vocab_head(p + 8, n - 8) : 0;
+	}
 	e = &memo[(size_t)(((h0 ^ h1 * 31 ^ n) * 0x9E3779B97F4A7C15ull) >> (64 - PIECE_MEMO_BITS))];
 	if (e->head[0] == h0 && e->head[1] == h1 && e->len == n) {
 		rank = e->rank;
 	} else {
-		rank = pc_vocab_rank(v, p, n);
+		rank = pc_vocab_rank_hashed(v, p, n, pc_vocab_hash16(n, h0, h1), h0);
 		e->head[0] = h0;
 		e->head[1] = h1;
 		e->len = (uint32_t)n;
@@ -188,14 +207,14 @@ static void tokenize(struct pc_token_sink *sink, enum pc_encoding enc, const cha
 		while (i < n) {
 			size_t e = pc_pretok_o200k(s, n, i);
 
-			encode_piece(sink, memo, v, s + i, e - i);
+			encode_piece(sink, memo, v, s + i, e - i, n - i);
 			i = e;
 		}
 	} else {
 		while (i < n) {
 			size_t e = pc_pretok_cl100k(s, n, i);
 
-			encode_piece(sink, memo, v, s + i, e - i);
+			encode_piece(sink, memo, v, s + i, e - i, n - i);
 			i = e;
 		}
 	}
@@ -218,7 +237,7 @@ void pc_tokens_encode(uint32_t **ids_out, size_t *n_out, enum pc_encoding enc, c
 	struct pc_token_sink sink = { NULL, 0, 0, 1, NULL };
 
 	/* Prose runs at about four bytes a token: one allocation for most inputs. */
-	sink.cap = len / 3 + 16;
+	sink.cap = len / 4 + 16;
 	sink.ids = pc_xmalloc(sink.cap * sizeof(*sink.ids));
 	tokenize(&sink, enc, text, len);
 	*ids_out = sink.ids;

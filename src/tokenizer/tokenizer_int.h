@@ -20,7 +20,11 @@
 #define PC_UC_WS 0x80u /* \s: White_Space */
 #define PC_UC_L (PC_UC_LU | PC_UC_LL | PC_UC_LT | PC_UC_LM | PC_UC_LO)
 
-/* Two-stage table: the class of cp is pc_uc_stage2[pc_uc_stage1[cp >> 8] * 256 + (cp & 255)]. */
+/*
+ * Two-stage table: the class of cp is pc_uc_stage2[pc_uc_stage1[cp >> 8] * 256 + (cp & 255)].
+ * The generator numbers blocks in order of first use, so block 0 is first:
+ * the classes of U+0000..U+00FF are pc_uc_stage2[0..255].
+ */
 extern const uint16_t pc_uc_stage1[0x110000 / 256];
 extern const uint8_t pc_uc_stage2[];
 
@@ -61,6 +65,10 @@ extern const struct pc_vocab pc_vocab_o200k_base;
 
 /* The rank of the token whose bytes are p[0..n), or PC_RANK_NONE. */
 uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t n);
+
+/* The same, n >= 1, given pc_vocab_hash(p, n) and pc_vocab_head(p, n) (vocab_hash.h). */
+uint32_t pc_vocab_rank_hashed(const struct pc_vocab *v, const unsigned char *p, size_t n,
+			      uint64_t hash, uint64_t head);
 
 struct pc_pair_memo;
 

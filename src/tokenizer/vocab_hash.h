@@ -30,14 +30,34 @@ static inline uint64_t pc_vocab_load64(const unsigned char *p)
 	       (uint64_t)p[7] << 56;
 }
 
-/* A 64-bit multiply-xorshift hash of p[0..n); tokens are short, so it reads 8 bytes a step. */
+/*
+ * A 64-bit multiply-xorshift hash of p[0..n): a seed from n, one round per
+ * 8-byte word (the last one zero-padded), a final mix. Tokens are short, so
+ * it reads 8 bytes a step.
+ */
+static inline uint64_t pc_vocab_hash_seed(size_t n)
+{
+	return 0x9E3779B97F4A7C15ull ^ ((uint64_t)n * 0xFF51AFD7ED558CCDull);
+}
+
+static inline uint64_t pc_vocab_hash_round(uint64_t h, uint64_t word)
+{
+	h = (h ^ word) * 0xBF58476D1CE4E5B9ull;
+	return h ^ h >> 29;
+}
+
+static inline uint64_t pc_vocab_hash_final(uint64_t h)
+{
+	h *= 0x94D049BB133111EBull;
+	return h ^ h >> 32;
+}
+
 static inline uint64_t pc_vocab_hash(const unsigned char *p, size_t n)
 {
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)n * 0xFF51AFD7ED558CCDull);
+	uint64_t h = pc_vocab_hash_seed(n);
 
 	while (n >= 8) {
-		h = (h ^ pc_vocab_load64(p)) * 0xBF58476D1CE4E5B9ull;
-		h ^= h >> 29;
+		h = pc_vocab_hash_round(h, pc_vocab_load64(p));
 		p += 8;
 		n -= 8;
 	}
@@ -46,12 +66,19 @@ static inline uint64_t pc_vocab_hash(const unsigned char *p, size_t n)
 
 		for (size_t i = 0; i < n; i++)
 			w |= (uint64_t)p[i] << (8 * i);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-		h ^= h >> 29;
+		h = pc_vocab_hash_round(h, w);
 	}
-	h *= 0x94D049BB133111EBull;
-	h ^= h >> 32;
-	return h;
+	return pc_vocab_hash_final(h);
+}
+
+/* The same hash of a string of 1 to 16 bytes given as two zero-padded little-endian words. */
+static inline uint64_t pc_vocab_hash16(size_t n, uint64_t w0, uint64_t w1)
+{
+	uint64_t h = pc_vocab_hash_round(pc_vocab_hash_seed(n), w0);
+
+	if (n > 8)
+		h = pc_vocab_hash_round(h, w1);
+	return pc_vocab_hash_final(h);
 }
 
 /* The first min(n, 8) bytes of p, little-endian, zero-padded: the slot's first word. */
