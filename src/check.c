@@ -284,7 +284,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	/* the base describes the world; the head's only on first adoption */
 	report->config = check->base_config ? check->base_config : check->head_config;
 	report->config_from_head = !check->base_config;
-	if (check->base_config && check->head_config)
+	if (check->base_config && check->head_config && check->base_config != check->head_config)
 		pending_changes(&report->pending, check->base_config, check->head_config);
 
 	if ((error = pc_templates_collect(report, check->repo, check->base, check->head,

@@ -6,6 +6,7 @@
  */
 #include "tokenizer_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,10 +78,15 @@ void pc_sink_push(struct pc_token_sink *sink, uint32_t rank)
 
 /*
  * A direct-mapped memo of (left token, right token) -> rank of the two
- * merged, kept for a whole call (struct pc_token_sink): the parts of a piece
- * are tokens, so the pair's bytes are fixed by the two ids. Text repeats the
- * same pairs (the bytes of one CJK character, a run of one character), which
- * then skip the hashing and the table probes.
+ * merged: the parts of a piece are tokens, so the pair's bytes are fixed by
+ * the two ids. Text repeats the same pairs (the bytes of one CJK character, a
+ * run of one character), which then skip the hashing and the table probes.
+ *
+ * One memo per vocabulary for the whole process: a pair's rank never
+ * changes, so the memo stays valid from one call to the next, and short texts
+ * (a check counts a thousand 2 KB templates) do not pay 48 KB of set-up per
+ * call. Keys are stored plus one, so static zeroed memory means empty. This
+ * makes the tokenizer single-threaded, as promptcost is.
  */
 #define PAIR_MEMO_BITS 12
 
@@ -89,27 +95,28 @@ struct pc_pair_memo {
 	uint32_t rank[1u << PAIR_MEMO_BITS];
 };
 
-static struct pc_pair_memo *pair_memo(struct pc_token_sink *sink)
-{
-	if (!sink->pair_memo) {
-		sink->pair_memo = pc_xmalloc(sizeof(*sink->pair_memo));
-		/* Token ids are below 2^20, so an all-ones key never matches. */
-		memset(sink->pair_memo->key, 0xFF, sizeof(sink->pair_memo->key));
-	}
-	return sink->pair_memo;
-}
+static struct {
+	const struct pc_vocab *vocab;
+	struct pc_pair_memo memo;
+} memos[2]; /* cl100k_base and o200k_base */
 
-void pc_sink_release(struct pc_token_sink *sink)
+static struct pc_pair_memo *pair_memo(const struct pc_vocab *v)
 {
-	free(sink->pair_memo);
-	sink->pair_memo = NULL;
+	for (size_t i = 0; i < sizeof(memos) / sizeof(memos[0]); i++) {
+		if (!memos[i].vocab)
+			memos[i].vocab = v;
+		if (memos[i].vocab == v)
+			return &memos[i].memo;
+	}
+	assert(!"more vocabularies than encodings");
+	return &memos[0].memo;
 }
 
 /* The rank of p[0..n), the bytes of token left followed by those of token right. */
 static inline uint32_t merged_rank(struct pc_pair_memo *memo, const struct pc_vocab *v,
 				   uint32_t left, uint32_t right, const unsigned char *p, size_t n)
 {
-	uint64_t key = (uint64_t)left << 32 | right;
+	uint64_t key = ((uint64_t)left << 32 | right) + 1; /* 0 is an empty slot */
 	size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - PAIR_MEMO_BITS));
 
 	if (memo->key[slot] != key) {
@@ -133,7 +140,7 @@ static void bpe_small(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 	 * of parts k and k + 1 merged.
 	 */
 	uint32_t start[SMALL_PIECE + 1], token[SMALL_PIECE], pair[SMALL_PIECE];
-	struct pc_pair_memo *memo = pair_memo(sink);
+	struct pc_pair_memo *memo = pair_memo(v);
 	size_t parts = n;
 
 	for (size_t k = 0; k <= n; k++)
@@ -291,7 +298,7 @@ static void bpe_large(struct pc_token_sink *sink, const struct pc_vocab *v, cons
 	struct parts st;
 	struct part *parts;
 	uint32_t *pair;
-	struct pc_pair_memo *memo = pair_memo(sink);
+	struct pc_pair_memo *memo = pair_memo(v);
 	struct heap h;
 	const uint32_t end = (uint32_t)n;
 

@@ -220,12 +220,11 @@ static void tokenize(struct pc_token_sink *sink, enum pc_encoding enc, const cha
 	}
 	free(memo);
 	free(clean);
-	pc_sink_release(sink);
 }
 
 size_t pc_tokens_count(enum pc_encoding enc, const char *text, size_t len)
 {
-	struct pc_token_sink sink = { NULL, 0, 0, 0, NULL };
+	struct pc_token_sink sink = { NULL, 0, 0, 0 };
 
 	tokenize(&sink, enc, text, len);
 	return sink.n;
@@ -234,7 +233,7 @@ size_t pc_tokens_count(enum pc_encoding enc, const char *text, size_t len)
 void pc_tokens_encode(uint32_t **ids_out, size_t *n_out, enum pc_encoding enc, const char *text,
 		      size_t len)
 {
-	struct pc_token_sink sink = { NULL, 0, 0, 1, NULL };
+	struct pc_token_sink sink = { NULL, 0, 0, 1 };
 
 	/* Prose runs at about four bytes a token: one allocation for most inputs. */
 	sink.cap = len / 4 + 16;

@@ -70,7 +70,7 @@ uint32_t pc_vocab_rank(const struct pc_vocab *v, const unsigned char *p, size_t 
 uint32_t pc_vocab_rank_hashed(const struct pc_vocab *v, const unsigned char *p, size_t n,
 			      uint64_t hash, uint64_t head);
 
-struct pc_pair_memo;
+
 
 /*
  * Where the tokens of one call go: appended to ids (when keep_ids) and
@@ -82,11 +82,7 @@ struct pc_token_sink {
 	size_t n;
 	size_t cap;
 	int keep_ids;
-	struct pc_pair_memo *pair_memo;
 };
-
-/* Frees what BPE attached to sink (not ids). */
-void pc_sink_release(struct pc_token_sink *sink);
 
 /* Appends one token to sink. */
 void pc_sink_push(struct pc_token_sink *sink, uint32_t rank);
