@@ -206,8 +206,17 @@ static void judge_template(struct pc_report *report, struct pc_template_report *
 	t->cost_event = is_cost_event(policy, t);
 	if (t->cost_event) {
 		t->approved = find_approval(t, policy, approvals, verified);
-		if (t->approved) {
-			add_reason(t, "cost event of %s a month approved by %s", amount.ptr,
+		if (t->approved && t->approval.approved_at) {
+			struct pc_buf limit = PC_BUF_INIT;
+
+			money(&limit, report, t->approval.approved_delta_micros, true);
+			add_reason(t, "cost event of %s a month approved by %s at %s, up to %s a month",
+				   amount.ptr, t->approval.approver, t->approval.approved_at,
+				   limit.ptr);
+			pc_buf_release(&limit);
+		} else if (t->approved) {
+			add_reason(t, "cost event of %s a month approved by %s (verified elsewhere: "
+				   "--approved-by, for this head only)", amount.ptr,
 				   t->approval.approver);
 		} else {
 			approvers_list(&who, policy);

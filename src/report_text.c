@@ -99,9 +99,9 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 {
 	static const char *const head[] = { "template", "change", "model", "tokens before",
 					    "after", "added", "removed", "calls/day",
-					    "per day", "per month", "verdict" };
-	struct table t = { 11, { false, false, false, true, true, true, true, true, true, true,
-				 false }, PC_STRLIST_INIT };
+					    "per day", "per month", "cost event", "verdict" };
+	struct table t = { 12, { false, false, false, true, true, true, true, true, true, true,
+				 false, false }, PC_STRLIST_INIT };
 
 	size_t unchanged = 0;
 
@@ -109,7 +109,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 	for (size_t i = 0; i < report->ntemplates; i++) {
 		const struct pc_template_report *r = &report->templates[i];
 		const char *model = r->after.present ? r->after.model_name : r->before.model_name;
-		char *cells[11] = { NULL };
+		char *cells[12] = { NULL };
 		struct pc_buf calls = PC_BUF_INIT;
 
 		/* an unchanged template still counts in its team's spend, but is not news */
@@ -128,9 +128,11 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 		cells[7] = pc_buf_detach(&calls, NULL);
 		cells[8] = money_cell(report, r->daily_delta_micros, true);
 		cells[9] = money_cell(report, r->monthly_delta_micros, true);
-		cells[10] = pc_xstrdup(pc_verdict_name(r->verdict));
+		cells[10] = pc_xstrdup(r->cost_event ? (r->approved ? "approved" : "unapproved")
+					 : r->monthly_delta_micros < 0 ? "saving" : "-");
+		cells[11] = pc_xstrdup(pc_verdict_name(r->verdict));
 		table_row(&t, (const char *const *)cells);
-		for (size_t c = 0; c < 11; c++)
+		for (size_t c = 0; c < 12; c++)
 			free(cells[c]);
 	}
 	if (t.cells.n > t.ncolumns)

@@ -158,7 +158,8 @@ expect_status 0 "after the approval, check passes"
 expect_eq "$(json "$out" '.templates[0].approved_by')" "release-manager@agency.gov" "the report names the approver"
 expect_eq "$(json "$out" '.templates[0].approval.monthly_delta')" "2160.00" "and the approved delta"
 run "$r" check
-expect_stdout_has "approved by release-manager@agency.gov" "the text report says who approved"
+expect_stdout_has "approved by release-manager@agency.gov at 20" "the text report says who approved and when"
+expect_stdout_has ', up to +$2,160.00 a month' "and up to which delta"
 
 printf ' ' >>"$r/prompts/summarize/system.md"
 run "$r" check
