@@ -13,7 +13,8 @@
 
 static const char usage[] =
 	"usage: promptcost check [--staged | --base REV [--head REV]] [--config FILE]\n"
-	"                        [--format FMT] [--output FILE] [--approved-by ID...]\n"
+	"                        [--format FMT] [--output FILE] [--max-size BYTES]\n"
+	"                        [--approved-by ID...]\n"
 	"\n"
 	"Reports what a change to the prompt templates costs: tokens before and after,\n"
 	"tokens added and removed, the projected change per day and per month, team and\n"
