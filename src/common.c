@@ -323,6 +323,30 @@ size_t pc_edit_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
+int pc_fd_read(struct pc_buf *out, int fd, const char *path, size_t max_bytes)
+{
+	size_t start = out->len;
+
+	for (;;) {
+		ssize_t n;
+
+		pc_buf_grow(out, 65536);
+		n = read(fd, out->ptr + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pc_error_set(PC_EIO, "%s: cannot read: %s", path, strerror(errno));
+		if (n == 0)
+			return 0;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		/* checked while reading too: a pipe has no size, a file may grow */
+		if (out->len - start > max_bytes)
+			return pc_error_set(PC_EINPUT, "%s: input is over the %zu-byte limit", path,
+					    max_bytes);
+	}
+}
+
 int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes)
 {
 	struct stat st;
@@ -347,27 +371,7 @@ int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes)
 				     path, (long long)st.st_size, max_bytes);
 		goto done;
 	}
-	for (;;) {
-		ssize_t n;
-
-		pc_buf_grow(out, 65536);
-		n = read(fd, out->ptr + out->len, 65536);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = pc_error_set(PC_EIO, "%s: cannot read: %s", path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-		if (out->len > max_bytes) {
-			error = pc_error_set(PC_EINPUT, "%s: input is over the %zu-byte limit",
-					     path, max_bytes);
-			goto done;
-		}
-	}
+	error = pc_fd_read(out, fd, path, max_bytes);
 done:
 	close(fd);
 	return error;

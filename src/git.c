@@ -1211,27 +1211,8 @@ static int read_disk(struct pc_buf *out, git_oid *id, struct pc_side *side, cons
 		goto done;
 	}
 	pc_buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		ssize_t n;
-
-		pc_buf_grow(out, 8192);
-		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			error = pc_error_set(PC_EIO, "%s: cannot read: %s", path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-		if (out->len - start > max_bytes) { /* it grew while we read it */
-			error = too_large(path, out->len - start, max_bytes);
-			goto done;
-		}
-	}
-	if ((error = clean_filter(out, start, side, repo_path)) < 0)
+	if ((error = pc_fd_read(out, fd, path, max_bytes)) < 0 ||
+	    (error = clean_filter(out, start, side, repo_path)) < 0)
 		goto done;
 	if (git_odb_hash(id, out->ptr + start, out->len - start, GIT_OBJECT_BLOB) < 0)
 		error = git_fail("cannot hash a file");

@@ -86,24 +86,41 @@ pc_int128 pc_div_round(pc_int128 num, pc_int128 den)
 	return q;
 }
 
-void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool sign)
+/* A sign (as asked), then mag's digits, grouped by thousands with commas when asked. */
+static void add_whole(struct pc_buf *out, bool negative, uint64_t mag, bool thousands,
+		      bool sign)
 {
-	int64_t cents = (int64_t)pc_div_round(micros, PC_MICROS / 100);
-	uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-	uint64_t whole = mag / 100;
 	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)whole);
+	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)mag);
 
-	if (cents < 0)
+	if (negative)
 		pc_buf_addch(out, '-');
-	else if (sign && cents > 0)
+	else if (sign && mag > 0)
 		pc_buf_addch(out, '+');
 	for (int i = 0; i < n; i++) {
 		if (thousands && i > 0 && (n - i) % 3 == 0)
 			pc_buf_addch(out, ',');
 		pc_buf_addch(out, digits[i]);
 	}
+}
+
+void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool sign)
+{
+	int64_t cents = (int64_t)pc_div_round(micros, PC_MICROS / 100);
+	uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+
+	/* the sign belongs to the cents: -0.01 is negative though its whole part is 0 */
+	if (cents < 0)
+		pc_buf_addch(out, '-');
+	else if (sign && cents > 0)
+		pc_buf_addch(out, '+');
+	add_whole(out, false, mag / 100, thousands, false);
 	pc_buf_addf(out, ".%02u", (unsigned)(mag % 100));
+}
+
+void pc_count_format(struct pc_buf *out, int64_t n, bool sign)
+{
+	add_whole(out, n < 0, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n, true, sign);
 }
 
 void pc_ppm_format(struct pc_buf *out, int64_t ppm)

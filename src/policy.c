@@ -54,7 +54,7 @@ static void raise_template(struct pc_template_report *t, enum pc_verdict to)
 	t->main_reason = t->reasons.n - 1;
 }
 
-/* Spend of one team or use case; `of` picks the template's field to compare. */
+/* Spend before and after, status and verdict of each team (or, with use_cases, use case). */
 static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_report *report,
 			 const struct pc_budget *budgets, size_t nbudgets, bool use_cases)
 {

@@ -6,7 +6,6 @@
 
 #include "promptcost/money.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,23 +108,6 @@ void pc_report_money_display(struct pc_buf *out, const struct pc_config *config,
 		pc_buf_addf(out, "%s %s", number.ptr, currency);
 	}
 	pc_buf_release(&number);
-}
-
-void pc_report_count(struct pc_buf *out, int64_t n, bool sign)
-{
-	uint64_t mag = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
-	char digits[32];
-	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)mag);
-
-	if (n < 0)
-		pc_buf_addch(out, '-');
-	else if (sign && n > 0)
-		pc_buf_addch(out, '+');
-	for (int i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			pc_buf_addch(out, ',');
-		pc_buf_addch(out, digits[i]);
-	}
 }
 
 void pc_report_used(struct pc_buf *out, const struct pc_budget_report *budget, bool after)

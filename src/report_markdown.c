@@ -5,6 +5,8 @@
  */
 #include "promptcost/report.h"
 
+#include "promptcost/money.h"
+
 #include <string.h>
 
 /* Escapes text for a table cell or inline text: markdown punctuation, pipes, HTML. */
@@ -51,7 +53,7 @@ static void count(struct pc_buf *out, int64_t n, bool exact, bool sign)
 {
 	if (!exact)
 		pc_buf_adds(out, "≈");
-	pc_report_count(out, n, sign);
+	pc_count_format(out, n, sign);
 }
 
 /* The changed templates, one row each; with max_bytes, rows past it are counted, not shown. */
@@ -89,7 +91,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report, 
 		pc_buf_adds(out, " | ");
 		count(out, -t->tokens_removed, t->exact, false);
 		pc_buf_adds(out, " | ");
-		pc_report_count(out, t->volume->calls_per_day, false);
+		pc_count_format(out, t->volume->calls_per_day, false);
 		pc_buf_adds(out, " | ");
 		money(out, report, t->daily_delta_micros, true);
 		pc_buf_adds(out, " | ");

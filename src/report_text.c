@@ -4,6 +4,8 @@
  */
 #include "promptcost/report.h"
 
+#include "promptcost/money.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +85,7 @@ static char *count_cell(int64_t n, bool exact, bool sign)
 
 	if (!exact)
 		pc_buf_adds(&b, "≈");
-	pc_report_count(&b, n, sign);
+	pc_count_format(&b, n, sign);
 	return pc_buf_detach(&b, NULL);
 }
 
@@ -117,7 +119,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 			unchanged++;
 			continue;
 		}
-		pc_report_count(&calls, r->volume->calls_per_day, false);
+		pc_count_format(&calls, r->volume->calls_per_day, false);
 		cells[0] = pc_xstrdup(r->id);
 		cells[1] = pc_xstrdup(pc_change_name(r->change));
 		cells[2] = pc_xstrdup(model);

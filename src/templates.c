@@ -125,7 +125,6 @@ struct template_index {
 };
 
 struct collect {
-	struct pc_repo *repo;
 	struct pc_side *sides[2];        /* base, head */
 	struct pc_file_list lists[2];
 	const struct pc_config *configs[2];
@@ -334,10 +333,11 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 		     struct pc_side *git_side, const char *template_id, bool is_head)
 {
 	struct pc_buf content = PC_BUF_INIT;
-	size_t kept = 0;
+	size_t kept = 0, i;
 	int error = 0;
 
-	for (size_t i = 0; i < side->nfiles; i++) {
+	/* files[0..kept) are read, skipped binary files are freed, files[i..) are still to do */
+	for (i = 0; i < side->nfiles; i++) {
 		struct pc_side_file *file = &side->files[i];
 		size_t bad;
 
@@ -377,8 +377,8 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 	side->nfiles = kept;
 done:
 	if (error) {
-		/* keep the array consistent for release: the rest still own their paths */
-		for (size_t i = kept; i < side->nfiles; i++)
+		/* keep the array consistent for release: the unread files still own their paths */
+		for (; i < side->nfiles; i++)
 			side->files[kept++] = side->files[i];
 		side->nfiles = kept;
 	}
@@ -561,7 +561,6 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 
 	assert(base_config || head_config);
 	memset(&c, 0, sizeof(c));
-	c.repo = repo;
 	c.sides[0] = base;
 	c.sides[1] = head;
 	c.configs[0] = base_config;

@@ -360,6 +360,30 @@ static void test_templates__invalid_utf8_after_long_ascii_and_multibyte_runs_is_
 	free(dir);
 }
 
+static void test_templates__an_error_after_a_skipped_binary_file_frees_each_path_once(void **state)
+{
+	char *dir = fx_repo_new();
+	struct pc_check check;
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL };
+
+	(void)state;
+	options.repo_path = dir;
+	fx_write(dir, ".promptcost.yml", config_text);
+	fx_write_bytes(dir, "prompts/summarize/a.md", "\x89PNG\0\0\0", 7);
+	fx_write(dir, "prompts/summarize/b.md", "fine\n");
+	fx_write(dir, "prompts/summarize/c.md", "fine\n");
+	fx_commit_all(dir, "base");
+	fx_write(dir, "prompts/summarize/b.md", "na\xefve\n");
+	memset(&check, 0, sizeof(check));
+	/* under the sanitizers, a path freed twice here aborts the test */
+	assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
+	assert_non_null(strstr(pc_error_message(), "prompts/summarize/b.md:1:3: invalid UTF-8"));
+	pc_check_release(&check);
+	pc_warnings_clear();
+	fx_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_templates__a_glob_naming_a_directory_says_so),
 		cmocka_unit_test(test_templates__a_binary_file_is_skipped_with_a_warning),
 		cmocka_unit_test(test_templates__invalid_utf8_in_the_head_is_an_error_at_its_place),
+		cmocka_unit_test(test_templates__an_error_after_a_skipped_binary_file_frees_each_path_once),
 		cmocka_unit_test(test_templates__overlapping_globs_list_each_file_once_in_path_order),
 		cmocka_unit_test(
 			test_templates__templates_are_found_by_id_on_either_side_base_order_first),

@@ -113,6 +113,12 @@ void pc_strlist_release(struct pc_strlist *l);
  */
 size_t pc_edit_distance(const char *a, const char *b);
 
+/*
+ * Reads fd to its end, appending to out; more than max_bytes read is
+ * PC_EINPUT, a read error PC_EIO (path names the file in messages).
+ */
+int pc_fd_read(struct pc_buf *out, int fd, const char *path, size_t max_bytes);
+
 /* Reads a whole file (at most max_bytes; larger is PC_EINPUT). PC_ENOTFOUND when absent. */
 int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes);
 /* Writes a file atomically: a temporary file beside it, fsync, rename. Mode 0644. */

@@ -40,6 +40,9 @@ pc_int128 pc_div_round(pc_int128 num, pc_int128 den);
  */
 void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool sign);
 
+/* Formats a count with thousands separators: 15000 -> "15,000"; with sign, "+400". */
+void pc_count_format(struct pc_buf *out, int64_t n, bool sign);
+
 /* Formats parts per million as a percent with one decimal: 812345 -> "81.2%". */
 void pc_ppm_format(struct pc_buf *out, int64_t ppm);
 

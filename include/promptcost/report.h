@@ -151,8 +151,6 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report);
 void pc_report_money(struct pc_buf *out, int64_t micros);
 void pc_report_money_display(struct pc_buf *out, const struct pc_config *config, int64_t micros,
 			     bool sign);
-/* A count with thousands separators: 15000 -> "15,000"; with sign, "+400". */
-void pc_report_count(struct pc_buf *out, int64_t n, bool sign);
 /* Spend as a share of a budget: "56.6%", or "" without a budget. */
 void pc_report_used(struct pc_buf *out, const struct pc_budget_report *budget, bool after);
 

@@ -104,17 +104,12 @@ int cmd_check(int argc, char **argv)
 	}
 	options.verified = &verified;
 
+	render.color = format == PC_FORMAT_TEXT && !output && isatty(STDOUT_FILENO) &&
+		       !getenv("NO_COLOR");
 	if ((error = pc_check_run(&check, &options)) < 0 ||
 	    (error = pc_report_render(&out, &check.report, format, &render)) < 0) {
 		status = cli_fail(error);
 		goto done;
-	}
-	render.color = format == PC_FORMAT_TEXT && !output && isatty(STDOUT_FILENO) &&
-		       !getenv("NO_COLOR");
-	if (render.color) {
-		/* render again with colour: cheap, and the model is unchanged */
-		pc_buf_reset(&out);
-		pc_report_render(&out, &check.report, format, &render);
 	}
 	cli_print_warnings();
 	if (output) {

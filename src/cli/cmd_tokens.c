@@ -123,36 +123,13 @@ static int parse_args(struct tokens_opts *opts, int argc, char **argv)
 	return 0;
 }
 
-/* Reads all of standard input into out (appending). */
-static int read_stdin(struct pc_buf *out)
-{
-	for (;;) {
-		ssize_t n;
-
-		pc_buf_grow(out, 65536);
-		n = read(STDIN_FILENO, out->ptr + out->len, 65536);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return pc_error_set(PC_EIO, "cannot read standard input: %s", strerror(errno));
-		}
-		if (n == 0)
-			return 0;
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-		if (out->len > MAX_INPUT_BYTES)
-			return pc_error_set(PC_EINPUT, "standard input is over the %zu-byte limit",
-					    MAX_INPUT_BYTES);
-	}
-}
-
 static int read_input(struct pc_buf *out, const char *path)
 {
 	int error;
 
 	pc_buf_reset(out);
 	if (!strcmp(path, "-"))
-		return read_stdin(out);
+		return pc_fd_read(out, STDIN_FILENO, "standard input", MAX_INPUT_BYTES);
 	error = pc_file_read(out, path, MAX_INPUT_BYTES);
 	if (error == PC_ENOTFOUND)
 		return pc_error_set(PC_EINPUT, "no such file '%s'", path);
