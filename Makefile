@@ -53,6 +53,7 @@ GEN_SRC :=
 
 -include src/tokenizer/tokenizer.mk
 -include hooks/hooks.mk
+-include fuzz/fuzz.mk
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -61,7 +62,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB = $(BUILD)/libpromptcost.a
 BIN = $(BUILD)/promptcost
 
-.PHONY: all build deps test unit-tests check-tests demo install uninstall clean fuzz
+.PHONY: all build deps test unit-tests check-tests demo install uninstall clean
 .DEFAULT_GOAL := all
 # keep the test objects: they are intermediate, but rebuilding them every run is waste
 .SECONDARY:

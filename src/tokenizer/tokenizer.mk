@@ -38,7 +38,7 @@ $(TOK_GEN)/%.o: $(TOK_GEN)/%.c
 # The libFuzzer target, with ASan and UBSan, in build-fuzz/. Run it with
 #   build-fuzz/fuzz_tokenizer fuzz/corpus/tokenizer
 FUZZ_CC ?= clang
-fuzz: $(TOK_GEN_SRC)
+fuzz-tokenizer: $(TOK_GEN_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/tokenizer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

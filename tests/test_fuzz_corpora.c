@@ -1,0 +1,80 @@
+/*
+ * Replays the corpora of the fuzz targets for what a pull request's head
+ * hands the tool (fuzz/fuzz_{config,approvals,glob}.c) as ordinary tests:
+ * every input that once grew a fuzzer's coverage, or once crashed it, keeps
+ * being checked by `make test` under the same properties (the targets abort
+ * when a property fails). The tokenizer's corpus is replayed by
+ * test_tokenizer.c.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define LLVMFuzzerTestOneInput fuzz_config_one
+#include "../fuzz/fuzz_config.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_approvals_one
+#include "../fuzz/fuzz_approvals.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_glob_one
+#include "../fuzz/fuzz_glob.c"
+#undef LLVMFuzzerTestOneInput
+
+/* Runs one target over every file of a corpus folder; returns how many. */
+static size_t replay(const char *dir, int (*one)(const uint8_t *, size_t))
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		struct pc_buf input = PC_BUF_INIT;
+		char path[1024];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_int_equal(pc_file_read(&input, path, 64 * 1024 * 1024), 0);
+		one((const uint8_t *)input.ptr, input.len);
+		pc_buf_release(&input);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void test_fuzz_corpora__config_reader_corpus_parses_or_fails_on_one_located_line(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/config", fuzz_config_one) >= 2);
+}
+
+static void test_fuzz_corpora__approvals_corpus_reads_back_what_it_writes(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/approvals", fuzz_approvals_one) >= 2);
+}
+
+static void test_fuzz_corpora__glob_corpus_matches_without_crashing(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/glob", fuzz_glob_one) >= 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fuzz_corpora__config_reader_corpus_parses_or_fails_on_one_located_line),
+		cmocka_unit_test(test_fuzz_corpora__approvals_corpus_reads_back_what_it_writes),
+		cmocka_unit_test(test_fuzz_corpora__glob_corpus_matches_without_crashing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
