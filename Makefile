@@ -95,7 +95,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(SUPPORT_OBJ) $(LIB)
 		$(CMOCKA_LIBS) -lm
 
 # The whole suite: unit tests (cmocka), end-to-end tests of the binary, the
-# fuzz corpora replayed. tests/run.sh prints one "N passed, N failed" line.
+# fuzz corpora replayed. tests/run.sh prints one "N passed, N failed, N skipped" line.
 test: deps
 	@$(MAKE) --no-print-directory check-tests
 
