@@ -42,8 +42,10 @@ function command(kind, message, props = {}) {
 	const p = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
 	process.stdout.write(`::${kind}${p ? ' ' + p : ''}::${escapeData(message)}\n`);
 }
+// A line of the log. Messages carry names from the head (files, logins,
+// git's errors): one line each, so none can start a workflow command.
 function log(message) {
-	process.stdout.write(`promptcost: ${message}\n`);
+	process.stdout.write(`promptcost: ${String(message).replace(/[\r\n]+/g, ' ')}\n`);
 }
 
 // name<<DELIMITER lines in $GITHUB_OUTPUT, with a delimiter the value cannot contain.
@@ -111,6 +113,9 @@ function readEvent() {
 		};
 	}
 	if (name === 'push') {
+		if (event.deleted === true || (event.after && ZERO_OID.test(event.after))) {
+			return { name, pullRequest: false, deleted: true, ref: event.ref || '' };
+		}
 		const emptyBase = !event.before || ZERO_OID.test(event.before);
 		return {
 			name, pullRequest: false, number: null, base: emptyBase ? null : event.before, head: event.after,
@@ -123,36 +128,30 @@ function readEvent() {
 
 // promptcost reads --config at each side relative to the repository's root
 // (a file outside the repository serves both sides); the input is relative
-// to the working directory.
+// to the working directory. The path is worked out from the names alone:
+// the checkout is the pull request's head, and following a link there (a
+// .promptcost.yml turned into a symlink to a file the base does not have)
+// would let the head choose the configuration that judges it.
 function configPath(config) {
 	const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
 	if (top.status !== 0) throw new ActionError(`not inside a git repository: ${top.stderr.trim()}`, 3);
-	const absolute = path.resolve(config);
-	const relative = path.relative(fs.realpathSync(top.stdout.trim()), realpathOrSelf(absolute));
-	if (relative.startsWith('..') || path.isAbsolute(relative)) return absolute;
+	// git prints the top level with its links resolved, and so does getcwd():
+	// both are the same kind of path, and nothing below the cwd is resolved.
+	const absolute = path.resolve(process.cwd(), config);
+	const relative = path.relative(top.stdout.trim(), absolute);
+	if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return absolute;
 	return relative.split(path.sep).join('/');
 }
 
-function realpathOrSelf(p) {
-	try {
-		return fs.realpathSync(p);
-	} catch (e) {
-		// A configuration only at the base is not on disk: resolve its folder.
-		try {
-			return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
-		} catch (e2) {
-			return p;
-		}
-	}
-}
-
-// The approvers of the base configuration and the reviews that count.
-async function reviewApprovals(gh, ev, mergeBase, inputs) {
+// The approvers of the base branch's configuration as it is now (the pull
+// request's base commit, not the merge-base: an old branch point must not
+// bring back approvers main has since removed) and the reviews that count.
+async function reviewApprovals(gh, ev, inputs) {
 	let text;
 	if (path.isAbsolute(inputs.configPath)) {
 		text = fs.readFileSync(inputs.configPath, 'utf8');
 	} else {
-		const shown = spawnSync('git', ['show', `${mergeBase}:${inputs.configPath}`], { encoding: 'utf8' });
+		const shown = spawnSync('git', ['show', `${ev.base}:${inputs.configPath}`], { encoding: 'utf8' });
 		if (shown.status !== 0) {
 			log(`no ${inputs.configPath} at the base commit; no review can approve`);
 			return { approvers: [], logins: [], approved: [] };
@@ -182,6 +181,17 @@ async function reviewApprovals(gh, ev, mergeBase, inputs) {
 	return { approvers, logins, approved };
 }
 
+// Copies text that may hold names from the head (promptcost's warnings and
+// errors) to the log with workflow commands turned off around it, as GitHub
+// documents (::stop-commands::TOKEN ... ::TOKEN::): a file named
+// "x\n::error::..." is shown, never obeyed.
+function forwardUntrusted(text) {
+	const token = `promptcost-${crypto.randomUUID()}`;
+	process.stdout.write(`::stop-commands::${token}\n`);
+	process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+	process.stdout.write(`::${token}::\n`);
+}
+
 // Runs promptcost in cwd; stdout to a file or to the log. Its warnings are
 // shown once, from the first run (label json). Returns the exit status.
 function runCheck(inputs, cwd, args, outputFile, label) {
@@ -189,7 +199,7 @@ function runCheck(inputs, cwd, args, outputFile, label) {
 	const r = spawnSync(inputs.bin, all, { cwd, encoding: 'utf8', stdio: ['ignore', outputFile ? 'pipe' : 'inherit', 'pipe'],
 		maxBuffer: 256 << 20 });
 	if (r.error) throw new ActionError(`cannot run '${inputs.bin}': ${r.error.message}`, 3);
-	if (r.stderr && (label === 'json' || (r.status !== 0 && r.status !== 1))) process.stderr.write(r.stderr);
+	if (r.stderr && (label === 'json' || (r.status !== 0 && r.status !== 1))) forwardUntrusted(r.stderr);
 	if (r.status !== 0 && r.status !== 1) {
 		const why = (r.stderr || '').trim().split('\n').pop() || `exit status ${r.status}`;
 		throw new ActionError(`promptcost check (${label}) failed: ${why}`, r.status === 2 ? 2 : 3);
@@ -197,19 +207,71 @@ function runCheck(inputs, cwd, args, outputFile, label) {
 	return r.status;
 }
 
+// Who writes the action's comments: the token's own user when GET /user
+// answers (a personal or fine-grained token), else GitHub Actions' bot (the
+// default GITHUB_TOKEN cannot read /user; its comments are by
+// github-actions[bot], of type Bot). Only a comment by that author is ours:
+// anyone can write the marker into a comment of their own.
+const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
+
+async function commentAuthor(gh) {
+	try {
+		const me = await gh.getAuthenticatedUser();
+		if (me && me.id !== undefined && me.login) return { id: me.id, login: me.login, type: me.type };
+	} catch (e) {
+		if (e.status !== 403 && e.status !== 404 && e.status !== 401) throw e;
+	}
+	return ACTIONS_BOT;
+}
+
+function byAuthor(comment, author) {
+	const u = comment.user || {};
+	if (author.id !== undefined) return u.id === author.id;
+	return u.login === author.login && u.type === author.type;
+}
+
+// Our comments with this configuration's key, oldest first.
+function ourComments(comments, ours, author) {
+	return comments.filter((c) => {
+		const m = C.parseMarker(c.body);
+		return m && m.key === ours.key && byAuthor(c, author);
+	});
+}
+
+// Posts a comment once. A POST that failed with a 5xx or a broken connection
+// may still have created it: before posting again, look for this run's
+// marker among our comments.
+async function createOnce(gh, ev, body, ours, author) {
+	const marker = C.makeMarker(ours);
+	let lastError = null;
+	for (let attempt = 1; attempt <= 3; attempt++) {
+		try {
+			return await gh.createIssueComment(ev.number, body);
+		} catch (e) {
+			if (!(e.status === 0 || e.status >= 500)) throw e;
+			lastError = e;
+			log(`posting the comment failed (${e.message}); looking whether it was created anyway`);
+			const made = (await gh.listIssueComments(ev.number))
+				.filter((c) => byAuthor(c, author) && String(c.body || '').split('\n', 1)[0] === marker);
+			if (made.length) return made[made.length - 1];
+		}
+	}
+	throw lastError;
+}
+
 async function upsertComment(gh, ev, inputs, body, ours) {
+	const author = await commentAuthor(gh);
 	if (inputs.comment === 'new') {
-		const c = await gh.createIssueComment(ev.number, body);
+		const c = await createOnce(gh, ev, body, ours, author);
 		return { outcome: 'created', id: c && c.id };
 	}
 	const comments = await gh.listIssueComments(ev.number);
-	const mine = comments.filter((c) => {
-		const m = C.parseMarker(c.body);
-		return m && m.key === ours.key;
-	});
+	const others = comments.filter((c) => C.parseMarker(c.body) && !byAuthor(c, author)).length;
+	if (others) log(`${others} comment(s) with a promptcost marker by someone else are ignored`);
+	const mine = ourComments(comments, ours, author);
 	const existing = mine[mine.length - 1];
 	if (!existing) {
-		const c = await gh.createIssueComment(ev.number, body);
+		const c = await createOnce(gh, ev, body, ours, author);
 		return { outcome: 'created', id: c && c.id };
 	}
 	const theirs = C.parseMarker(existing.body);
@@ -267,7 +329,7 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 
 	// Approvals by review.
 	let approval = { approvers: [], logins: [], approved: [] };
-	if (ev.pullRequest && mergeBase) approval = await reviewApprovals(gh, ev, mergeBase, inputs);
+	if (ev.pullRequest && mergeBase) approval = await reviewApprovals(gh, ev, inputs);
 
 	// The check: the JSON report, the comment's markdown (check cuts its own
 	// details to --max-size), the summary's (the summary's limit), annotations.
@@ -351,6 +413,13 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 async function main() {
 	const inputs = readInputs();
 	const ev = readEvent();
+	if (ev.deleted) {
+		// Nothing was pushed: a deleted branch has no change to check.
+		log(`a push that deletes ${ev.ref || 'a branch'}: nothing to check`);
+		setOutput('verdict', 'none');
+		setOutput('comment', 'none');
+		return 0;
+	}
 	try {
 		process.chdir(inputs.workingDirectory);
 	} catch (e) {

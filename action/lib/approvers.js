@@ -1,8 +1,9 @@
 // Who may approve a cost event by reviewing the pull request: the
-// `policy.approvers` of the base revision's .promptcost.yml, read with a small
-// reader for just that key (block or flow sequence of plain or quoted
-// scalars), and the pull request's reviews reduced to the logins whose latest
-// review approves the head commit. promptcost itself checks the approvers
+// `policy.approvers` of the base branch's .promptcost.yml (its tip, the world
+// as it is now), read with a small reader for just that key (block or flow
+// sequence of plain or quoted scalars, or of mappings `{id: ..., key: ...}`
+// whose id is taken), and the pull request's reviews reduced to the logins
+// whose latest review approves the head commit. promptcost itself checks the approvers
 // again; this keeps the action from passing an identity it has no reason to.
 'use strict';
 
@@ -48,10 +49,11 @@ function scalar(text, where) {
 	return t;
 }
 
-// Splits "a, 'b, c', d" at commas outside quotes.
-function splitFlow(text, where) {
+// Splits "a, 'b, c', {id: d, key: e}" at commas outside quotes and braces.
+function splitTop(text, where) {
 	const items = [];
 	let quote = null;
+	let depth = 0;
 	let start = 0;
 	for (let i = 0; i < text.length; i++) {
 		const c = text[i];
@@ -60,14 +62,44 @@ function splitFlow(text, where) {
 			else if (c === quote) quote = null;
 		} else if (c === '"' || c === "'") {
 			quote = c;
-		} else if (c === ',') {
+		} else if (c === '{') {
+			depth++;
+		} else if (c === '}') {
+			if (--depth < 0) throw new ApproversError(`${where}: unbalanced '}' in approvers`);
+		} else if (c === ',' && depth === 0) {
 			items.push(text.slice(start, i));
 			start = i + 1;
 		}
 	}
+	if (quote || depth) throw new ApproversError(`${where}: unterminated approvers list`);
 	const last = text.slice(start);
 	if (last.trim() !== '') items.push(last);
-	return items.map((s) => scalar(s, where));
+	return items;
+}
+
+// The id of a flow mapping "{id: x, key: y}" (an approver with a signing key).
+function flowMappingId(text, where) {
+	const inner = text.trim().slice(1, -1);
+	let id = null;
+	for (const pair of splitTop(inner, where)) {
+		const m = pair.trim().match(/^("id"|'id'|id)\s*:(.*)$/s);
+		if (m) id = scalar(m[2], where);
+	}
+	if (id === null) throw new ApproversError(`${where}: an approver mapping needs 'id'`);
+	return id;
+}
+
+function item(text, where) {
+	const t = text.trim();
+	if (t.startsWith('{')) {
+		if (!t.endsWith('}')) throw new ApproversError(`${where}: unterminated approver mapping`);
+		return flowMappingId(t, where);
+	}
+	return scalar(t, where);
+}
+
+function splitFlow(text, where) {
+	return splitTop(text, where).map((s) => item(s, where));
 }
 
 const indentOf = (line) => line.match(/^ */)[0].length;
@@ -102,16 +134,48 @@ function readApprovers(yamlText, file = '.promptcost.yml') {
 			if (close < 0) throw new ApproversError(`${where}: unterminated approvers list`);
 			return splitFlow(rest.slice(1, close), where);
 		}
-		if (rest !== '') return [scalar(rest, where)];
+		if (rest !== '') return [item(rest, where)];
 		const items = [];
+		// A block mapping item ("- id: x" then "  key: y") keeps its id in
+		// `pending` until the item ends.
+		let pending = null;
+		let itemIndent = -1;
+		const close = (where) => {
+			if (!pending) return;
+			if (pending.id === null) throw new ApproversError(`${where}: an approver mapping needs 'id'`);
+			items.push(pending.id);
+			pending = null;
+		};
+		const mappingKey = (text, where) => {
+			const km = text.match(/^("id"|'id'|id|"key"|'key'|key)\s*:(.*)$/s);
+			if (!km) return false;
+			if (/id/.test(km[1])) pending.id = scalar(km[2], where);
+			return true;
+		};
 		for (let j = i + 1; j < lines.length; j++) {
 			const l = lines[j];
+			const where = `${file}:${j + 1}`;
 			if (l.trim() === '') continue;
 			if (indentOf(l) < indent || (indentOf(l) === indent && !l.trim().startsWith('-'))) break;
-			const item = l.trim().match(/^-\s*(.*)$/);
-			if (!item) throw new ApproversError(`${file}:${j + 1}: unsupported YAML in approvers`);
-			items.push(scalar(item[1], `${file}:${j + 1}`));
+			const entry = l.trim().match(/^-\s*(.*)$/);
+			if (pending && indentOf(l) > itemIndent) {
+				// a line of the mapping: its id or key, or one key of a list of keys
+				if (!mappingKey(l.trim(), where) && !entry) {
+					throw new ApproversError(`${where}: unsupported YAML in approvers`);
+				}
+				continue;
+			}
+			if (!entry) throw new ApproversError(`${where}: unsupported YAML in approvers`);
+			close(where);
+			if (/^("id"|'id'|id|"key"|'key'|key)\s*:/.test(entry[1])) {
+				pending = { id: null };
+				itemIndent = indentOf(l);
+				mappingKey(entry[1], where);
+				continue;
+			}
+			items.push(item(entry[1], where));
 		}
+		close(`${file}:${lines.length}`);
 		return items;
 	}
 	return [];

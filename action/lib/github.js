@@ -49,7 +49,11 @@ class GitHub {
 
 	// One call, retried; returns { status, headers, data }. Throws GitHubError
 	// for a final failure (after retries, or a 4xx that is not a rate limit).
-	async request(method, pathOrUrl, body) {
+	// options.idempotent false: a 5xx or a network error is final (thrown),
+	// since the request may have taken effect; rate limits are still waited
+	// for, as GitHub refused those before doing anything.
+	async request(method, pathOrUrl, body, options = {}) {
+		const idempotent = options.idempotent !== false;
 		const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : this.apiUrl + pathOrUrl;
 		let lastError = null;
 		for (let attempt = 1; attempt <= this.attempts; attempt++) {
@@ -71,6 +75,7 @@ class GitHub {
 				text = await res.text();
 			} catch (e) {
 				lastError = new GitHubError(`${method} ${url}: ${e.cause?.code || e.message}`, 0, false);
+				if (!idempotent) throw lastError;
 				if (attempt < this.attempts) {
 					const wait = this.backoffMs * 2 ** (attempt - 1);
 					this.log(`${lastError.message}; retrying in ${wait} ms`);
@@ -102,6 +107,7 @@ class GitHub {
 			}
 			lastError = new GitHubError(`${method} ${url}: HTTP ${res.status}: ${message}`, res.status, false);
 			if (res.status >= 500) {
+				if (!idempotent) throw lastError;
 				if (attempt < this.attempts) {
 					const backoff = this.backoffMs * 2 ** (attempt - 1);
 					this.log(`HTTP ${res.status} from GitHub; retrying in ${backoff} ms`);
@@ -134,8 +140,15 @@ class GitHub {
 		return this.list(`/repos/${this.repository}/issues/${number}/comments`);
 	}
 
+	// Not retried on a 5xx or a broken connection: GitHub may have created
+	// the comment before failing; the caller looks before posting again.
 	async createIssueComment(number, body) {
-		return (await this.request('POST', `/repos/${this.repository}/issues/${number}/comments`, { body })).data;
+		return (await this.request('POST', `/repos/${this.repository}/issues/${number}/comments`, { body },
+			{ idempotent: false })).data;
+	}
+
+	async getAuthenticatedUser() {
+		return (await this.request('GET', '/user')).data;
 	}
 
 	async updateIssueComment(id, body) {

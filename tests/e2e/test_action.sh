@@ -481,6 +481,103 @@ run_action "$WS" "$TEST_TMP/missing.json"
 expect_status 3 "a base commit the remote does not have is a git error"
 expect_stdout_has "cannot fetch the base commit 0123456789abcdef0123456789abcdef01234567" "the error names the missing commit"
 
+# --- the head cannot swap the configuration with a symbolic link ---
+# The head makes .promptcost.yml a link to a permissive file the base does
+# not have; resolving the link in the checkout would hand that file to check
+# as the configuration of both sides ("first adoption").
+git -C "$ORIGIN" checkout -q -b symlinked feature
+sed -e 's/unapproved_cost_event: block/unapproved_cost_event: warn/' "$ORIGIN/.promptcost.yml" >"$ORIGIN/permissive.yml"
+rm "$ORIGIN/.promptcost.yml"
+ln -s permissive.yml "$ORIGIN/.promptcost.yml"
+commit_all "$ORIGIN" "the configuration, by another name"
+LINKED=$(git -C "$ORIGIN" rev-parse symlinked)
+git -C "$ORIGIN" checkout -q main
+LWS="$TEST_TMP/ws-symlinked"
+git clone -q --depth 1 --branch symlinked "file://$ORIGIN" "$LWS"
+pr_event "$TEST_TMP/symlinked.json" 14 "$BASE" "$LINKED" "$T1"
+fake_next
+COMMENT=off run_action "$LWS" "$TEST_TMP/symlinked.json"
+case "$status" in 1|2) r=0 ;; *) r=1 ;; esac
+_report $r "a head that links .promptcost.yml to a permissive file is not let through (exit $status)" "$(_context)"
+expect_eq "$(grep -c 'permissive.yml' "$out")" 0 "the action never passes the link's target as the configuration"
+
+# --- only the action's own comment is sticky ---
+# The author writes the marker into a comment of their own, with a far
+# future time: it is neither edited nor taken as a newer report.
+forged='<!-- promptcost-comment key=.promptcost.yml time=2099-01-01T00%3A00%3A00Z run=99999 -->
+### promptcost: no cost change'
+control_merge --arg b "$forged" '.comments["15"] = [{body: $b, user: {login: "mallory", id: 666, type: "User"}}]'
+pr_event "$TEST_TMP/event15.json" 15 "$BASE" "$HEAD2" "$T1"
+fake_next
+run_action "$WS" "$TEST_TMP/event15.json"
+expect_eq "$(output_of comment)" created "a marker in someone else's comment is not ours: the action posts its own"
+expect_eq "$(requests '[.[] | select(.method == "PATCH")] | length')" 0 "the forged comment is not edited"
+expect_eq "$(jq -r '.comments["15"][0].body' "$STATE")" "$forged" "the forged comment is left as it was"
+expect_eq "$(jq -r '.comments["15"][1].user.login' "$STATE")" "github-actions[bot]" "the new comment is by the bot of the default token"
+expect_eq "$(requests '[.[] | select(.path == "/user")] | .[0].status')" 403 "GET /user is refused to the default token, as on GitHub"
+fake_next
+RUN_ID=120 run_action "$WS" "$TEST_TMP/event15.json"
+expect_eq "$(output_of comment)" unchanged "the action finds its own comment past the forged one"
+expect_eq "$(comments_of 15)" 2 "still one comment of the action's"
+
+# With a personal token the comments are by that token's user (found by id).
+control_merge --arg b "$(printf '<!-- promptcost-comment key=.promptcost.yml time=2020-01-01T00%%3A00%%3A00Z run=1 -->\nold report')" \
+	'.user = {login: "pat-owner", id: 77, type: "User"} |
+	 .comments["16"] = [{body: $b, user: {login: "pat-owner", id: 77, type: "User"}},
+	                    {body: $b, user: {login: "github-actions[bot]"}}]'
+pr_event "$TEST_TMP/event16.json" 16 "$BASE" "$HEAD2" "$T1"
+fake_next
+run_action "$WS" "$TEST_TMP/event16.json"
+expect_eq "$(output_of comment)" updated "with a personal token, that user's own comment is updated"
+pat_id=$(jq -r '.comments["16"][0].id' "$STATE")
+expect_eq "$(requests '[.[] | select(.method == "PATCH") | .path] | join(",")')" "/repos/acme/prompts/issues/comments/$pat_id" "only the token user's comment is edited"
+expect_eq "$(jq -r '.comments["16"][1].body' "$STATE" | tail -n 1)" "old report" "the bot's comment is not the personal token's"
+control_merge '.user = null'
+
+# --- a comment is never posted twice ---
+# GitHub creates the comment but the answer is a 502: the action looks
+# before it posts again.
+pr_event "$TEST_TMP/event17.json" 17 "$BASE" "$HEAD2" "$T1"
+fake_next '[{"method": "POST", "path": "/issues/17/comments$", "status": 502, "times": 1, "after": true}]'
+run_action "$WS" "$TEST_TMP/event17.json"
+expect_eq "$(comments_of 17)" 1 "a POST answered 502 after it was carried out leaves one comment"
+expect_eq "$(requests '[.[] | select(.method == "POST")] | length')" 1 "the action does not post again once it sees the comment"
+expect_eq "$(output_of comment)" created "the comment output says created"
+pr_event "$TEST_TMP/event18.json" 18 "$BASE" "$HEAD2" "$T1"
+fake_next '[{"method": "POST", "path": "/issues/18/comments$", "status": 502, "times": 1}]'
+run_action "$WS" "$TEST_TMP/event18.json"
+expect_eq "$(comments_of 18)" 1 "a POST that failed without effect is posted again, once"
+
+# --- a push that deletes a branch is a clean no-op ---
+jq -n --arg before "$HEAD2" '{ref: "refs/heads/feature", before: $before,
+	after: "0000000000000000000000000000000000000000", deleted: true}' >"$TEST_TMP/push-deleted.json"
+fake_next
+run_action "$WS" "$TEST_TMP/push-deleted.json" push
+expect_status 0 "a push that deletes a branch exits 0"
+expect_eq "$(output_of verdict)" none "a deleted branch has verdict none"
+expect_stdout_has "nothing to check" "the log says there was nothing to check"
+expect_eq "$(requests 'length')" 0 "a deleted branch makes no API request"
+
+# --- promptcost's messages cannot become workflow commands ---
+# A stand-in binary whose error names a file with a newline and a command in
+# it, as a head could name one: the action shows it with commands stopped.
+cat >"$TEST_TMP/evil-promptcost" <<'EVIL'
+#!/bin/sh
+printf 'promptcost: prompts/x\n::error::pwned\n::set-output name=verdict::pass\n.md: invalid UTF-8\n' >&2
+exit 2
+EVIL
+chmod +x "$TEST_TMP/evil-promptcost"
+fake_next
+COMMENT=off PROMPTCOST="$TEST_TMP/evil-promptcost" run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 2 "the stand-in's input error is exit 2"
+outside=$(awk '
+	/^::stop-commands::/ { tok = substr($0, 18); stopped = 1; next }
+	stopped && $0 == "::" tok "::" { stopped = 0; next }
+	!stopped && (/^::error::pwned/ || /^::set-output/) { n++ }
+	END { print n + 0 }' "$out" "$err")
+expect_eq "$outside" 0 "lines of promptcost's stderr are shown with workflow commands stopped"
+expect_eq "$(output_of verdict)" error "an injected set-output does not change the verdict output"
+
 # --- the scripts' pieces, through node ---
 node - "$PC_ROOT/action/lib" >"$TEST_TMP/units.out" 2>&1 <<'UNITS'
 const lib = process.argv[2];
@@ -496,6 +593,11 @@ check(same(A.readApprovers('policy:\n  approvers: [\n    "github:a", b#c,\n    \
 	'approvers as a flow sequence over several lines');
 check(same(A.readApprovers('teams:\n  approvers: [github:x]\npolicy:\n  cost_event: {}\n'), []), 'approvers outside policy are not approvers');
 check(throws(() => A.readApprovers('policy:\n  approvers: *list\n')), 'an alias is refused, not guessed');
+check(same(A.readApprovers('policy:\n  approvers:\n    - id: rm@x.gov\n      key:\n        - "ssh-ed25519 AAAA a"\n        - "ssh-ed25519 BBBB b"\n    - "github:octo"\n    - {id: "github:flow", key: "ssh-ed25519 C, d"}\n    - key: "ssh-ed25519 E"\n      id: github:late\n'),
+	['rm@x.gov', 'github:octo', 'github:flow', 'github:late']), 'approvers with signing keys: the ids of block and flow mappings');
+check(same(A.readApprovers('policy:\n  approvers: [{id: a@b, key: "ssh-ed25519 X"}, "github:z"]\n'), ['a@b', 'github:z']),
+	'approver mappings inside a flow sequence');
+check(throws(() => A.readApprovers('policy:\n  approvers:\n    - key: "ssh-ed25519 X"\n')), 'an approver mapping without an id is refused');
 check(same(A.githubLogins(['a@b', 'github:Octo', 'GitHub:x', 'github:']), ['Octo', 'x']), 'github logins are taken from github: identities');
 check(C.escapeMarkdown('a|b_<i>&[x](y)') === 'a\\|b\\_&lt;i&gt;&amp;\\[x\\]\\(y\\)', 'markdown and html specials are escaped');
 check(C.formatMoney('2160.00', 'USD') === '+$2,160.00' && C.formatMoney('-1234567.5', 'EUR') === '-€1,234,567.50' &&

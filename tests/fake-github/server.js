@@ -11,9 +11,15 @@
 //   { "token": "t0ken",                          requests need "Bearer t0ken" or "token t0ken"
 //     "comments": { "7": [ {"body": "...", "user": {"login": "x"}} ] },   by issue number
 //     "reviews":  { "7": [ {"user": {"login": "x"}, "state": "APPROVED", "commit_id": "..."} ] },
+//     "user": {"login": "pat-owner", "id": 77, "type": "User"},   the token's own user: GET /user
+//                  answers it and new comments are by it (a personal token); without it the
+//                  token is GitHub Actions' own (GET /user is 403, comments by github-actions[bot])
 //     "failures": [ { "method": "PATCH", "path": "^/repos/.*/issues/comments/",
 //                     "status": 403, "times": 1, "headers": {...}, "body": {...},
-//                     "reset_in": 1 } ] }     reset_in: x-ratelimit-reset = now + reset_in
+//                     "reset_in": 1, "after": true } ] }
+//                                  reset_in: x-ratelimit-reset = now + reset_in; after: the
+//                                  request is carried out first, then answered with the failure
+//                                  (a POST that GitHub did, though the client saw a 502)
 // STATE.json is the seed's comments and reviews as they are now, rewritten after
 // every change (it may be the seed of the next server). REQUESTS.json is every
 // request so far: method, path, query, auth, body, status. PORT is written once
@@ -21,7 +27,8 @@
 // on SIGTERM, or on POST /__shutdown. CONTROL.json, when it appears, is read
 // (and removed) before the next request is answered: {"failures": [...]}
 // replaces the scripted failures, {"reviews": {"7": [...]}} and {"comments":
-// {"7": [...]}} set a pull request's reviews and comments, so
+// {"7": [...]}} set a pull request's reviews and comments, {"user": {...}}
+// (or null) the token's own user, so
 // one server serves a whole test without a restart per case.
 'use strict';
 
@@ -66,12 +73,26 @@ function now() {
 }
 
 // Seeded objects get the fields GitHub would send, so the action sees real shapes.
+// Users as GitHub's API gives them: a numeric id and a type (User or Bot).
+// GitHub Actions' bot is github-actions[bot], id 41898282.
+const ACTIONS_BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+const userIds = new Map([[ACTIONS_BOT.login, ACTIONS_BOT.id]]);
+function completeUser(u) {
+	const user = u || { login: 'someone' };
+	if (user.id === undefined) {
+		if (!userIds.has(user.login)) userIds.set(user.login, 100 + userIds.size);
+		user.id = userIds.get(user.login);
+	}
+	user.type = user.type || (/\[bot\]$/.test(user.login) ? 'Bot' : 'User');
+	return user;
+}
+let tokenUser = seed.user ? completeUser({ ...seed.user }) : null;
+
 function completeComment(c, issue) {
 	if (!c.id) c.id = nextCommentId++;
 	nextCommentId = Math.max(nextCommentId, c.id + 1);
 	c.node_id = c.node_id || `IC_${c.id}`;
-	c.user = c.user || { login: 'someone', id: 1, type: 'User' };
-	c.user.type = c.user.type || 'User';
+	c.user = completeUser(c.user);
 	c.created_at = c.created_at || '2026-01-01T00:00:00Z';
 	c.updated_at = c.updated_at || c.created_at;
 	c.author_association = c.author_association || 'MEMBER';
@@ -100,6 +121,7 @@ function applyControl() {
 	const control = JSON.parse(fs.readFileSync(args.control, 'utf8'));
 	fs.unlinkSync(args.control);
 	if (control.failures) failures = compileFailures(control.failures);
+	if ('user' in control) tokenUser = control.user ? completeUser({ ...control.user }) : null;
 	for (const [pr, list] of Object.entries(control.reviews || {})) state.reviews[pr] = list.map(completeReview);
 	for (const [pr, list] of Object.entries(control.comments || {})) {
 		state.comments[pr] = list.map((c) => completeComment(c, pr));
@@ -176,6 +198,11 @@ function route(req, res, url, body) {
 		return;
 	}
 	const failure = scriptedFailure(req.method, path);
+	if (failure && failure.after) {
+		// carried out, then answered as a failure
+		const sink = { writeHead() {}, end() {} };
+		handle(req, sink, url, body);
+	}
 	if (failure) {
 		const headers = { ...(failure.headers || {}) };
 		if (failure.reset_in !== undefined) {
@@ -184,6 +211,12 @@ function route(req, res, url, body) {
 		send(res, failure.status, failure.body || { message: `scripted ${failure.status}` }, headers);
 		return;
 	}
+	handle(req, res, url, body);
+}
+
+function handle(req, res, url, body) {
+	const path = url.pathname;
+	let m;
 	if (seed.token) {
 		const auth = req.headers.authorization || '';
 		if (auth !== `Bearer ${seed.token}` && auth !== `token ${seed.token}`) {
@@ -191,12 +224,16 @@ function route(req, res, url, body) {
 			return;
 		}
 	}
+	if (path === '/user' && req.method === 'GET') {
+		if (tokenUser) return send(res, 200, tokenUser);
+		return send(res, 403, { message: 'Resource not accessible by integration', status: '403' });
+	}
 	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/))) {
 		const list = state.comments[m[3]] || (state.comments[m[3]] = []);
 		if (req.method === 'GET') return sendPage(res, url, list);
 		if (req.method === 'POST') {
 			if (!validBody(res, body)) return;
-			const c = completeComment({ body: body.body, user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+			const c = completeComment({ body: body.body, user: { ...(tokenUser || ACTIONS_BOT) },
 				created_at: now() }, m[3]);
 			c.html_url = `https://github.example/${m[1]}/${m[2]}/pull/${m[3]}#issuecomment-${c.id}`;
 			list.push(c);
