@@ -17,8 +17,8 @@
  * all the report's increases, reaches a threshold, and, unless the head's
  * configuration is the only one (config_from_head), whenever it is priced by
  * a model report->config does not define or is a template report->config
- * does not configure (those are also added to report->pending). Returns 0,
- * or PC_EINTERNAL when a sum overflows.
+ * does not configure, unless it has no text and no output (those are also
+ * added to report->pending). Returns 0, or PC_EINTERNAL when a sum overflows.
  */
 int pc_policy_judge(struct pc_report *report, const struct pc_approvals *approvals,
 		    const struct pc_strlist *verified);
