@@ -816,7 +816,8 @@ static const char *const template_keys[] = {
 static const char *const policy_keys[] = {
 	"cost_event", "unapproved_cost_event", "approvers", NULL
 };
-static const char *const cost_event_keys[] = { "monthly_delta", "percent", NULL };
+static const char *const cost_event_keys[] = { "monthly_delta", "percent", "min_monthly_delta",
+					       NULL };
 static const char *const encodings[] = { "cl100k_base", "o200k_base", "approximate", NULL };
 static const char *const base_encodings[] = { "cl100k_base", "o200k_base", NULL };
 static const enum pc_encoding encoding_values[] = { PC_ENC_CL100K_BASE, PC_ENC_O200K_BASE };
@@ -1235,6 +1236,11 @@ static int read_policy(const struct ctx *c, const struct node *section)
 				return error;
 			policy->has_event_percent = true;
 		}
+		/* a share of a small template's cost is not worth an approval below this */
+		if ((value = find(event, "min_monthly_delta", NULL)) &&
+		    (error = get_decimal(&policy->event_min_delta_micros, c, value,
+					 "min_monthly_delta", 6)))
+			return error;
 	}
 	if ((value = find(section, "unapproved_cost_event", NULL))) {
 		if ((error = get_choice(&choice, c, value, "unapproved_cost_event",
@@ -1614,11 +1620,16 @@ static const char starter[] =
 	"    cache_hit_rate: 0%           # share of calls a response cache answers (no model call)\n"
 	"    cached_input_share: 0%       # share of input tokens billed at the cached price\n"
 	"\n"
-	"# When a change needs a release manager's approval.\n"
+	"# When a change needs a release manager's approval. A template or a model\n"
+	"# that only the change configures always does (its volumes or prices come\n"
+	"# from the change itself), whatever it costs.\n"
 	"policy:\n"
 	"  cost_event:                    # a change is a cost event when it reaches either threshold\n"
-	"    monthly_delta: 500           # a monthly cost change of this amount or more\n"
-	"    percent: 10                  # a change of this percent of the template's cost or more\n"
+	"    monthly_delta: 500           # a monthly cost increase of this amount or more, in one\n"
+	"                                 # template or in all of the change's increases together\n"
+	"    percent: 10                  # an increase of this percent of the template's cost or more,\n"
+	"    min_monthly_delta: 50        # counted from this amount on: a small edit of a small\n"
+	"                                 # template is no cost event (default 0: any amount)\n"
 	"  unapproved_cost_event: block   # block | warn: what an unapproved cost event does\n"
 	"  approvers: [release-manager@example.com]   # who may approve (promptcost approve --by)\n";
 

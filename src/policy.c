@@ -1,12 +1,15 @@
 /*
  * The policy stage: sums each team's and use case's spend before and after
  * the change, flags cost events, matches approvals, and states the verdict
- * with one reason per line.
+ * with one reason per line. What the head's configuration brings in (a model
+ * or a template the base does not define) can never lower the judged cost
+ * nor avoid a cost event: it needs an approval.
  */
 #include "promptcost/policy.h"
 
 #include "promptcost/money.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,11 +101,139 @@ static bool is_cost_event(const struct pc_policy *policy, const struct pc_templa
 		return false;
 	if (policy->has_event_delta && delta >= policy->event_delta_micros)
 		return true;
-	/* an added template is measured by its absolute cost alone */
+	/* an added template is measured by its absolute cost alone; a share of a
+	 * small cost counts only from the minimum amount on */
 	if (policy->has_event_percent && t->before.present && t->before.cost_micros > 0 &&
+	    delta >= policy->event_min_delta_micros &&
 	    (pc_int128)delta * PC_PPM >= (pc_int128)policy->event_ppm * t->before.cost_micros)
 		return true;
 	return false;
+}
+
+/* ---- what the base vouches for ---- */
+
+/*
+ * The base's template ids and model names, sorted: a linear look-up
+ * (pc_config_template) per template is quadratic on a library of a
+ * thousand templates.
+ */
+struct name_index {
+	const char **names;
+	size_t n;
+};
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void name_index_sort(struct name_index *index)
+{
+	if (index->n > 1)
+		qsort(index->names, index->n, sizeof(*index->names), compare_names);
+}
+
+static bool name_index_has(const struct name_index *index, const char *name)
+{
+	return name && index->n &&
+	       bsearch(&name, index->names, index->n, sizeof(*index->names), compare_names);
+}
+
+/* What one judgement of a report shares between its templates. */
+struct judgement {
+	const struct pc_approvals *approvals;
+	const struct pc_strlist *verified;
+	bool base_rules;                /* the base has a configuration (not first adoption) */
+	struct name_index base_templates;
+	struct name_index base_models;
+	int64_t total_increase_micros;  /* the sum of every increasing template's delta */
+	bool total_event;               /* that sum reaches policy.cost_event.monthly_delta */
+};
+
+static void judgement_init(struct judgement *j, const struct pc_report *report,
+			   const struct pc_approvals *approvals, const struct pc_strlist *verified)
+{
+	const struct pc_config *config = report->config;
+
+	memset(j, 0, sizeof(*j));
+	j->approvals = approvals;
+	j->verified = verified;
+	j->base_rules = !report->config_from_head;
+	j->base_templates.names = pc_xcalloc(config->ntemplates + 1, sizeof(char *));
+	for (size_t i = 0; i < config->ntemplates; i++)
+		j->base_templates.names[j->base_templates.n++] = config->templates[i].id;
+	name_index_sort(&j->base_templates);
+	j->base_models.names = pc_xcalloc(config->nmodels + 1, sizeof(char *));
+	for (size_t i = 0; i < config->nmodels; i++)
+		j->base_models.names[j->base_models.n++] = config->models[i].name;
+	name_index_sort(&j->base_models);
+}
+
+static void judgement_release(struct judgement *j)
+{
+	free(j->base_templates.names);
+	free(j->base_models.names);
+}
+
+/* The sum of the increases, savings left out: a split change is judged whole. */
+static int total_increase(struct judgement *j, const struct pc_report *report)
+{
+	const struct pc_policy *policy = &report->config->policy;
+
+	for (size_t i = 0; i < report->ntemplates; i++) {
+		int64_t delta = report->templates[i].monthly_delta_micros;
+
+		if (delta > 0 && __builtin_add_overflow(j->total_increase_micros, delta,
+							&j->total_increase_micros))
+			return pc_error_set(PC_EINTERNAL, "the total monthly increase is too large");
+	}
+	j->total_event = policy->has_event_delta && j->total_increase_micros > 0 &&
+			 j->total_increase_micros >= policy->event_delta_micros;
+	return 0;
+}
+
+static const char *after_model_name(const struct pc_template_report *t)
+{
+	if (t->after.model_name)
+		return t->after.model_name;
+	return t->after.model ? t->after.model->name : NULL;
+}
+
+/*
+ * No text and no output: the template costs exactly nothing at any volume and
+ * any price, so what the head says of either cannot matter.
+ */
+static bool nothing_to_price(const struct pc_template_report *t)
+{
+	return !t->after.present ||
+	       (t->after.tokens == 0 && (!t->volume || t->volume->output_tokens_per_call == 0));
+}
+
+/* A template only the head configures: its volumes come from the change. */
+static bool is_new_template(const struct judgement *j, const struct pc_template_report *t)
+{
+	return j->base_rules && !name_index_has(&j->base_templates, t->id);
+}
+
+/* The head assigns the template to a model the base does not price. */
+static bool is_head_model(const struct judgement *j, const struct pc_template_report *t)
+{
+	return j->base_rules && t->after.present &&
+	       !name_index_has(&j->base_models, after_model_name(t));
+}
+
+static void pending_note(struct pc_report *report, const char *fmt, ...) PC_PRINTF(2, 3);
+static void pending_note(struct pc_report *report, const char *fmt, ...)
+{
+	struct pc_buf note = PC_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_buf_vaddf(&note, fmt, ap);
+	va_end(ap);
+	if (!pc_strlist_contains(&report->pending, note.ptr))
+		pc_strlist_push(&report->pending, note.ptr);
+	pc_buf_release(&note);
 }
 
 static bool files_match(const struct pc_approval *a, const struct pc_template_side *side)
@@ -162,13 +293,28 @@ static const struct pc_budget_report *budget_of(const struct pc_budget_report *r
 	return NULL;
 }
 
-static void judge_budget_for_template(struct pc_report *report, struct pc_template_report *t,
+/* The change raises the spend of a budget over its hard limit: no approval helps. */
+static bool breaks_hard_budget(const struct pc_budget_report *r,
+			       const struct pc_template_report *t)
+{
+	return r && r->verdict == PC_VERDICT_BLOCK && t->monthly_delta_micros > 0;
+}
+
+static bool over_hard_budget(const struct pc_report *report, const struct pc_template_report *t)
+{
+	return breaks_hard_budget(budget_of(report->teams, report->nteams, t->team), t) ||
+	       breaks_hard_budget(budget_of(report->use_cases, report->nuse_cases, t->use_case), t);
+}
+
+/* Says what a budget makes of the template's change; true for a hard budget breach. */
+static bool judge_budget_for_template(struct pc_report *report, struct pc_template_report *t,
 				      const struct pc_budget_report *r, const char *kind)
 {
 	struct pc_buf spend = PC_BUF_INIT, limit = PC_BUF_INIT;
+	bool hard = false;
 
 	if (!r || r->verdict == PC_VERDICT_PASS || t->monthly_delta_micros <= 0)
-		return;
+		return false;
 	money(&spend, report, r->spend_after_micros, false);
 	money(&limit, report, r->budget->monthly_budget_micros, false);
 	if (r->verdict == PC_VERDICT_BLOCK) {
@@ -176,6 +322,7 @@ static void judge_budget_for_template(struct pc_report *report, struct pc_templa
 			   "(an approval cannot lift a hard budget: merge a budget change first)",
 			   kind, r->budget->name, spend.ptr, limit.ptr);
 		raise_template(t, PC_VERDICT_BLOCK);
+		hard = true;
 	} else if (r->status == PC_STATUS_OVER) {
 		add_reason(t, "%s '%s' would spend %s a month, over its soft budget of %s",
 			   kind, r->budget->name, spend.ptr, limit.ptr);
@@ -191,58 +338,129 @@ static void judge_budget_for_template(struct pc_report *report, struct pc_templa
 	}
 	pc_buf_release(&spend);
 	pc_buf_release(&limit);
+	return hard;
+}
+
+/*
+ * Why a template is a cost event, as the start of its reason: its own
+ * increase, its share of the change's total, and what of it the base does
+ * not vouch for. *plain is set when it is the increase alone (the wording
+ * "cost event of X a month needs an approval" is kept for it).
+ */
+static void event_causes(struct pc_buf *out, bool *plain, struct pc_report *report,
+			 const struct judgement *j, const struct pc_template_report *t, bool own,
+			 bool total, bool new_template, bool head_model)
+{
+	const struct pc_policy *policy = &report->config->policy;
+	struct pc_buf amount = PC_BUF_INIT, sum = PC_BUF_INIT, threshold = PC_BUF_INIT;
+
+	money(&amount, report, t->monthly_delta_micros, true);
+	*plain = own && !new_template && !head_model;
+	if (own) {
+		pc_buf_addf(out, "cost event of %s a month", amount.ptr);
+	} else if (total) {
+		money(&sum, report, j->total_increase_micros, true);
+		money(&threshold, report, policy->event_delta_micros, false);
+		pc_buf_addf(out, "cost event of %s a month, part of %s a month of increases in "
+			    "this change (threshold %s)", amount.ptr, sum.ptr, threshold.ptr);
+	}
+	if (new_template)
+		pc_buf_addf(out, "%stemplate '%s' is new in this change: its volumes "
+			    "(calls_per_day %lld) come from this change", out->len ? "; " : "",
+			    t->id, (long long)t->volume->calls_per_day);
+	if (head_model)
+		pc_buf_addf(out, "%smodel '%s' is not in the base's configuration: its prices "
+			    "come from this change", out->len ? "; " : "", after_model_name(t));
+	pc_buf_release(&amount);
+	pc_buf_release(&sum);
+	pc_buf_release(&threshold);
 }
 
 static void judge_template(struct pc_report *report, struct pc_template_report *t,
-			   const struct pc_approvals *approvals, const struct pc_strlist *verified)
+			   const struct judgement *j)
 {
 	const struct pc_policy *policy = &report->config->policy;
-	struct pc_buf amount = PC_BUF_INIT, who = PC_BUF_INIT;
+	struct pc_buf amount = PC_BUF_INIT, who = PC_BUF_INIT, why = PC_BUF_INIT;
+	bool own, total, new_template, head_model, plain;
+	size_t hard_reason = SIZE_MAX;
+	/* a tail joins the causes with a space when they are the plain increase */
+	const char *sep;
 
 	t->verdict = PC_VERDICT_PASS;
 	money(&amount, report, t->monthly_delta_micros, true);
 	if (t->monthly_delta_micros < 0)
 		add_reason(t, "saves %s a month", amount.ptr + 1);
-	t->cost_event = is_cost_event(policy, t);
+	own = is_cost_event(policy, t);
+	total = j->total_event && t->monthly_delta_micros > 0;
+	new_template = is_new_template(j, t);
+	head_model = is_head_model(j, t);
+	if (new_template)
+		pending_note(report, "template '%s' is new: calls_per_day %lld and "
+			     "output_tokens_per_call %lld come from this change", t->id,
+			     (long long)t->volume->calls_per_day,
+			     (long long)t->volume->output_tokens_per_call);
+	if (head_model)
+		pending_note(report, "model '%s' is new in this change: priced from the head's "
+			     "configuration until it is merged", after_model_name(t));
+	/* what the base does not vouch for needs an approval whatever it costs */
+	new_template = new_template && !nothing_to_price(t);
+	head_model = head_model && !nothing_to_price(t);
+	t->cost_event = own || total || new_template || head_model;
 	if (t->cost_event) {
-		t->approved = find_approval(t, policy, approvals, verified);
+		event_causes(&why, &plain, report, j, t, own, total, new_template, head_model);
+		sep = plain ? " " : "; ";
+		approvers_list(&who, policy);
+		t->approved = find_approval(t, policy, j->approvals, j->verified);
 		if (t->approved && t->approval.approved_at) {
 			struct pc_buf limit = PC_BUF_INIT;
 
 			money(&limit, report, t->approval.approved_delta_micros, true);
-			add_reason(t, "cost event of %s a month approved by %s at %s, up to %s a month",
-				   amount.ptr, t->approval.approver, t->approval.approved_at,
-				   limit.ptr);
+			add_reason(t, "%s%sapproved by %s at %s, up to %s a month", why.ptr, sep,
+				   t->approval.approver, t->approval.approved_at, limit.ptr);
 			pc_buf_release(&limit);
 		} else if (t->approved) {
-			add_reason(t, "cost event of %s a month approved by %s (verified elsewhere: "
-				   "--approved-by, for this head only)", amount.ptr,
-				   t->approval.approver);
+			add_reason(t, "%s%sapproved by %s (verified elsewhere: --approved-by, for "
+				   "this head only)", why.ptr, sep, t->approval.approver);
+		} else if (over_hard_budget(report, t)) {
+			/* an approval would not unblock it: do not send anyone to get one */
+			add_reason(t, "%s%sover a hard budget, which an approval cannot lift; merge a "
+				   "budget change first (then it needs an approval by one of: %s)",
+				   why.ptr, plain ? ": " : "; ", who.ptr);
+			raise_template(t, policy->unapproved == PC_UNAPPROVED_BLOCK
+							   ? PC_VERDICT_BLOCK
+							   : PC_VERDICT_WARN);
 		} else {
-			approvers_list(&who, policy);
-			add_reason(t, "cost event of %s a month needs an approval (promptcost approve) "
-				   "by one of: %s", amount.ptr, who.ptr);
+			add_reason(t, "%s%sneeds an approval (promptcost approve) by one of: %s",
+				   why.ptr, sep, who.ptr);
 			raise_template(t, policy->unapproved == PC_UNAPPROVED_BLOCK
 							   ? PC_VERDICT_BLOCK
 							   : PC_VERDICT_WARN);
 		}
 	}
-	judge_budget_for_template(report, t, budget_of(report->teams, report->nteams, t->team),
-				  "team");
-	judge_budget_for_template(report, t,
-				  budget_of(report->use_cases, report->nuse_cases, t->use_case),
-				  "use case");
+	if (judge_budget_for_template(report, t,
+				      budget_of(report->teams, report->nteams, t->team), "team"))
+		hard_reason = t->reasons.n - 1;
+	if (judge_budget_for_template(report, t,
+				      budget_of(report->use_cases, report->nuse_cases, t->use_case),
+				      "use case") &&
+	    hard_reason == SIZE_MAX)
+		hard_reason = t->reasons.n - 1;
+	/* the reason to act on first, even after an unapproved cost event's */
+	if (hard_reason != SIZE_MAX)
+		t->main_reason = hard_reason;
 	/* said where there is news: an unchanged template's estimate changes nothing */
 	if (!t->exact && t->change != PC_CHANGE_UNCHANGED)
 		add_reason(t, "token counts are estimates: model '%s' has no public tokenizer",
 			   t->after.present ? t->after.model_name : t->before.model_name);
 	pc_buf_release(&amount);
 	pc_buf_release(&who);
+	pc_buf_release(&why);
 }
 
 static void state_verdict(struct pc_report *report)
 {
 	const char *first[3] = { NULL, NULL, NULL };
+	const char *hard = NULL;
 	struct pc_buf line = PC_BUF_INIT, amount = PC_BUF_INIT;
 	size_t changed = 0, approved = 0;
 
@@ -258,11 +476,14 @@ static void state_verdict(struct pc_report *report)
 		/* the deciding reason of the first template with this verdict */
 		if (t->verdict != PC_VERDICT_PASS && !first[t->verdict])
 			first[t->verdict] = t->reasons.items[t->main_reason];
+		/* a hard budget is what must change first: approvals cannot unblock the change */
+		if (!hard && t->verdict == PC_VERDICT_BLOCK && over_hard_budget(report, t))
+			hard = t->reasons.items[t->main_reason];
 	}
 	money(&amount, report, report->monthly_delta_micros, true);
 	switch (report->verdict) {
 	case PC_VERDICT_BLOCK:
-		pc_buf_addf(&line, "blocked: %s", first[PC_VERDICT_BLOCK]);
+		pc_buf_addf(&line, "blocked: %s", hard ? hard : first[PC_VERDICT_BLOCK]);
 		break;
 	case PC_VERDICT_WARN:
 		pc_buf_addf(&line, "passed with warnings: %s", first[PC_VERDICT_WARN]);
@@ -284,15 +505,20 @@ int pc_policy_judge(struct pc_report *report, const struct pc_approvals *approva
 		    const struct pc_strlist *verified)
 {
 	const struct pc_config *config = report->config;
+	struct judgement j;
 	int error;
 
+	judgement_init(&j, report, approvals, verified);
 	if ((error = judge_budgets(&report->teams, &report->nteams, report, config->teams,
 				   config->nteams, false)) < 0 ||
 	    (error = judge_budgets(&report->use_cases, &report->nuse_cases, report,
-				   config->use_cases, config->nuse_cases, true)) < 0)
-		return error;
+				   config->use_cases, config->nuse_cases, true)) < 0 ||
+	    (error = total_increase(&j, report)) < 0)
+		goto done;
 	for (size_t i = 0; i < report->ntemplates; i++)
-		judge_template(report, &report->templates[i], approvals, verified);
+		judge_template(report, &report->templates[i], &j);
 	state_verdict(report);
-	return 0;
+done:
+	judgement_release(&j);
+	return error;
 }

@@ -83,6 +83,7 @@ struct pc_policy {
 	int64_t event_delta_micros; /* an increase at or over this is a cost event */
 	bool has_event_percent;
 	int64_t event_ppm;          /* increase / cost before at or over this: a cost event */
+	int64_t event_min_delta_micros; /* ...when the increase is also at least this (default 0) */
 	enum pc_unapproved unapproved;
 	struct pc_strlist approvers;
 };

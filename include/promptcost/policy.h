@@ -13,7 +13,12 @@
  * use cases, every template's cost-event flag, approval, verdict and reasons,
  * and the overall verdict. approvals may be NULL; verified holds identities
  * approved elsewhere (check --approved-by), which count when the base policy
- * lists them.
+ * lists them. A template is a cost event when its increase, or the sum of
+ * all the report's increases, reaches a threshold, and, unless the head's
+ * configuration is the only one (config_from_head), whenever it is priced by
+ * a model report->config does not define or is a template report->config
+ * does not configure, unless it has no text and no output (those are also
+ * added to report->pending). Returns 0, or PC_EINTERNAL when a sum overflows.
  */
 int pc_policy_judge(struct pc_report *report, const struct pc_approvals *approvals,
 		    const struct pc_strlist *verified);

@@ -300,7 +300,8 @@ RUN_ID=103 run_action "$WS" "$TEST_TMP/review2.json" pull_request_review
 expect_status 0 "an approver's review of the head commit turns the block into a pass"
 expect_eq "$(output_of verdict)" pass "the verdict output is pass"
 expect_eq "$(jq -r '.templates[] | select(.id == "document-summarization") | .approved_by' "$(output_of report-json)")" "github:octo-release" "the approval is the configured github identity"
-expect_eq "$(body_of 7 | grep -c '| approved by github:octo-release |')" 1 "the comment shows the approval"
+# both templates grow, and together past the threshold: each is part of the cost event
+expect_eq "$(body_of 7 | grep -c '| approved by github:octo-release |')" 2 "the comment shows the approval of each growing template"
 
 # a later "changes requested" by the same approver withdraws the approval
 set_reviews 7 "$(jq -n --arg head "$HEAD2" '[
