@@ -871,7 +871,7 @@ static void test_config__a_bad_approver_key_is_an_error_at_its_place(void **stat
 	/* the base64 of an ed25519 key cut short */
 	parse_fails("version: 1\npolicy:\n  approvers: [{id: a, key: \"ssh-ed25519 "
 		    "AAAAC3NzaC1lZDI1NTE5AAAAIKyWJyFI7yQHs+pUd0tZ9pJO3SYm6YMWersg\"}]\n",
-		    PATH ":3:29: the key of approver 'a': malformed ssh-ed25519 key data");
+		    PATH ":3:28: the key of approver 'a': malformed ssh-ed25519 key data");
 	parse_fails("version: 1\npolicy:\n  approvers:\n    - id: a\n      keys: x\n",
 		    PATH ":5:7: unknown key 'keys' in an approver (did you mean 'key'?)");
 	parse_fails("version: 1\npolicy:\n  approvers:\n    - key: \"" ED_KEY "\"\n",
