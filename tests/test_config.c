@@ -878,7 +878,7 @@ static void test_config__a_bad_approver_key_is_an_error_at_its_place(void **stat
 		    PATH ":4:7: an approver needs 'id' (and 'key': its public key, "
 		    "\"ssh-ed25519 AAAA...\")");
 	parse_fails("version: 1\npolicy:\n  approvers: [a, {id: a, key: \"" ED_KEY "\"}]\n",
-		    PATH ":3:19: approver 'a' is listed twice (first at 3:16); list its keys in "
+		    PATH ":3:18: approver 'a' is listed twice (first at 3:15); list its keys in "
 		    "one entry");
 	parse_fails("version: 1\npolicy:\n  file_approvals: unsinged\n",
 		    PATH ":3:19: 'unsinged' is not a valid 'file_approvals' "
