@@ -274,7 +274,7 @@ int pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_re
 	if (!is_utf8(t->id) || !is_utf8(by) || !is_utf8(approved_at))
 		return pc_error_set(PC_EINPUT, "the approver and the template id must be UTF-8 text");
 	if (reason && !is_utf8(reason))
-		return pc_error_set(PC_EINPUT, "the reason is not valid UTF-8 text");
+		return pc_error_set(PC_EINPUT, "the reason is not valid UTF-8 text (--reason)");
 	for (size_t i = 0; i < t->after.nfiles; i++) {
 		const char *path = t->after.files[i].path;
 

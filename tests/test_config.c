@@ -958,7 +958,7 @@ static void test_config__the_writer_refuses_what_it_cannot_write(void **state)
 	file.path = (char *)"prompts/a.md";
 	assert_int_equal(pc_approvals_add(&approvals, &t, "rm", "2026-11-29T16:00:00Z",
 					  "caf\xe9"), PC_EINPUT);
-	assert_string_equal(pc_error_message(), "the reason is not valid UTF-8 text");
+	assert_string_equal(pc_error_message(), "the reason is not valid UTF-8 text (--reason)");
 	assert_int_equal(approvals.n, 0);
 	assert_int_equal(pc_approvals_add(&approvals, &t, "rm", "2026-11-29T16:00:00Z", ""), 0);
 	assert_null(approvals.items[0].reason);
