@@ -144,7 +144,11 @@ static bool signed_by_approver(struct pc_buf *why, const struct pc_approval *a,
 	}
 	pc_approval_payload(&payload, a);
 	if (pc_sshsig_verify(&sig, PC_SSHSIG_NAMESPACE, payload.ptr, payload.len) < 0) {
-		pc_buf_addf(why, "signature does not verify (%s)", pc_error_message());
+		/* the usual case is said plainly; another namespace or hash says which */
+		if (strcmp(pc_error_message(), "the signature does not verify"))
+			pc_buf_addf(why, "signature does not verify (%s)", pc_error_message());
+		else
+			pc_buf_adds(why, "signature does not verify");
 		pc_error_clear();
 		goto done;
 	}

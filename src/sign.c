@@ -22,7 +22,7 @@ extern char **environ;
 /* A private folder for the files of one signature. */
 struct workdir {
 	char path[4096];
-	char *files[4];
+	char *files[8];
 	size_t nfiles;
 };
 
