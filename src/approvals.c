@@ -233,7 +233,8 @@ void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approval
 			pc_buf_addf(out, "\n        blob: \"%s\"\n", a->files[f].oid);
 		}
 		pc_buf_adds(out, "    monthly_delta: \"");
-		pc_money_format(out, a->monthly_delta_micros, false, false);
+		/* exactly what was read (approve writes cents): the payload signs this amount */
+		exact_amount(out, a->monthly_delta_micros);
 		pc_buf_adds(out, "\"\n    approved_by: ");
 		quoted(out, a->approved_by);
 		pc_buf_adds(out, "\n    approved_at: ");
