@@ -41,24 +41,26 @@ static const char *file_kind(mode_t mode)
 	return "not a regular file";
 }
 
-/* `.promptcost` in the working tree: created when absent, refused when not a real folder. */
-static int approvals_dir(struct pc_buf *path, const char *workdir)
+/*
+ * `.promptcost` in the working tree: *exists says whether it is there (it is
+ * created only when approve writes), refused when it is there and not a real folder.
+ */
+static int approvals_dir(struct pc_buf *path, const char *workdir, bool *exists)
 {
 	struct stat st;
 
+	*exists = false;
 	pc_buf_addf(path, "%s.promptcost", workdir);
 	if (lstat(path->ptr, &st) < 0) {
 		if (errno != ENOENT)
 			return pc_error_set(PC_EIO, "%s: %s", path->ptr, strerror(errno));
-		if (mkdir(path->ptr, 0755) < 0)
-			return pc_error_set(PC_EIO, "cannot create %s: %s", path->ptr,
-					    strerror(errno));
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode))
 		return pc_error_set(PC_EINPUT, "'.promptcost' is %s, not a folder: approve writes "
 				    "only inside the repository (git rm it and run approve again)",
 				    file_kind(st.st_mode));
+	*exists = true;
 	return 0;
 }
 
@@ -156,7 +158,8 @@ int pc_approve_run(struct pc_approve *out, const struct pc_approve_options *opti
 	const struct pc_report *report = &out->check.report;
 	const struct pc_policy *policy;
 	const struct pc_approver *approver;
-	bool sign;
+	struct pc_buf dir = PC_BUF_INIT;
+	bool sign, dir_exists;
 	char now[32];
 	int error;
 
@@ -211,9 +214,9 @@ int pc_approve_run(struct pc_approve *out, const struct pc_approve_options *opti
 				     "approvals in");
 		goto done;
 	}
-	if ((error = approvals_dir(&path, pc_repo_workdir(out->check.repo))) < 0)
+	if ((error = approvals_dir(&dir, pc_repo_workdir(out->check.repo), &dir_exists)) < 0)
 		goto done;
-	pc_buf_adds(&path, "/approvals.yml");
+	pc_buf_addf(&path, "%s/approvals.yml", dir.ptr);
 	if ((error = read_existing(&approvals, path.ptr)) < 0)
 		goto done;
 	utc_now(now, sizeof(now));
@@ -251,6 +254,11 @@ int pc_approve_run(struct pc_approve *out, const struct pc_approve_options *opti
 		free(why);
 		goto done;
 	}
+	/* the folder is made only now: a refusal above leaves the working tree as it was */
+	if (!dir_exists && mkdir(dir.ptr, 0755) < 0) {
+		error = pc_error_set(PC_EIO, "cannot create %s: %s", dir.ptr, strerror(errno));
+		goto done;
+	}
 	if ((error = pc_file_write_atomic(path.ptr, text.ptr, text.len)) < 0)
 		goto done;
 	out->outcome = PC_APPROVE_WROTE;
@@ -258,6 +266,7 @@ done:
 	pc_approvals_release(&approvals);
 	pc_approvals_release(&again);
 	pc_buf_release(&by);
+	pc_buf_release(&dir);
 	pc_buf_release(&path);
 	pc_buf_release(&text);
 	return error;

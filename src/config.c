@@ -1717,7 +1717,15 @@ static const char starter[] =
 	"    monthly_delta: 500           # a monthly cost change of this amount or more\n"
 	"    percent: 10                  # a change of this percent of the template's cost or more\n"
 	"  unapproved_cost_event: block   # block | warn: what an unapproved cost event does\n"
-	"  approvers: [release-manager@example.com]   # who may approve (promptcost approve --by)\n";
+	"  # Who may approve: an id (an e-mail, or github:LOGIN for approval by review in\n"
+	"  # the GitHub Action), or {id: ..., key: \"ssh-ed25519 AAAA...\"} with the public\n"
+	"  # key that signs their approvals (promptcost approve signs with it, as git\n"
+	"  # signs with gpg.format=ssh); key may also be a list of keys.\n"
+	"  approvers:\n"
+	"    - release-manager@example.com\n"
+	"    # - {id: release-manager@example.com, key: \"ssh-ed25519 AAAA... rm@laptop\"}\n"
+	"  file_approvals: signed         # signed | unsigned: whether approvals.yml entries must\n"
+	"                                 # be signed by a listed key to count\n";
 
 const char *pc_config_starter(void)
 {

@@ -201,6 +201,7 @@ commit_all "$r" "my key is the release manager's now"
 run "$r" check --base main
 expect_status 1 "a head that lists its own key for the approver is judged by the base's keys"
 expect_stdout_has "ignored: signed by a key policy.approvers does not list for release-manager@agency.gov ($(fp author))" "the author's key is not the base's"
+expect_stdout_has "policy.approvers: adds key $(fp author) for 'release-manager@agency.gov'" "the key edit is listed as taking effect after merge"
 git -C "$r" rm -q .promptcost/approvals.yml
 commit_all "$r" "and no approval"
 run "$r" approve --base main --by release-manager@agency.gov --key "$keys/author"
@@ -304,6 +305,25 @@ run "$r" approve --base main --by release-manager@agency.gov --key "$keys/rm"
 expect_status 1 "approve over a hard budget refuses"
 expect_stderr_has "document-summarization would take team 'records-management' to \$3,110.40 a month, over its hard budget of \$3,000.00: an approval will not unblock it" \
 	"and says an approval will not unblock it"
-expect_eq "$(ls -A "$r" | grep -c promptcost/)" 0 "and writes nothing"
+expect_true "and writes nothing" test ! -e "$r/.promptcost"
+BUDGET=
+
+# --- a file name approvals.yml cannot hold is refused, not written ---
+r=$TEST_TMP/latin1
+new_repo "$r"
+config "$r"
+sed 's|files: \[prompts/summarize/system.md\]|files: [prompts/summarize/*.md]|' "$r/.promptcost.yml" >"$r/c" &&
+	mv "$r/c" "$r/.promptcost.yml"
+mkdir -p "$r/prompts/summarize" "$r/prompts/summarize-eu"
+cp "$PC_ROOT/demo/system.md" "$r/prompts/summarize/system.md"
+cp "$PC_ROOT/demo/system.md" "$r/prompts/summarize-eu/system.md"
+commit_all "$r" "base"
+git -C "$r" checkout -q -b feature
+cp "$PC_ROOT/demo/system-context.md" "$r/prompts/summarize/$(printf 'r\351sum\351').md"
+commit_all "$r" "context in a file named in Latin-1"
+run "$r" approve --base main --by release-manager@agency.gov --key "$keys/rm"
+expect_status 2 "a file path that is not UTF-8 is refused"
+expect_stderr_has "must be UTF-8 to be approved" "and says it must be UTF-8"
+expect_true "and nothing is written" test ! -e "$r/.promptcost"
 
 finish
