@@ -1,7 +1,7 @@
 // Who may approve a cost event by reviewing the pull request: the
 // `policy.approvers` of the base revision's .promptcost.yml, read with a small
 // reader for just that key (block or flow sequence of plain or quoted
-// scalars), and the pull request's reviews reduced to the logins whose latest
+// scalars, or of mappings whose `id` is the approver: {id: ..., key: ...}), and the pull request's reviews reduced to the logins whose latest
 // review approves the head commit. promptcost itself checks the approvers
 // again; this keeps the action from passing an identity it has no reason to.
 'use strict';
@@ -48,10 +48,11 @@ function scalar(text, where) {
 	return t;
 }
 
-// Splits "a, 'b, c', d" at commas outside quotes.
-function splitFlow(text, where) {
+// Splits "a, 'b, c', {id: d, key: e}" at commas outside quotes and braces; raw parts.
+function splitRaw(text) {
 	const items = [];
 	let quote = null;
+	let depth = 0;
 	let start = 0;
 	for (let i = 0; i < text.length; i++) {
 		const c = text[i];
@@ -60,14 +61,42 @@ function splitFlow(text, where) {
 			else if (c === quote) quote = null;
 		} else if (c === '"' || c === "'") {
 			quote = c;
-		} else if (c === ',') {
+		} else if (c === '{') {
+			depth++;
+		} else if (c === '}') {
+			depth--;
+		} else if (c === ',' && depth === 0) {
 			items.push(text.slice(start, i));
 			start = i + 1;
 		}
 	}
 	const last = text.slice(start);
 	if (last.trim() !== '') items.push(last);
-	return items.map((s) => scalar(s, where));
+	return items;
+}
+
+// The id of an approver written as a mapping, from its "key: value" parts
+// ({id: release-manager@agency.gov, key: "ssh-ed25519 AAAA..."}).
+function idOf(parts, where) {
+	for (const part of parts) {
+		const m = part.trim().match(/^("id"|'id'|id)\s*:\s*(.*)$/);
+		if (m) return scalar(m[2], where);
+	}
+	throw new ApproversError(`${where}: an approver mapping without 'id'`);
+}
+
+// An item of the list: a scalar, or a flow mapping with an id.
+function item(text, where) {
+	const t = text.trim();
+	if (t.startsWith('{')) {
+		if (!t.endsWith('}')) throw new ApproversError(`${where}: unsupported YAML in approvers: ${t}`);
+		return idOf(splitRaw(t.slice(1, -1)), where);
+	}
+	return scalar(t, where);
+}
+
+function splitFlow(text, where) {
+	return splitRaw(text).map((s) => item(s, where));
 }
 
 const indentOf = (line) => line.match(/^ */)[0].length;
@@ -108,9 +137,21 @@ function readApprovers(yamlText, file = '.promptcost.yml') {
 			const l = lines[j];
 			if (l.trim() === '') continue;
 			if (indentOf(l) < indent || (indentOf(l) === indent && !l.trim().startsWith('-'))) break;
-			const item = l.trim().match(/^-\s*(.*)$/);
-			if (!item) throw new ApproversError(`${file}:${j + 1}: unsupported YAML in approvers`);
-			items.push(scalar(item[1], `${file}:${j + 1}`));
+			const entry = l.trim().match(/^-\s*(.*)$/);
+			if (!entry) throw new ApproversError(`${file}:${j + 1}: unsupported YAML in approvers`);
+			if (/^("[^"]*"|'[^']*'|[A-Za-z_]+)\s*:(\s|$)/.test(entry[1])) {
+				// a block mapping ("- id: x" and its more indented "key: ..." lines)
+				const dash = indentOf(l);
+				const parts = [entry[1]];
+				while (j + 1 < lines.length &&
+				       (lines[j + 1].trim() === '' || indentOf(lines[j + 1]) > dash)) {
+					j++;
+					if (lines[j].trim() !== '') parts.push(lines[j].trim());
+				}
+				items.push(idOf(parts, `${file}:${j + 1}`));
+				continue;
+			}
+			items.push(item(entry[1], `${file}:${j + 1}`));
 		}
 		return items;
 	}

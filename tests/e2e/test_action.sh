@@ -496,6 +496,10 @@ check(same(A.readApprovers('policy:\n  approvers: [\n    "github:a", b#c,\n    \
 	'approvers as a flow sequence over several lines');
 check(same(A.readApprovers('teams:\n  approvers: [github:x]\npolicy:\n  cost_event: {}\n'), []), 'approvers outside policy are not approvers');
 check(throws(() => A.readApprovers('policy:\n  approvers: *list\n')), 'an alias is refused, not guessed');
+check(same(A.readApprovers('policy:\n  approvers:\n    - {id: rm@a.gov, key: "ssh-ed25519 AAAA rm, laptop"}\n    - id: "github:octo"\n      key:\n        - "ssh-ed25519 AAAA"\n    - github:it\n  file_approvals: signed\n'),
+	['rm@a.gov', 'github:octo', 'github:it']), 'approvers with keys, as flow and block mappings: their ids');
+check(same(A.readApprovers('policy:\n  approvers: [{id: a@b, key: "ssh-ed25519 AAAA x"}, "github:z"]\n'), ['a@b', 'github:z']),
+	'a flow sequence of mappings and scalars');
 check(same(A.githubLogins(['a@b', 'github:Octo', 'GitHub:x', 'github:']), ['Octo', 'x']), 'github logins are taken from github: identities');
 check(C.escapeMarkdown('a|b_<i>&[x](y)') === 'a\\|b\\_&lt;i&gt;&amp;\\[x\\]\\(y\\)', 'markdown and html specials are escaped');
 check(C.formatMoney('2160.00', 'USD') === '+$2,160.00' && C.formatMoney('-1234567.5', 'EUR') === '-€1,234,567.50' &&
