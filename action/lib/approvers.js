@@ -1,8 +1,9 @@
 // Who may approve a cost event by reviewing the pull request: the
 // `policy.approvers` of the base revision's .promptcost.yml, read with a small
 // reader for just that key (block or flow sequence of plain or quoted
-// scalars, or of mappings whose `id` is the approver: {id: ..., key: ...}), and the pull request's reviews reduced to the logins whose latest
-// review approves the head commit. promptcost itself checks the approvers
+// scalars, or of mappings whose `id` is the approver: {id: ..., key: ...}),
+// and the pull request's reviews reduced to the logins whose latest review
+// approves the head commit. promptcost itself checks the approvers
 // again; this keeps the action from passing an identity it has no reason to.
 'use strict';
 
