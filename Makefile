@@ -13,6 +13,8 @@ SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
 PKGS := libgit2 yaml-0.1 jansson
+# src/sshsig.c verifies approvals' signatures with OpenSSL's libcrypto, which the
+# static libgit2 link below already brings (-lcrypto).
 # Recursive (=) so pkg-config runs after scripts/deps.sh has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libgit2 and what it stands on (libssh2, OpenSSL's libcrypto, mbedtls...) are
@@ -30,7 +32,7 @@ GIT_LIBS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread
 PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson) $(GIT_LIBS)
 else
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) libcrypto)
 endif
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 

@@ -16,5 +16,5 @@ fuzz: fuzz-tokenizer $(FUZZ_TARGETS:%=fuzz-%)
 $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(TOK_GEN_SRC) $(HOOK_GEN)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o build-fuzz/fuzz_$* fuzz/fuzz_$*.c $(FUZZ_LIB_SRC) \
-		$(shell pkg-config --libs libgit2 yaml-0.1 jansson) -lm
+		$(shell pkg-config --libs libgit2 yaml-0.1 jansson libcrypto) -lm
 	@echo "run: build-fuzz/fuzz_$* fuzz/corpus/$*"

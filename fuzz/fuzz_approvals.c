@@ -4,8 +4,12 @@
  *
  *  - the reader never crashes on any bytes, and whatever it accepts, written
  *    back by the writer, reads back the same (parse -> render -> parse);
- *  - whatever `approve` writes, from any template id, path, approver and
- *    reason (the input split at NUL bytes), its own reader reads back.
+ *  - whatever `approve` writes, from any template id, path, approver,
+ *    reason and signature (the input split at NUL bytes), its own reader
+ *    reads back: the writer may refuse an input (pc_approvals_add or
+ *    pc_approval_set_signature fails), never write what does not read back.
+ *    The canonical payload of what is read back is the payload of what was
+ *    written, byte for byte (the signature stays valid).
  *
  * Its corpus, fuzz/corpus/approvals/, is replayed by tests/test_fuzz_corpora.c.
  */
@@ -28,7 +32,9 @@ static bool same_approvals(const struct pc_approvals *a, const struct pc_approva
 		    x->monthly_delta_micros != y->monthly_delta_micros ||
 		    strcmp(x->approved_by, y->approved_by) || strcmp(x->approved_at, y->approved_at) ||
 		    (x->reason == NULL) != (y->reason == NULL) ||
-		    (x->reason && strcmp(x->reason, y->reason)))
+		    (x->reason && strcmp(x->reason, y->reason)) ||
+		    (x->signature == NULL) != (y->signature == NULL) ||
+		    (x->signature && strcmp(x->signature, y->signature)))
 			return false;
 		for (size_t f = 0; f < x->nfiles; f++)
 			if (strcmp(x->files[f].path, y->files[f].path) ||
@@ -88,7 +94,8 @@ static void writer_round_trip(const uint8_t *data, size_t size)
 	struct pc_side_file file;
 	struct pc_approvals written = { NULL, 0, 0 }, read = { NULL, 0, 0 };
 	struct pc_buf text = PC_BUF_INIT;
-	char *by, *reason;
+	struct pc_buf payload_written = PC_BUF_INIT, payload_read = PC_BUF_INIT;
+	char *by, *reason, *signature;
 	int64_t delta = 0;
 
 	memset(&t, 0, sizeof(t));
@@ -97,6 +104,7 @@ static void writer_round_trip(const uint8_t *data, size_t size)
 	memcpy(file.oid, "efa1cc462824ebd245559481a45c7106a9e0be58", PC_OID_HEXSZ + 1);
 	by = field(&p, end);
 	reason = field(&p, end);
+	signature = field(&p, end);
 	for (int i = 0; i < 6 && p < end; i++)
 		delta = (delta << 8) | *p++;
 	/* what approve can be handed: a configured id, a git path, a non-empty --by */
@@ -105,15 +113,30 @@ static void writer_round_trip(const uint8_t *data, size_t size)
 	t.after.files = &file;
 	t.after.nfiles = 1;
 	t.monthly_delta_micros = delta;
-	pc_approvals_add(&written, &t, by, "2026-11-29T16:14:28Z", *reason ? reason : NULL);
+	if (pc_approvals_add(&written, &t, by, "2026-11-29T16:14:28Z", reason) < 0) {
+		pc_error_clear(); /* a refusal is allowed: approve says why and writes nothing */
+		goto done;
+	}
+	if (*signature && pc_approval_set_signature(&written.items[0], signature) < 0) {
+		pc_error_clear();
+		goto done;
+	}
 	pc_approvals_render(&text, &written);
 	if (pc_approvals_parse(&read, "approvals.yml", text.ptr, text.len) < 0) {
-		/* the writer may refuse nothing the reader then refuses */
+		/* the writer wrote what its reader refuses */
 		abort();
 	}
 	if (!same_approvals(&written, &read))
 		abort();
+	pc_approval_payload(&payload_written, &written.items[0]);
+	pc_approval_payload(&payload_read, &read.items[0]);
+	if (payload_written.len != payload_read.len ||
+	    memcmp(payload_written.ptr, payload_read.ptr, payload_read.len))
+		abort();
 done:
+	pc_buf_release(&payload_written);
+	pc_buf_release(&payload_read);
+	free(signature);
 	pc_approvals_release(&written);
 	pc_approvals_release(&read);
 	pc_buf_release(&text);

@@ -3,8 +3,10 @@
 # missing: through apt-get, with sudo when not root. Quiet when all are there.
 set -eu
 
-# jq is for the end-to-end tests; the rest for building and the unit tests.
-packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev jq"
+# jq is for the end-to-end tests, openssh-client (ssh-keygen, ssh-agent) for the
+# approval signatures they make; libssl-dev (libcrypto) verifies signatures; the
+# rest for building and the unit tests.
+packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev libssl-dev openssh-client jq"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -17,7 +19,7 @@ command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "promptcost: missing build dependencies:$missing" >&2
-	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, pkg-config, jq and node by hand" >&2
+	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, OpenSSL, OpenSSH's client, pkg-config, jq and node by hand" >&2
 	exit 1
 fi
 sudo=""

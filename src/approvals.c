@@ -1,34 +1,214 @@
 /*
- * Approvals of cost events: building entries from a judged report and
- * writing them as the YAML text of `.promptcost/approvals.yml`. Reading the
- * file is config.c's job (the one user of libyaml).
+ * Approvals of cost events: building entries from a judged report, their
+ * canonical payload (what the approver signs), and writing them as the YAML
+ * text of `.promptcost/approvals.yml`, which must read back exactly. Reading
+ * the file is config.c's job (the one user of libyaml).
  */
 #include "promptcost/approvals.h"
 
 #include "promptcost/money.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A YAML double-quoted scalar: quotes, backslashes and control characters escaped. */
+/*
+ * Decodes the UTF-8 sequence at s (strict: no overlong forms, no surrogates,
+ * nothing past U+10FFFF). Returns its length and sets *cp, or 0 when the
+ * bytes are not UTF-8.
+ */
+static size_t utf8_decode(uint32_t *cp, const unsigned char *s)
+{
+	size_t n;
+	uint32_t c = s[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		n = 2, c &= 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3, c &= 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+static bool is_utf8(const char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	for (; *s; s += n)
+		if (!(n = utf8_decode(&cp, (const unsigned char *)s)))
+			return false;
+	return true;
+}
+
+/*
+ * A YAML double-quoted scalar that libyaml reads back as exactly s (valid
+ * UTF-8, checked by pc_approvals_add and by the reader): quotes and
+ * backslashes escaped, and every character YAML would not keep as it is
+ * (controls, the line breaks NEL, LS and PS, which a quoted scalar folds
+ * into spaces, the BOM and the non-characters U+FFFE and U+FFFF) as an
+ * escape.
+ */
 static void quoted(struct pc_buf *out, const char *s)
 {
 	pc_buf_addch(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		uint32_t c;
+		size_t n = utf8_decode(&c, (const unsigned char *)s);
 
+		assert(n);
 		if (c == '"' || c == '\\')
-			pc_buf_addf(out, "\\%c", c);
+			pc_buf_addf(out, "\\%c", (int)c);
 		else if (c == '\n')
 			pc_buf_adds(out, "\\n");
 		else if (c == '\t')
 			pc_buf_adds(out, "\\t");
+		else if (c == 0x85)
+			pc_buf_adds(out, "\\N");
+		else if (c == 0x2028)
+			pc_buf_adds(out, "\\L");
+		else if (c == 0x2029)
+			pc_buf_adds(out, "\\P");
+		else if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+			pc_buf_addf(out, "\\x%02x", (unsigned)c);
+		else if (c == 0xfeff || c == 0xfffe || c == 0xffff)
+			pc_buf_addf(out, "\\u%04x", (unsigned)c);
+		else
+			pc_buf_add(out, s, n);
+		s += n;
+	}
+	pc_buf_addch(out, '"');
+}
+
+/* A payload value: a backslash and the bytes below 0x20 and 0x7f escaped, so it stays one line. */
+static void payload_value(struct pc_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\')
+			pc_buf_adds(out, "\\\\");
 		else if (c < 0x20 || c == 0x7f)
 			pc_buf_addf(out, "\\x%02x", c);
 		else
 			pc_buf_addch(out, (char)c);
 	}
-	pc_buf_addch(out, '"');
+}
+
+/* An amount exactly: two decimals, more only where it has them ("2160.00", "0.015"). */
+static void exact_amount(struct pc_buf *out, int64_t micros)
+{
+	uint64_t m = micros < 0 ? (uint64_t)0 - (uint64_t)micros : (uint64_t)micros;
+	char frac[7];
+	int digits = 6;
+
+	snprintf(frac, sizeof(frac), "%06llu", (unsigned long long)(m % 1000000));
+	while (digits > 2 && frac[digits - 1] == '0')
+		digits--;
+	pc_buf_addf(out, "%s%llu.%.*s", micros < 0 ? "-" : "", (unsigned long long)(m / 1000000),
+		    digits, frac);
+}
+
+static int compare_file_refs(const void *a, const void *b)
+{
+	return strcmp((*(const struct pc_side_file *const *)a)->path,
+		      (*(const struct pc_side_file *const *)b)->path);
+}
+
+void pc_approval_payload(struct pc_buf *out, const struct pc_approval *a)
+{
+	const struct pc_side_file **files = pc_xcalloc(a->nfiles ? a->nfiles : 1, sizeof(*files));
+
+	for (size_t i = 0; i < a->nfiles; i++)
+		files[i] = &a->files[i];
+	qsort(files, a->nfiles, sizeof(*files), compare_file_refs);
+	pc_buf_adds(out, "promptcost-approval v1\ntemplate ");
+	payload_value(out, a->template_id);
+	for (size_t i = 0; i < a->nfiles; i++) {
+		pc_buf_addf(out, "\nfile %s ", files[i]->oid);
+		payload_value(out, files[i]->path);
+	}
+	pc_buf_adds(out, "\nmonthly_delta ");
+	exact_amount(out, a->monthly_delta_micros);
+	pc_buf_adds(out, "\napproved_by ");
+	payload_value(out, a->approved_by);
+	pc_buf_adds(out, "\napproved_at ");
+	payload_value(out, a->approved_at);
+	if (a->reason) {
+		pc_buf_adds(out, "\nreason ");
+		payload_value(out, a->reason);
+	}
+	pc_buf_addch(out, '\n');
+	free(files);
+}
+
+#define ARMOR_BEGIN "-----BEGIN SSH SIGNATURE-----\n"
+#define ARMOR_END "-----END SSH SIGNATURE-----\n"
+
+bool pc_approval_signature_is_armored(const char *text)
+{
+	const char *p = text, *end;
+	size_t len = strlen(text), lines = 0;
+
+	if (len < strlen(ARMOR_BEGIN) + strlen(ARMOR_END) ||
+	    strncmp(text, ARMOR_BEGIN, strlen(ARMOR_BEGIN)) ||
+	    strcmp(text + len - strlen(ARMOR_END), ARMOR_END))
+		return false;
+	p += strlen(ARMOR_BEGIN);
+	end = text + len - strlen(ARMOR_END);
+	while (p < end) {
+		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				  "0123456789+/=");
+
+		if (!n || p[n] != '\n')
+			return false;
+		p += n + 1;
+		lines++;
+	}
+	return lines > 0;
+}
+
+int pc_approval_set_signature(struct pc_approval *a, const char *armored)
+{
+	if (!pc_approval_signature_is_armored(armored))
+		return pc_error_set(PC_EINPUT, "the signature is not an armored SSH signature "
+				    "('%s' ... '%.27s')", "-----BEGIN SSH SIGNATURE-----",
+				    "-----END SSH SIGNATURE-----");
+	free(a->signature);
+	a->signature = pc_xstrdup(armored);
+	return 0;
+}
+
+/* Text that is shown where it is not UTF-8: every byte of 0x80 and over as \xHH. */
+static char *shown(const char *s)
+{
+	struct pc_buf b = PC_BUF_INIT;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			pc_buf_addf(&b, "\\x%02x", c);
+		else
+			pc_buf_addch(&b, (char)c);
+	}
+	return pc_buf_detach(&b, NULL);
 }
 
 void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approvals)
@@ -53,7 +233,8 @@ void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approval
 			pc_buf_addf(out, "\n        blob: \"%s\"\n", a->files[f].oid);
 		}
 		pc_buf_adds(out, "    monthly_delta: \"");
-		pc_money_format(out, a->monthly_delta_micros, false, false);
+		/* exactly what was read (approve writes cents): the payload signs this amount */
+		exact_amount(out, a->monthly_delta_micros);
 		pc_buf_adds(out, "\"\n    approved_by: ");
 		quoted(out, a->approved_by);
 		pc_buf_adds(out, "\n    approved_at: ");
@@ -63,14 +244,51 @@ void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approval
 			quoted(out, a->reason);
 		}
 		pc_buf_addch(out, '\n');
+		if (a->signature) {
+			/* a literal block: the armor's lines as ssh-keygen wrote them */
+			const char *line = a->signature;
+
+			assert(pc_approval_signature_is_armored(a->signature));
+			pc_buf_adds(out, "    signature: |\n");
+			while (*line) {
+				size_t n = strcspn(line, "\n");
+
+				pc_buf_adds(out, "      ");
+				pc_buf_add(out, line, n);
+				pc_buf_addch(out, '\n');
+				line += n + (line[n] == '\n');
+			}
+		}
 	}
 }
 
-void pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_report *t,
-		      const char *by, const char *approved_at, const char *reason)
+int pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_report *t,
+		     const char *by, const char *approved_at, const char *reason)
 {
 	struct pc_approval *a;
 
+	if (reason && !*reason)
+		reason = NULL; /* the file says "no reason" by leaving the key out */
+	if (!*t->id || !*by || !*approved_at || !t->after.nfiles)
+		return pc_error_set(PC_EINPUT, "an approval needs a template, its files, an approver "
+				    "and a time");
+	if (!is_utf8(t->id) || !is_utf8(by) || !is_utf8(approved_at))
+		return pc_error_set(PC_EINPUT, "the approver and the template id must be UTF-8 text");
+	if (reason && !is_utf8(reason))
+		return pc_error_set(PC_EINPUT, "the reason is not valid UTF-8 text (--reason)");
+	for (size_t i = 0; i < t->after.nfiles; i++) {
+		const char *path = t->after.files[i].path;
+
+		if (!*path || !is_utf8(path)) {
+			char *s = shown(path);
+			int error = pc_error_set(PC_EINPUT, "the path '%s' of template '%s' must be "
+						 "UTF-8 to be approved (.promptcost/approvals.yml "
+						 "holds UTF-8 text): rename the file", s, t->id);
+
+			free(s);
+			return error;
+		}
+	}
 	PC_GROW(approvals->items, approvals->cap, approvals->n + 1);
 	a = &approvals->items[approvals->n++];
 	memset(a, 0, sizeof(*a));
@@ -91,6 +309,7 @@ void pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_r
 	a->approved_by = pc_xstrdup(by);
 	a->approved_at = pc_xstrdup(approved_at);
 	a->reason = reason ? pc_xstrdup(reason) : NULL;
+	return 0;
 }
 
 static void approval_release(struct pc_approval *a)
@@ -102,6 +321,7 @@ static void approval_release(struct pc_approval *a)
 	free(a->approved_by);
 	free(a->approved_at);
 	free(a->reason);
+	free(a->signature);
 }
 
 void pc_approvals_remove(struct pc_approvals *approvals, const char *template_id)

@@ -201,6 +201,35 @@ static void budget_changes(struct pc_strlist *out, const char *kind, const struc
 	}
 }
 
+/* Keys the head adds to or removes from an approver both sides list. */
+static void approver_key_changes(struct pc_strlist *out, const struct pc_policy *bp,
+				 const struct pc_policy *hp)
+{
+	for (size_t i = 0; i < hp->napprover_keys; i++) {
+		const struct pc_approver *h = &hp->approver_keys[i];
+		const struct pc_approver *b = pc_policy_approver(bp, h->id);
+
+		for (size_t k = 0; b && k < h->nkeys; k++) {
+			bool listed = false;
+
+			for (size_t j = 0; j < b->nkeys && !listed; j++)
+				listed = pc_ssh_key_equal(&h->keys[k], &b->keys[j]);
+			if (!listed)
+				note(out, "policy.approvers: adds key %s for '%s'",
+				     h->keys[k].fingerprint, h->id);
+		}
+		for (size_t j = 0; b && j < b->nkeys; j++) {
+			bool kept = false;
+
+			for (size_t k = 0; k < h->nkeys && !kept; k++)
+				kept = pc_ssh_key_equal(&h->keys[k], &b->keys[j]);
+			if (!kept)
+				note(out, "policy.approvers: removes key %s of '%s'",
+				     b->keys[j].fingerprint, h->id);
+		}
+	}
+}
+
 static void pending_changes(struct pc_strlist *out, const struct pc_config *base,
 			    const struct pc_config *head)
 {
@@ -260,6 +289,10 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 	for (size_t i = 0; i < bp->approvers.n; i++)
 		if (!pc_strlist_contains(&hp->approvers, bp->approvers.items[i]))
 			note(out, "policy.approvers: removes '%s'", bp->approvers.items[i]);
+	approver_key_changes(out, bp, hp);
+	text_change(out, "policy.file_approvals",
+		    bp->file_approvals == PC_FILE_APPROVALS_SIGNED ? "signed" : "unsigned",
+		    hp->file_approvals == PC_FILE_APPROVALS_SIGNED ? "signed" : "unsigned");
 }
 
 int pc_check_run(struct pc_check *check, const struct pc_check_options *options)

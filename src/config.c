@@ -814,8 +814,10 @@ static const char *const template_keys[] = {
 	"cache_hit_rate", "cached_input_share", NULL
 };
 static const char *const policy_keys[] = {
-	"cost_event", "unapproved_cost_event", "approvers", NULL
+	"cost_event", "unapproved_cost_event", "approvers", "file_approvals", NULL
 };
+static const char *const approver_keys[] = { "id", "key", NULL };
+static const char *const file_approvals_choices[] = { "signed", "unsigned", NULL };
 static const char *const cost_event_keys[] = { "monthly_delta", "percent", "min_monthly_delta",
 					       NULL };
 static const char *const encodings[] = { "cl100k_base", "o200k_base", "approximate", NULL };
@@ -1209,6 +1211,59 @@ done:
 	return error;
 }
 
+/* One public key of an approver, checked now so that a bad key is an error at its place. */
+static int read_approver_key(struct pc_approver *a, const struct ctx *c, const struct node *value)
+{
+	struct pc_buf msg = PC_BUF_INIT;
+	const char *text;
+	int error;
+
+	if ((error = get_string(&text, c, value, "key")))
+		return error;
+	/* one at a time: an approver has a key or two */
+	a->keys = pc_xrealloc(a->keys, (a->nkeys + 1) * sizeof(*a->keys));
+	if (!(error = pc_ssh_key_parse(&a->keys[a->nkeys], text))) {
+		a->nkeys++;
+	} else {
+		pc_buf_adds(&msg, pc_error_message());
+		error = fail(c, value->pos, "the key of approver '%s': %s", a->id, msg.ptr);
+		pc_buf_release(&msg);
+	}
+	return error;
+}
+
+/* An item of policy.approvers: "id", or {id: ..., key: "ssh-ed25519 AAAA..." or [keys]}. */
+static int read_approver(struct pc_approver *a, const struct ctx *c, const struct node *item)
+{
+	const struct node *value;
+	const char *id;
+	int error;
+
+	a->pos = item->pos;
+	if (item->kind != NODE_MAPPING) {
+		if ((error = get_string(&id, c, item, "approvers")))
+			return error;
+		a->id = pc_xstrdup(id);
+		return 0;
+	}
+	if ((error = check_keys(c, item, approver_keys, "in an approver")))
+		return error;
+	if (!(value = find(item, "id", NULL)))
+		return fail(c, item->pos, "an approver needs 'id' (and 'key': its public key, "
+			    "\"ssh-ed25519 AAAA...\")");
+	if ((error = get_string(&id, c, value, "id")))
+		return error;
+	a->id = pc_xstrdup(id);
+	if (!(value = find(item, "key", NULL)) || is_null(value))
+		return 0;
+	if (value->kind != NODE_SEQUENCE)
+		return read_approver_key(a, c, value);
+	for (size_t i = 0; i < value->n; i++)
+		if ((error = read_approver_key(a, c, value->items[i])))
+			return error;
+	return 0;
+}
+
 static int read_policy(const struct ctx *c, const struct node *section)
 {
 	struct pc_policy *policy = &c->config->policy;
@@ -1248,16 +1303,31 @@ static int read_policy(const struct ctx *c, const struct node *section)
 			return error;
 		policy->unapproved = choice ? PC_UNAPPROVED_WARN : PC_UNAPPROVED_BLOCK;
 	}
+	if ((value = find(section, "file_approvals", NULL))) {
+		if ((error = get_choice(&choice, c, value, "file_approvals",
+					file_approvals_choices)))
+			return error;
+		policy->file_approvals = choice ? PC_FILE_APPROVALS_UNSIGNED
+						: PC_FILE_APPROVALS_SIGNED;
+	}
 	if ((value = find(section, "approvers", NULL)) && !is_null(value)) {
 		if (value->kind != NODE_SEQUENCE)
 			return fail(c, value->pos, "'approvers' must be a list of ids, found %s",
 				    kind_name(value));
+		policy->approver_keys = pc_xcalloc(value->n ? value->n : 1,
+						   sizeof(*policy->approver_keys));
 		for (size_t i = 0; i < value->n; i++) {
-			const char *id;
+			struct pc_approver *a = &policy->approver_keys[policy->napprover_keys++];
 
-			if ((error = get_string(&id, c, value->items[i], "approvers")))
+			if ((error = read_approver(a, c, value->items[i])))
 				return error;
-			pc_strlist_push(&policy->approvers, id);
+			for (size_t k = 0; k + 1 < policy->napprover_keys; k++)
+				if (!strcmp(policy->approver_keys[k].id, a->id))
+					return fail(c, a->pos, "approver '%s' is listed twice (first "
+						    "at %u:%u); list its keys in one entry", a->id,
+						    policy->approver_keys[k].pos.line,
+						    policy->approver_keys[k].pos.col);
+			pc_strlist_push(&policy->approvers, a->id);
 		}
 	}
 	return 0;
@@ -1385,6 +1455,15 @@ void pc_config_free(struct pc_config *config)
 	}
 	free(config->templates);
 	pc_strlist_release(&config->policy.approvers);
+	for (size_t i = 0; i < config->policy.napprover_keys; i++) {
+		struct pc_approver *a = &config->policy.approver_keys[i];
+
+		for (size_t k = 0; k < a->nkeys; k++)
+			pc_ssh_key_release(&a->keys[k]);
+		free(a->keys);
+		free(a->id);
+	}
+	free(config->policy.approver_keys);
 	free(config->currency);
 	free(config->path);
 	free(config);
@@ -1423,12 +1502,21 @@ const struct pc_template_config *pc_config_template(const struct pc_config *conf
 	return NULL;
 }
 
+const struct pc_approver *pc_policy_approver(const struct pc_policy *policy, const char *id)
+{
+	for (size_t i = 0; i < policy->napprover_keys; i++)
+		if (!strcmp(policy->approver_keys[i].id, id))
+			return &policy->approver_keys[i];
+	return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* .promptcost/approvals.yml: the same strict reading, another shape.   */
 
 static const char *const approvals_keys[] = { "version", "approvals", NULL };
 static const char *const approval_keys[] = { "template", "files", "monthly_delta",
-					     "approved_by", "approved_at", "reason", NULL };
+					     "approved_by", "approved_at", "reason", "signature",
+					     NULL };
 static const char *const approval_file_keys[] = { "path", "blob", NULL };
 
 static bool is_blob_id(const char *s)
@@ -1515,6 +1603,15 @@ static int read_approval(struct pc_approval *a, const struct ctx *c, const struc
 			return error;
 		a->reason = pc_xstrdup(text);
 	}
+	if ((value = find(map, "signature", NULL)) && !is_null(value)) {
+		if ((error = get_string(&text, c, value, "signature")))
+			return error;
+		if (!pc_approval_signature_is_armored(text))
+			return fail(c, value->pos, "'signature' is not an SSH signature as "
+				    "ssh-keygen -Y sign writes it (a literal block from "
+				    "'-----BEGIN SSH SIGNATURE-----' to '-----END SSH SIGNATURE-----')");
+		a->signature = pc_xstrdup(text);
+	}
 	return 0;
 }
 
@@ -1568,7 +1665,11 @@ done:
 	return error;
 }
 
-static const char starter[] =
+/*
+ * The starter, in two literals: C11 promises only 4,095 characters to one.
+ * pc_config_starter joins them once.
+ */
+static const char starter_world[] =
 	"# promptcost configuration, format version 1. promptcost reads it to turn a\n"
 	"# prompt-template change into a projected monthly cost before it ships.\n"
 	"# Numbers are read exactly as written: plain decimals like 25000 or 0.012;\n"
@@ -1619,7 +1720,8 @@ static const char starter[] =
 	"    output_tokens_per_call: 250  # average tokens of a response (default 0)\n"
 	"    cache_hit_rate: 0%           # share of calls a response cache answers (no model call)\n"
 	"    cached_input_share: 0%       # share of input tokens billed at the cached price\n"
-	"\n"
+	"\n";
+static const char starter_policy[] =
 	"# When a change needs a release manager's approval. A template or a model\n"
 	"# that only the change configures always does (its volumes or prices come\n"
 	"# from the change itself), whatever it costs.\n"
@@ -1631,9 +1733,23 @@ static const char starter[] =
 	"    min_monthly_delta: 50        # counted from this amount on: a small edit of a small\n"
 	"                                 # template is no cost event (default 0: any amount)\n"
 	"  unapproved_cost_event: block   # block | warn: what an unapproved cost event does\n"
-	"  approvers: [release-manager@example.com]   # who may approve (promptcost approve --by)\n";
+	"  # Who may approve: an id (an e-mail, or github:LOGIN for approval by review in\n"
+	"  # the GitHub Action), or {id: ..., key: \"ssh-ed25519 AAAA...\"} with the public\n"
+	"  # key that signs their approvals (promptcost approve signs with it, as git\n"
+	"  # signs with gpg.format=ssh); key may also be a list of keys.\n"
+	"  approvers:\n"
+	"    - release-manager@example.com\n"
+	"    # - {id: release-manager@example.com, key: \"ssh-ed25519 AAAA... rm@laptop\"}\n"
+	"  file_approvals: signed         # signed | unsigned: whether approvals.yml entries must\n"
+	"                                 # be signed by a listed key to count\n";
 
 const char *pc_config_starter(void)
 {
-	return starter;
+	static char joined[sizeof(starter_world) + sizeof(starter_policy)];
+
+	if (!joined[0]) {
+		memcpy(joined, starter_world, sizeof(starter_world) - 1);
+		memcpy(joined + sizeof(starter_world) - 1, starter_policy, sizeof(starter_policy));
+	}
+	return joined;
 }

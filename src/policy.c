@@ -8,6 +8,7 @@
 #include "promptcost/policy.h"
 
 #include "promptcost/money.h"
+#include "promptcost/sshsig.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -247,10 +248,61 @@ static bool files_match(const struct pc_approval *a, const struct pc_template_si
 	return true;
 }
 
-/* Finds a valid approval: verified identities first, then the approvals file. */
+/*
+ * Whether an entry's signature is the approver's: it verifies over the
+ * entry's canonical payload with a key the base lists for that approver.
+ * When not, why not goes to `why` (appended).
+ */
+static bool signed_by_approver(struct pc_buf *why, const struct pc_approval *a,
+			       const struct pc_policy *policy)
+{
+	const struct pc_approver *approver = pc_policy_approver(policy, a->approved_by);
+	struct pc_buf payload = PC_BUF_INIT;
+	struct pc_sshsig sig;
+	bool listed = false, ok = false;
+
+	if (pc_sshsig_parse(&sig, a->signature, strlen(a->signature)) < 0) {
+		pc_buf_addf(why, "signature does not verify (%s)", pc_error_message());
+		pc_error_clear();
+		return false;
+	}
+	for (size_t k = 0; approver && k < approver->nkeys && !listed; k++)
+		listed = pc_ssh_key_equal(&sig.signer, &approver->keys[k]);
+	if (!listed) {
+		pc_buf_addf(why, "signed by a key policy.approvers does not list for %s (%s)",
+			    a->approved_by, sig.signer.fingerprint);
+		goto done;
+	}
+	pc_approval_payload(&payload, a);
+	if (pc_sshsig_verify(&sig, PC_SSHSIG_NAMESPACE, payload.ptr, payload.len) < 0) {
+		/* the usual case is said plainly; another namespace or hash says which */
+		if (strcmp(pc_error_message(), "the signature does not verify"))
+			pc_buf_addf(why, "signature does not verify (%s)", pc_error_message());
+		else
+			pc_buf_adds(why, "signature does not verify");
+		pc_error_clear();
+		goto done;
+	}
+	ok = true;
+done:
+	pc_sshsig_release(&sig);
+	pc_buf_release(&payload);
+	return ok;
+}
+
+/*
+ * Finds a valid approval: verified identities first, then the approvals
+ * file. An entry counts when it names this template, its exact files, a
+ * delta at least this change's, an approver the base lists, and carries that
+ * approver's signature (or is unsigned where the base allows unsigned
+ * entries). An entry for this content that does not count says why.
+ */
 static bool find_approval(struct pc_template_report *t, const struct pc_policy *policy,
 			  const struct pc_approvals *approvals, const struct pc_strlist *verified)
 {
+	struct pc_strlist ignored = PC_STRLIST_INIT;
+	bool found = false;
+
 	for (size_t i = 0; verified && i < verified->n; i++) {
 		if (!pc_strlist_contains(&policy->approvers, verified->items[i]))
 			continue;
@@ -259,19 +311,37 @@ static bool find_approval(struct pc_template_report *t, const struct pc_policy *
 		t->approval.approved_delta_micros = -1;
 		return true;
 	}
-	for (size_t i = 0; approvals && i < approvals->n; i++) {
+	for (size_t i = 0; approvals && i < approvals->n && !found; i++) {
 		const struct pc_approval *a = &approvals->items[i];
+		struct pc_buf why = PC_BUF_INIT;
 
 		if (strcmp(a->template_id, t->id) || !files_match(a, &t->after) ||
-		    t->monthly_delta_micros > a->monthly_delta_micros ||
-		    !pc_strlist_contains(&policy->approvers, a->approved_by))
+		    t->monthly_delta_micros > a->monthly_delta_micros)
 			continue;
-		t->approval.approver = pc_xstrdup(a->approved_by);
-		t->approval.approved_at = pc_xstrdup(a->approved_at);
-		t->approval.approved_delta_micros = a->monthly_delta_micros;
-		return true;
+		if (!pc_strlist_contains(&policy->approvers, a->approved_by))
+			pc_buf_addf(&why, "%s is not in policy.approvers", a->approved_by);
+		else if (!a->signature && policy->file_approvals != PC_FILE_APPROVALS_UNSIGNED)
+			pc_buf_adds(&why, "unsigned (policy.file_approvals is signed)");
+		else if (!a->signature || signed_by_approver(&why, a, policy))
+			found = true;
+		if (found) {
+			t->approval.approver = pc_xstrdup(a->approved_by);
+			t->approval.approved_at = pc_xstrdup(a->approved_at);
+			t->approval.approved_delta_micros = a->monthly_delta_micros;
+			t->approval.unsigned_entry = !a->signature;
+		} else {
+			struct pc_buf line = PC_BUF_INIT;
+
+			pc_buf_addf(&line, "approval by %s ignored: %s", a->approved_by, why.ptr);
+			pc_strlist_push_owned(&ignored, pc_buf_detach(&line, NULL));
+		}
+		pc_buf_release(&why);
 	}
-	return false;
+	/* the reasons an entry for this very content did not count, when none did */
+	for (size_t i = 0; !found && i < ignored.n; i++)
+		add_reason(t, "%s", ignored.items[i]);
+	pc_strlist_release(&ignored);
+	return found;
 }
 
 static void approvers_list(struct pc_buf *out, const struct pc_policy *policy)
@@ -415,8 +485,11 @@ static void judge_template(struct pc_report *report, struct pc_template_report *
 			struct pc_buf limit = PC_BUF_INIT;
 
 			money(&limit, report, t->approval.approved_delta_micros, true);
-			add_reason(t, "%s%sapproved by %s at %s, up to %s a month", why.ptr, sep,
-				   t->approval.approver, t->approval.approved_at, limit.ptr);
+			add_reason(t, "%s%sapproved by %s at %s, up to %s a month%s", why.ptr, sep,
+				   t->approval.approver, t->approval.approved_at, limit.ptr,
+				   t->approval.unsigned_entry
+					   ? " (unsigned entry: policy.file_approvals is unsigned)"
+					   : "");
 			pc_buf_release(&limit);
 		} else if (t->approved) {
 			add_reason(t, "%s%sapproved by %s (verified elsewhere: --approved-by, for "

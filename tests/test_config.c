@@ -400,7 +400,7 @@ static void test_config__unknown_key_far_from_any_lists_the_allowed_ones(void **
 	(void)state;
 	parse_fails("version: 1\npolicy:\n  frobnicate: 1\n",
 		    PATH ":3:3: unknown key 'frobnicate' in 'policy' (expected one of: "
-		    "cost_event, unapproved_cost_event, approvers)");
+		    "cost_event, unapproved_cost_event, approvers, file_approvals)");
 }
 
 static void test_config__unknown_model_suggests_the_nearest(void **state)
@@ -798,7 +798,7 @@ static void test_config__approvals_read_back_what_approve_writes(void **state)
 	struct pc_approval entry = { (char *)"summarize", files, 2, INT64_C(2160000000),
 				     (char *)"release-manager@agency.gov",
 				     (char *)"2026-11-29T16:00:00Z", (char *)"q4 \"launch\"\nok",
-				     { 0, 0 } };
+				     NULL, { 0, 0 } };
 	struct pc_approvals written = { &entry, 1, 1 }, read = { NULL, 0, 0 };
 	struct pc_buf text = PC_BUF_INIT;
 
@@ -818,6 +818,152 @@ static void test_config__approvals_read_back_what_approve_writes(void **state)
 	assert_string_equal(read.items[0].reason, "q4 \"launch\"\nok");
 	pc_approvals_release(&read);
 	pc_buf_release(&text);
+}
+
+#define ED_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKyWJyFI7yQHs+pUd0tZ9pJO3SYm6YMWersgruR6JSh9"
+/* what ssh-keygen -lf prints for ED_KEY */
+#define ED_FINGERPRINT "SHA256:RzKuHBeJ1LtWK0vNOgYQkKYDFooz4rNOQnt9RxhsjRk"
+
+static void test_config__approvers_are_ids_or_ids_with_their_keys(void **state)
+{
+	struct pc_config *config;
+	const struct pc_approver *a;
+
+	(void)state;
+	config = parse_ok("version: 1\n"
+			  "policy:\n"
+			  "  approvers:\n"
+			  "    - \"github:octo-release\"\n"
+			  "    - {id: release-manager@agency.gov, key: \"" ED_KEY " rm@laptop\"}\n"
+			  "    - id: cfo@agency.gov\n"
+			  "      key: [\"" ED_KEY "\", \"" ED_KEY " backup\"]\n");
+	assert_int_equal(config->policy.approvers.n, 3);
+	assert_string_equal(config->policy.approvers.items[0], "github:octo-release");
+	assert_string_equal(config->policy.approvers.items[1], "release-manager@agency.gov");
+	assert_int_equal(config->policy.napprover_keys, 3);
+	assert_int_equal(pc_policy_approver(&config->policy, "github:octo-release")->nkeys, 0);
+	a = pc_policy_approver(&config->policy, "release-manager@agency.gov");
+	assert_int_equal(a->nkeys, 1);
+	assert_string_equal(a->keys[0].type, "ssh-ed25519");
+	assert_string_equal(a->keys[0].fingerprint, ED_FINGERPRINT);
+	assert_int_equal(pc_policy_approver(&config->policy, "cfo@agency.gov")->nkeys, 2);
+	assert_null(pc_policy_approver(&config->policy, "intern@agency.gov"));
+	/* signed entries only, unless the policy says otherwise */
+	assert_int_equal(config->policy.file_approvals, PC_FILE_APPROVALS_SIGNED);
+	pc_config_free(config);
+	config = parse_ok("version: 1\npolicy:\n  file_approvals: unsigned\n");
+	assert_int_equal(config->policy.file_approvals, PC_FILE_APPROVALS_UNSIGNED);
+	pc_config_free(config);
+}
+
+static void test_config__a_bad_approver_key_is_an_error_at_its_place(void **state)
+{
+	(void)state;
+	parse_fails("version: 1\npolicy:\n  approvers:\n    - id: rm@agency.gov\n"
+		    "      key: \"ssh-ed25519 AAAA!!!\"\n",
+		    PATH ":5:12: the key of approver 'rm@agency.gov': the ssh-ed25519 key data is "
+		    "not valid base64");
+	parse_fails("version: 1\npolicy:\n  approvers:\n    - id: rm@agency.gov\n"
+		    "      key: [\"" ED_KEY "\", \"ssh-dss AAAAB3NzaC1kc3M=\"]\n",
+		    PATH ":5:97: the key of approver 'rm@agency.gov': 'ssh-dss' is not a supported "
+		    "public key type (expected \"ssh-ed25519 AAAA...\", ecdsa-sha2-nistp256 or "
+		    "ssh-rsa, in authorized_keys form)");
+	/* the base64 of an ed25519 key cut short */
+	parse_fails("version: 1\npolicy:\n  approvers: [{id: a, key: \"ssh-ed25519 "
+		    "AAAAC3NzaC1lZDI1NTE5AAAAIKyWJyFI7yQHs+pUd0tZ9pJO3SYm6YMWersg\"}]\n",
+		    PATH ":3:28: the key of approver 'a': malformed ssh-ed25519 key data");
+	parse_fails("version: 1\npolicy:\n  approvers:\n    - id: a\n      keys: x\n",
+		    PATH ":5:7: unknown key 'keys' in an approver (did you mean 'key'?)");
+	parse_fails("version: 1\npolicy:\n  approvers:\n    - key: \"" ED_KEY "\"\n",
+		    PATH ":4:7: an approver needs 'id' (and 'key': its public key, "
+		    "\"ssh-ed25519 AAAA...\")");
+	parse_fails("version: 1\npolicy:\n  approvers: [a, {id: a, key: \"" ED_KEY "\"}]\n",
+		    PATH ":3:18: approver 'a' is listed twice (first at 3:15); list its keys in "
+		    "one entry");
+	parse_fails("version: 1\npolicy:\n  file_approvals: unsinged\n",
+		    PATH ":3:19: 'unsinged' is not a valid 'file_approvals' "
+		    "(did you mean 'unsigned'?)");
+}
+
+#define SIGNATURE \
+	"-----BEGIN SSH SIGNATURE-----\n" \
+	"U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAgrJYnIUjvJAez6lR3S1n2kk7dJi\n" \
+	"bpgxZ6uyCu5HolKH0AAAATcHJvbXB0Y29zdC1hcHByb3ZhbAAAAAAAAAAGc2hhNTEyAAAA\n" \
+	"UwAAAAtzc2gtZWQyNTUxOQAAAEAXB/4VlU2fY+jfvhNLA9bwEo2P+pHVvMIi7+9dv0q7Tk\n" \
+	"gK2Hd94rcd7vkrCEvh+Yzlif7LRN9347iIXKHEyZUD\n" \
+	"-----END SSH SIGNATURE-----\n"
+
+static void test_config__a_signed_entry_reads_back_exactly(void **state)
+{
+	struct pc_side_file file = { (char *)"prompts/a\xc2\x85" "b.md", BLOB_A };
+	struct pc_approval entry = { (char *)"summarize", &file, 1, INT64_C(2160000000),
+				     (char *)"release-manager@agency.gov",
+				     (char *)"2026-11-29T16:00:00Z", (char *)"line\xe2\x80\xa8sep",
+				     (char *)SIGNATURE, { 0, 0 } };
+	struct pc_approvals written = { &entry, 1, 1 }, read = { NULL, 0, 0 };
+	struct pc_buf text = PC_BUF_INIT, payload = PC_BUF_INIT;
+
+	(void)state;
+	pc_approvals_render(&text, &written);
+	assert_non_null(strstr(text.ptr, "    signature: |\n      -----BEGIN SSH SIGNATURE-----\n"));
+	if (pc_approvals_parse(&read, APPROVALS_PATH, text.ptr, text.len))
+		fail_msg("%s", pc_error_message());
+	assert_string_equal(read.items[0].signature, SIGNATURE);
+	/* NEL and LS would fold into spaces unescaped */
+	assert_string_equal(read.items[0].files[0].path, file.path);
+	assert_string_equal(read.items[0].reason, entry.reason);
+	pc_approval_payload(&payload, &read.items[0]);
+	assert_string_equal(payload.ptr,
+			    "promptcost-approval v1\n"
+			    "template summarize\n"
+			    "file " BLOB_A " prompts/a\xc2\x85" "b.md\n"
+			    "monthly_delta 2160.00\n"
+			    "approved_by release-manager@agency.gov\n"
+			    "approved_at 2026-11-29T16:00:00Z\n"
+			    "reason line\xe2\x80\xa8sep\n");
+	pc_approvals_release(&read);
+	pc_buf_release(&text);
+	pc_buf_release(&payload);
+}
+
+static void test_config__a_signature_that_is_not_armored_is_refused(void **state)
+{
+	(void)state;
+	approvals_fail("version: 1\napprovals:\n"
+		       "  - template: s\n    files: [{path: a.md, blob: \"" BLOB_A "\"}]\n"
+		       "    monthly_delta: \"1.00\"\n    approved_by: a\n    approved_at: t\n"
+		       "    signature: \"-----BEGIN SSH SIGNATURE-----\"\n",
+		       APPROVALS_PATH ":8:16: 'signature' is not an SSH signature as ssh-keygen "
+		       "-Y sign writes it (a literal block from '-----BEGIN SSH SIGNATURE-----' "
+		       "to '-----END SSH SIGNATURE-----')");
+}
+
+static void test_config__the_writer_refuses_what_it_cannot_write(void **state)
+{
+	struct pc_side_file file = { (char *)"prompts/\xff.md", BLOB_A };
+	struct pc_template_report t;
+	struct pc_approvals approvals = { NULL, 0, 0 };
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.id = (char *)"summarize";
+	t.after.files = &file;
+	t.after.nfiles = 1;
+	t.monthly_delta_micros = 1;
+	assert_int_equal(pc_approvals_add(&approvals, &t, "rm", "2026-11-29T16:00:00Z", NULL),
+			 PC_EINPUT);
+	assert_string_equal(pc_error_message(), "the path 'prompts/\\xff.md' of template "
+			    "'summarize' must be UTF-8 to be approved (.promptcost/approvals.yml "
+			    "holds UTF-8 text): rename the file");
+	file.path = (char *)"prompts/a.md";
+	assert_int_equal(pc_approvals_add(&approvals, &t, "rm", "2026-11-29T16:00:00Z",
+					  "caf\xe9"), PC_EINPUT);
+	assert_string_equal(pc_error_message(), "the reason is not valid UTF-8 text (--reason)");
+	assert_int_equal(approvals.n, 0);
+	assert_int_equal(pc_approvals_add(&approvals, &t, "rm", "2026-11-29T16:00:00Z", ""), 0);
+	assert_null(approvals.items[0].reason);
+	assert_int_equal(pc_approval_set_signature(&approvals.items[0], "not armored"), PC_EINPUT);
+	pc_approvals_release(&approvals);
 }
 
 static void test_config__an_empty_approvals_file_approves_nothing(void **state)
@@ -900,6 +1046,11 @@ int main(void)
 		cmocka_unit_test(test_config__lookups_find_by_name_or_return_null),
 		cmocka_unit_test(test_config__empty_sections_and_empty_teams_are_allowed),
 		cmocka_unit_test(test_config__approvals_read_back_what_approve_writes),
+		cmocka_unit_test(test_config__approvers_are_ids_or_ids_with_their_keys),
+		cmocka_unit_test(test_config__a_bad_approver_key_is_an_error_at_its_place),
+		cmocka_unit_test(test_config__a_signed_entry_reads_back_exactly),
+		cmocka_unit_test(test_config__a_signature_that_is_not_armored_is_refused),
+		cmocka_unit_test(test_config__the_writer_refuses_what_it_cannot_write),
 		cmocka_unit_test(test_config__an_empty_approvals_file_approves_nothing),
 		cmocka_unit_test(test_config__malformed_approvals_are_errors_with_positions),
 	};

@@ -44,6 +44,8 @@ static void setup(struct fixture *f, int64_t before_micros, int64_t after_micros
 	f->config.policy.has_event_percent = true;
 	f->config.policy.event_ppm = 100000; /* 10% */
 	pc_strlist_push(&f->config.policy.approvers, "rm@agency.gov");
+	/* these tests bind entries to content; signatures: test_gate_approvals.sh */
+	f->config.policy.file_approvals = PC_FILE_APPROVALS_UNSIGNED;
 	f->volume.id = (char *)"summarize";
 	f->volume.calls_per_day = 15000;
 	f->model.name = (char *)"gpt-4-class";
@@ -183,7 +185,7 @@ static void test_policy__an_approval_binds_to_content_delta_and_approver(void **
 					      "1111111111111111111111111111111111111111" };
 	struct pc_approval entry = { (char *)"summarize", &approved_file, 1, USD(600),
 				     (char *)"rm@agency.gov", (char *)"2026-11-29T16:00:00Z",
-				     NULL, { 1, 1 } };
+				     NULL, NULL, { 1, 1 } };
 	struct pc_approvals approvals = { &entry, 1, 1 };
 	struct fixture f;
 
@@ -210,6 +212,35 @@ static void test_policy__an_approval_binds_to_content_delta_and_approver(void **
 	entry.approved_by = (char *)"intern@agency.gov";
 	assert_int_equal(pc_policy_judge(&f.report, &approvals, NULL), 0);
 	assert_false(f.template.approved); /* not in the base's approvers */
+	teardown(&f);
+}
+
+static void test_policy__an_unsigned_entry_counts_only_where_the_base_allows_it(void **state)
+{
+	struct pc_side_file approved_file = { (char *)"prompts/s.md",
+					      "1111111111111111111111111111111111111111" };
+	struct pc_approval entry = { (char *)"summarize", &approved_file, 1, USD(600),
+				     (char *)"rm@agency.gov", (char *)"2026-11-29T16:00:00Z",
+				     NULL, NULL, { 1, 1 } };
+	struct pc_approvals approvals = { &entry, 1, 1 };
+	struct fixture f;
+
+	(void)state;
+	setup(&f, USD(1000), USD(1600));
+	f.config.policy.file_approvals = PC_FILE_APPROVALS_SIGNED;
+	assert_int_equal(pc_policy_judge(&f.report, &approvals, NULL), 0);
+	assert_false(f.template.approved);
+	assert_int_equal(f.report.verdict, PC_VERDICT_BLOCK);
+	assert_string_equal(f.template.reasons.items[0], "approval by rm@agency.gov ignored: "
+			    "unsigned (policy.file_approvals is signed)");
+	teardown(&f);
+
+	setup(&f, USD(1000), USD(1600));
+	assert_int_equal(pc_policy_judge(&f.report, &approvals, NULL), 0);
+	assert_true(f.template.approved);
+	assert_true(f.template.approval.unsigned_entry);
+	assert_non_null(strstr(f.template.reasons.items[0],
+			       "(unsigned entry: policy.file_approvals is unsigned)"));
 	teardown(&f);
 }
 
@@ -503,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_policy__an_added_template_is_measured_by_its_cost_alone),
 		cmocka_unit_test(test_policy__a_saving_is_never_a_cost_event_nor_blocked),
 		cmocka_unit_test(test_policy__an_approval_binds_to_content_delta_and_approver),
+		cmocka_unit_test(test_policy__an_unsigned_entry_counts_only_where_the_base_allows_it),
 		cmocka_unit_test(test_policy__an_approval_never_lifts_a_hard_budget),
 		cmocka_unit_test(test_policy__a_model_only_the_head_defines_needs_an_approval),
 		cmocka_unit_test(test_policy__a_template_only_the_head_configures_needs_an_approval),

@@ -1,7 +1,24 @@
 /*
  * Approvals of cost events, kept in `.promptcost/approvals.yml`: each entry
  * binds an approver to a template's exact content (git blob ids of its
- * files) and to a monthly delta that later changes may not exceed.
+ * files) and to a monthly delta that later changes may not exceed, and is
+ * signed by the approver (ssh-keygen -Y sign -n promptcost-approval) over
+ * its canonical payload:
+ *
+ *     promptcost-approval v1
+ *     template document-summarization
+ *     file 3b18e512dba79e4c8300dd08aeb37f8e728b8dad prompts/summarize/system.md
+ *     monthly_delta 2160.00
+ *     approved_by release-manager@agency.gov
+ *     approved_at 2026-11-29T16:00:00Z
+ *     reason budgeted in Q4
+ *
+ * One field per line, each line "name value", ending in a line break; one
+ * `file` line per file, sorted by path (byte order), blob id first; the
+ * `reason` line only when the entry has a reason. In values a backslash is
+ * written "\\" and a byte below 0x20 or 0x7f "\xHH", so that no value can
+ * add a line. monthly_delta is the exact amount: two decimals, more only
+ * where the amount has them (2160.00, 0.015).
  */
 #ifndef PROMPTCOST_APPROVALS_H
 #define PROMPTCOST_APPROVALS_H
@@ -20,6 +37,7 @@ struct pc_approval {
 	char *approved_by;
 	char *approved_at;              /* UTC, "2026-11-29T16:00:00Z" */
 	char *reason;                   /* may be NULL */
+	char *signature;                /* the armored SSH signature; NULL: unsigned */
 	struct pc_pos pos;
 };
 
@@ -39,9 +57,27 @@ int pc_approvals_parse(struct pc_approvals *out, const char *path, const char *t
 /* Renders the approvals as the YAML text of the file, appended to out. */
 void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approvals);
 
-/* Appends an entry (copied) for a template of the report approved by `by`. */
-void pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_report *t,
-		      const char *by, const char *approved_at, const char *reason);
+/*
+ * Appends an unsigned entry (copied) for a template of the report approved
+ * by `by`, and returns 0. Refuses (PC_EINPUT, nothing appended) what the
+ * file cannot hold: text that is not valid UTF-8, an empty template id,
+ * path, approver or time.
+ */
+int pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_report *t,
+		     const char *by, const char *approved_at, const char *reason);
+
+/* The canonical payload of an entry, the text its signature signs, appended to out. */
+void pc_approval_payload(struct pc_buf *out, const struct pc_approval *a);
+
+/*
+ * True when text is an armored SSH signature exactly as ssh-keygen writes
+ * it: the begin line, lines of base64, the end line, one final line break.
+ * Only such text is read or written as an entry's `signature`.
+ */
+bool pc_approval_signature_is_armored(const char *text);
+
+/* Sets an entry's signature (copied); PC_EINPUT when it is not armored. */
+int pc_approval_set_signature(struct pc_approval *a, const char *armored);
 
 /* Removes every entry for a template (a new approval supersedes them). */
 void pc_approvals_remove(struct pc_approvals *approvals, const char *template_id);

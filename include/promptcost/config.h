@@ -7,6 +7,7 @@
 #define PROMPTCOST_CONFIG_H
 
 #include "promptcost/common.h"
+#include "promptcost/sshsig.h"
 #include "promptcost/tokenizer.h"
 
 #define PC_CONFIG_PATH ".promptcost.yml"
@@ -78,6 +79,20 @@ enum pc_unapproved {
 	PC_UNAPPROVED_WARN
 };
 
+/* Whether entries of .promptcost/approvals.yml must be signed to count. */
+enum pc_file_approvals {
+	PC_FILE_APPROVALS_SIGNED,   /* the default: only entries signed by a listed key */
+	PC_FILE_APPROVALS_UNSIGNED  /* unsigned entries count too, marked as unsigned */
+};
+
+/* One item of policy.approvers: an id and the public keys that sign for it. */
+struct pc_approver {
+	char *id;
+	struct pc_ssh_key *keys;    /* none: the id approves by review (--approved-by) only */
+	size_t nkeys;
+	struct pc_pos pos;
+};
+
 struct pc_policy {
 	bool has_event_delta;
 	int64_t event_delta_micros; /* an increase at or over this is a cost event */
@@ -85,7 +100,10 @@ struct pc_policy {
 	int64_t event_ppm;          /* increase / cost before at or over this: a cost event */
 	int64_t event_min_delta_micros; /* ...when the increase is also at least this (default 0) */
 	enum pc_unapproved unapproved;
-	struct pc_strlist approvers;
+	struct pc_strlist approvers;        /* the ids, in the order listed */
+	struct pc_approver *approver_keys;  /* the same approvers, with their keys */
+	size_t napprover_keys;
+	enum pc_file_approvals file_approvals;
 };
 
 struct pc_config {
@@ -118,6 +136,9 @@ const struct pc_budget *pc_config_team(const struct pc_config *config, const cha
 const struct pc_budget *pc_config_use_case(const struct pc_config *config, const char *name);
 const struct pc_template_config *pc_config_template(const struct pc_config *config,
 						    const char *id);
+
+/* The approver of policy with this id, or NULL; borrowed from policy. */
+const struct pc_approver *pc_policy_approver(const struct pc_policy *policy, const char *id);
 
 /* The commented starter configuration `promptcost init` writes; a static string. */
 const char *pc_config_starter(void);

@@ -53,6 +53,7 @@ struct pc_approval_match {
 	char *approver;
 	char *approved_at;              /* UTC, ISO 8601; NULL for --approved-by */
 	int64_t approved_delta_micros;  /* -1 for --approved-by (not bound to a delta) */
+	bool unsigned_entry;            /* an unsigned entry, counted by file_approvals: unsigned */
 };
 
 struct pc_template_report {

@@ -1,24 +1,19 @@
 /*
- * `promptcost approve`: a release manager's approval of the cost events of a
- * change. Evaluates exactly what `check` evaluates and, for each cost event
- * not yet approved, records an entry in .promptcost/approvals.yml bound to
- * the template's content and monthly delta. Writes that one file, atomically.
+ * `promptcost approve`: parses the options, runs the library's approve
+ * (src/approve.c) and says what it did or why it refused.
  */
 #include "cli.h"
 
-#include "promptcost/check.h"
+#include "promptcost/approve.h"
 #include "promptcost/money.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 static const char usage[] =
 	"usage: promptcost approve [--staged | --base REV [--head REV]] [--by ID]\n"
-	"                          [--reason TEXT] [--config FILE]\n"
+	"                          [--reason TEXT] [--key FILE] [--config FILE]\n"
 	"\n"
 	"Approves the cost events of a change: evaluates the same comparison as\n"
 	"'promptcost check' and, for every cost event without a valid approval, adds an\n"
@@ -28,150 +23,146 @@ static const char usage[] =
 	"\n"
 	"An entry binds the approval to the exact content of the template's files (their\n"
 	"git blob ids at the head) and to the monthly delta, rounded up to the cent: any\n"
-	"later edit of the template, or a larger delta, needs a new approval.\n"
+	"later edit of the template, or a larger delta, needs a new approval. It is\n"
+	"signed with your SSH key (ssh-keygen -Y sign -n promptcost-approval), and check\n"
+	"counts it only when the key is one policy.approvers of the base lists for you.\n"
 	"\n"
 	"options:\n"
 	"  --staged, --base REV, --head REV, --config FILE   as for 'promptcost check'\n"
 	"  --by ID         who approves (default: git config user.email); must be listed\n"
-	"                  in policy.approvers of the base's configuration\n"
-	"  --reason TEXT   why, kept in the entry\n"
+	"                  in policy.approvers of the base's configuration, with a key\n"
+	"  --reason TEXT   why, kept in the entry (default: the previous entry's reason)\n"
+	"  --key FILE      the SSH key to sign with (a private key, or a public key whose\n"
+	"                  private key is in ssh-agent); default as git signs with\n"
+	"                  gpg.format=ssh: git config user.signingKey (a path, or\n"
+	"                  key::ssh-ed25519 AAAA... for a key in ssh-agent), else the first\n"
+	"                  key of ssh-add -L. The program is git config gpg.ssh.program,\n"
+	"                  default ssh-keygen. Without a key listed for ID, approve signs\n"
+	"                  nothing, unless the base sets policy.file_approvals: unsigned.\n"
 	"\n"
-	"An approval never lifts a hard budget: that needs a budget change merged first.\n"
+	"An approval never lifts a hard budget: approve then says so and writes nothing;\n"
+	"that needs a budget change merged first.\n"
 	"\n"
-	"exit status: 0 approved (or nothing to approve), 1 the identity may not approve,\n"
-	"2 usage, configuration or input error, 3 git, I/O or internal error\n";
+	"exit status: 0 approved (or nothing to approve), 1 the identity or key may not\n"
+	"approve, or a hard budget blocks the change, 2 usage, configuration or input\n"
+	"error (a .promptcost that is a link, text that is not UTF-8), 3 git, I/O or\n"
+	"internal error\n";
 
-static void utc_now(char *out, size_t size)
+static void refused(const struct pc_approve *a)
 {
-	time_t now = time(NULL);
-	struct tm tm;
+	const struct pc_report *report = &a->check.report;
+	const struct pc_policy *policy = &report->config->policy;
+	const struct pc_approver *approver = pc_policy_approver(policy, a->by);
 
-	gmtime_r(&now, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+	switch (a->outcome) {
+	case PC_APPROVE_NOT_APPROVER:
+		fprintf(stderr, "promptcost: '%s' may not approve cost events; policy.approvers "
+			"of the base's configuration lists: ", a->by);
+		for (size_t i = 0; i < policy->approvers.n; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", policy->approvers.items[i]);
+		fprintf(stderr, "%s\n", policy->approvers.n ? "" : "nobody");
+		break;
+	case PC_APPROVE_KEY_NOT_LISTED:
+		if (!approver || !approver->nkeys) {
+			fprintf(stderr, "promptcost: policy.approvers of the base's configuration "
+				"lists no key for '%s', so nobody can check an approval by them; "
+				"list it there ({id: %s, key: \"ssh-ed25519 AAAA...\"}) and merge "
+				"that first\n", a->by, a->by);
+			break;
+		}
+		fprintf(stderr, "promptcost: the key that signed (%s) is not one policy.approvers "
+			"of the base's configuration lists for '%s'; it lists: ",
+			a->signer_fingerprint, a->by);
+		for (size_t k = 0; k < approver->nkeys; k++)
+			fprintf(stderr, "%s%s", k ? ", " : "", approver->keys[k].fingerprint);
+		fprintf(stderr, " (sign with one of them: --key FILE or git config "
+			"user.signingKey)\n");
+		break;
+	case PC_APPROVE_OVER_HARD_BUDGET: {
+		struct pc_buf spend = PC_BUF_INIT, limit = PC_BUF_INIT;
 
-/* Reads the working tree's approvals file, if any, into approvals. */
-static int read_existing(struct pc_approvals *approvals, const char *path)
-{
-	struct pc_buf text = PC_BUF_INIT;
-	int error = pc_file_read(&text, path, PC_CONFIG_MAX_BYTES);
-
-	if (error == PC_ENOTFOUND) {
-		pc_error_clear();
-		error = 0;
-	} else if (!error) {
-		error = pc_approvals_parse(approvals, PC_APPROVALS_PATH, text.ptr, text.len);
+		pc_report_money_display(&spend, report->config, a->over_budget->spend_after_micros,
+					false);
+		pc_report_money_display(&limit, report->config,
+					a->over_budget->budget->monthly_budget_micros, false);
+		fprintf(stderr, "promptcost: %s would take %s '%s' to %s a month, over its hard "
+			"budget of %s: an approval will not unblock it; merge a budget change "
+			"first\n", a->over_budget_template->id, a->over_budget_kind,
+			a->over_budget->budget->name, spend.ptr, limit.ptr);
+		pc_buf_release(&spend);
+		pc_buf_release(&limit);
+		break;
 	}
-	pc_buf_release(&text);
-	return error;
+	default:
+		break;
+	}
 }
 
 int cmd_approve(int argc, char **argv)
 {
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL };
-	struct pc_approvals approvals = { NULL, 0, 0 };
-	struct pc_buf by = PC_BUF_INIT, path = PC_BUF_INIT, text = PC_BUF_INIT;
-	struct pc_check check;
-	const char *by_option = NULL, *reason = NULL;
-	const struct pc_policy *policy;
-	char now[32];
+	struct pc_approve_options options;
+	struct pc_approve approve;
 	bool staged = false;
-	size_t approved = 0;
 	int status = PC_EXIT_INPUT, error, r;
 
-	memset(&check, 0, sizeof(check));
+	memset(&options, 0, sizeof(options));
+	memset(&approve, 0, sizeof(approve));
+	options.check.mode = PC_COMPARE_WORKDIR;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			fputs(usage, stdout);
-			status = PC_EXIT_PASS;
-			goto done;
-		} else if ((r = cli_compare_option(&options, &staged, argc, argv, &i, "approve")) ||
-			   (r = cli_option_value(&by_option, argc, argv, &i, "--by", "approve")) ||
-			   (r = cli_option_value(&reason, argc, argv, &i, "--reason", "approve"))) {
+			return PC_EXIT_PASS;
+		} else if ((r = cli_compare_option(&options.check, &staged, argc, argv, &i,
+						   "approve")) ||
+			   (r = cli_option_value(&options.by, argc, argv, &i, "--by", "approve")) ||
+			   (r = cli_option_value(&options.reason, argc, argv, &i, "--reason",
+						 "approve")) ||
+			   (r = cli_option_value(&options.key_path, argc, argv, &i, "--key",
+						 "approve"))) {
 			if (r < 0)
-				goto done;
+				return PC_EXIT_INPUT;
 		} else {
-			status = cli_usage_error("approve", "unknown argument '%s'", arg);
-			goto done;
+			return cli_usage_error("approve", "unknown argument '%s'", arg);
 		}
 	}
-	if (cli_compare_finish(&options, staged, "approve") < 0)
-		goto done;
+	if (cli_compare_finish(&options.check, staged, "approve") < 0)
+		return PC_EXIT_INPUT;
 
-	if ((error = pc_check_run(&check, &options)) < 0) {
-		status = cli_fail(error);
-		goto done;
-	}
+	error = pc_approve_run(&approve, &options);
 	cli_print_warnings();
-	if (by_option) {
-		pc_buf_adds(&by, by_option);
-	} else if ((error = pc_repo_config_string(&by, check.repo, "user.email")) < 0) {
-		status = cli_usage_error("approve", "who approves? set git config user.email or "
-					 "pass --by ID");
-		goto done;
-	}
-	policy = &check.report.config->policy;
-	if (!pc_strlist_contains(&policy->approvers, by.ptr)) {
-		fprintf(stderr, "promptcost: '%s' may not approve cost events; policy.approvers "
-			"of the base's configuration lists: ", by.ptr);
-		for (size_t i = 0; i < policy->approvers.n; i++)
-			fprintf(stderr, "%s%s", i ? ", " : "", policy->approvers.items[i]);
-		fprintf(stderr, "%s\n", policy->approvers.n ? "" : "nobody");
-		status = PC_EXIT_BLOCKED;
-		goto done;
-	}
-	if (!pc_repo_workdir(check.repo)) {
-		fprintf(stderr, "promptcost: a bare repository has no working tree to record "
-			"approvals in\n");
-		status = PC_EXIT_ERROR;
-		goto done;
-	}
-	pc_buf_addf(&path, "%s.promptcost", pc_repo_workdir(check.repo));
-	if (mkdir(path.ptr, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "promptcost: cannot create %s: %s\n", path.ptr, strerror(errno));
-		status = PC_EXIT_ERROR;
-		goto done;
-	}
-	pc_buf_adds(&path, "/approvals.yml");
-	if ((error = read_existing(&approvals, path.ptr)) < 0) {
+	if (error < 0) {
 		status = cli_fail(error);
 		goto done;
 	}
-	utc_now(now, sizeof(now));
-	for (size_t i = 0; i < check.report.ntemplates; i++) {
-		const struct pc_template_report *t = &check.report.templates[i];
-		struct pc_buf amount = PC_BUF_INIT;
-
-		if (!t->cost_event || t->approved)
-			continue;
-		pc_approvals_remove(&approvals, t->id);
-		pc_approvals_add(&approvals, t, by.ptr, now, reason);
-		pc_report_money_display(&amount, check.report.config,
-					approvals.items[approvals.n - 1].monthly_delta_micros, true);
-		printf("approved %s: up to %s a month, by %s\n", t->id, amount.ptr, by.ptr);
-		pc_buf_release(&amount);
-		approved++;
-	}
-	if (!approved) {
+	switch (approve.outcome) {
+	case PC_APPROVE_NOTHING:
 		printf("nothing to approve: no unapproved cost event in this change\n");
 		status = PC_EXIT_PASS;
-		goto done;
+		break;
+	case PC_APPROVE_WROTE:
+		for (size_t i = 0; i < approve.nentries; i++) {
+			struct pc_buf amount = PC_BUF_INIT;
+
+			pc_report_money_display(&amount, approve.check.report.config,
+						approve.entries[i].approved_delta_micros, true);
+			printf("approved %s: up to %s a month, by %s%s\n",
+			       approve.entries[i].template->id, amount.ptr, approve.by,
+			       approve.entries[i].is_signed ? ", signed"
+							    : " (unsigned: policy.file_approvals "
+							      "is unsigned)");
+			pc_buf_release(&amount);
+		}
+		printf("wrote %s; commit it with the change%s\n", PC_APPROVALS_PATH,
+		       staged ? " (git add " PC_APPROVALS_PATH ")" : "");
+		status = PC_EXIT_PASS;
+		break;
+	default:
+		refused(&approve);
+		status = PC_EXIT_BLOCKED;
 	}
-	pc_approvals_render(&text, &approvals);
-	if ((error = pc_file_write_atomic(path.ptr, text.ptr, text.len)) < 0) {
-		status = cli_fail(error);
-		goto done;
-	}
-	printf("wrote %s; commit it with the change%s\n", PC_APPROVALS_PATH,
-	       staged ? " (git add " PC_APPROVALS_PATH ")" : "");
-	status = PC_EXIT_PASS;
 done:
-	pc_check_release(&check);
-	pc_approvals_release(&approvals);
-	pc_buf_release(&by);
-	pc_buf_release(&path);
-	pc_buf_release(&text);
+	pc_approve_release(&approve);
 	return status;
 }

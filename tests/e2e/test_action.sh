@@ -599,6 +599,10 @@ check(same(A.readApprovers('policy:\n  approvers:\n    - id: rm@x.gov\n      key
 check(same(A.readApprovers('policy:\n  approvers: [{id: a@b, key: "ssh-ed25519 X"}, "github:z"]\n'), ['a@b', 'github:z']),
 	'approver mappings inside a flow sequence');
 check(throws(() => A.readApprovers('policy:\n  approvers:\n    - key: "ssh-ed25519 X"\n')), 'an approver mapping without an id is refused');
+check(same(A.readApprovers('policy:\n  approvers:\n    - {id: rm@a.gov, key: "ssh-ed25519 AAAA rm, laptop"}\n    - id: "github:octo"\n      key:\n        - "ssh-ed25519 AAAA"\n    - github:it\n  file_approvals: signed\n'),
+	['rm@a.gov', 'github:octo', 'github:it']), 'approvers with keys, as flow and block mappings: their ids');
+check(same(A.readApprovers('policy:\n  approvers: [{id: a@b, key: "ssh-ed25519 AAAA x"}, "github:z"]\n'), ['a@b', 'github:z']),
+	'a flow sequence of mappings and scalars');
 check(same(A.githubLogins(['a@b', 'github:Octo', 'GitHub:x', 'github:']), ['Octo', 'x']), 'github logins are taken from github: identities');
 check(C.escapeMarkdown('a|b_<i>&[x](y)') === 'a\\|b\\_&lt;i&gt;&amp;\\[x\\]\\(y\\)', 'markdown and html specials are escaped');
 check(C.formatMoney('2160.00', 'USD') === '+$2,160.00' && C.formatMoney('-1234567.5', 'EUR') === '-€1,234,567.50' &&

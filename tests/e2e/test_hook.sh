@@ -277,11 +277,12 @@ expect_eq "$(git -C "$r" rev-parse HEAD)" "$head_before" "a blocked commit -a do
 # A cost event is approvable: following the hook's instructions to the
 # letter (approve --staged, git add the approvals) lets the commit through.
 r="$TEST_TMP/approve"
+ssh-keygen -q -t ed25519 -N '' -C rm -f "$TEST_TMP/rm-key"
 make_fixture "$r" 100000 "policy:
   cost_event:
     monthly_delta: 500
   unapproved_cost_event: block
-  approvers: [release-manager@agency.gov]"
+  approvers: [{id: release-manager@agency.gov, key: \"$(cat "$TEST_TMP/rm-key.pub")\"}]"
 run "$r" install-hook
 over_budget "$r"
 git -C "$r" add prompts/summarize.md
@@ -289,7 +290,7 @@ head_before=$(git -C "$r" rev-parse HEAD)
 run_in "$r" git commit -m "grow the prompt, a cost event"
 expect_status 1 "an unapproved cost event is blocked by the hook"
 expect_stderr_has "promptcost approve --staged" "the blocked cost event is told to get an approval"
-run "$r" approve --staged --by release-manager@agency.gov --reason "budgeted"
+run "$r" approve --staged --by release-manager@agency.gov --reason "budgeted" --key "$TEST_TMP/rm-key"
 expect_status 0 "the release manager approves the staged change"
 run_in "$r" git add .promptcost/approvals.yml
 expect_status 0 "the approval is staged as the hook says"

@@ -8,7 +8,7 @@ write_config() {
 	_d=$1; shift
 	budget=25000 limit=hard warn_at=80% other=12000 calls=15000 event_delta=1000
 	event_percent=10 unapproved=block approvers='[release-manager@agency.gov, "github:octo-release"]'
-	uc_budget=100000 uc_limit=hard
+	uc_budget=100000 uc_limit=hard file_approvals=signed
 	for kv in "$@"; do eval "${kv%%=*}=\${kv#*=}"; done
 	cat >"$_d/.promptcost.yml" <<EOF
 version: 1
@@ -40,6 +40,7 @@ policy:
     percent: $event_percent
   unapproved_cost_event: $unapproved
   approvers: $approvers
+  file_approvals: $file_approvals
 EOF
 }
 
@@ -143,7 +144,8 @@ expect_status 0 "first adoption passes"
 expect_eq "$(json "$out" '.config_from_head')" "true" "the report says the head's config is used"
 
 # --- approvals ---
-fixture approve event_delta=1000
+# binding to content and delta; signatures: test_gate_approvals.sh
+fixture approve event_delta=1000 file_approvals=unsigned
 run "$r" check
 expect_status 1 "an unapproved cost event blocks"
 before_status=$(git -C "$r" status --porcelain --untracked-files=all)
