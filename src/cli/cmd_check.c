@@ -103,11 +103,21 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	options.verified = &verified;
+	check.allow_unconfigured = true;
 
 	render.color = format == PC_FORMAT_TEXT && !output && isatty(STDOUT_FILENO) &&
 		       !getenv("NO_COLOR");
-	if ((error = pc_check_run(&check, &options)) < 0 ||
-	    (error = pc_report_render(&out, &check.report, format, &render)) < 0) {
+	if ((error = pc_check_run(&check, &options)) < 0) {
+		status = cli_fail(error);
+		goto done;
+	}
+	if (check.unconfigured) {
+		/* a repository that never adopted promptcost (a shared hooks folder): a pass */
+		fprintf(stderr, "promptcost: note: %s\n", check.unconfigured_note);
+		status = PC_EXIT_PASS;
+		goto done;
+	}
+	if ((error = pc_report_render(&out, &check.report, format, &render)) < 0) {
 		status = cli_fail(error);
 		goto done;
 	}
