@@ -121,16 +121,14 @@ function readEvent() {
 		'(or pull_request_review) or a push event', 2);
 }
 
-// promptcost reads --config at each side relative to the repository's root
-// (a file outside the repository serves both sides); the input is relative
-// to the working directory.
+// promptcost reads --config relative to the current directory: inside the
+// repository it is read at each side, a file outside serves both sides.
 function configPath(config) {
 	const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
 	if (top.status !== 0) throw new ActionError(`not inside a git repository: ${top.stderr.trim()}`, 3);
-	const absolute = path.resolve(config);
-	const relative = path.relative(fs.realpathSync(top.stdout.trim()), realpathOrSelf(absolute));
-	if (relative.startsWith('..') || path.isAbsolute(relative)) return absolute;
-	return relative.split(path.sep).join('/');
+	// promptcost resolves --config against its own current directory (inside the
+	// repository: read at each side), so an absolute path means the same from anywhere
+	return path.resolve(config);
 }
 
 function realpathOrSelf(p) {

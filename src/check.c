@@ -92,15 +92,58 @@ done:
 	return error;
 }
 
+/*
+ * --config is relative to the current directory, as every tool's file
+ * argument is: a path inside the working tree becomes the repository path to
+ * read at each side (returned, owned); NULL when it is outside, or when the
+ * folder it names does not exist here (then a relative path is read at each
+ * side from the root, as before).
+ */
+static char *repository_path(struct pc_repo *repo, const char *config_path)
+{
+	const char *root = pc_repo_workdir(repo);
+	const char *slash = strrchr(config_path, '/');
+	struct pc_buf dir = PC_BUF_INIT, out = PC_BUF_INIT;
+	char *real_dir = NULL, *real_root = NULL, *result = NULL;
+	size_t n;
+
+	if (!root)
+		return NULL;
+	if (slash)
+		pc_buf_add(&dir, config_path, (size_t)(slash - config_path) + 1);
+	else
+		pc_buf_adds(&dir, ".");
+	real_dir = realpath(dir.ptr, NULL);
+	real_root = realpath(root, NULL);
+	if (real_dir && real_root) {
+		n = strlen(real_root);
+		if (!strcmp(real_dir, real_root) ||
+		    (!strncmp(real_dir, real_root, n) && real_dir[n] == '/')) {
+			if (real_dir[n] == '/')
+				pc_buf_addf(&out, "%s/", real_dir + n + 1);
+			pc_buf_adds(&out, slash ? slash + 1 : config_path);
+			result = pc_buf_detach(&out, NULL);
+		}
+	}
+	free(real_dir);
+	free(real_root);
+	pc_buf_release(&dir);
+	pc_buf_release(&out);
+	return result;
+}
+
 static int read_configs(struct pc_check *check, const char *config_path, bool allow_unconfigured)
 {
 	struct pc_buf text = PC_BUF_INIT;
 	char world_oid[PC_OID_HEXSZ + 1], base_oid[PC_OID_HEXSZ + 1], head_oid[PC_OID_HEXSZ + 1];
 	struct pc_config *same[2];
 	const char *same_oid[2] = { world_oid, base_oid };
+	char *in_repository = config_path ? repository_path(check->repo, config_path) : NULL;
 	int error;
 
-	if (config_path && !inside_repository(config_path)) {
+	if (in_repository)
+		config_path = in_repository;
+	if (config_path && !in_repository && !inside_repository(config_path)) {
 		/* a configuration outside the repository describes every side: one parse */
 		if ((error = pc_file_read(&text, config_path, PC_CONFIG_MAX_BYTES)) < 0 ||
 		    (error = pc_config_parse(&check->world_config, config_path, text.ptr,
@@ -137,6 +180,7 @@ static int read_configs(struct pc_check *check, const char *config_path, bool al
 		pc_buf_release(&note_text);
 	}
 done:
+	free(in_repository);
 	pc_buf_release(&text);
 	return error;
 }

@@ -177,6 +177,19 @@ run "$r" check --base main
 expect_status 2 "link: a configuration that is a link at the head is refused"
 expect_stderr_has ".promptcost.yml: the configuration is a symbolic link in the HEAD" "link: says it is a link"
 
+# --- --config is relative to the current directory, and read at each side -----
+fixture subdir
+mkdir -p "$r/conf"
+git -C "$r" mv .promptcost.yml conf/promptcost.yml
+commit_all "$r" "the configuration moves to conf/ on main" && git -C "$r" branch -f main HEAD
+config "$r/conf" warn && mv "$r/conf/.promptcost.yml" "$r/conf/promptcost.yml"
+grow "$r/prompts/summarize/system.md"
+commit_all "$r" "grow, and relax the policy in the head"
+run "$r/conf" check --base main --config promptcost.yml
+expect_status 1 "subdir: --config from a subdirectory is read at each side (the base's policy blocks)"
+run "$r/prompts" check --base main --config "$r/conf/promptcost.yml"
+expect_status 1 "subdir: an absolute --config inside the repository is read at each side too"
+
 # --- a configuration over the size limit ----------------------------------------
 fixture big
 { cat "$r/.promptcost.yml"; head -c 1100000 /dev/zero | tr '\0' '#'; echo; } >"$r/big.yml"
