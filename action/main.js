@@ -126,9 +126,10 @@ function readEvent() {
 		'(or pull_request_review) or a push event', 2);
 }
 
-// promptcost reads --config at each side relative to the repository's root
-// (a file outside the repository serves both sides); the input is relative
-// to the working directory. The path is worked out from the names alone:
+// The configuration's path in the repository (what the comment's key and
+// `git show BASE:path` use), or an absolute path when it is outside (one
+// file for both sides). The input is relative to the working directory, as
+// promptcost's --config is (configArg). The path is worked out from the names alone:
 // the checkout is the pull request's head, and following a link there (a
 // .promptcost.yml turned into a symlink to a file the base does not have)
 // would let the head choose the configuration that judges it.
@@ -141,6 +142,14 @@ function configPath(config) {
 	const relative = path.relative(top.stdout.trim(), absolute);
 	if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return absolute;
 	return relative.split(path.sep).join('/');
+}
+
+// --config as promptcost takes it: relative to the directory check runs in
+// (the working directory, or the same place in a snapshot of the head).
+function configArg(config) {
+	const absolute = path.resolve(process.cwd(), config);
+	const configured = configPath(config);
+	return path.isAbsolute(configured) ? absolute : path.relative(process.cwd(), absolute) || '.';
 }
 
 // The approvers of the base branch's configuration as it is now (the pull
@@ -346,7 +355,7 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 		cwd = snapshotWithoutBase(ev.head, tmp);
 		range = [];
 	}
-	const args = [...range, '--config', inputs.configPath,
+	const args = [...range, '--config', inputs.configArg,
 		...approval.approved.flatMap((login) => ['--approved-by', `github:${login}`])];
 	const status = runCheck(inputs, cwd, [...args, '--format', 'json'], jsonFile, 'json');
 	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(commentBytes)], commentFile, 'markdown');
@@ -426,6 +435,7 @@ async function main() {
 		throw new ActionError(`input 'working-directory' '${inputs.workingDirectory}': ${e.message}`, 2);
 	}
 	inputs.configPath = configPath(inputs.config);
+	inputs.configArg = configArg(inputs.config);
 	const runId = process.env.GITHUB_RUN_ID || '0';
 	const serverUrl = process.env.GITHUB_SERVER_URL || 'https://github.com';
 	const repository = process.env.GITHUB_REPOSITORY || '';

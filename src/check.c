@@ -1,6 +1,6 @@
 /*
- * One evaluation of a change: resolves the two sides, reads each side's
- * configuration, applies the trust boundary (the base describes the world,
+ * One evaluation of a change: resolves the sides (base, head and world),
+ * reads each side's configuration, applies the trust boundary (the base describes the world,
  * the head only the change), and runs the stages in order.
  */
 #include "promptcost/check.h"
@@ -34,61 +34,153 @@ static bool inside_repository(const char *path)
 
 /*
  * Reads and parses path on side; its blob id goes to oid ("" when absent).
- * When that is same_oid, the file the other side has and `same` was parsed
- * from, `same` is shared instead: most changes leave the configuration
- * alone, and parsing a large one twice was an eighth of `check`'s time.
+ * When that is the id of a file already parsed (same[k], from same_oid[k]),
+ * that configuration is shared instead: most changes leave the
+ * configuration alone, and parsing a large one twice was an eighth of
+ * `check`'s time. On the head side the configuration is never read through
+ * a symbolic link: a pull request could point it anywhere.
  */
 static int read_config(struct pc_config **out, char *oid, struct pc_side *side, const char *path,
-		       struct pc_config *same, const char *same_oid)
+		       bool is_head, struct pc_config *const *same, const char *const *same_oid,
+		       size_t nsame)
 {
 	struct pc_buf text = PC_BUF_INIT;
+	struct pc_file_info info;
 	char *shown = side_path(side, path);
 	int error;
 
 	*out = NULL;
 	oid[0] = '\0';
+	error = pc_side_stat(&info, side, path);
+	if (error == PC_ENOTFOUND) {
+		pc_error_clear();
+		error = 0;
+		goto done;
+	}
+	if (error < 0)
+		goto done;
+	if (is_head && info.kind == PC_FILE_SYMLINK) {
+		error = pc_error_set(PC_EINPUT, "%s: the configuration is a symbolic link in the %s "
+				     "(it is never read through a link; commit the file itself)",
+				     path, pc_side_label(side));
+		goto done;
+	}
+	if (info.kind == PC_FILE_REGULAR && info.size > PC_CONFIG_MAX_BYTES) {
+		error = pc_error_set(PC_EINPUT, "%s: the configuration is %llu bytes, over the "
+				     "%d-byte limit for a configuration", shown, info.size,
+				     PC_CONFIG_MAX_BYTES);
+		goto done;
+	}
 	error = pc_side_read(&text, oid, side, path, PC_CONFIG_MAX_BYTES);
 	if (error == PC_ENOTFOUND) {
 		pc_error_clear();
 		oid[0] = '\0';
 		error = 0;
-	} else if (!error && same && !strcmp(oid, same_oid)) {
-		*out = same;
-	} else if (!error) {
-		error = pc_config_parse(out, shown, text.ptr, text.len);
+		goto done;
 	}
+	if (error < 0)
+		goto done;
+	for (size_t k = 0; k < nsame; k++)
+		if (same[k] && !strcmp(oid, same_oid[k])) {
+			*out = same[k];
+			goto done;
+		}
+	error = pc_config_parse(out, shown, text.ptr, text.len);
+done:
 	free(shown);
 	pc_buf_release(&text);
 	return error;
 }
 
-static int read_configs(struct pc_check *check, const char *config_path)
+/*
+ * --config is relative to the current directory, as every tool's file
+ * argument is: a path inside the working tree becomes the repository path to
+ * read at each side (returned, owned); NULL when it is outside, or when the
+ * folder it names does not exist here (then a relative path is read at each
+ * side from the root, as before).
+ */
+static char *repository_path(struct pc_repo *repo, const char *config_path)
+{
+	const char *root = pc_repo_workdir(repo);
+	const char *slash = strrchr(config_path, '/');
+	struct pc_buf dir = PC_BUF_INIT, out = PC_BUF_INIT;
+	char *real_dir = NULL, *real_root = NULL, *result = NULL;
+	size_t n;
+
+	if (!root)
+		return NULL;
+	if (slash)
+		pc_buf_add(&dir, config_path, (size_t)(slash - config_path) + 1);
+	else
+		pc_buf_adds(&dir, ".");
+	real_dir = realpath(dir.ptr, NULL);
+	real_root = realpath(root, NULL);
+	if (real_dir && real_root) {
+		n = strlen(real_root);
+		if (!strcmp(real_dir, real_root) ||
+		    (!strncmp(real_dir, real_root, n) && real_dir[n] == '/')) {
+			if (real_dir[n] == '/')
+				pc_buf_addf(&out, "%s/", real_dir + n + 1);
+			pc_buf_adds(&out, slash ? slash + 1 : config_path);
+			result = pc_buf_detach(&out, NULL);
+		}
+	}
+	free(real_dir);
+	free(real_root);
+	pc_buf_release(&dir);
+	pc_buf_release(&out);
+	return result;
+}
+
+static int read_configs(struct pc_check *check, const char *config_path, bool allow_unconfigured)
 {
 	struct pc_buf text = PC_BUF_INIT;
-	char base_oid[PC_OID_HEXSZ + 1], head_oid[PC_OID_HEXSZ + 1];
+	char world_oid[PC_OID_HEXSZ + 1], base_oid[PC_OID_HEXSZ + 1], head_oid[PC_OID_HEXSZ + 1];
+	struct pc_config *same[2];
+	const char *same_oid[2] = { world_oid, base_oid };
+	char *in_repository = config_path ? repository_path(check->repo, config_path) : NULL;
 	int error;
 
-	if (config_path && !inside_repository(config_path)) {
-		/* a configuration outside the repository describes both sides: one parse */
+	if (in_repository)
+		config_path = in_repository;
+	if (config_path && !in_repository && !inside_repository(config_path)) {
+		/* a configuration outside the repository describes every side: one parse */
 		if ((error = pc_file_read(&text, config_path, PC_CONFIG_MAX_BYTES)) < 0 ||
-		    (error = pc_config_parse(&check->base_config, config_path, text.ptr,
+		    (error = pc_config_parse(&check->world_config, config_path, text.ptr,
 					     text.len)) < 0)
 			goto done;
-		check->head_config = check->base_config;
+		check->base_config = check->head_config = check->world_config;
 		goto done;
 	}
 	if (!config_path)
 		config_path = PC_CONFIG_PATH;
-	if ((error = read_config(&check->base_config, base_oid, check->base, config_path, NULL,
-				 NULL)) < 0 ||
-	    (error = read_config(&check->head_config, head_oid, check->head, config_path,
-				 check->base_config, base_oid)) < 0)
+	if ((error = read_config(&check->world_config, world_oid, check->world, config_path, false,
+				 NULL, NULL, 0)) < 0)
 		goto done;
-	if (!check->base_config && !check->head_config)
-		error = pc_error_set(PC_EINPUT, "no %s on either side of the comparison (%s, %s); "
-				     "'promptcost init' writes a starter", config_path,
-				     pc_side_label(check->base), pc_side_label(check->head));
+	same[0] = check->world_config;
+	if ((error = read_config(&check->base_config, base_oid, check->base, config_path, false,
+				 same, same_oid, 1)) < 0)
+		goto done;
+	same[1] = check->base_config;
+	if ((error = read_config(&check->head_config, head_oid, check->head, config_path, true,
+				 same, same_oid, 2)) < 0)
+		goto done;
+	if (!check->world_config && !check->base_config && !check->head_config) {
+		struct pc_buf note_text = PC_BUF_INIT;
+
+		pc_buf_addf(&note_text, "no %s on either side of the comparison (%s, %s): nothing "
+			    "to check; 'promptcost init' writes a starter", config_path,
+			    pc_side_label(check->base), pc_side_label(check->head));
+		if (allow_unconfigured) {
+			check->unconfigured = true;
+			check->unconfigured_note = pc_buf_detach(&note_text, NULL);
+		} else {
+			error = pc_error_set(PC_EINPUT, "%s", note_text.ptr);
+		}
+		pc_buf_release(&note_text);
+	}
 done:
+	free(in_repository);
 	pc_buf_release(&text);
 	return error;
 }
@@ -298,30 +390,45 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 {
 	struct pc_report *report = &check->report;
+	const struct pc_config *own_base;
 	int error;
 
 	pc_report_init(report);
 	if ((error = pc_repo_open(&check->repo, options->repo_path)) < 0 ||
-	    (error = pc_repo_compare(&check->base, &check->head, check->repo, options->mode,
-				     options->base_rev, options->head_rev)) < 0 ||
-	    (error = read_configs(check, options->config_path)) < 0 ||
-	    (error = read_approvals(check)) < 0)
+	    (error = pc_repo_compare(&check->base, &check->head, &check->world, check->repo,
+				     options->mode, options->base_rev, options->head_rev)) < 0 ||
+	    (error = read_configs(check, options->config_path, check->allow_unconfigured)) < 0)
+		return error;
+	if (check->unconfigured)
+		return 0;
+	if ((error = read_approvals(check)) < 0)
 		return error;
 
 	report->base_label = pc_xstrdup(pc_side_label(check->base));
 	report->head_label = pc_xstrdup(pc_side_label(check->head));
+	report->policy_label = pc_xstrdup(pc_side_label(check->world));
 	if (pc_side_commit(check->base))
 		report->base_commit = pc_xstrdup(pc_side_commit(check->base));
 	if (pc_side_commit(check->head))
 		report->head_commit = pc_xstrdup(pc_side_commit(check->head));
-	/* the base describes the world; the head's only on first adoption */
-	report->config = check->base_config ? check->base_config : check->head_config;
-	report->config_from_head = !check->base_config;
-	if (check->base_config && check->head_config && check->base_config != check->head_config)
-		pending_changes(&report->pending, check->base_config, check->head_config);
+	if (pc_side_commit(check->world))
+		report->policy_commit = pc_xstrdup(pc_side_commit(check->world));
+	/*
+	 * The base describes the world as it is now: the base revision's tip,
+	 * not the merge base the author chose by branching; the head's only on
+	 * first adoption.
+	 */
+	report->config = check->world_config ? check->world_config
+		       : check->base_config ? check->base_config : check->head_config;
+	report->config_from_head = !check->world_config && !check->base_config;
+	/* what the change itself edits: the head against the configuration it started from */
+	own_base = check->base_config ? check->base_config : check->world_config;
+	if (own_base && check->head_config && own_base != check->head_config)
+		pending_changes(&report->pending, own_base, check->head_config);
 
 	if ((error = pc_templates_collect(report, check->repo, check->base, check->head,
-					  check->base_config, check->head_config)) < 0)
+					  check->world_config, check->base_config,
+					  check->head_config)) < 0)
 		return error;
 	pc_templates_count_tokens(report);
 	if ((error = pc_cost_report(report)) < 0)
@@ -333,10 +440,14 @@ void pc_check_release(struct pc_check *check)
 {
 	pc_report_release(&check->report);
 	pc_approvals_release(&check->approvals);
-	/* one configuration when both sides have the same file (read_configs) */
-	if (check->head_config != check->base_config)
+	/* configurations are shared between sides that have the same file (read_configs) */
+	if (check->head_config != check->base_config && check->head_config != check->world_config)
 		pc_config_free(check->head_config);
-	pc_config_free(check->base_config);
+	if (check->base_config != check->world_config)
+		pc_config_free(check->base_config);
+	pc_config_free(check->world_config);
+	free(check->unconfigured_note);
+	pc_side_free(check->world);
 	pc_side_free(check->base);
 	pc_side_free(check->head);
 	pc_repo_free(check->repo);

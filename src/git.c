@@ -286,26 +286,56 @@ static bool fetchable_ref(char **remote_out, char **branch_out, git_repository *
 	return *remote_out != NULL;
 }
 
+/*
+ * The fetch command that brings rev's branch into a shallow clone, into
+ * hint: with an explicit destination, because a single-branch clone
+ * (`git clone --depth 1 -b BRANCH`) fetches only BRANCH by its refspec, so
+ * `git fetch origin main` alone would leave no origin/main to compare with.
+ * use is set to the name to pass as --base afterwards when it differs from
+ * rev (a local branch name becomes the remote's tracking branch).
+ */
+static bool fetch_hint(struct pc_buf *hint, struct pc_buf *use, git_repository *git,
+		       const char *rev)
+{
+	char *remote = NULL, *branch = NULL;
+
+	if (!fetchable_ref(&remote, &branch, git, rev))
+		return false;
+	pc_buf_addf(hint, "git fetch --deepen=%d %s %s:refs/remotes/%s/%s", SHALLOW_DEEPEN_HINT,
+		    remote, branch, remote, branch);
+	pc_buf_addf(use, "%s/%s", remote, branch);
+	if (!strcmp(use->ptr, rev) || !strncmp(rev, "refs/remotes/", 13))
+		pc_buf_reset(use);
+	free(remote);
+	free(branch);
+	return true;
+}
+
 /* "unknown revision 'x'", with how to fetch it when the clone is shallow. */
 static int unknown_revision(struct pc_repo *repo, const char *rev)
 {
-	char *remote = NULL, *branch = NULL;
+	struct pc_buf hint = PC_BUF_INIT, use = PC_BUF_INIT;
 	int error;
 
 	if (git_repository_is_shallow(repo->git) != 1)
 		return pc_error_set(PC_EGIT, "unknown revision '%s'", rev);
-	if (fetchable_ref(&remote, &branch, repo->git, rev))
+	if (fetch_hint(&hint, &use, repo->git, rev) && use.len)
 		error = pc_error_set(PC_EGIT,
 				     "unknown revision '%s' (this is a shallow clone: fetch it with "
-				     "'git fetch --deepen=%d %s %s' or 'git fetch --unshallow')",
-				     rev, SHALLOW_DEEPEN_HINT, remote, branch);
+				     "'%s' and compare with --base %s)",
+				     rev, hint.ptr, use.ptr);
+	else if (hint.len)
+		error = pc_error_set(PC_EGIT,
+				     "unknown revision '%s' (this is a shallow clone: fetch it with "
+				     "'%s' or 'git fetch --unshallow')",
+				     rev, hint.ptr);
 	else
 		error = pc_error_set(PC_EGIT,
 				     "unknown revision '%s' (this is a shallow clone: deepen it with "
 				     "'git fetch --deepen=%d' or 'git fetch --unshallow')",
 				     rev, SHALLOW_DEEPEN_HINT);
-	free(remote);
-	free(branch);
+	pc_buf_release(&hint);
+	pc_buf_release(&use);
 	return error;
 }
 
@@ -582,17 +612,28 @@ static int shallow_merge_base(git_oid *out, struct pc_repo *repo, const git_oid 
 /* The error for two commits without a common ancestor we can see. */
 static int no_merge_base(struct pc_repo *repo, const char *base_rev, const char *head_name)
 {
-	if (git_repository_is_shallow(repo->git) == 1)
-		return pc_error_set(PC_EGIT,
-				    "no merge base between '%s' and '%s' in this shallow clone; "
-				    "deepen it with 'git fetch --deepen=N' or 'git fetch --unshallow'",
-				    base_rev, head_name);
+	struct pc_buf hint = PC_BUF_INIT, use = PC_BUF_INIT;
+	int error;
+
+	if (git_repository_is_shallow(repo->git) == 1) {
+		/* --deepen moves every shallow boundary, the head's and the base's */
+		if (!fetch_hint(&hint, &use, repo->git, base_rev))
+			pc_buf_addf(&hint, "git fetch --deepen=%d", SHALLOW_DEEPEN_HINT);
+		error = pc_error_set(PC_EGIT,
+				     "no merge base between '%s' and '%s' in this shallow clone; "
+				     "deepen it with '%s' or 'git fetch --unshallow'",
+				     base_rev, head_name, hint.ptr);
+		pc_buf_release(&hint);
+		pc_buf_release(&use);
+		return error;
+	}
 	return pc_error_set(PC_EGIT, "no merge base between '%s' and '%s': they share no history",
 			    base_rev, head_name);
 }
 
 static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
-			 struct pc_repo *repo, const char *base_rev, const char *head_rev)
+			 struct pc_side **world_out, struct pc_repo *repo, const char *base_rev,
+			 const char *head_rev)
 {
 	const char *head_name = head_rev ? head_rev : "HEAD";
 	git_commit *base = NULL, *head = NULL, *fork_point = NULL;
@@ -641,13 +682,16 @@ static int compare_range(struct pc_side **base_out, struct pc_side **head_out,
 		pc_buf_adds(&label, base_rev);
 	else
 		pc_buf_addf(&label, "merge-base of %s and %s", base_rev, head_name);
-	if ((error = side_from_commit(base_out, repo, fork_point, label.ptr)) < 0)
+	if ((error = side_from_commit(base_out, repo, fork_point, label.ptr)) < 0 ||
+	    (error = side_from_commit(head_out, repo, head, head_name)) < 0 ||
+	    (world_out && (error = side_from_commit(world_out, repo, base, base_rev)) < 0))
 		goto done;
-	if ((error = side_from_commit(head_out, repo, head, head_name)) < 0) {
-		pc_side_free(*base_out);
-		*base_out = NULL;
-	}
 done:
+	if (error < 0) {
+		pc_side_free(*base_out);
+		pc_side_free(*head_out);
+		*base_out = *head_out = NULL;
+	}
 	pc_buf_release(&label);
 	git_commit_free(fork_point);
 	git_commit_free(base);
@@ -655,29 +699,38 @@ done:
 	return error;
 }
 
-int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out, struct pc_repo *repo,
-		    enum pc_compare_mode mode, const char *base_rev, const char *head_rev)
+int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out,
+		    struct pc_side **world_out, struct pc_repo *repo, enum pc_compare_mode mode,
+		    const char *base_rev, const char *head_rev)
 {
 	git_commit *head = NULL;
 	int error;
 
 	*base_out = *head_out = NULL;
+	if (world_out)
+		*world_out = NULL;
 	if (mode == PC_COMPARE_RANGE) {
 		if (!base_rev)
 			return pc_error_set(PC_EINTERNAL, "a range comparison needs a base revision");
-		return compare_range(base_out, head_out, repo, base_rev, head_rev);
+		return compare_range(base_out, head_out, world_out, repo, base_rev, head_rev);
 	}
 	if ((error = head_commit(&head, repo)) < 0)
 		goto done;
-	if ((error = side_from_commit(base_out, repo, head, "HEAD")) < 0)
+	/* the working tree and the index are judged by HEAD's world: the base itself */
+	if ((error = side_from_commit(base_out, repo, head, "HEAD")) < 0 ||
+	    (world_out && (error = side_from_commit(world_out, repo, head, "HEAD")) < 0) ||
+	    (error = side_from_index(head_out, repo,
+				     mode == PC_COMPARE_STAGED ? SIDE_INDEX : SIDE_WORKDIR)) < 0)
 		goto done;
-	error = side_from_index(head_out, repo,
-				mode == PC_COMPARE_STAGED ? SIDE_INDEX : SIDE_WORKDIR);
+done:
 	if (error < 0) {
 		pc_side_free(*base_out);
 		*base_out = NULL;
+		if (world_out) {
+			pc_side_free(*world_out);
+			*world_out = NULL;
+		}
 	}
-done:
 	git_commit_free(head);
 	return error;
 }
@@ -1321,6 +1374,38 @@ static int read_path(struct pc_buf *out, char *oid_hex, struct pc_side *side, co
 done:
 	pc_buf_release(&resolved);
 	pc_buf_release(&target);
+	pc_buf_release(&full);
+	return error;
+}
+
+int pc_side_stat(struct pc_file_info *out, struct pc_side *side, const char *path)
+{
+	struct pc_buf full = PC_BUF_INIT;
+	struct found file;
+	struct stat st;
+	git_object_t type;
+	size_t size;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (!path_is_valid(path))
+		return pc_error_set(PC_EINPUT, "'%s' is not a path inside the repository", path);
+	if ((error = find_file(&file, side, path, &full)) < 0)
+		goto done;
+	out->kind = file.kind;
+	if (file.kind == PC_FILE_SUBMODULE)
+		goto done;
+	if (file.on_disk) {
+		if (lstat(full.ptr, &st) < 0)
+			error = pc_error_set(PC_EIO, "%s: cannot stat: %s", path, strerror(errno));
+		else
+			out->size = (unsigned long long)st.st_size;
+	} else if (git_odb_read_header(&size, &type, side->odb, &file.id) < 0) {
+		error = git_fail("cannot read a file's object");
+	} else {
+		out->size = size;
+	}
+done:
 	pc_buf_release(&full);
 	return error;
 }

@@ -41,6 +41,8 @@ void pc_report_release(struct pc_report *report)
 	free(report->use_cases);
 	free(report->base_label);
 	free(report->base_commit);
+	free(report->policy_label);
+	free(report->policy_commit);
 	free(report->head_label);
 	free(report->head_commit);
 	free(report->verdict_reason);

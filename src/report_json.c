@@ -109,6 +109,8 @@ int pc_report_json(struct pc_buf *out, const struct pc_report *report)
 	json_object_set_new(root, "base", string_or_null(report->base_commit));
 	json_object_set_new(root, "head", string_or_null(report->head_commit));
 	json_object_set_new(root, "base_label", json_string(report->base_label));
+	json_object_set_new(root, "policy", string_or_null(report->policy_commit));
+	json_object_set_new(root, "policy_label", json_string(report->policy_label));
 	json_object_set_new(root, "head_label", json_string(report->head_label));
 	json_object_set_new(root, "currency", json_string(report->config->currency));
 	json_object_set_new(root, "days_per_month", json_integer(report->config->days_per_month));

@@ -245,7 +245,11 @@ void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,
 	if (!report->exact)
 		pc_buf_adds(out, "\n≈ marks estimated token counts (models without a public "
 				 "tokenizer).\n");
-	pc_buf_addf(out, "\n<sub>%s → %s</sub>\n", report->base_label, report->head_label);
+	pc_buf_addf(out, "\n<sub>%s → %s", report->base_label, report->head_label);
+	if (report->policy_commit &&
+	    (!report->base_commit || strcmp(report->policy_commit, report->base_commit)))
+		pc_buf_addf(out, "; policy: %s", report->policy_label);
+	pc_buf_adds(out, "</sub>\n");
 
 	details(&more, report);
 	if (more.len) {

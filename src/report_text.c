@@ -186,6 +186,10 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 	bool any_reason = false;
 
 	pc_buf_addf(out, "promptcost: %s -> %s\n", report->base_label, report->head_label);
+	if (report->policy_commit &&
+	    (!report->base_commit || strcmp(report->policy_commit, report->base_commit)))
+		pc_buf_addf(out, "policy: %s (prices, volumes, budgets and approvers)\n",
+			    report->policy_label);
 	if (report->config_from_head)
 		pc_buf_adds(out, "note: the base has no .promptcost.yml; using the head's "
 				 "(first adoption)\n");

@@ -124,13 +124,28 @@ struct template_index {
 	size_t n;
 };
 
+/* Who configures a template's glob: the world or the base (trusted), or the change. */
+enum glob_origin {
+	GLOB_BASE,       /* the merge base's configuration: a glob that matches nothing warns */
+	GLOB_WORLD,      /* only the base revision's tip: describes its tree, not this one */
+	GLOB_INTRODUCED  /* the head's, new in this change: matching nothing is a typo */
+};
+
+struct glob_ref {
+	const struct pc_glob *glob;
+	const struct pc_config *config; /* where it is written, for file:line:col */
+	enum glob_origin origin;
+};
+
 struct collect {
 	struct pc_side *sides[2];        /* base, head */
 	struct pc_file_list lists[2];
-	const struct pc_config *configs[2];
-	struct template_index index[2];
+	const struct pc_config *configs[3]; /* world, base, head */
+	struct template_index index[3];
 	struct pc_rename_list renames;
 };
+
+enum { CFG_WORLD, CFG_BASE, CFG_HEAD };
 
 static int compare_template_ids(const void *a, const void *b)
 {
@@ -217,21 +232,32 @@ static int compare_indexes(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static const struct pc_file_entry *list_find(const struct pc_file_list *list, const char *path)
+{
+	size_t i = first_with_prefix(list, path, strlen(path) + 1);
+
+	return i < list->n && !strcmp(list->items[i].path, path) ? &list->items[i] : NULL;
+}
+
 /*
- * Matches tmpl's globs against one side's files; counts matches per glob in
- * hits. The list is sorted, so the files a glob can match (those starting
- * with its literal prefix) are one run, found by binary search: matching
- * every file against every glob of every template was most of `check`'s
- * time on a library of a thousand templates.
+ * Matches globs against one side's files; counts matches per glob in hits.
+ * The list is sorted, so the files a glob can match (those starting with its
+ * literal prefix) are one run, found by binary search: matching every file
+ * against every glob of every template was most of `check`'s time on a
+ * library of a thousand templates. A submodule is no prompt: at the base it
+ * is skipped with a warning; at the head (unless the base has it too) it is
+ * an input error, since skipping it would make the prompt vanish.
  */
-static void match_side(struct pc_template_side *side, const struct pc_template_config *tmpl,
-		       const struct pc_file_list *list, size_t *hits)
+static int match_side(struct pc_template_side *side, const char *id, const struct glob_ref *globs,
+		      size_t nglobs, const struct pc_file_list *list, size_t *hits,
+		      const struct pc_file_list *base_list)
 {
 	size_t *found = NULL, nfound = 0, found_cap = 0;
 	size_t cap = 0;
+	int error = 0;
 
-	for (size_t g = 0; g < tmpl->nfiles; g++) {
-		const char *glob = tmpl->files[g].pattern;
+	for (size_t g = 0; g < nglobs; g++) {
+		const char *glob = globs[g].glob->pattern;
 		size_t len = literal_prefix_len(glob);
 
 		for (size_t i = first_with_prefix(list, glob, len);
@@ -252,7 +278,17 @@ static void match_side(struct pc_template_side *side, const struct pc_template_c
 		if (k && found[k] == found[k - 1])
 			continue;
 		if (entry->kind == PC_FILE_SUBMODULE) {
-			pc_warn("%s: submodule skipped (template '%s')", entry->path, tmpl->id);
+			const struct pc_file_entry *before =
+				base_list ? list_find(base_list, entry->path) : NULL;
+
+			if (base_list && !(before && before->kind == PC_FILE_SUBMODULE)) {
+				error = pc_error_set(PC_EINPUT,
+					"%s: is a submodule, not a prompt (template '%s'): commit the "
+					"file itself, or remove the template from %s in the same change",
+					entry->path, id, PC_CONFIG_PATH);
+				break;
+			}
+			pc_warn("%s: submodule skipped (template '%s')", entry->path, id);
 			continue;
 		}
 		PC_GROW(side->files, cap, side->nfiles + 1);
@@ -261,9 +297,16 @@ static void match_side(struct pc_template_side *side, const struct pc_template_c
 		side->nfiles++;
 	}
 	free(found);
-	/* the list is sorted, so the files are in path order already */
-	if (side->nfiles > 1)
-		qsort(side->files, side->nfiles, sizeof(*side->files), compare_side_files);
+	return error;
+}
+
+static void side_add_file(struct pc_template_side *side, const char *path)
+{
+	side->files = pc_xrealloc(side->files, (side->nfiles + 1) * sizeof(*side->files));
+	side->files[side->nfiles].path = pc_xstrdup(path);
+	side->files[side->nfiles].oid[0] = '\0';
+	side->nfiles++;
+	qsort(side->files, side->nfiles, sizeof(*side->files), compare_side_files);
 }
 
 /* The line and column of byte offset `at` in text, 1-based. */
@@ -328,9 +371,29 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* Reads a side's files into its text; binary files are skipped with a warning. */
+#define LFS_POINTER "version https://git-lfs.github.com/spec/v1"
+
+/* Whether the base side has path with exactly the blob oid (the file is not part of the change). */
+static bool base_has_blob(struct pc_side *base, const char *path, const char *oid)
+{
+	struct pc_buf ignored = PC_BUF_INIT;
+	char base_oid[PC_OID_HEXSZ + 1];
+	bool same = pc_side_read(&ignored, base_oid, base, path, PC_TEMPLATE_MAX_BYTES) == 0 &&
+		    !strcmp(base_oid, oid);
+
+	pc_error_clear();
+	pc_buf_release(&ignored);
+	return same;
+}
+
+/*
+ * Reads a side's files into its text. At the base a binary file is skipped
+ * with a warning. At the head (base_side set) a binary file or a Git LFS
+ * pointer that the change brings is an input error: skipping or counting a
+ * pointer would make the prompt vanish.
+ */
 static int read_side(struct pc_report *report, struct pc_template_side *side,
-		     struct pc_side *git_side, const char *template_id, bool is_head)
+		     struct pc_side *git_side, const char *template_id, struct pc_side *base_side)
 {
 	struct pc_buf content = PC_BUF_INIT;
 	size_t kept = 0, i;
@@ -340,6 +403,7 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 	for (i = 0; i < side->nfiles; i++) {
 		struct pc_side_file *file = &side->files[i];
 		size_t bad;
+		bool binary, lfs;
 
 		pc_buf_reset(&content);
 		error = pc_side_read(&content, file->oid, git_side, file->path,
@@ -349,7 +413,19 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 		if (error)
 			goto done;
 		/* git's own test: a NUL in the first 8000 bytes means binary */
-		if (memchr(content.ptr, '\0', content.len < 8000 ? content.len : 8000)) {
+		binary = memchr(content.ptr, '\0', content.len < 8000 ? content.len : 8000) != NULL;
+		lfs = content.len >= strlen(LFS_POINTER) &&
+		      !memcmp(content.ptr, LFS_POINTER, strlen(LFS_POINTER));
+		if (base_side && (binary || lfs) &&
+		    !base_has_blob(base_side, file->path, file->oid)) {
+			error = pc_error_set(PC_EINPUT,
+				"%s: %s in the %s, not a prompt (template '%s'): commit the text "
+				"itself, or remove the template from %s in the same change",
+				file->path, binary ? "is a binary file" : "is a Git LFS pointer",
+				pc_side_label(git_side), template_id, PC_CONFIG_PATH);
+			goto done;
+		}
+		if (binary) {
 			pc_warn("%s: binary file skipped (template '%s', %s)", file->path,
 				template_id, pc_side_label(git_side));
 			if (!pc_strlist_contains(&report->skipped, file->path))
@@ -362,7 +438,7 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 			unsigned line, col;
 
 			text_position(content.ptr, bad, &line, &col);
-			if (is_head) {
+			if (base_side) {
 				error = pc_error_set(PC_EINPUT,
 					"%s:%u:%u: invalid UTF-8 in template '%s' (save the file as UTF-8)",
 					file->path, line, col, template_id);
@@ -426,19 +502,21 @@ static enum pc_change classify(const struct collect *c, const struct pc_template
 }
 
 /*
- * Prices come from the base configuration when it knows the model; a model
- * that only the head defines is priced from the head, and the report says so.
+ * Prices come from the world's configuration (the base revision's tip) when
+ * it knows the model, else the merge base's; a model that only the head
+ * defines is priced from the head, and the report says so.
  */
 static const struct pc_model *price_model(struct pc_report *report, const struct collect *c,
 					  const char *name)
 {
 	const struct pc_model *model = NULL;
 
-	if (c->configs[0])
-		model = pc_config_model(c->configs[0], name);
-	if (!model && c->configs[1]) {
-		model = pc_config_model(c->configs[1], name);
-		if (model && c->configs[0]) {
+	for (int k = CFG_WORLD; k <= CFG_BASE && !model; k++)
+		if (c->configs[k])
+			model = pc_config_model(c->configs[k], name);
+	if (!model && c->configs[CFG_HEAD]) {
+		model = pc_config_model(c->configs[CFG_HEAD], name);
+		if (model && (c->configs[CFG_WORLD] || c->configs[CFG_BASE])) {
 			struct pc_buf note = PC_BUF_INIT;
 
 			pc_buf_addf(&note, "model '%s' is new in this change: priced from the head's "
@@ -451,37 +529,176 @@ static const struct pc_model *price_model(struct pc_report *report, const struct
 	return model;
 }
 
-static int check_globs(const struct pc_config *config, const struct pc_template_config *tmpl,
-		       const size_t *hits, const struct collect *c)
+static size_t count_matches(const struct pc_file_list *list, const char *glob)
 {
-	for (size_t g = 0; g < tmpl->nfiles; g++) {
-		const struct pc_glob *glob = &tmpl->files[g];
+	size_t n = 0;
 
-		if (hits[g])
-			continue;
-		if (!has_wildcard(glob->pattern) &&
-		    (is_directory_prefix(&c->lists[0], glob->pattern) ||
-		     is_directory_prefix(&c->lists[1], glob->pattern)))
-			return pc_error_set(PC_EINPUT,
-				"%s:%u:%u: '%s' in template '%s' names a directory (did you mean '%s/**'?)",
-				config->path, glob->pos.line, glob->pos.col, glob->pattern, tmpl->id,
-				glob->pattern);
+	for (size_t i = 0; i < list->n; i++)
+		n += pc_glob_match(glob, list->items[i].path);
+	return n;
+}
+
+/*
+ * A glob that matches nothing on either side: a typo when the change
+ * introduces it (a new template, or a pattern the base does not have); a
+ * warning when the base has it (its files were deleted, earlier or now:
+ * an error would jam every later commit); silence for a glob only the base
+ * revision's tip has (it describes that tree, which this branch may predate).
+ */
+static int check_glob(const struct glob_ref *ref, const char *id, size_t hits,
+		      const struct collect *c)
+{
+	const struct pc_glob *glob = ref->glob;
+
+	if (hits)
+		return 0;
+	if (ref->origin == GLOB_INTRODUCED && count_matches(&c->lists[0], glob->pattern))
+		return 0;
+	if (ref->origin == GLOB_WORLD)
+		return 0;
+	if (ref->origin == GLOB_BASE) {
+		pc_warn("%s:%u:%u: '%s' in template '%s' matches no file on either side of the "
+			"comparison", ref->config->path, glob->pos.line, glob->pos.col,
+			glob->pattern, id);
+		return 0;
+	}
+	if (!has_wildcard(glob->pattern) &&
+	    (is_directory_prefix(&c->lists[0], glob->pattern) ||
+	     is_directory_prefix(&c->lists[1], glob->pattern)))
 		return pc_error_set(PC_EINPUT,
-			"%s:%u:%u: '%s' in template '%s' matches no file on either side of the comparison",
-			config->path, glob->pos.line, glob->pos.col, glob->pattern, tmpl->id);
+			"%s:%u:%u: '%s' in template '%s' names a directory (did you mean '%s/**'?)",
+			ref->config->path, glob->pos.line, glob->pos.col, glob->pattern, id,
+			glob->pattern);
+	return pc_error_set(PC_EINPUT,
+		"%s:%u:%u: '%s' in template '%s' matches no file on either side of the comparison",
+		ref->config->path, glob->pos.line, glob->pos.col, glob->pattern, id);
+}
+
+/* Appends tmpl's globs not yet in globs[0..*n), with their origin. */
+static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
+		      const struct pc_template_config *tmpl, const struct pc_config *config,
+		      enum glob_origin origin)
+{
+	if (!tmpl)
+		return;
+	for (size_t f = 0; f < tmpl->nfiles; f++) {
+		bool known = false;
+
+		for (size_t k = 0; k < *n && !known; k++)
+			known = !strcmp((*globs)[k].glob->pattern, tmpl->files[f].pattern);
+		if (known)
+			continue;
+		PC_GROW(*globs, *cap, *n + 1);
+		(*globs)[*n].glob = &tmpl->files[f];
+		(*globs)[*n].config = config;
+		(*globs)[*n].origin = origin;
+		(*n)++;
+	}
+}
+
+static void files_text(struct pc_buf *out, const struct pc_template_config *tmpl)
+{
+	for (size_t f = 0; f < tmpl->nfiles; f++)
+		pc_buf_addf(out, "%s%s", f ? ", " : "", tmpl->files[f].pattern);
+}
+
+static bool same_patterns(const struct pc_template_config *a, const struct pc_template_config *b)
+{
+	if (a->nfiles != b->nfiles)
+		return false;
+	for (size_t f = 0; f < a->nfiles; f++)
+		if (strcmp(a->files[f].pattern, b->files[f].pattern))
+			return false;
+	return true;
+}
+
+static void pending_note(struct pc_report *report, const char *text)
+{
+	if (!pc_strlist_contains(&report->pending, text))
+		pc_strlist_push(&report->pending, text);
+}
+
+/*
+ * A base file of the template that the head's globs no longer match: git's
+ * rename data says where it went (the prompt is still there, and is priced
+ * at its new path); a file that went nowhere while the head still lists the
+ * template is an input error, unless a wildcard glob that matched it still
+ * matches other files (deleting some files of a folder is a modification).
+ */
+static int follow_files(struct pc_template_report *t, const struct collect *c,
+			const struct glob_ref *globs, size_t nglobs, const size_t *hits_after,
+			bool head_lists_it)
+{
+	for (size_t i = 0; i < t->before.nfiles; i++) {
+		const char *path = t->before.files[i].path;
+		const char *moved = NULL;
+		bool covered = false;
+
+		if (side_has_path(&t->after, path) || list_find(&c->lists[1], path))
+			continue;
+		for (size_t r = 0; r < c->renames.n && !moved; r++)
+			if (!strcmp(c->renames.items[r].old_path, path))
+				moved = c->renames.items[r].new_path;
+		if (moved && list_find(&c->lists[1], moved)) {
+			if (!side_has_path(&t->after, moved)) {
+				side_add_file(&t->after, moved);
+				pc_warn("%s: renamed to '%s', which template '%s' does not list: "
+					"priced at its new path; update the template's files in %s",
+					path, moved, t->id, PC_CONFIG_PATH);
+			}
+			continue;
+		}
+		if (!head_lists_it)
+			continue;
+		for (size_t g = 0; g < nglobs && !covered; g++)
+			covered = has_wildcard(globs[g].glob->pattern) && hits_after[g] > 0 &&
+				  pc_glob_match(globs[g].glob->pattern, path);
+		if (!covered)
+			return pc_error_set(PC_EINPUT,
+				"%s: a file of template '%s' is gone from the %s: restore the file, "
+				"or remove the template from %s in the same change",
+				path, t->id, pc_side_label(c->sides[1]), PC_CONFIG_PATH);
 	}
 	return 0;
 }
 
+static void template_discard(struct pc_template_report *t)
+{
+	struct pc_template_side *sides[2] = { &t->before, &t->after };
+
+	free(t->id);
+	for (int s = 0; s < 2; s++) {
+		for (size_t i = 0; i < sides[s]->nfiles; i++)
+			free(sides[s]->files[i].path);
+		free(sides[s]->files);
+		pc_buf_release(&sides[s]->text);
+	}
+	pc_buf_release(&t->added_lines);
+	pc_buf_release(&t->removed_lines);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * One template. The base side's files are what the base's globs (the merge
+ * base's and the world's) match at the base; the head side's are what those
+ * globs and the head's own match at the head, so a head that points its
+ * globs elsewhere cannot make the judged prompt smaller. A template the head
+ * no longer configures is deleted only when its files are gone too.
+ */
 static int collect_template(struct pc_report *report, struct collect *c, const char *id)
 {
-	const struct pc_template_config *cfgs[2] = { NULL, NULL };
+	const struct pc_template_config *cw, *cb, *ch, *own;
 	struct pc_template_report *t;
+	struct glob_ref *globs = NULL;
+	size_t nold = 0, nglobs = 0, globs_cap = 0;
 	size_t *hits[2] = { NULL, NULL };
+	const char *model_before, *model_after;
 	int error = 0;
 
-	for (int s = 0; s < 2; s++)
-		cfgs[s] = template_index_find(&c->index[s], id);
+	cw = template_index_find(&c->index[CFG_WORLD], id);
+	cb = template_index_find(&c->index[CFG_BASE], id);
+	ch = template_index_find(&c->index[CFG_HEAD], id);
+	own = cb ? cb : cw; /* what the change started from */
 
 	t = &report->templates[report->ntemplates++];
 	memset(t, 0, sizeof(*t));
@@ -491,21 +708,41 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	pc_buf_init(&t->added_lines);
 	pc_buf_init(&t->removed_lines);
 	/* the base describes the world: volumes, team and use case */
-	t->volume = cfgs[0] ? cfgs[0] : cfgs[1];
+	t->volume = cw ? cw : cb ? cb : ch;
 	t->team = t->volume->team;
 	t->use_case = t->volume->use_case;
 
+	add_globs(&globs, &nglobs, &globs_cap, cb, c->configs[CFG_BASE], GLOB_BASE);
+	add_globs(&globs, &nglobs, &globs_cap, cw, c->configs[CFG_WORLD], GLOB_WORLD);
+	if (!nglobs) /* a template new in this change: its own globs on both sides */
+		add_globs(&globs, &nglobs, &globs_cap, ch, c->configs[CFG_HEAD],
+			  GLOB_INTRODUCED);
+	nold = nglobs;
+	add_globs(&globs, &nglobs, &globs_cap, ch, c->configs[CFG_HEAD], GLOB_INTRODUCED);
+
+	hits[0] = pc_xcalloc(nglobs ? nglobs : 1, sizeof(size_t));
+	hits[1] = pc_xcalloc(nglobs ? nglobs : 1, sizeof(size_t));
+	if ((error = match_side(&t->before, id, globs, nold, &c->lists[0], hits[0], NULL)) < 0 ||
+	    (error = match_side(&t->after, id, globs, nglobs, &c->lists[1], hits[1],
+				&c->lists[0])) < 0 ||
+	    (error = follow_files(t, c, globs, nglobs, hits[1], ch != NULL)) < 0)
+		goto done;
+	for (size_t g = 0; g < nglobs; g++)
+		if ((error = check_glob(&globs[g], id, hits[0][g] + hits[1][g], c)) < 0)
+			goto done;
+
+	model_before = (cb ? cb : cw ? cw : ch)->model;
+	model_after = (ch ? ch : cb ? cb : cw)->model;
 	for (int s = 0; s < 2; s++) {
-		/* each side's own globs; the other side's when only one configures it */
-		const struct pc_template_config *tmpl = cfgs[s] ? cfgs[s] : cfgs[1 - s];
+		const struct pc_template_config *tmpl = s ? (ch ? ch : own) : (own ? own : ch);
 		struct pc_template_side *side = s ? &t->after : &t->before;
 
-		hits[s] = pc_xcalloc(tmpl->nfiles, sizeof(size_t));
-		match_side(side, tmpl, &c->lists[s], hits[s]);
-		side->model_name = tmpl->model;
-		side->model = price_model(report, c, tmpl->model);
+		side->model_name = s ? model_after : model_before;
+		side->model = price_model(report, c, side->model_name);
 		if (!side->model) {
-			const struct pc_config *config = cfgs[s] ? c->configs[s] : c->configs[1 - s];
+			const struct pc_config *config =
+				tmpl == ch ? c->configs[CFG_HEAD]
+					   : tmpl == cb ? c->configs[CFG_BASE] : c->configs[CFG_WORLD];
 
 			error = pc_error_set(PC_EINPUT, "%s:%u:%u: unknown model '%s' in template '%s'",
 					     config->path, tmpl->model_pos.line, tmpl->model_pos.col,
@@ -513,81 +750,92 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 			goto done;
 		}
 	}
-	for (int s = 0; s < 2; s++) {
-		const struct pc_template_config *tmpl = cfgs[s] ? cfgs[s] : cfgs[1 - s];
-		const struct pc_config *config = cfgs[s] ? c->configs[s] : c->configs[1 - s];
-		size_t *both = pc_xcalloc(tmpl->nfiles, sizeof(size_t));
-
-		/* a glob is a typo only when it matches on neither side */
-		for (size_t g = 0; g < tmpl->nfiles; g++) {
-			both[g] = hits[s][g];
-			if (cfgs[1 - s] == NULL || cfgs[1 - s] == tmpl)
-				both[g] += hits[1 - s][g];
-			else
-				for (size_t h = 0; h < cfgs[1 - s]->nfiles; h++)
-					if (!strcmp(cfgs[1 - s]->files[h].pattern, tmpl->files[g].pattern))
-						both[g] += hits[1 - s][h];
-		}
-		error = check_globs(config, tmpl, both, c);
-		free(both);
-		if (error)
-			goto done;
+	if ((error = read_side(report, &t->before, c->sides[0], id, NULL)) < 0 ||
+	    (error = read_side(report, &t->after, c->sides[1], id, c->sides[0])) < 0)
+		goto done;
+	t->before.present = t->before.nfiles > 0;
+	t->after.present = t->after.nfiles > 0;
+	if (!t->before.present && !t->after.present) {
+		/* nothing on either side (warned above): no row */
+		template_discard(t);
+		report->ntemplates--;
+		goto done;
 	}
-	for (int s = 0; s < 2; s++) {
-		struct pc_template_side *side = s ? &t->after : &t->before;
+	if (cb && !ch && t->after.present) {
+		struct pc_buf note = PC_BUF_INIT;
 
-		error = read_side(report, side, c->sides[s], id, s == 1);
-		if (error)
-			goto done;
-		side->present = side->nfiles > 0;
+		pc_buf_addf(&note, "template '%s' removed from the configuration (its files are "
+			    "still there: judged as the base sees it until they are removed)", id);
+		pending_note(report, note.ptr);
+		pc_buf_release(&note);
+	}
+	if (own && ch && !same_patterns(own, ch)) {
+		struct pc_buf note = PC_BUF_INIT;
+
+		pc_buf_addf(&note, "template '%s' files: ", id);
+		files_text(&note, own);
+		pc_buf_adds(&note, " -> ");
+		files_text(&note, ch);
+		pc_buf_adds(&note, " (until merged, the head is judged by both)");
+		pending_note(report, note.ptr);
+		pc_buf_release(&note);
 	}
 	t->change = classify(c, t);
 	if (t->change != PC_CHANGE_UNCHANGED)
 		error = pc_diff_lines(&t->added_lines, &t->removed_lines, t->before.text.ptr,
 				      t->before.text.len, t->after.text.ptr, t->after.text.len);
 done:
+	free(globs);
 	free(hits[0]);
 	free(hits[1]);
 	return error;
 }
 
 int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct pc_side *base,
-			 struct pc_side *head, const struct pc_config *base_config,
-			 const struct pc_config *head_config)
+			 struct pc_side *head, const struct pc_config *world_config,
+			 const struct pc_config *base_config, const struct pc_config *head_config)
 {
 	struct collect c;
 	struct pc_strlist ids = PC_STRLIST_INIT;
 	int error = 0;
 
-	assert(base_config || head_config);
+	assert(world_config || base_config || head_config);
 	memset(&c, 0, sizeof(c));
 	c.sides[0] = base;
 	c.sides[1] = head;
-	c.configs[0] = base_config;
-	c.configs[1] = head_config;
+	c.configs[CFG_WORLD] = world_config;
+	c.configs[CFG_BASE] = base_config;
+	c.configs[CFG_HEAD] = head_config;
 
 	if ((error = pc_side_files(&c.lists[0], base)) < 0 ||
 	    (error = pc_side_files(&c.lists[1], head)) < 0 ||
 	    (error = pc_repo_renames(&c.renames, repo, base, head)) < 0)
 		goto done;
 
-	/* every template either side configures, base order first (ids are unique on a side) */
-	for (int s = 0; s < 2; s++)
-		template_index_build(&c.index[s], c.configs[s]);
-	for (int s = 0; s < 2; s++)
-		if (c.configs[s])
-			for (size_t i = 0; i < c.configs[s]->ntemplates; i++)
-				if (s == 0 || !template_index_find(&c.index[0],
-								   c.configs[s]->templates[i].id))
-					pc_strlist_push(&ids, c.configs[s]->templates[i].id);
-	report->templates = pc_xcalloc(ids.n, sizeof(*report->templates));
+	/* every template any side configures, world order first (ids are unique on a side) */
+	for (int k = 0; k < 3; k++)
+		template_index_build(&c.index[k], c.configs[k]);
+	for (int k = 0; k < 3; k++) {
+		if (!c.configs[k])
+			continue;
+		for (size_t i = 0; i < c.configs[k]->ntemplates; i++) {
+			const char *id = c.configs[k]->templates[i].id;
+			bool seen = false;
+
+			for (int e = 0; e < k && !seen; e++)
+				seen = template_index_find(&c.index[e], id) != NULL;
+			if (!seen)
+				pc_strlist_push(&ids, id);
+		}
+	}
+	report->templates = pc_xcalloc(ids.n ? ids.n : 1, sizeof(*report->templates));
 	for (size_t i = 0; i < ids.n; i++)
 		if ((error = collect_template(report, &c, ids.items[i])) < 0)
 			goto done;
 done:
 	pc_strlist_release(&ids);
-	free(c.index[0].items);
-	free(c.index[1].items);
+	for (int k = 0; k < 3; k++)
+		free(c.index[k].items);
 	pc_file_list_release(&c.lists[0]);
 	pc_file_list_release(&c.lists[1]);
 	pc_rename_list_release(&c.renames);

@@ -50,7 +50,7 @@ static void compare(struct fixture *fx, enum pc_compare_mode mode, const char *b
 	pc_side_free(fx->base);
 	pc_side_free(fx->head);
 	fx->base = fx->head = NULL;
-	if (pc_repo_compare(&fx->base, &fx->head, fx->repo, mode, base_rev, head_rev) != 0)
+	if (pc_repo_compare(&fx->base, &fx->head, NULL, fx->repo, mode, base_rev, head_rev) != 0)
 		fail_msg("compare failed: %s", pc_error_message());
 }
 
@@ -411,11 +411,11 @@ static void test_git__an_unborn_head_compares_against_the_empty_tree(void **stat
 
 	pc_side_free(fx.base);
 	pc_side_free(fx.head);
-	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "main",
+	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, NULL, fx.repo, PC_COMPARE_RANGE, "main",
 					 NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(), "unknown revision 'main'");
-	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, fx.repo, PC_COMPARE_RANGE, "other",
+	assert_int_equal(pc_repo_compare(&fx.base, &fx.head, NULL, fx.repo, PC_COMPARE_RANGE, "other",
 					 NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
@@ -501,13 +501,13 @@ static void test_git__a_revision_that_does_not_resolve_is_unknown(void **state)
 	fx_write(dir, "p.md", "v1\n");
 	fx_commit_all(dir, "one");
 	open_repo(&fx, dir);
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "nope", NULL),
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "nope", NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(), "unknown revision 'nope'");
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "main", "nope~2"),
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "main", "nope~2"),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(), "unknown revision 'nope~2'");
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "HEAD~5", NULL),
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "HEAD~5", NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(), "unknown revision 'HEAD~5'");
 	assert_null(base);
@@ -528,7 +528,7 @@ static void test_git__branches_without_common_history_have_no_merge_base(void **
 	fx_write(dir, "q.md", "q\n");
 	fx_commit_all(dir, "unrelated");
 	open_repo(&fx, dir);
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "main", NULL),
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "main", NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
 			    "no merge base between 'main' and 'HEAD': they share no history");
@@ -566,18 +566,20 @@ static void test_git__a_shallow_clone_lacking_the_base_says_how_to_fetch_it(void
 	(void)state;
 	make_shallow_clone(&origin, &clone);
 	open_repo(&fx, clone);
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "origin/main",
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "origin/main",
 					 NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
 			    "unknown revision 'origin/main' (this is a shallow clone: fetch it with "
-			    "'git fetch --deepen=100 origin main' or 'git fetch --unshallow')");
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "main", NULL),
+			    "'git fetch --deepen=100 origin main:refs/remotes/origin/main' or "
+			    "'git fetch --unshallow')");
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "main", NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
 			    "unknown revision 'main' (this is a shallow clone: fetch it with "
-			    "'git fetch --deepen=100 origin main' or 'git fetch --unshallow')");
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "HEAD~1", NULL),
+			    "'git fetch --deepen=100 origin main:refs/remotes/origin/main' and "
+			    "compare with --base origin/main)");
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "HEAD~1", NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
 			    "unknown revision 'HEAD~1' (this is a shallow clone: deepen it with "
@@ -597,12 +599,13 @@ static void test_git__a_shallow_clone_without_the_merge_base_says_deepen(void **
 	make_shallow_clone(&origin, &clone);
 	fx_sh(clone, "git fetch -q --depth 1 origin main:refs/remotes/origin/main");
 	open_repo(&fx, clone);
-	assert_int_equal(pc_repo_compare(&base, &head, fx.repo, PC_COMPARE_RANGE, "origin/main",
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, fx.repo, PC_COMPARE_RANGE, "origin/main",
 					 NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(),
 			    "no merge base between 'origin/main' and 'HEAD' in this shallow clone; "
-			    "deepen it with 'git fetch --deepen=N' or 'git fetch --unshallow'");
+			    "deepen it with 'git fetch --deepen=100 origin main:refs/remotes/origin/main' "
+			    "or 'git fetch --unshallow'");
 	assert_null(base);
 	assert_null(head);
 	pc_side_free(base);
@@ -846,7 +849,7 @@ static void test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read
 	assert_int_equal(chdir(dir), 0);
 	setenv("GIT_INDEX_FILE", index, 1);
 	assert_int_equal(pc_repo_open(&repo, NULL), 0);
-	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_STAGED, NULL, NULL), 0);
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, repo, PC_COMPARE_STAGED, NULL, NULL), 0);
 	assert_int_equal(pc_side_files(&list, head), 0);
 	unsetenv("GIT_INDEX_FILE");
 	assert_int_equal(chdir(cwd), 0);
@@ -902,10 +905,10 @@ static void test_git__a_bare_repository_has_no_working_tree(void **state)
 	snprintf(bare, sizeof(bare), "%s/bare.git", dir);
 	assert_int_equal(pc_repo_open(&repo, bare), 0);
 	assert_null(pc_repo_workdir(repo));
-	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_WORKDIR, NULL, NULL),
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, repo, PC_COMPARE_WORKDIR, NULL, NULL),
 			 PC_EGIT);
 	assert_string_equal(pc_error_message(), "this operation must be run in a work tree");
-	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_RANGE, "main", NULL), 0);
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, repo, PC_COMPARE_RANGE, "main", NULL), 0);
 	assert_int_equal(pc_repo_hooks_dir(&b, repo), 0);
 	assert_non_null(strstr(b.ptr, "/bare.git/hooks"));
 	pc_buf_release(&b);
@@ -935,7 +938,7 @@ static void test_git__a_linked_worktree_shares_the_main_hooks_folder(void **stat
 	assert_int_equal(pc_repo_hooks_dir(&b, repo), 0);
 	snprintf(expected, sizeof(expected), "%s/.git/hooks", dir);
 	assert_string_equal(b.ptr, expected);
-	assert_int_equal(pc_repo_compare(&base, &head, repo, PC_COMPARE_WORKDIR, NULL, NULL), 0);
+	assert_int_equal(pc_repo_compare(&base, &head, NULL, repo, PC_COMPARE_WORKDIR, NULL, NULL), 0);
 	assert_int_equal(pc_side_files(&list, head), 0);
 	assert_int_equal(list.n, 2);
 	assert_string_equal(list.items[1].path, "q.md");

@@ -66,6 +66,24 @@ static const char config_text[] =
 	"    model: gpt-4-class\n"
 	"    calls_per_day: 15000\n";
 
+/* the same configuration with the template replaced by another */
+static const char config_other[] =
+	"version: 1\n"
+	"models:\n"
+	"  gpt-4-class:\n"
+	"    encoding: cl100k_base\n"
+	"    input_per_1k: 0.012\n"
+	"    output_per_1k: 0.024\n"
+	"teams:\n"
+	"  records:\n"
+	"    monthly_budget: 25000\n"
+	"templates:\n"
+	"  - id: other\n"
+	"    files: [prompts/other.md]\n"
+	"    team: records\n"
+	"    model: gpt-4-class\n"
+	"    calls_per_day: 10\n";
+
 /* text with the first `from` replaced by `to`; free() it */
 static char *replace(const char *text, const char *from, const char *to)
 {
@@ -139,11 +157,34 @@ static void test_templates__added_modified_and_deleted_are_told_apart(void **sta
 	assert_int_equal(t->delta_tokens, t->after.tokens - t->before.tokens);
 	pc_check_release(&check);
 
+	/* a prompt cannot vanish while the configuration still lists it */
 	fx_sh(dir, "git rm -qf prompts/summarize/system.md");
-	t = run_check(&check, dir, PC_COMPARE_STAGED, NULL);
-	assert_int_equal(t->change, PC_CHANGE_DELETED);
-	assert_true(t->monthly_delta_micros < 0);
-	pc_check_release(&check);
+	{
+		struct pc_check_options options = { dir, PC_COMPARE_STAGED, NULL, NULL, NULL, NULL };
+
+		memset(&check, 0, sizeof(check));
+		assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
+		assert_non_null(strstr(pc_error_message(),
+				       "prompts/summarize/system.md: a file of template 'summarize' "
+				       "is gone from the index: restore the file, or remove the "
+				       "template from .promptcost.yml in the same change"));
+		pc_check_release(&check);
+	}
+	/* deleted: the file and its entry go in the same change */
+	fx_write(dir, ".promptcost.yml", config_other);
+	fx_write(dir, "prompts/other.md", "other\n");
+	fx_sh(dir, "git add -A");
+	{
+		struct pc_check_options options = { dir, PC_COMPARE_STAGED, NULL, NULL, NULL, NULL };
+
+		memset(&check, 0, sizeof(check));
+		if (pc_check_run(&check, &options) < 0)
+			fail_msg("check failed: %s", pc_error_message());
+		assert_string_equal(check.report.templates[0].id, "summarize");
+		assert_int_equal(check.report.templates[0].change, PC_CHANGE_DELETED);
+		assert_true(check.report.templates[0].monthly_delta_micros < 0);
+		pc_check_release(&check);
+	}
 	fx_remove(dir);
 	free(dir);
 }
@@ -156,14 +197,26 @@ static void test_templates__a_glob_matching_nothing_is_an_error_with_its_positio
 
 	(void)state;
 	options.repo_path = dir;
-	fx_write(dir, ".promptcost.yml", config_text);
 	fx_write(dir, "prompts/other/system.md", "hello\n");
 	fx_commit_all(dir, "base");
+	/* the change introduces the glob: a typo */
+	fx_write(dir, ".promptcost.yml", config_text);
 	memset(&check, 0, sizeof(check));
 	assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
 	assert_non_null(strstr(pc_error_message(), ":12:13: 'prompts/summarize/*.md' in template "
 						   "'summarize' matches no file"));
 	pc_check_release(&check);
+	/* the base has it (its files were deleted earlier): a warning, never a jam */
+	fx_commit_all(dir, "configured");
+	pc_warnings_clear();
+	memset(&check, 0, sizeof(check));
+	assert_int_equal(pc_check_run(&check, &options), 0);
+	assert_int_equal(check.report.ntemplates, 0);
+	assert_int_equal(pc_warning_count(), 1);
+	assert_non_null(strstr(pc_warning(0), ":12:13: 'prompts/summarize/*.md' in template "
+					      "'summarize' matches no file on either side"));
+	pc_check_release(&check);
+	pc_warnings_clear();
 	fx_remove(dir);
 	free(dir);
 }
@@ -177,9 +230,9 @@ static void test_templates__a_glob_naming_a_directory_says_so(void **state)
 
 	(void)state;
 	options.repo_path = dir;
-	fx_write(dir, ".promptcost.yml", config);
 	fx_write(dir, "prompts/summarize/system.md", "hello\n");
 	fx_commit_all(dir, "base");
+	fx_write(dir, ".promptcost.yml", config);
 	memset(&check, 0, sizeof(check));
 	assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
 	assert_non_null(strstr(pc_error_message(), "names a directory (did you mean "

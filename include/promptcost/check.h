@@ -17,18 +17,29 @@ struct pc_check_options {
 	enum pc_compare_mode mode;
 	const char *base_rev;           /* PC_COMPARE_RANGE only */
 	const char *head_rev;           /* PC_COMPARE_RANGE only; NULL: HEAD */
-	const char *config_path;        /* NULL: .promptcost.yml at the root, read at each side */
+	const char *config_path;        /* NULL: .promptcost.yml at the root, read at each side;
+					 * else relative to the current directory: inside the
+					 * repository it is read at each side, outside it serves
+					 * every side */
 	const struct pc_strlist *verified; /* identities approved elsewhere (--approved-by) */
 };
 
 /* Everything one evaluation owns; the report points into the configs. */
 struct pc_check {
 	struct pc_repo *repo;
-	struct pc_side *base;
+	struct pc_side *base;           /* whose template texts are compared (the merge base) */
 	struct pc_side *head;
-	struct pc_config *base_config;  /* NULL when the base has none */
-	struct pc_config *head_config;  /* NULL when the head has none; base_config itself
-					 * when both sides have the same file */
+	struct pc_side *world;          /* whose configuration judges (the base revision's tip) */
+	struct pc_config *world_config; /* NULL when the world has none */
+	struct pc_config *base_config;  /* NULL when the base has none; world_config itself
+					 * when both have the same file */
+	struct pc_config *head_config;  /* NULL when the head has none; base_config or
+					 * world_config itself when it has the same file */
+	bool allow_unconfigured;        /* set by the caller before running: no configuration on
+					 * any side is then a success with unconfigured set */
+	bool unconfigured;              /* no configuration on any side (allow_unconfigured):
+					 * the report is empty, unconfigured_note says why */
+	char *unconfigured_note;
 	struct pc_approvals approvals;  /* read from the head side */
 	struct pc_report report;
 };

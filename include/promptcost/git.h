@@ -61,15 +61,21 @@ void pc_repo_free(struct pc_repo *repo);
 const char *pc_repo_workdir(const struct pc_repo *repo);
 
 /*
- * Resolves the two sides of a comparison. base_rev and head_rev are used with
- * PC_COMPARE_RANGE only (head_rev NULL means HEAD). An unborn HEAD compares
- * against the empty tree. A revision that does not resolve, or a merge base
- * missing from a shallow clone, is PC_EGIT with a message that says how to
- * fetch it. Both sides belong to the caller (pc_side_free) and must be freed
- * before the repository.
+ * Resolves the sides of a comparison: the base (whose template texts are
+ * compared), the head, and the world (whose configuration judges the change:
+ * DESIGN.md, the base describes the world as it is now). With
+ * PC_COMPARE_RANGE the base is merge-base(base_rev, head), the world
+ * base_rev's commit itself (its tip); with the working tree or the index
+ * both are HEAD (the empty tree when HEAD is unborn). world_out may be NULL.
+ * base_rev and head_rev are used with PC_COMPARE_RANGE only (head_rev NULL
+ * means HEAD). A revision that does not resolve, or a merge base missing from
+ * a shallow clone, is PC_EGIT with a message that says how to fetch it. Every
+ * side belongs to the caller (pc_side_free) and must be freed before the
+ * repository.
  */
-int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out, struct pc_repo *repo,
-		    enum pc_compare_mode mode, const char *base_rev, const char *head_rev);
+int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out,
+		    struct pc_side **world_out, struct pc_repo *repo, enum pc_compare_mode mode,
+		    const char *base_rev, const char *head_rev);
 void pc_side_free(struct pc_side *side);
 
 /*
@@ -103,6 +109,18 @@ int pc_side_files(struct pc_file_list *out, struct pc_side *side);
  */
 int pc_side_read(struct pc_buf *out, char *oid_hex, struct pc_side *side, const char *path,
 		 size_t max_bytes);
+
+struct pc_file_info {
+	enum pc_file_kind kind;
+	unsigned long long size; /* a file's bytes, a link's target's; 0 for a submodule */
+};
+
+/*
+ * What path is on the side, without reading it and without following a
+ * symbolic link (kind PC_FILE_SYMLINK). PC_ENOTFOUND (message set) when the
+ * side has no such file.
+ */
+int pc_side_stat(struct pc_file_info *out, struct pc_side *side, const char *path);
 
 /* The renames (with git's default similarity) between base and head. out is filled. */
 int pc_repo_renames(struct pc_rename_list *out, struct pc_repo *repo, struct pc_side *base,

@@ -96,6 +96,8 @@ struct pc_report {
 	char *base_commit;              /* NULL when not a commit */
 	char *head_label;
 	char *head_commit;
+	char *policy_label;             /* the side whose configuration judges: the base tip */
+	char *policy_commit;            /* NULL when not a commit */
 	/* The configuration that describes the world: the base's, or the head's on first adoption. */
 	const struct pc_config *config;
 	bool config_from_head;          /* the base had no configuration */

@@ -14,18 +14,25 @@
 #define PC_TEMPLATE_MAX_BYTES (8 * 1024 * 1024)
 
 /*
- * Fills report->templates from the two sides. base_config and head_config are
- * the configurations read at each side (either may be NULL, not both); each
- * side's files are matched with that side's globs for the template (the other
- * side's when the template is configured on one side only). Prices, volumes,
- * team and use case come from the base configuration when it has the template
- * (DESIGN.md: the base describes the world). Errors: a glob that matches
- * nothing on either side or names a directory (PC_EINPUT with the glob's
- * file:line:col), a file that cannot be read, invalid UTF-8 in the head's text.
+ * Fills report->templates from the two sides. world_config (the base
+ * revision's tip), base_config (the merge base) and head_config are the
+ * configurations read at each side; any may be NULL, not all. Prices,
+ * volumes, team and use case come from the world, else the base (DESIGN.md:
+ * the base describes the world as it is now). The base side's files are what
+ * the base's and the world's globs match there; the head side's what those
+ * and the head's globs match at the head, with git's renames followed, so the
+ * head cannot point a template at a smaller file. A template the head's
+ * configuration drops is judged as the base sees it while its files remain.
+ * Input errors (PC_EINPUT): a glob the change introduces that matches nothing
+ * on either side or names a directory (with its file:line:col); while the
+ * head lists a template, a file of it that is gone from the head (not
+ * renamed), or that is binary, a submodule or a Git LFS pointer there;
+ * invalid UTF-8 in the head's text. A glob of the base that matches nothing
+ * is a warning.
  */
 int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct pc_side *base,
-			 struct pc_side *head, const struct pc_config *base_config,
-			 const struct pc_config *head_config);
+			 struct pc_side *head, const struct pc_config *world_config,
+			 const struct pc_config *base_config, const struct pc_config *head_config);
 
 /*
  * Matches a path against a glob: '*' and '?' within one path segment,

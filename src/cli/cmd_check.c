@@ -21,11 +21,12 @@ static const char usage[] =
 	"use-case budgets, cost events and their approvals, and a verdict.\n"
 	"\n"
 	"what is compared (the base describes the world: prices, volumes, budgets and\n"
-	"approvers are read from the base's .promptcost.yml; the head contributes the\n"
+	"approvers are read from the base revision's tip; the head contributes the\n"
 	"template texts, the template-to-model assignment and new templates):\n"
 	"  (default)          the working tree (tracked and untracked, not ignored) against HEAD\n"
 	"  --staged           the index against HEAD (what a commit would record)\n"
-	"  --base REV         merge-base(REV, HEAD) against HEAD, as 'git diff REV...HEAD'\n"
+	"  --base REV         merge-base(REV, HEAD) against HEAD, as 'git diff REV...HEAD',\n"
+	"                     judged by the configuration of REV itself\n"
 	"  --head REV         with --base: another head instead of HEAD\n"
 	"  An unborn HEAD (no commit yet) compares against the empty tree.\n"
 	"\n"
@@ -103,11 +104,21 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	options.verified = &verified;
+	check.allow_unconfigured = true;
 
 	render.color = format == PC_FORMAT_TEXT && !output && isatty(STDOUT_FILENO) &&
 		       !getenv("NO_COLOR");
-	if ((error = pc_check_run(&check, &options)) < 0 ||
-	    (error = pc_report_render(&out, &check.report, format, &render)) < 0) {
+	if ((error = pc_check_run(&check, &options)) < 0) {
+		status = cli_fail(error);
+		goto done;
+	}
+	if (check.unconfigured) {
+		/* a repository that never adopted promptcost (a shared hooks folder): a pass */
+		fprintf(stderr, "promptcost: note: %s\n", check.unconfigured_note);
+		status = PC_EXIT_PASS;
+		goto done;
+	}
+	if ((error = pc_report_render(&out, &check.report, format, &render)) < 0) {
 		status = cli_fail(error);
 		goto done;
 	}
