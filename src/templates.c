@@ -279,6 +279,7 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 			pc_warn("%s:%u:%u: invalid UTF-8 at the base, counted as U+FFFD as tiktoken does",
 				file->path, line, col);
 		}
+		file->len = content.len;
 		pc_buf_add(&side->text, content.ptr, content.len);
 		side->files[kept++] = *file;
 	}
@@ -536,7 +537,8 @@ void pc_templates_count_tokens(struct pc_report *report)
 						 t->removed_lines.len);
 		t->delta_tokens = t->after.tokens - t->before.tokens;
 		t->exact = !t->before.model->approximate && !after_model->approximate;
-		if (!t->exact)
+		/* the report shows the changed templates' figures: only theirs make it estimated */
+		if (!t->exact && t->change != PC_CHANGE_UNCHANGED)
 			report->exact = false;
 	}
 }

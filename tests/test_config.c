@@ -793,8 +793,8 @@ static void approvals_fail(const char *text, const char *message)
 
 static void test_config__approvals_read_back_what_approve_writes(void **state)
 {
-	struct pc_side_file files[2] = { { (char *)"prompts/b.md", BLOB_B },
-					  { (char *)"prompts/a.md", BLOB_A } };
+	struct pc_side_file files[2] = { { (char *)"prompts/b.md", BLOB_B, 0 },
+					  { (char *)"prompts/a.md", BLOB_A, 0 } };
 	struct pc_approval entry = { (char *)"summarize", files, 2, INT64_C(2160000000),
 				     (char *)"release-manager@agency.gov",
 				     (char *)"2026-11-29T16:00:00Z", (char *)"q4 \"launch\"\nok",
