@@ -234,6 +234,29 @@ void pc_buf_addf(struct pc_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void pc_buf_add_visible(struct pc_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		/* a UTF-8 sequence is kept whole: its continuation bytes are not C1 */
+		size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1, k = 1;
+
+		while (k < n && p[k] >= 0x80 && p[k] <= 0xbf)
+			k++;
+		if (n > 1 && k == n && !(p[0] == 0xc2 && p[1] <= 0x9f)) {
+			pc_buf_add(b, p, n);
+			p += n;
+		} else if (n > 1 && k == n) {
+			/* C1 as UTF-8 (U+0080..U+009F) */
+			pc_buf_addf(b, "\\x%02x\\x%02x", p[0], p[1]);
+			p += 2;
+		} else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && *p <= 0x9f)) {
+			pc_buf_addf(b, "\\x%02x", *p++);
+		} else {
+			pc_buf_addch(b, *p++);
+		}
+	}
+}
+
 char *pc_buf_detach(struct pc_buf *b, size_t *len_out)
 {
 	char *s;
@@ -387,9 +410,22 @@ int pc_file_write_atomic_mode(const char *path, const void *data, size_t len,
 {
 	struct pc_buf tmp = PC_BUF_INIT;
 	const char *p = data;
+	struct stat st;
 	int fd = -1;
 	int error = 0;
 
+	/*
+	 * rename() would replace a symbolic link itself, and a device or a FIFO
+	 * named as the output is a mistake or an attack: only a regular file
+	 * (or nothing) is ever replaced.
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return pc_error_set(PC_EINPUT, "refusing to replace '%s': it is %s, not a regular file",
+				    path, S_ISLNK(st.st_mode)    ? "a symbolic link"
+					  : S_ISFIFO(st.st_mode) ? "a FIFO"
+					  : S_ISDIR(st.st_mode)  ? "a directory"
+					  : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+											 : "not a file");
 	pc_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(tmp.ptr);
 	if (fd < 0) {

@@ -345,6 +345,11 @@ static int load_tree(struct node **out, const char *path, const char *text, size
 	int error = 0;
 
 	*out = NULL;
+	/* a UTF-8 byte order mark, as some Windows editors write, is not content */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	if (!yaml_parser_initialize(&parser))
 		return pc_error_set(PC_EINTERNAL, "%s: cannot start the yaml parser", path);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

@@ -172,10 +172,21 @@ int pc_repo_open(struct pc_repo **out, const char *path)
 	 * is about to be committed (e.g. `git commit -a`), and GIT_DIR or
 	 * GIT_WORK_TREE may be set.
 	 */
-	if (path)
+	if (path) {
 		error = git_repository_open_ext(&git, path, 0, NULL);
-	else
+	} else {
+		const char *index_file = getenv("GIT_INDEX_FILE");
+		struct stat st;
+
+		/*
+		 * libgit2 reads a missing index as an empty one: a hook given a
+		 * wrong index path would then see nothing staged and pass all.
+		 */
+		if (index_file && *index_file && stat(index_file, &st) < 0)
+			return pc_error_set(PC_EGIT, "GIT_INDEX_FILE names '%s', which does not exist",
+					    index_file);
 		error = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	}
 	if (error == GIT_ENOTFOUND || error == GIT_EOWNER)
 		return open_failed(path, error);
 	if (error < 0)

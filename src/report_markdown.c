@@ -32,7 +32,16 @@ static void escaped(struct pc_buf *out, const char *s)
 			pc_buf_addch(out, ' ');
 			break;
 		default:
-			pc_buf_addch(out, *s);
+			/* other control characters: visible, as in the text report */
+			if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+				pc_buf_addf(out, "\\\\x%02x", (unsigned char)*s);
+			} else if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+				   (unsigned char)s[1] <= 0x9f) {
+				/* a C1 control character, as UTF-8 */
+				pc_buf_addf(out, "\\\\xc2\\\\x%02x", (unsigned char)s[1]);
+				s++;
+			} else
+				pc_buf_addch(out, *s);
 		}
 	}
 }
@@ -161,9 +170,10 @@ static void details(struct pc_buf *out, const struct pc_report *report)
 			continue;
 		pc_buf_adds(out, "\n**");
 		escaped(out, t->id);
-		pc_buf_addf(out, "** (%s, model `%s`, %s)\n", pc_verdict_name(t->verdict),
-			    t->after.present ? t->after.model_name : t->before.model_name,
-			    t->exact ? "exact token counts" : "estimated token counts");
+		/* the model's name comes from the head: escaped, not in a code span */
+		pc_buf_addf(out, "** (%s, model ", pc_verdict_name(t->verdict));
+		escaped(out, t->after.present ? t->after.model_name : t->before.model_name);
+		pc_buf_addf(out, ", %s)\n", t->exact ? "exact token counts" : "estimated token counts");
 		for (size_t f = 0; f < t->after.nfiles; f++) {
 			pc_buf_adds(out, "- ");
 			escaped(out, t->after.files[f].path);
@@ -245,10 +255,15 @@ void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,
 	if (!report->exact)
 		pc_buf_adds(out, "\n≈ marks estimated token counts (models without a public "
 				 "tokenizer).\n");
-	pc_buf_addf(out, "\n<sub>%s → %s", report->base_label, report->head_label);
+	pc_buf_adds(out, "\n<sub>");
+	escaped(out, report->base_label);
+	pc_buf_adds(out, " → ");
+	escaped(out, report->head_label);
 	if (report->policy_commit &&
-	    (!report->base_commit || strcmp(report->policy_commit, report->base_commit)))
-		pc_buf_addf(out, "; policy: %s", report->policy_label);
+	    (!report->base_commit || strcmp(report->policy_commit, report->base_commit))) {
+		pc_buf_adds(out, "; policy: ");
+		escaped(out, report->policy_label);
+	}
 	pc_buf_adds(out, "</sub>\n");
 
 	details(&more, report);
@@ -259,7 +274,9 @@ void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,
 		static const char close[] = "\n</details>\n";
 		size_t used = out->len - start + sizeof(open) + sizeof(close);
 
-		if (options->max_bytes && used + more.len > options->max_bytes) {
+		if (options->max_bytes && used + sizeof(cut) + 1 > options->max_bytes) {
+			/* not even a cut details block fits: none at all */
+		} else if (options->max_bytes && used + more.len > options->max_bytes) {
 			size_t room = options->max_bytes > used + sizeof(cut)
 					      ? options->max_bytes - used - sizeof(cut)
 					      : 0;
@@ -277,6 +294,23 @@ void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,
 			pc_buf_add(out, more.ptr, more.len);
 			pc_buf_adds(out, close);
 		}
+	}
+	/*
+	 * A hard ceiling: when the tables alone are too long, cut them at a line
+	 * end (no details block is open then, and no character is split).
+	 */
+	if (options->max_bytes && out->len - start > options->max_bytes) {
+		static const char note[] = "\n_Report cut to fit the size limit of a comment; run "
+					   "`promptcost check` for all of it._\n";
+		size_t room = options->max_bytes > sizeof(note) - 1
+				      ? options->max_bytes - (sizeof(note) - 1)
+				      : 0;
+
+		while (room && out->ptr[start + room - 1] != '\n')
+			room--;
+		out->len = start + room;
+		out->ptr[out->len] = '\0';
+		pc_buf_adds(out, note);
 	}
 	pc_buf_release(&more);
 }

@@ -20,8 +20,14 @@ struct table {
 
 static void table_row(struct table *t, const char *const *cells)
 {
-	for (size_t c = 0; c < t->ncolumns; c++)
-		pc_strlist_push(&t->cells, cells[c] ? cells[c] : "");
+	for (size_t c = 0; c < t->ncolumns; c++) {
+		struct pc_buf cell = PC_BUF_INIT;
+
+		/* names and ids come from the head: never a raw control character */
+		pc_buf_add_visible(&cell, cells[c] ? cells[c] : "");
+		pc_strlist_push(&t->cells, cell.ptr);
+		pc_buf_release(&cell);
+	}
 }
 
 /* Display width: code points, not bytes (the ≈ sign is three bytes, one column). */
@@ -185,11 +191,17 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 {
 	bool any_reason = false;
 
-	pc_buf_addf(out, "promptcost: %s -> %s\n", report->base_label, report->head_label);
+	pc_buf_adds(out, "promptcost: ");
+	pc_buf_add_visible(out, report->base_label);
+	pc_buf_adds(out, " -> ");
+	pc_buf_add_visible(out, report->head_label);
+	pc_buf_addch(out, '\n');
 	if (report->policy_commit &&
-	    (!report->base_commit || strcmp(report->policy_commit, report->base_commit)))
-		pc_buf_addf(out, "policy: %s (prices, volumes, budgets and approvers)\n",
-			    report->policy_label);
+	    (!report->base_commit || strcmp(report->policy_commit, report->base_commit))) {
+		pc_buf_adds(out, "policy: ");
+		pc_buf_add_visible(out, report->policy_label);
+		pc_buf_adds(out, " (prices, volumes, budgets and approvers)\n");
+	}
 	if (report->config_from_head)
 		pc_buf_adds(out, "note: the base has no .promptcost.yml; using the head's "
 				 "(first adoption)\n");
@@ -205,19 +217,28 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 			if (!any_reason)
 				pc_buf_addch(out, '\n');
 			any_reason = true;
-			pc_buf_addf(out, "  %s: %s\n", r->id, r->reasons.items[k]);
+			pc_buf_adds(out, "  ");
+			pc_buf_add_visible(out, r->id);
+			pc_buf_adds(out, ": ");
+			pc_buf_add_visible(out, r->reasons.items[k]);
+			pc_buf_addch(out, '\n');
 		}
 	}
 	budgets_table(out, report, report->teams, report->nteams, "team");
 	budgets_table(out, report, report->use_cases, report->nuse_cases, "use case");
 	if (report->pending.n) {
 		pc_buf_adds(out, "\ntakes effect after merge (not used for this verdict):\n");
-		for (size_t i = 0; i < report->pending.n; i++)
-			pc_buf_addf(out, "  %s\n", report->pending.items[i]);
+		for (size_t i = 0; i < report->pending.n; i++) {
+			pc_buf_adds(out, "  ");
+			pc_buf_add_visible(out, report->pending.items[i]);
+			pc_buf_addch(out, '\n');
+		}
 	}
-	for (size_t i = 0; i < report->skipped.n; i++)
-		pc_buf_addf(out, "%sskipped binary file: %s\n", i ? "" : "\n",
-			    report->skipped.items[i]);
+	for (size_t i = 0; i < report->skipped.n; i++) {
+		pc_buf_addf(out, "%sskipped binary file: ", i ? "" : "\n");
+		pc_buf_add_visible(out, report->skipped.items[i]);
+		pc_buf_addch(out, '\n');
+	}
 	if (!report->exact)
 		pc_buf_adds(out, "\n≈ marks estimated token counts (models without a public "
 				 "tokenizer)\n");
@@ -232,9 +253,9 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 		pc_buf_release(&total);
 		pc_buf_release(&day);
 	}
+	pc_buf_adds(out, "verdict: ");
 	if (options->color)
-		pc_buf_addf(out, "verdict: %s%s\033[0m\n", colour(report->verdict),
-			    report->verdict_reason);
-	else
-		pc_buf_addf(out, "verdict: %s\n", report->verdict_reason);
+		pc_buf_adds(out, colour(report->verdict));
+	pc_buf_add_visible(out, report->verdict_reason);
+	pc_buf_adds(out, options->color ? "\033[0m\n" : "\n");
 }

@@ -6,6 +6,7 @@
  */
 #include "promptcost/templates.h"
 
+#include "promptcost/glob.h"
 #include "promptcost/tokenizer.h"
 
 #include <assert.h>
@@ -13,99 +14,6 @@
 #include <string.h>
 
 /* ---- globs ---- */
-
-static bool match_class(const char **pp, char c)
-{
-	const char *p = *pp + 1;
-	bool negate = false, matched = false;
-
-	if (*p == '!' || *p == '^') {
-		negate = true;
-		p++;
-	}
-	/* a ']' right after the opening bracket is literal */
-	do {
-		if (p[0] && p[1] == '-' && p[2] && p[2] != ']') {
-			if ((unsigned char)c >= (unsigned char)p[0] &&
-			    (unsigned char)c <= (unsigned char)p[2])
-				matched = true;
-			p += 3;
-		} else {
-			if (*p == c)
-				matched = true;
-			p++;
-		}
-	} while (*p && *p != ']');
-	*pp = *p ? p + 1 : p;
-	return matched != negate;
-}
-
-/* Matches one segment's worth of pattern (up to '/' or end) against one segment. */
-static bool match_segment(const char *p, const char *pend, const char *s, const char *send)
-{
-	while (p < pend) {
-		if (*p == '*') {
-			while (p < pend && *p == '*')
-				p++;
-			if (p == pend)
-				return true;
-			for (const char *t = s; t <= send; t++)
-				if (match_segment(p, pend, t, send))
-					return true;
-			return false;
-		}
-		if (s == send)
-			return false;
-		if (*p == '?') {
-			p++;
-			s++;
-		} else if (*p == '[' && memchr(p, ']', (size_t)(pend - p))) {
-			if (!match_class(&p, *s))
-				return false;
-			s++;
-		} else {
-			if (*p == '\\' && p + 1 < pend)
-				p++;
-			if (*p != *s)
-				return false;
-			p++;
-			s++;
-		}
-	}
-	return s == send;
-}
-
-static const char *segment_end(const char *s)
-{
-	const char *e = strchr(s, '/');
-
-	return e ? e : s + strlen(s);
-}
-
-bool pc_glob_match(const char *glob, const char *path)
-{
-	const char *gend = segment_end(glob), *pend = segment_end(path);
-
-	if (gend - glob == 2 && glob[0] == '*' && glob[1] == '*') {
-		/* '**': zero or more whole segments */
-		const char *rest = *gend ? gend + 1 : gend;
-
-		if (!*rest)
-			return true;
-		for (const char *s = path;; s = pend + 1) {
-			pend = segment_end(s);
-			if (pc_glob_match(rest, s))
-				return true;
-			if (!*pend)
-				return false;
-		}
-	}
-	if (!match_segment(glob, gend, path, pend))
-		return false;
-	if (!*gend || !*pend)
-		return !*gend && !*pend;
-	return pc_glob_match(gend + 1, pend + 1);
-}
 
 static bool has_wildcard(const char *glob)
 {
@@ -447,6 +355,7 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 			pc_warn("%s:%u:%u: invalid UTF-8 at the base, counted as U+FFFD as tiktoken does",
 				file->path, line, col);
 		}
+		file->len = content.len;
 		pc_buf_add(&side->text, content.ptr, content.len);
 		side->files[kept++] = *file;
 	}
@@ -876,7 +785,8 @@ void pc_templates_count_tokens(struct pc_report *report)
 						 t->removed_lines.len);
 		t->delta_tokens = t->after.tokens - t->before.tokens;
 		t->exact = !t->before.model->approximate && !after_model->approximate;
-		if (!t->exact)
+		/* the report shows the changed templates' figures: only theirs make it estimated */
+		if (!t->exact && t->change != PC_CHANGE_UNCHANGED)
 			report->exact = false;
 	}
 }

@@ -1,6 +1,6 @@
 /*
- * Tests of the templates stage: glob matching, and collecting templates from
- * real fixture repositories (added, modified, deleted, renamed, binary files,
+ * Tests of the templates stage: collecting templates from real fixture
+ * repositories (added, modified, deleted, renamed, binary files,
  * globs that match nothing or name a directory).
  */
 #include <setjmp.h>
@@ -16,38 +16,6 @@
 #include "promptcost/check.h"
 #include "promptcost/templates.h"
 #include "support/fixture.h"
-
-static void test_glob__star_stays_within_a_segment(void **state)
-{
-	(void)state;
-	assert_true(pc_glob_match("prompts/*.md", "prompts/a.md"));
-	assert_false(pc_glob_match("prompts/*.md", "prompts/sub/a.md"));
-	assert_false(pc_glob_match("prompts/*.md", "prompts/a.txt"));
-	assert_true(pc_glob_match("prompts/?.md", "prompts/a.md"));
-	assert_false(pc_glob_match("prompts/?.md", "prompts/ab.md"));
-}
-
-static void test_glob__double_star_spans_any_number_of_segments(void **state)
-{
-	(void)state;
-	assert_true(pc_glob_match("prompts/**", "prompts/a.md"));
-	assert_true(pc_glob_match("prompts/**", "prompts/x/y/z.md"));
-	assert_true(pc_glob_match("prompts/**/*.md", "prompts/a.md"));
-	assert_true(pc_glob_match("prompts/**/*.md", "prompts/x/y/a.md"));
-	assert_true(pc_glob_match("**/system.md", "a/b/system.md"));
-	assert_true(pc_glob_match("**/system.md", "system.md"));
-	assert_false(pc_glob_match("prompts/**/*.md", "other/a.md"));
-}
-
-static void test_glob__classes_and_literal_paths(void **state)
-{
-	(void)state;
-	assert_true(pc_glob_match("p/[ab].md", "p/a.md"));
-	assert_false(pc_glob_match("p/[!ab].md", "p/a.md"));
-	assert_true(pc_glob_match("p/[a-c].md", "p/b.md"));
-	assert_true(pc_glob_match("prompts/summarize/system.md", "prompts/summarize/system.md"));
-	assert_false(pc_glob_match("prompts/summarize", "prompts/summarize/system.md"));
-}
 
 static const char config_text[] =
 	"version: 1\n"
@@ -440,9 +408,6 @@ static void test_templates__an_error_after_a_skipped_binary_file_frees_each_path
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_glob__star_stays_within_a_segment),
-		cmocka_unit_test(test_glob__double_star_spans_any_number_of_segments),
-		cmocka_unit_test(test_glob__classes_and_literal_paths),
 		cmocka_unit_test(test_templates__a_renamed_file_is_a_renamed_template),
 		cmocka_unit_test(test_templates__added_modified_and_deleted_are_told_apart),
 		cmocka_unit_test(test_templates__a_glob_matching_nothing_is_an_error_with_its_position),

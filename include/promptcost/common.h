@@ -89,6 +89,12 @@ void pc_buf_adds(struct pc_buf *b, const char *s);
 void pc_buf_addch(struct pc_buf *b, int c);
 void pc_buf_addf(struct pc_buf *b, const char *fmt, ...) PC_PRINTF(2, 3);
 void pc_buf_vaddf(struct pc_buf *b, const char *fmt, va_list ap) PC_PRINTF(2, 0);
+/*
+ * Appends s with every control character (C0 including newline, DEL, C1 as
+ * UTF-8 or as a lone byte) written visibly as \\xNN, so text from a pull
+ * request cannot move a terminal's cursor, recolour it or fake a line.
+ */
+void pc_buf_add_visible(struct pc_buf *b, const char *s);
 /* Hands the string to the caller (free() it); the buffer is empty afterwards. */
 char *pc_buf_detach(struct pc_buf *b, size_t *len_out);
 

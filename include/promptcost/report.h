@@ -34,6 +34,7 @@ enum pc_status {
 struct pc_side_file {
 	char *path;
 	char oid[PC_OID_HEXSZ + 1];
+	size_t len;                     /* its bytes in the side's text, which follow the previous file's */
 };
 
 /* What a template is on one side of the comparison. */
@@ -109,7 +110,7 @@ struct pc_report {
 	size_t nuse_cases;
 	int64_t monthly_delta_micros;
 	int64_t daily_delta_micros;
-	bool exact;                     /* every template's count is exact */
+	bool exact;                     /* every changed template's count is exact */
 	struct pc_strlist pending;      /* config edits of the change that take effect after merge */
 	struct pc_strlist skipped;      /* files skipped (binary), shown as notes */
 	enum pc_verdict verdict;
@@ -133,9 +134,13 @@ enum pc_format {
 
 int pc_format_lookup(enum pc_format *out, const char *name);
 
+/* The range --max-size accepts: the smallest leaves room for the closing note. */
+#define PC_MAX_SIZE_MIN 128
+#define PC_MAX_SIZE_MAX (1 << 30)
+
 struct pc_render_options {
 	bool color;             /* text only: ANSI colours */
-	size_t max_bytes;       /* markdown: stay under this many bytes (0: no limit) */
+	size_t max_bytes;       /* markdown: never more than this many bytes (0: no limit) */
 };
 
 /* Renders the report in a format, appended to out. */

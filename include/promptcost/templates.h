@@ -35,12 +35,6 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 			 const struct pc_config *base_config, const struct pc_config *head_config);
 
 /*
- * Matches a path against a glob: '*' and '?' within one path segment,
- * '[...]' classes, '**' as a whole segment for any number of segments.
- */
-bool pc_glob_match(const char *glob, const char *path);
-
-/*
  * The tokens stage: counts tokens before and after, and of the added and
  * removed lines, for every template in the report, exactly or (for an
  * approximate model) as a labelled estimate.

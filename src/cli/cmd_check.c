@@ -6,6 +6,7 @@
 
 #include "promptcost/check.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@ static const char usage[] =
 	"  --format FMT       text (default), markdown (a pull-request comment), json\n"
 	"                     (schema promptcost/check/v1), github (workflow annotations)\n"
 	"  --output FILE      write the report to FILE (atomically) instead of stdout\n"
-	"  --max-size BYTES   markdown: cut the details to stay under BYTES\n"
+	"  --max-size BYTES   markdown: never more than BYTES (128 to 1073741824);\n"
+	"                     the details, then the tables, are cut with a note\n"
 	"  --approved-by ID   an identity verified elsewhere (e.g. github:LOGIN from a pull\n"
 	"                     request review); approves cost events when the base policy\n"
 	"                     lists it in approvers (repeatable)\n"
@@ -83,15 +85,21 @@ int cmd_check(int argc, char **argv)
 			pc_strlist_push(&verified, value);
 		} else if ((r = cli_option_value(&value, argc, argv, &i, "--max-size", "check")) != 0) {
 			char *end;
+			unsigned long long bytes;
 
 			if (r < 0)
 				goto done;
-			render.max_bytes = strtoull(value, &end, 10);
-			if (*end || !*value || render.max_bytes < 1024) {
+			/* strtoull would take "-1" as the largest number: digits only */
+			errno = 0;
+			bytes = strtoull(value, &end, 10);
+			if (*value < '0' || *value > '9' || *end || errno ||
+			    bytes < PC_MAX_SIZE_MIN || bytes > PC_MAX_SIZE_MAX) {
 				status = cli_usage_error("check", "--max-size needs a number of bytes "
-							 "of at least 1024, not '%s'", value);
+							 "from %d to %d, not '%s'", PC_MAX_SIZE_MIN,
+							 PC_MAX_SIZE_MAX, value);
 				goto done;
 			}
+			render.max_bytes = (size_t)bytes;
 		} else {
 			status = cli_usage_error("check", "unknown argument '%s'", arg);
 			goto done;

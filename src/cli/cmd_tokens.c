@@ -113,13 +113,13 @@ static int parse_args(struct tokens_opts *opts, int argc, char **argv)
 		} else if ((value = option_value(argc, argv, &i, "--model", &missing))) {
 			opts->model = value;
 		} else if (missing) {
-			return cli_usage_error(argv[0], "option '%s' needs a value\n" SYNOPSIS, arg);
+			return cli_usage_error(argv[0], "option '%s' needs a value", arg);
 		} else {
-			return cli_usage_error(argv[0], "unknown option '%s'\n" SYNOPSIS, arg);
+			return cli_usage_error(argv[0], "unknown option '%s'", arg);
 		}
 	}
 	if (opts->encoding_name && opts->model)
-		return cli_usage_error(argv[0], "--encoding and --model cannot be used together\n" SYNOPSIS);
+		return cli_usage_error(argv[0], "--encoding and --model cannot be used together");
 	return 0;
 }
 

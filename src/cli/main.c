@@ -45,28 +45,42 @@ static const struct {
 
 int cli_fail(int error)
 {
+	struct pc_buf line = PC_BUF_INIT;
+
 	cli_print_warnings();
-	fprintf(stderr, "promptcost: %s\n",
-		*pc_error_message() ? pc_error_message() : "unknown error");
+	/* messages quote file names and ids from the head: escape control characters */
+	pc_buf_add_visible(&line, *pc_error_message() ? pc_error_message() : "unknown error");
+	fprintf(stderr, "promptcost: %s\n", line.ptr);
+	pc_buf_release(&line);
 	return pc_exit_code(error);
 }
 
 void cli_print_warnings(void)
 {
-	for (size_t i = 0; i < pc_warning_count(); i++)
-		fprintf(stderr, "promptcost: warning: %s\n", pc_warning(i));
+	for (size_t i = 0; i < pc_warning_count(); i++) {
+		struct pc_buf line = PC_BUF_INIT;
+
+		pc_buf_add_visible(&line, pc_warning(i));
+		fprintf(stderr, "promptcost: warning: %s\n", line.ptr);
+		pc_buf_release(&line);
+	}
 	pc_warnings_clear();
 }
 
 int cli_usage_error(const char *subcommand, const char *fmt, ...)
 {
+	struct pc_buf msg = PC_BUF_INIT, line = PC_BUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "promptcost %s: ", subcommand);
+	/* one line, as the README promises; arguments are escaped */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pc_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see 'promptcost %s --help')\n", subcommand);
+	pc_buf_add_visible(&line, msg.ptr);
+	fprintf(stderr, "promptcost %s: %s (see 'promptcost %s --help')\n", subcommand, line.ptr,
+		subcommand);
+	pc_buf_release(&msg);
+	pc_buf_release(&line);
 	return PC_EXIT_INPUT;
 }
 
@@ -126,7 +140,18 @@ int cli_compare_finish(struct pc_check_options *options, bool staged, const char
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs("promptcost: a command is needed (see 'promptcost --help')\n", stderr);
+		return PC_EXIT_INPUT;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* promptcost help CMD: that command's own help */
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name)) {
+				char *help_argv[] = { argv[2], (char *)"--help", NULL };
+
+				return commands[i].run(2, help_argv);
+			}
+		fprintf(stderr, "promptcost: no command '%s' (see 'promptcost --help')\n", argv[2]);
 		return PC_EXIT_INPUT;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
@@ -140,6 +165,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "promptcost: unknown command '%s' (see 'promptcost --help')\n", argv[1]);
+	{
+		struct pc_buf name = PC_BUF_INIT;
+
+		pc_buf_add_visible(&name, argv[1]);
+		fprintf(stderr, "promptcost: unknown command '%s' (see 'promptcost --help')\n",
+			name.ptr);
+		pc_buf_release(&name);
+	}
 	return PC_EXIT_INPUT;
 }

@@ -101,7 +101,7 @@ expect_eq "$(wc -c <"$out")" "0" "--output prints nothing on stdout"
 
 # github annotations
 run "$seed" check --base HEAD~1 --format github
-expect_stdout_has '::notice file=prompts/summarize/system.md,title=promptcost document-summarization::modified: +400 tokens, +$2,160.00 a month' "github annotation on the template file"
+expect_stdout_has '::notice file=prompts/summarize/system.md,line=8,title=promptcost document-summarization::modified: +400 tokens, +$2,160.00 a month' "github annotation on the template file"
 
 # exit 1: a hard budget the change breaks
 blocked=$TEST_TMP/blocked
