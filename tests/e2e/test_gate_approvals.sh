@@ -267,6 +267,21 @@ run "$r" check --base main
 expect_status 0 "the new approval counts"
 ssh-agent -k >/dev/null 2>&1
 
+# --- git config gpg.ssh.program is the signer, run without a shell ---
+fixture program
+prog="$TEST_TMP/my signer; touch pwned"
+printf '#!/bin/sh\necho "$*" >"%s/program.log"\nexec ssh-keygen "$@"\n' "$TEST_TMP" >"$prog"
+chmod +x "$prog"
+git -C "$r" config gpg.ssh.program "$prog"
+run "$r" approve --base main --by release-manager@agency.gov --key "$keys/rm"
+expect_status 0 "approve signs through git config gpg.ssh.program"
+expect_true "which was run with -Y sign -n promptcost-approval" \
+	grep -q -- "-Y sign -n promptcost-approval -f $keys/rm" "$TEST_TMP/program.log"
+expect_true "as one program name, not through a shell" test ! -e "$r/pwned"
+commit_all "$r" "approval"
+run "$r" check --base main
+expect_status 0 "and its signature counts"
+
 # --- approve writes only inside the repository ---
 fixture links
 mkdir -p "$TEST_TMP/outside"
