@@ -358,6 +358,15 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 	const args = [...range, '--config', inputs.configArg,
 		...approval.approved.flatMap((login) => ['--approved-by', `github:${login}`])];
 	const status = runCheck(inputs, cwd, [...args, '--format', 'json'], jsonFile, 'json');
+	if (status === 0 && !fs.existsSync(jsonFile)) {
+		// No configuration on any side: a repository that has not adopted
+		// promptcost (check said so in a note). Nothing to judge or comment on.
+		log('no promptcost configuration on either side: nothing to check');
+		setOutput('verdict', 'none');
+		setOutput('comment', 'none');
+		appendSummary('promptcost: no configuration on either side of this change; nothing was checked.\n');
+		return 0;
+	}
 	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(commentBytes)], commentFile, 'markdown');
 	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(C.SUMMARY_BYTES)], summaryFile, 'markdown');
 	runCheck(inputs, cwd, [...args, '--format', 'github'], null, 'annotations');

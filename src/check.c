@@ -372,6 +372,8 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 			     hp->has_event_delta ? hp->event_delta_micros : 0);
 	share_change(out, "policy.cost_event.percent", bp->has_event_percent ? bp->event_ppm : 0,
 		     hp->has_event_percent ? hp->event_ppm : 0);
+	money_change(out, "policy.cost_event.min_monthly_delta", bp->event_min_delta_micros,
+		     hp->event_min_delta_micros);
 	text_change(out, "policy.unapproved_cost_event",
 		    bp->unapproved == PC_UNAPPROVED_BLOCK ? "block" : "warn",
 		    hp->unapproved == PC_UNAPPROVED_BLOCK ? "block" : "warn");

@@ -215,8 +215,12 @@ static void unblock(struct pc_buf *out, const struct pc_report *report)
 	if (!needs_approval && !hard)
 		return;
 	pc_buf_adds(out, "\n**To unblock:**\n");
+	/* a hard budget first: no approval unblocks it, so nobody is sent to get one first */
+	if (hard)
+		pc_buf_adds(out, "- a hard budget is exceeded: an approval cannot lift it; merge a "
+				 "budget change first, or reduce the cost\n");
 	if (needs_approval) {
-		pc_buf_adds(out, "- an approver (");
+		pc_buf_adds(out, hard ? "- then, for the cost events, an approver (" : "- an approver (");
 		for (size_t i = 0; i < policy->approvers.n; i++) {
 			pc_buf_adds(out, i ? ", " : "");
 			escaped(out, policy->approvers.items[i]);
@@ -227,9 +231,6 @@ static void unblock(struct pc_buf *out, const struct pc_report *report)
 				 "`promptcost approve --base <base>` and commits "
 				 "`.promptcost/approvals.yml`\n");
 	}
-	if (hard)
-		pc_buf_adds(out, "- a hard budget is exceeded: an approval cannot lift it; merge a "
-				 "budget change first, or reduce the cost\n");
 }
 
 void pc_report_markdown(struct pc_buf *out, const struct pc_report *report,

@@ -579,6 +579,23 @@ outside=$(awk '
 expect_eq "$outside" 0 "lines of promptcost's stderr are shown with workflow commands stopped"
 expect_eq "$(output_of verdict)" error "an injected set-output does not change the verdict output"
 
+# --- a repository that never adopted promptcost ---
+NONE="$TEST_TMP/origin-none"
+new_repo "$NONE"
+echo "a prompt nobody configured" >"$NONE/p.md"
+commit_all "$NONE" "no promptcost here"
+git -C "$NONE" checkout -q -b feature
+echo "more" >>"$NONE/p.md"
+commit_all "$NONE" "an edit"
+NWS="$TEST_TMP/ws-none"
+git clone -q --depth 1 --branch feature "file://$NONE" "$NWS"
+pr_event "$TEST_TMP/none.json" 19 "$(git -C "$NONE" rev-parse main)" "$(git -C "$NONE" rev-parse feature)" "$T1"
+fake_next
+run_action "$NWS" "$TEST_TMP/none.json"
+expect_status 0 "a repository without any configuration passes"
+expect_eq "$(output_of verdict)" none "with no configuration the verdict is none"
+expect_eq "$(comments_of 19)" 0 "with no configuration no comment is written"
+
 # --- the scripts' pieces, through node ---
 node - "$PC_ROOT/action/lib" >"$TEST_TMP/units.out" 2>&1 <<'UNITS'
 const lib = process.argv[2];

@@ -260,5 +260,16 @@ expect_stdout_has "blocked: team 'records-management' would spend \$14,635.20 a 
 grep -qF "$approve_hint" "$out"
 _report $((!$?)) "its verdict and reasons do not say the change needs an approval (promptcost approve)" \
 	"$(_context)"
+expect_eq "$(grep -A1 '^\*\*To unblock:\*\*' "$out" | tail -n 1 | cut -c1-40)" \
+	"- a hard budget is exceeded: an approval" "the markdown's To unblock names the budget first, not approve"
+
+# a head that raises min_monthly_delta is listed as taking effect after merge
+demo pct 25000
+sed -i 's/^    percent: 10$/    percent: 10\n    min_monthly_delta: 5000/' "$r/.promptcost.yml"
+grow "$r"
+commit_all "$r" "context, and a higher minimum"
+run "$r" check --base main
+expect_stdout_has "policy.cost_event.min_monthly_delta: 0.00 -> 5,000.00" \
+	"a head's min_monthly_delta is listed under takes effect after merge"
 
 finish
