@@ -12,7 +12,7 @@ CFLAGS ?= -O2 -g
 SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
-PKGS := libgit2 yaml-0.1 jansson
+PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib
 # src/sshsig.c verifies approvals' signatures with OpenSSL's libcrypto, which the
 # static libgit2 link below already brings (-lcrypto).
 # Recursive (=) so pkg-config runs after scripts/deps.sh has installed it.
@@ -30,7 +30,7 @@ ifeq ($(STATIC_GIT),1)
 GIT_LIBS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	-Wl,-Bstatic $(shell pkg-config --static --libs-only-l libgit2) -lcrypto \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread
-PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson) $(GIT_LIBS)
+PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib) $(GIT_LIBS)
 else
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) libcrypto)
 endif
@@ -46,7 +46,7 @@ SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fn
 PC_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -I$(BUILD)/gen $(WARNINGS) $(SAN_FLAGS) $(PKG_CFLAGS)
 PC_LDFLAGS = $(SAN_FLAGS)
 
-LIB_SRC := $(wildcard src/*.c src/tokenizer/*.c)
+LIB_SRC := $(wildcard src/*.c src/usage/*.c src/spend/*.c src/tokenizer/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 SUPPORT_SRC := $(wildcard tests/support/*.c)

@@ -6,7 +6,8 @@ set -eu
 # jq is for the end-to-end tests, openssh-client (ssh-keygen, ssh-agent) for the
 # approval signatures they make; libssl-dev (libcrypto) verifies signatures; the
 # rest for building and the unit tests.
-packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev libssl-dev openssh-client jq"
+# libsqlite3-dev is the usage store, zlib1g-dev reads gzip-compressed usage logs.
+packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev zlib1g-dev openssh-client jq"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -19,7 +20,7 @@ command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "promptcost: missing build dependencies:$missing" >&2
-	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, OpenSSL, OpenSSH's client, pkg-config, jq and node by hand" >&2
+	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, OpenSSL, SQLite, zlib, OpenSSH's client, pkg-config, jq and node by hand" >&2
 	exit 1
 fi
 sudo=""
