@@ -9,6 +9,7 @@
 #include "promptcost/common.h"
 #include "promptcost/config.h"
 #include "promptcost/git.h"
+#include "promptcost/spend.h"
 
 enum pc_change {
 	PC_CHANGE_ADDED,
@@ -64,6 +65,13 @@ struct pc_template_report {
 	const char *team;
 	const char *use_case;
 	const struct pc_template_config *volume;
+	/*
+	 * The volume that prices it: recorded (.promptcost/volumes.yml of the
+	 * world side) when that has the template, else configured from volume.
+	 * Unset (days 0) until the check sets it; the cost stage then uses the
+	 * configured one.
+	 */
+	struct pc_volume rate;
 	bool exact;                     /* every count here is exact for the model's tokenizer */
 	struct pc_template_side before;
 	struct pc_template_side after;
