@@ -167,6 +167,12 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report);
 void pc_report_money(struct pc_buf *out, int64_t micros);
 void pc_report_money_display(struct pc_buf *out, const struct pc_config *config, int64_t micros,
 			     bool sign);
+/*
+ * Where a template's volume comes from, one phrase: "recorded: 14,812
+ * calls/day over 30 days to 2026-11-30" or "configured (estimate): 15,000
+ * calls/day".
+ */
+void pc_report_volume_source(struct pc_buf *out, const struct pc_template_report *t);
 /* Spend as a share of a budget: "56.6%", or "" without a budget. */
 void pc_report_used(struct pc_buf *out, const struct pc_budget_report *budget, bool after);
 
