@@ -1,14 +1,16 @@
 /*
  * Approvals of cost events: building entries from a judged report, their
  * canonical payload (what the approver signs), and writing them as the YAML
- * text of `.promptcost/approvals.yml`, which must read back exactly. Reading
- * the file is config.c's job (the one user of libyaml).
+ * text of `.promptcost/approvals.yml`, which must read back exactly, and
+ * reading that file strictly (with yaml.h).
  */
 #include "promptcost/approvals.h"
 
 #include "promptcost/money.h"
+#include "promptcost/yaml.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,4 +345,162 @@ void pc_approvals_release(struct pc_approvals *approvals)
 		approval_release(&approvals->items[i]);
 	free(approvals->items);
 	memset(approvals, 0, sizeof(*approvals));
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading .promptcost/approvals.yml, strictly, with yaml.h.            */
+
+static const char *const approvals_keys[] = { "version", "approvals", NULL };
+static const char *const approval_keys[] = { "template", "files", "monthly_delta",
+					     "approved_by", "approved_at", "reason", "signature",
+					     NULL };
+static const char *const approval_file_keys[] = { "path", "blob", NULL };
+
+static bool is_blob_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n != PC_OID_HEXSZ)
+		return false;
+	for (; *s; s++)
+		if (!isxdigit((unsigned char)*s) || isupper((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int read_approval_file(struct pc_side_file *file, const char *path,
+			      const struct pc_yaml_node *map)
+{
+	const struct pc_yaml_node *value;
+	const char *text;
+	int error;
+
+	if ((error = pc_yaml_expect_mapping(path, map, "an approved file")) ||
+	    (error = pc_yaml_check_keys(path, map, approval_file_keys, "in an approved file")))
+		return error;
+	if (!(value = pc_yaml_find(map, "path", NULL)))
+		return pc_yaml_fail(path, map->pos, "an approved file needs 'path'");
+	if ((error = pc_yaml_get_string(&text, path, value, "path")))
+		return error;
+	file->path = pc_xstrdup(text);
+	if (!(value = pc_yaml_find(map, "blob", NULL)))
+		return pc_yaml_fail(path, map->pos, "an approved file needs 'blob'");
+	if ((error = pc_yaml_get_string(&text, path, value, "blob")))
+		return error;
+	if (!is_blob_id(text))
+		return pc_yaml_fail(path, value->pos,
+				    "'%s' is not a git blob id (40 lower-case hex digits)",
+				    text);
+	memcpy(file->oid, text, PC_OID_HEXSZ + 1);
+	return 0;
+}
+
+static int compare_approved_files(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_side_file *)a)->path,
+		      ((const struct pc_side_file *)b)->path);
+}
+
+static int read_approval(struct pc_approval *a, const char *path, const struct pc_yaml_node *map)
+{
+	static const char *const required[] = { "template", "files", "monthly_delta",
+						"approved_by", "approved_at" };
+	const struct pc_yaml_node *value;
+	const char *text;
+	int error;
+
+	a->pos = map->pos;
+	if ((error = pc_yaml_expect_mapping(path, map, "an approval")) ||
+	    (error = pc_yaml_check_keys(path, map, approval_keys, "in an approval")))
+		return error;
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!pc_yaml_find(map, required[i], NULL))
+			return pc_yaml_fail(path, map->pos, "an approval needs '%s'", required[i]);
+	if ((error = pc_yaml_get_string(&text, path, pc_yaml_find(map, "template", NULL),
+					"template")))
+		return error;
+	a->template_id = pc_xstrdup(text);
+	value = pc_yaml_find(map, "files", NULL);
+	if (value->kind != PC_YAML_SEQUENCE || !value->n)
+		return pc_yaml_fail(path, value->pos,
+				    "'files' of an approval must be a non-empty list");
+	a->files = pc_xcalloc(value->n, sizeof(*a->files));
+	/* counted before it is read, so that a half-read entry is still released */
+	for (size_t i = 0; i < value->n; i++)
+		if ((error = read_approval_file(&a->files[a->nfiles++], path, value->items[i])))
+			return error;
+	qsort(a->files, a->nfiles, sizeof(*a->files), compare_approved_files);
+	if ((error = pc_yaml_get_decimal(&a->monthly_delta_micros, path,
+					 pc_yaml_find(map, "monthly_delta", NULL), "monthly_delta",
+					 6)) ||
+	    (error = pc_yaml_get_string(&text, path, pc_yaml_find(map, "approved_by", NULL),
+					"approved_by")))
+		return error;
+	a->approved_by = pc_xstrdup(text);
+	if ((error = pc_yaml_get_string(&text, path, pc_yaml_find(map, "approved_at", NULL),
+					"approved_at")))
+		return error;
+	a->approved_at = pc_xstrdup(text);
+	if ((value = pc_yaml_find(map, "reason", NULL)) && !pc_yaml_is_null(value)) {
+		if ((error = pc_yaml_get_string(&text, path, value, "reason")))
+			return error;
+		a->reason = pc_xstrdup(text);
+	}
+	if ((value = pc_yaml_find(map, "signature", NULL)) && !pc_yaml_is_null(value)) {
+		if ((error = pc_yaml_get_string(&text, path, value, "signature")))
+			return error;
+		if (!pc_approval_signature_is_armored(text))
+			return pc_yaml_fail(path, value->pos,
+					    "'signature' is not an SSH signature as ssh-keygen -Y "
+					    "sign writes it (a literal block from '-----BEGIN SSH "
+					    "SIGNATURE-----' to '-----END SSH SIGNATURE-----')");
+		a->signature = pc_xstrdup(text);
+	}
+	return 0;
+}
+
+int pc_approvals_parse(struct pc_approvals *out, const char *path, const char *text, size_t len)
+{
+	const struct pc_yaml_node *value;
+	struct pc_yaml_node *root = NULL;
+	int64_t version;
+	int error;
+
+	if ((error = pc_yaml_load(&root, path, text, len, PC_CONFIG_MAX_BYTES)))
+		goto done;
+	if (!root || pc_yaml_is_null(root))
+		goto done; /* an empty file approves nothing */
+	if ((error = pc_yaml_expect_mapping(path, root, "the approvals file")) ||
+	    (error = pc_yaml_check_keys(path, root, approvals_keys, "at the top level")))
+		goto done;
+	if (!(value = pc_yaml_find(root, "version", NULL))) {
+		error = pc_yaml_fail(path, root->pos, "missing 'version: 1'");
+		goto done;
+	}
+	if ((error = pc_yaml_get_count(&version, path, value, "version", 1000)))
+		goto done;
+	if (version != 1) {
+		error = pc_yaml_fail(path, value->pos,
+				     "unsupported version %lld (this promptcost reads 1)",
+				     (long long)version);
+		goto done;
+	}
+	value = pc_yaml_find(root, "approvals", NULL);
+	if (!value || pc_yaml_is_null(value))
+		goto done;
+	if (value->kind != PC_YAML_SEQUENCE) {
+		error = pc_yaml_fail(path, value->pos, "'approvals' must be a list, found %s",
+				     pc_yaml_kind_name(value));
+		goto done;
+	}
+	for (size_t i = 0; i < value->n; i++) {
+		PC_GROW(out->items, out->cap, out->n + 1);
+		memset(&out->items[out->n], 0, sizeof(out->items[out->n]));
+		error = read_approval(&out->items[out->n++], path, value->items[i]);
+		if (error)
+			goto done;
+	}
+done:
+	pc_yaml_free(root);
+	return error;
 }

@@ -48,8 +48,8 @@ struct pc_approvals {
 };
 
 /*
- * Parses the approvals file (YAML; the parser lives in config.c, the only
- * user of libyaml). PC_EINPUT with "path:line:col: ..." when malformed.
+ * Parses the approvals file (YAML, read with yaml.h). PC_EINPUT with
+ * "path:line:col: ..." when malformed.
  * out is filled; release it with pc_approvals_release.
  */
 int pc_approvals_parse(struct pc_approvals *out, const char *path, const char *text, size_t len);

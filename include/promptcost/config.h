@@ -1,7 +1,7 @@
 /*
  * The configuration: `.promptcost.yml` version 1 read strictly into plain
  * structs. Every amount is exact (integer micro-units, parts per million);
- * every error carries file:line:column. Only config.c sees libyaml.
+ * every error carries file:line:column. The YAML is read with yaml.h.
  */
 #ifndef PROMPTCOST_CONFIG_H
 #define PROMPTCOST_CONFIG_H
@@ -9,15 +9,10 @@
 #include "promptcost/common.h"
 #include "promptcost/sshsig.h"
 #include "promptcost/tokenizer.h"
+#include "promptcost/yaml.h"
 
 #define PC_CONFIG_PATH ".promptcost.yml"
-#define PC_CONFIG_MAX_BYTES (1024 * 1024)
-
-/* A place in the configuration file, 1-based. */
-struct pc_pos {
-	unsigned line;
-	unsigned col;
-};
+#define PC_CONFIG_MAX_BYTES PC_YAML_MAX_BYTES
 
 struct pc_model {
 	char *name;
