@@ -174,7 +174,7 @@ static void details(struct pc_buf *out, const struct pc_report *report)
 		pc_buf_addf(out, "** (%s, model ", pc_verdict_name(t->verdict));
 		escaped(out, t->after.present ? t->after.model_name : t->before.model_name);
 		pc_buf_addf(out, ", %s)\n", t->exact ? "exact token counts" : "estimated token counts");
-		pc_buf_adds(out, "- volume ");
+		pc_buf_adds(out, "- ");
 		pc_report_volume_source(out, t);
 		pc_buf_addch(out, '\n');
 		for (size_t f = 0; f < t->after.nfiles; f++) {
