@@ -264,10 +264,15 @@ static int read_volumes(struct pc_check *check)
 	if (!head_oid[0])
 		note(&check->report.pending, "%s: removed (check uses the base's recorded volumes)",
 		     PC_VOLUMES_PATH);
-	else
+	else {
+		struct pc_buf records = PC_BUF_INIT;
+
+		pc_count_format(&records, head->records, false);
 		note(&check->report.pending, "%s: recorded volumes of the %lld days to %s "
-		     "(%lld records)", PC_VOLUMES_PATH, (long long)head->days, head->until,
-		     (long long)head->records);
+		     "(%s records)", PC_VOLUMES_PATH, (long long)head->days, head->until,
+		     records.ptr);
+		pc_buf_release(&records);
+	}
 	pc_volumes_free(head);
 	return 0;
 }
