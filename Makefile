@@ -1,12 +1,21 @@
-# promptcost: `make` builds, `make test` runs every test, `make demo` shows the
-# seed example, `make install` installs. Missing Debian packages are installed
-# first (scripts/deps.sh). CFLAGS is yours; the project's flags are appended.
+# promptcost: `make` builds, `make install` installs (the binary, the man
+# pages, the JSON Schemas); neither installs anything else: when a library is
+# missing they stop with one message naming the Debian packages, which
+# `make deps` installs. `make test` (every test) and `make demo` (the seed
+# example) are the quick start: they install what is missing first
+# (scripts/deps.sh). `make dist` writes the release tarball. CFLAGS is yours;
+# the project's flags are appended.
 #
 #   make DEVELOPER=1 ...               warnings are errors (CI)
 #   make SANITIZE=address,undefined test  everything under sanitizers, in build-san/
 
+# The version, from one place: the VERSION file (build/gen/version.h, the
+# tarball's name, the man pages' footers).
+VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SCHEMADIR ?= $(PREFIX)/share/promptcost/schema
 CC ?= cc
 CFLAGS ?= -O2 -g
 SANITIZE ?=
@@ -15,8 +24,9 @@ BUILD ?= build$(if $(SANITIZE),-san)
 PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib
 # src/sshsig.c verifies approvals' signatures with OpenSSL's libcrypto, which the
 # static libgit2 link below already brings (-lcrypto).
-# Recursive (=) so pkg-config runs after scripts/deps.sh has installed it.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+# Recursive (=) so pkg-config runs after scripts/deps.sh has checked (or
+# installed) the libraries; quiet, since that check names what is missing.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libgit2 and what it stands on (libssh2, OpenSSL's libcrypto, mbedtls...) are
 # linked statically by default: loading those shared libraries costs about 5 ms
 # at every start, more than `promptcost tokens` on a 4 KB prompt takes in all,
@@ -28,13 +38,13 @@ ifeq ($(STATIC_GIT),1)
 # The wrap skips libgit2's loading of CA certificates for HTTPS, which
 # promptcost never uses: see __wrap_mbedtls_x509_crt_parse_file in src/git.c.
 GIT_LIBS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
-	-Wl,-Bstatic $(shell pkg-config --static --libs-only-l libgit2) -lcrypto \
+	-Wl,-Bstatic $(shell pkg-config --static --libs-only-l libgit2 2>/dev/null) -lcrypto \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread
-PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib) $(GIT_LIBS)
+PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib 2>/dev/null) $(GIT_LIBS)
 else
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) libcrypto)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) libcrypto 2>/dev/null)
 endif
-CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
 	-Wwrite-strings -Wvla -Wformat=2
@@ -64,12 +74,13 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB = $(BUILD)/libpromptcost.a
 BIN = $(BUILD)/promptcost
 
-.PHONY: all build deps test unit-tests check-tests demo install uninstall clean
+.PHONY: all build deps check-build-deps check-test-deps test unit-tests check-tests demo \
+	install uninstall clean dist distcheck man
 .DEFAULT_GOAL := all
 # keep the test objects: they are intermediate, but rebuilding them every run is waste
 .SECONDARY:
 
-all: deps
+all: check-build-deps
 	@$(MAKE) --no-print-directory build
 
 build: $(BIN) promptcost
@@ -78,8 +89,19 @@ build: $(BIN) promptcost
 promptcost: $(BUILD)/promptcost
 	@if [ -z "$(SANITIZE)" ]; then ln -sf $(BUILD)/promptcost promptcost; fi
 
+# `make deps` installs the Debian packages; the checks only name them.
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh install
+check-build-deps:
+	@sh scripts/deps.sh check build
+check-test-deps:
+	@sh scripts/deps.sh check test
+
+$(BUILD)/gen/version.h: VERSION
+	@mkdir -p $(dir $@)
+	@printf '/* Generated from VERSION by the Makefile: do not edit. */\n#define PC_VERSION "%s"\n' \
+		"$(VERSION)" >$@.tmp && mv $@.tmp $@
+$(BUILD)/src/cli/main.o: $(BUILD)/gen/version.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -101,23 +123,62 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(SUPPORT_OBJ) $(LIB)
 test: deps
 	@$(MAKE) --no-print-directory check-tests
 
-check-tests: $(BIN) $(TEST_BIN)
+# The tests' npm packages (JSON Schema and OpenAPI validators), pinned by
+# tests/package-lock.json, into tests/node_modules; never part of the build.
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	@echo "promptcost: installing the tests' npm packages (tests/package-lock.json)" >&2
+	@cd tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+check-tests: $(BIN) $(TEST_BIN) tests/node_modules/.installed
 	@BUILD=$(BUILD) sh tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory build
 	@sh scripts/demo.sh $(BUILD)/promptcost
 
+# Man pages are committed roff (man(7) macros) in man/: nothing to generate,
+# so installing them needs no tool. Their footers carry @VERSION@.
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+SCHEMAS := $(wildcard schema/*.json)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SCHEMADIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/promptcost
+	for f in $(MAN1); do sed 's/@VERSION@/$(VERSION)/' $$f >$(DESTDIR)$(MANDIR)/man1/$${f#man/} && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man1/$${f#man/} || exit 1; done
+	for f in $(MAN5); do sed 's/@VERSION@/$(VERSION)/' $$f >$(DESTDIR)$(MANDIR)/man5/$${f#man/} && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man5/$${f#man/} || exit 1; done
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(SCHEMADIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/promptcost
+	for f in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${f#man/}; done
+	for f in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${f#man/}; done
+	for f in $(SCHEMAS); do rm -f $(DESTDIR)$(SCHEMADIR)/$${f#schema/}; done
+
+# The release tarball: the files git tracks at HEAD (commit first), under
+# promptcost-VERSION/. `make distcheck` unpacks it elsewhere, builds, tests
+# and installs it from itself.
+DIST := promptcost-$(VERSION)
+dist:
+	@git diff --quiet HEAD -- VERSION || { echo "promptcost: commit VERSION before make dist" >&2; exit 1; }
+	git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -n -9 >$(DIST).tar.gz
+	@echo "promptcost: wrote $(DIST).tar.gz"
+
+distcheck: dist
+	@rm -rf build/distcheck && mkdir -p build/distcheck
+	tar -xzf $(DIST).tar.gz -C build/distcheck
+	$(MAKE) -C build/distcheck/$(DIST) -j2 test
+	$(MAKE) -C build/distcheck/$(DIST) install DESTDIR=$(CURDIR)/build/distcheck/root PREFIX=/usr
+	build/distcheck/root/usr/bin/promptcost --version | grep -qx 'promptcost $(VERSION)'
+	@echo "promptcost: $(DIST).tar.gz builds, tests and installs from itself"
 
 bench-tokenizer: ; @sh bench/tokenizer/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz promptcost
+	rm -rf build build-san build-fuzz promptcost promptcost-*.tar.gz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

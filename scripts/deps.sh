@@ -1,26 +1,76 @@
 #!/bin/sh
-# Installs the Debian packages promptcost needs to build and test, when any is
-# missing: through apt-get, with sudo when not root. Quiet when all are there.
+# What promptcost needs to build and to test, and the Debian packages that
+# bring it.
+#
+#   deps.sh check build   exit 1 with one message naming the Debian packages
+#                         and `make deps` when a library the build links is
+#                         missing (what `make` and `make install` run: a build
+#                         never installs anything)
+#   deps.sh check test    the same for everything the tests use as well
+#   deps.sh install       installs what is missing for building and testing,
+#                         through apt-get, with sudo when not root (`make deps`,
+#                         and `make test` and `make demo`, the quick start)
+#
+# Libraries are looked for with pkg-config, not dpkg, so a system that has
+# them from elsewhere builds too; tools with `command -v`.
 set -eu
 
-# jq is for the end-to-end tests, openssh-client (ssh-keygen, ssh-agent) for the
-# approval signatures they make; libssl-dev (libcrypto) verifies signatures; the
-# rest for building and the unit tests.
-# libsqlite3-dev is the usage store, zlib1g-dev reads gzip-compressed usage logs.
-packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev zlib1g-dev openssh-client jq"
-missing=""
-for p in $packages; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing="$missing $p"
-done
-# The GitHub Action's scripts and their tests run on node (18 or later); any
-# node on the PATH will do (runners have their own), else Debian's.
-command -v node >/dev/null 2>&1 || missing="$missing nodejs"
-[ -z "$missing" ] && exit 0
+# pkg-config module -> Debian package, for what the build links (libcrypto:
+# src/sshsig.c verifies approvals' signatures).
+build_modules="libgit2:libgit2-dev yaml-0.1:libyaml-dev jansson:libjansson-dev
+libcrypto:libssl-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev"
+# and for the tests: cmocka (unit tests), jq (end-to-end tests), ssh-keygen
+# and ssh-agent (approval signatures), groff (man pages rendered), node and
+# npm (the Action's scripts and their tests; the JSON Schema and OpenAPI
+# validators come from npm into tests/node_modules, see tests/package.json).
+test_modules="cmocka:libcmocka-dev"
+test_commands="jq:jq ssh-keygen:openssh-client ssh-agent:openssh-client groff:groff-base
+node:nodejs npm:npm"
+
+# missing WHAT: the Debian packages missing for WHAT (build or test), one line
+missing() {
+	m=""
+	if ! command -v pkg-config >/dev/null 2>&1; then
+		m="pkg-config"
+		mods=$build_modules
+		[ "$1" = test ] && mods="$mods $test_modules"
+		for pair in $mods; do m="$m ${pair#*:}"; done
+	else
+		mods=$build_modules
+		[ "$1" = test ] && mods="$mods $test_modules"
+		for pair in $mods; do
+			pkg-config --exists "${pair%%:*}" 2>/dev/null || m="$m ${pair#*:}"
+		done
+	fi
+	if [ "$1" = test ]; then
+		for pair in $test_commands; do
+			command -v "${pair%%:*}" >/dev/null 2>&1 || m="$m ${pair#*:}"
+		done
+	fi
+	# one name once, in order
+	printf '%s\n' $m | awk 'NF && !seen[$0]++' | tr '\n' ' ' | sed 's/ $//'
+}
+
+case "${1:-}" in
+check)
+	what=${2:-build}
+	m=$(missing "$what")
+	[ -z "$m" ] && exit 0
+	echo "promptcost: cannot ${what}: missing Debian packages: $m; run 'make deps' (as root, or with sudo) to install them" >&2
+	exit 1
+	;;
+install)
+	m=$(missing test)
+	[ -z "$m" ] && exit 0
+	;;
+*)
+	echo "usage: deps.sh check build|test, or deps.sh install" >&2
+	exit 2
+	;;
+esac
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "promptcost: missing build dependencies:$missing" >&2
-	echo "promptcost: this is not a Debian system; install libgit2, libyaml, jansson, cmocka, OpenSSL, SQLite, zlib, OpenSSH's client, pkg-config, jq and node by hand" >&2
+	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite, zlib, cmocka, pkg-config, jq, OpenSSH's client, groff, node and npm by hand" >&2
 	exit 1
 fi
 sudo=""
@@ -28,20 +78,20 @@ if [ "$(id -u)" != 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
 		sudo="sudo"
 	else
-		echo "promptcost: missing:$missing; run as root or install sudo" >&2
+		echo "promptcost: missing: $m; run as root or install sudo" >&2
 		exit 1
 	fi
 fi
-echo "promptcost: installing$missing (apt-get${sudo:+ through sudo})" >&2
+echo "promptcost: installing $m (apt-get${sudo:+ through sudo})" >&2
 # sudo resets the environment, so the frontend is set on apt-get's command line
 apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get"
 # apt's progress goes to a log, shown only when something fails
 log=$(mktemp)
 # shellcheck disable=SC2086
-if ! { $apt update -qq && $apt install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+if ! { $apt update -qq && $apt install -y -qq --no-install-recommends $m; } >"$log" 2>&1; then
 	cat "$log" >&2
 	rm -f "$log"
-	echo "promptcost: installing$missing failed (see above)" >&2
+	echo "promptcost: installing $m failed (see above)" >&2
 	exit 1
 fi
 rm -f "$log"

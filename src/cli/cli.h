@@ -8,8 +8,6 @@
 
 #include "promptcost/common.h"
 
-#define PC_VERSION "0.1.0"
-
 /* Each returns the process exit status (PC_EXIT_...). argv[0] is the subcommand's name. */
 int cmd_check(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);

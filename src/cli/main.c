@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "promptcost/check.h"
+#include "version.h" /* PC_VERSION, generated from the VERSION file */
 
 #include <stdio.h>
 #include <string.h>
