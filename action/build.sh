@@ -34,13 +34,13 @@ build)
 	dir=${PROMPTCOST_BUILD_DIR:?set PROMPTCOST_BUILD_DIR (the dir output of build.sh key)}
 	bin="$dir/promptcost"
 	if ! command -v node >/dev/null 2>&1; then
-		sh "$src/scripts/deps.sh"
+		sh "$src/scripts/deps.sh" install
 	fi
 	if [ -x "$bin" ] && ! ldd "$bin" 2>/dev/null | grep -q 'not found' && "$bin" --version >/dev/null 2>&1; then
 		echo "promptcost: using the cached build: $("$bin" --version)"
 		exit 0
 	fi
-	sh "$src/scripts/deps.sh"
+	sh "$src/scripts/deps.sh" install
 	make -C "$src" -j2 build >&2
 	mkdir -p "$dir"
 	cp "$src/build/promptcost" "$bin.tmp"

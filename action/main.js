@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The action's one step of logic, run by action.yml (and by the tests with a
 // simulated runner): reads the event, makes sure the commits are there, turns
-// approving reviews into --approved-by, runs `promptcost check`, writes the
-// step summary, posts or updates the pull-request comment, sets the outputs,
+// approving reviews into --approved-by, runs `promptcost check` once, writes
+// the step summary, posts or updates the pull-request comment, sets the outputs,
 // and exits by `fail-on`. Inputs arrive in environment variables only, so no
 // title, branch or file name ever passes through shell code.
 //
@@ -18,7 +18,7 @@ const { spawnSync } = require('child_process');
 
 const { GitHub } = require('./lib/github');
 const { ensureRange, ensureCommit, GitError, ZERO_OID, OID } = require('./lib/git');
-const { readApprovers, githubLogins, approvalsFromReviews, ApproversError } = require('./lib/approvers');
+const { approvalsFromReviews, counted } = require('./lib/approvers');
 const C = require('./lib/comment');
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review'];
@@ -152,42 +152,41 @@ function configArg(config) {
 	return path.isAbsolute(configured) ? absolute : path.relative(process.cwd(), absolute) || '.';
 }
 
-// The approvers of the base branch's configuration as it is now (the pull
-// request's base commit, not the merge-base: an old branch point must not
-// bring back approvers main has since removed) and the reviews that count.
+// The approving reviews of the head commit, as --approved-by github:LOGIN.
+// Which of them count is the binary's to say: it honours those the base
+// branch's configuration as it is now lists in policy.approvers (check
+// --base judges by the pull request's base commit, not the merge-base: an
+// old branch point must not bring back approvers main has since removed).
+// When the base commit has no configuration at all (first adoption), the
+// head's would judge, and no review approves what the head itself allows.
 async function reviewApprovals(gh, ev, inputs) {
-	let text;
-	if (path.isAbsolute(inputs.configPath)) {
-		text = fs.readFileSync(inputs.configPath, 'utf8');
-	} else {
-		const shown = spawnSync('git', ['show', `${ev.base}:${inputs.configPath}`], { encoding: 'utf8' });
-		if (shown.status !== 0) {
+	if (!path.isAbsolute(inputs.configPath)) {
+		const there = spawnSync('git', ['cat-file', '-e', `${ev.base}:${inputs.configPath}`], { encoding: 'utf8' });
+		if (there.status !== 0) {
 			log(`no ${inputs.configPath} at the base commit; no review can approve`);
-			return { approvers: [], logins: [], approved: [] };
+			return [];
 		}
-		text = shown.stdout;
 	}
-	let approvers;
-	try {
-		approvers = readApprovers(text, inputs.configPath);
-	} catch (e) {
-		if (!(e instanceof ApproversError)) throw e;
-		command('warning', `cannot read policy.approvers of the base configuration (${e.message}); no review can approve`);
-		return { approvers: [], logins: [], approved: [] };
-	}
-	const logins = githubLogins(approvers);
-	if (!gh || !logins.length) return { approvers, logins, approved: [] };
+	if (!gh) return [];
 	let reviews;
 	try {
 		reviews = await gh.listReviews(ev.number);
 	} catch (e) {
 		command('warning', `cannot list the reviews of pull request #${ev.number} (${e.message}); no review counts as an approval`);
-		return { approvers, logins, approved: [] };
+		return [];
 	}
-	const { approved, ignored } = approvalsFromReviews(reviews, ev.head, logins);
+	const { approved, ignored } = approvalsFromReviews(reviews, ev.head);
 	for (const i of ignored) log(`the approving review by ${i.login} does not count: ${i.why}`);
-	for (const a of approved) log(`the approving review by ${a} on the head commit counts as github:${a}`);
-	return { approvers, logins, approved };
+	return approved;
+}
+
+// After the run: which approving reviews the report's approvers made count.
+function logApprovals(approved, report) {
+	const { counted: yes, unlisted } = counted(approved, report.approvers);
+	for (const login of unlisted) {
+		log(`the approving review by ${login} does not count: not listed as github:${login} in the base config's policy.approvers`);
+	}
+	for (const c of yes) log(`the approving review by ${c.login} on the head commit counts as ${c.as}`);
 }
 
 // Copies text that may hold names from the head (promptcost's warnings and
@@ -201,17 +200,19 @@ function forwardUntrusted(text) {
 	process.stdout.write(`::${token}::\n`);
 }
 
-// Runs promptcost in cwd; stdout to a file or to the log. Its warnings are
-// shown once, from the first run (label json). Returns the exit status.
-function runCheck(inputs, cwd, args, outputFile, label) {
-	const all = ['check', ...args, ...(outputFile ? ['--output', path.resolve(outputFile)] : [])];
-	const r = spawnSync(inputs.bin, all, { cwd, encoding: 'utf8', stdio: ['ignore', outputFile ? 'pipe' : 'inherit', 'pipe'],
+// Runs `promptcost check` once in cwd: the JSON report to a file, the other
+// formats from the same run (--output-format FMT[:BYTES]=FILE), the
+// annotations (format github) to the log, where the runner reads workflow
+// commands. Its warnings and errors are shown with commands stopped.
+// Returns the exit status.
+function runCheck(inputs, cwd, args) {
+	const r = spawnSync(inputs.bin, ['check', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'],
 		maxBuffer: 256 << 20 });
 	if (r.error) throw new ActionError(`cannot run '${inputs.bin}': ${r.error.message}`, 3);
-	if (r.stderr && (label === 'json' || (r.status !== 0 && r.status !== 1))) forwardUntrusted(r.stderr);
+	if (r.stderr) forwardUntrusted(r.stderr);
 	if (r.status !== 0 && r.status !== 1) {
 		const why = (r.stderr || '').trim().split('\n').pop() || `exit status ${r.status}`;
-		throw new ActionError(`promptcost check (${label}) failed: ${why}`, r.status === 2 ? 2 : 3);
+		throw new ActionError(`promptcost check failed: ${why}`, r.status === 2 ? 2 : 3);
 	}
 	return r.status;
 }
@@ -337,11 +338,12 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 	}
 
 	// Approvals by review.
-	let approval = { approvers: [], logins: [], approved: [] };
-	if (ev.pullRequest && mergeBase) approval = await reviewApprovals(gh, ev, inputs);
+	let approved = [];
+	if (ev.pullRequest && mergeBase) approved = await reviewApprovals(gh, ev, inputs);
 
-	// The check: the JSON report, the comment's markdown (check cuts its own
-	// details to --max-size), the summary's (the summary's limit), annotations.
+	// One check: the JSON report, the comment's markdown (check cuts its own
+	// details to the size given), the summary's (the summary's limit), and
+	// the annotations on stdout.
 	const tmp = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'promptcost-'));
 	const jsonFile = path.join(tmp, 'report.json');
 	const commentFile = path.join(tmp, 'comment.md');
@@ -355,9 +357,12 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 		cwd = snapshotWithoutBase(ev.head, tmp);
 		range = [];
 	}
-	const args = [...range, '--config', inputs.configArg,
-		...approval.approved.flatMap((login) => ['--approved-by', `github:${login}`])];
-	const status = runCheck(inputs, cwd, [...args, '--format', 'json'], jsonFile, 'json');
+	const status = runCheck(inputs, cwd, [...range, '--config', inputs.configArg,
+		...approved.flatMap((login) => ['--approved-by', `github:${login}`]),
+		'--format', 'github',
+		'--output-format', `json=${jsonFile}`,
+		'--output-format', `markdown:${commentBytes}=${commentFile}`,
+		'--output-format', `markdown:${C.SUMMARY_BYTES}=${summaryFile}`]);
 	if (status === 0 && !fs.existsSync(jsonFile)) {
 		// No configuration on any side: a repository that has not adopted
 		// promptcost (check said so in a note). Nothing to judge or comment on.
@@ -367,9 +372,6 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 		appendSummary('promptcost: no configuration on either side of this change; nothing was checked.\n');
 		return 0;
 	}
-	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(commentBytes)], commentFile, 'markdown');
-	runCheck(inputs, cwd, [...args, '--format', 'markdown', '--max-size', String(C.SUMMARY_BYTES)], summaryFile, 'markdown');
-	runCheck(inputs, cwd, [...args, '--format', 'github'], null, 'annotations');
 
 	let report;
 	try {
@@ -380,6 +382,7 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 	const verdict = report.verdict;
 	if (!['pass', 'warn', 'block'].includes(verdict)) throw new ActionError(`unexpected verdict '${verdict}' in the report`, 3);
 	if ((status === 1) !== (verdict === 'block')) log(`note: exit status ${status} with verdict ${verdict}`);
+	logApprovals(approved, report);
 
 	setOutput('verdict', verdict);
 	setOutput('monthly-delta', report.monthly_delta);
@@ -419,12 +422,13 @@ async function checkAndReport(inputs, ev, gh, ours, summaryUrl) {
 	}
 	setOutput('comment', outcome);
 
-	const money = C.formatMoney(report.monthly_delta, report.currency);
+	// The amount as the report has it: the binary formats money, not the action.
+	const money = `${report.monthly_delta} ${report.currency}`;
 	if (failOnDecides(verdict, inputs.failOn)) {
-		command('error', `promptcost: ${money} a month, verdict ${verdict} (fail-on: ${inputs.failOn})`);
+		command('error', `promptcost: monthly delta ${money}, verdict ${verdict} (fail-on: ${inputs.failOn})`);
 		return 1;
 	}
-	log(`${money} a month, verdict ${verdict} (fail-on: ${inputs.failOn})`);
+	log(`monthly delta ${money}, verdict ${verdict} (fail-on: ${inputs.failOn})`);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static enum pc_status budget_status(const struct pc_budget *budget, int64_t spend)
 {
@@ -291,6 +292,29 @@ done:
 }
 
 /*
+ * The approver of the policy a verified identity (--approved-by) is, as the
+ * policy spells it, or NULL. GitHub logins are case-insensitive (GitHub
+ * treats Octo-Release and octo-release as one account), so a github: id
+ * matches whatever case a review shows; every other id matches exactly.
+ */
+static const char *verified_listed(const struct pc_policy *policy, const char *id)
+{
+	static const char github[] = "github:";
+	size_t prefix = sizeof(github) - 1;
+
+	for (size_t i = 0; i < policy->approvers.n; i++) {
+		const char *a = policy->approvers.items[i];
+
+		if (!strcmp(a, id))
+			return a;
+		if (!strncmp(a, github, prefix) && !strncmp(id, github, prefix) &&
+		    !strcasecmp(a + prefix, id + prefix))
+			return a;
+	}
+	return NULL;
+}
+
+/*
  * Finds a valid approval: verified identities first, then the approvals
  * file. An entry counts when it names this template, its exact files, a
  * delta at least this change's, an approver the base lists, and carries that
@@ -304,9 +328,11 @@ static bool find_approval(struct pc_template_report *t, const struct pc_policy *
 	bool found = false;
 
 	for (size_t i = 0; verified && i < verified->n; i++) {
-		if (!pc_strlist_contains(&policy->approvers, verified->items[i]))
+		const char *listed = verified_listed(policy, verified->items[i]);
+
+		if (!listed)
 			continue;
-		t->approval.approver = pc_xstrdup(verified->items[i]);
+		t->approval.approver = pc_xstrdup(listed);
 		t->approval.approved_at = NULL;
 		t->approval.approved_delta_micros = -1;
 		return true;

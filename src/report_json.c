@@ -132,6 +132,8 @@ int pc_report_json(struct pc_buf *out, const struct pc_report *report)
 	json_object_set_new(root, "policy", string_or_null(report->policy_commit));
 	json_object_set_new(root, "policy_label", json_string(report->policy_label));
 	json_object_set_new(root, "head_label", json_string(report->head_label));
+	/* who may approve a cost event: the judging policy's ids (the Action logs which reviews count) */
+	json_object_set_new(root, "approvers", strings(&report->config->policy.approvers));
 	json_object_set_new(root, "currency", json_string(report->config->currency));
 	json_object_set_new(root, "days_per_month", json_integer(report->config->days_per_month));
 	json_object_set_new(root, "templates", templates);

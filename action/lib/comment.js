@@ -2,7 +2,8 @@
 // by (with the run's time, so an older run never overwrites a newer one's)
 // and the markdown `promptcost check` wrote (headline, tables, how to
 // unblock, details), kept under GitHub's comment limit without ever failing.
-// Also the escaping and money formatting of the action's own messages.
+// Also the escaping of the action's own messages. Money is never formatted
+// here: every amount shown is one the binary wrote.
 'use strict';
 
 // GitHub refuses a comment body over 65,536 characters. JavaScript lengths
@@ -24,21 +25,6 @@ function escapeMarkdown(text) {
 		.replace(/</g, '&lt;')
 		.replace(/>/g, '&gt;')
 		.replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
-}
-
-const SYMBOLS = { USD: '$', EUR: '€', GBP: '£', JPY: '¥' };
-
-// "2160.00" in USD gives "+$2,160.00"; "-3.5" in CHF gives "-3.50 CHF"; zero has no sign.
-function formatMoney(amount, currency, signed = true) {
-	const m = String(amount ?? '').trim().match(/^([+-]?)(\d+)(?:\.(\d+))?$/);
-	if (!m) return String(amount ?? '');
-	const zero = !/[1-9]/.test(m[2] + (m[3] || ''));
-	const negative = m[1] === '-' && !zero;
-	const whole = m[2].replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-	const cents = ((m[3] || '') + '00').slice(0, 2);
-	const sign = negative ? '-' : signed && !zero ? '+' : '';
-	const symbol = SYMBOLS[currency];
-	return symbol ? `${sign}${symbol}${whole}.${cents}` : `${sign}${whole}.${cents} ${currency || ''}`.trim();
 }
 
 // Marker attributes: key (which configuration the comment reports on, so two
@@ -131,7 +117,6 @@ module.exports = {
 	SUMMARY_BYTES,
 	MARKER_PREFIX,
 	escapeMarkdown,
-	formatMoney,
 	makeMarker,
 	parseMarker,
 	withoutMarker,

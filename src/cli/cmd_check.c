@@ -15,7 +15,7 @@
 static const char usage[] =
 	"usage: promptcost check [--staged | --base REV [--head REV]] [--config FILE]\n"
 	"                        [--format FMT] [--output FILE] [--max-size BYTES]\n"
-	"                        [--approved-by ID...]\n"
+	"                        [--approved-by ID...] [--output-format FMT[:BYTES]=FILE...]\n"
 	"\n"
 	"Reports what a change to the prompt templates costs: tokens before and after,\n"
 	"tokens added and removed, the projected change per day and per month, team and\n"
@@ -43,11 +43,85 @@ static const char usage[] =
 	"  --approved-by ID   an identity verified elsewhere (e.g. github:LOGIN from a pull\n"
 	"                     request review); approves cost events when the base policy\n"
 	"                     lists it in approvers (repeatable)\n"
+	"  --output-format FMT[:BYTES]=FILE\n"
+	"                     also write the report in FMT to FILE ('-': stdout), markdown\n"
+	"                     cut to BYTES; from the same run as the main report (repeatable)\n"
 	"\n"
 	"Colour is used for text on a terminal only, never with NO_COLOR set.\n"
 	"\n"
 	"exit status: 0 pass (warnings allowed), 1 blocked by policy, 2 usage,\n"
-	"configuration or input error, 3 git, I/O or internal error\n";
+	"configuration or input error, 3 git, I/O or internal error\n"
+	"\n"
+	"The manual: man promptcost-check.\n";
+
+/*
+ * An extra output (--output-format FMT[:BYTES]=FILE). Several formats come
+ * from one run rather than from a renderer that reads the JSON report back:
+ * every renderer works on the one in-memory report model, so the formats
+ * agree by construction, and no second reader of the JSON (that would have
+ * to rebuild every field the renderers use, and drift from the writer)
+ * exists. The GitHub Action asks for its four outputs this way.
+ */
+struct extra_output {
+	enum pc_format format;
+	size_t max_bytes;
+	const char *path;       /* "-": stdout */
+};
+
+static int parse_max_size(size_t *out, const char *value, const char *what)
+{
+	char *end;
+	unsigned long long bytes;
+
+	/* strtoull would take "-1" as the largest number: digits only */
+	errno = 0;
+	bytes = strtoull(value, &end, 10);
+	if (*value < '0' || *value > '9' || *end || errno || bytes < PC_MAX_SIZE_MIN ||
+	    bytes > PC_MAX_SIZE_MAX)
+		return cli_usage_error("check", "%s needs a number of bytes from %d to %d, not '%s'",
+				       what, PC_MAX_SIZE_MIN, PC_MAX_SIZE_MAX, value);
+	*out = (size_t)bytes;
+	return 0;
+}
+
+/* FMT[:BYTES]=FILE; FILE is everything after the first '=' */
+static int parse_extra(struct extra_output *out, const char *value)
+{
+	const char *eq = strchr(value, '='), *colon;
+	char *name = NULL;
+	int status = 0;
+
+	if (!eq || eq == value || !eq[1])
+		return cli_usage_error("check", "--output-format needs FMT[:BYTES]=FILE, not '%s'",
+				       value);
+	name = pc_xstrndup(value, (size_t)(eq - value));
+	out->max_bytes = 0;
+	out->path = eq + 1;
+	if ((colon = strchr(name, ':')) != NULL) {
+		name[colon - name] = '\0';
+		if ((status = parse_max_size(&out->max_bytes, colon + 1, "--output-format")) != 0)
+			goto done;
+	}
+	if (pc_format_lookup(&out->format, name) < 0)
+		status = cli_usage_error("check", "--output-format: %s", pc_error_message());
+done:
+	free(name);
+	return status;
+}
+
+static int write_report(const char *path, const struct pc_buf *text)
+{
+	int error;
+
+	if (path) {
+		if ((error = pc_file_write_atomic(path, text->ptr, text->len)) < 0)
+			return cli_fail(error);
+	} else if (fwrite(text->ptr, 1, text->len, stdout) != text->len || fflush(stdout)) {
+		fprintf(stderr, "promptcost: cannot write the report to stdout\n");
+		return PC_EXIT_ERROR;
+	}
+	return 0;
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -56,6 +130,9 @@ int cmd_check(int argc, char **argv)
 	struct pc_render_options render = { false, 0 };
 	struct pc_check check;
 	struct pc_buf out = PC_BUF_INIT;
+	struct extra_output *extras = NULL;
+	size_t nextras = 0;
+	bool to_stdout;
 	const char *format_name = "text", *output = NULL, *value = NULL;
 	enum pc_format format;
 	bool staged = false;
@@ -85,32 +162,39 @@ int cmd_check(int argc, char **argv)
 				goto done;
 			pc_strlist_push(&verified, value);
 		} else if ((r = cli_option_value(&value, argc, argv, &i, "--max-size", "check")) != 0) {
-			char *end;
-			unsigned long long bytes;
-
+			if (r < 0 || (status = parse_max_size(&render.max_bytes, value, "--max-size")))
+				goto done;
+		} else if ((r = cli_option_value(&value, argc, argv, &i, "--output-format",
+						 "check")) != 0) {
 			if (r < 0)
 				goto done;
-			/* strtoull would take "-1" as the largest number: digits only */
-			errno = 0;
-			bytes = strtoull(value, &end, 10);
-			if (*value < '0' || *value > '9' || *end || errno ||
-			    bytes < PC_MAX_SIZE_MIN || bytes > PC_MAX_SIZE_MAX) {
-				status = cli_usage_error("check", "--max-size needs a number of bytes "
-							 "from %d to %d, not '%s'", PC_MAX_SIZE_MIN,
-							 PC_MAX_SIZE_MAX, value);
+			extras = pc_xrealloc(extras, (nextras + 1) * sizeof(*extras));
+			if ((status = parse_extra(&extras[nextras], value)) != 0)
 				goto done;
-			}
-			render.max_bytes = (size_t)bytes;
+			nextras++;
 		} else {
 			status = cli_usage_error("check", "unknown argument '%s'", arg);
 			goto done;
 		}
 	}
+	status = PC_EXIT_INPUT; /* the parsers above set 0 on success */
 	if (cli_compare_finish(&options, staged, "check") < 0)
 		goto done;
 	if (pc_format_lookup(&format, format_name) < 0) {
 		status = cli_usage_error("check", "%s", pc_error_message());
 		goto done;
+	}
+	/* one report on stdout at most: two would run together */
+	to_stdout = !output;
+	for (size_t i = 0; i < nextras; i++) {
+		if (strcmp(extras[i].path, "-"))
+			continue;
+		if (to_stdout) {
+			status = cli_usage_error("check", "only one report can go to stdout: give "
+						 "--output FILE, or FILE for --output-format");
+			goto done;
+		}
+		to_stdout = true;
 	}
 	options.verified = &verified;
 	check.allow_unconfigured = true;
@@ -132,20 +216,25 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	cli_print_warnings();
-	if (output) {
-		if ((error = pc_file_write_atomic(output, out.ptr, out.len)) < 0) {
+	if ((status = write_report(output, &out)) != 0)
+		goto done;
+	for (size_t i = 0; i < nextras; i++) {
+		struct pc_render_options extra = { false, extras[i].max_bytes };
+		bool std = !strcmp(extras[i].path, "-");
+
+		pc_buf_release(&out);
+		if ((error = pc_report_render(&out, &check.report, extras[i].format, &extra)) < 0) {
 			status = cli_fail(error);
 			goto done;
 		}
-	} else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		fprintf(stderr, "promptcost: cannot write the report to stdout\n");
-		status = PC_EXIT_ERROR;
-		goto done;
+		if ((status = write_report(std ? NULL : extras[i].path, &out)) != 0)
+			goto done;
 	}
 	status = check.report.verdict == PC_VERDICT_BLOCK ? PC_EXIT_BLOCKED : PC_EXIT_PASS;
 done:
 	pc_check_release(&check);
 	pc_strlist_release(&verified);
 	pc_buf_release(&out);
+	free(extras);
 	return status;
 }

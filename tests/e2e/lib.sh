@@ -34,12 +34,49 @@ commit_all() {
 		git -C "$1" commit -q --allow-empty -m "$2"
 }
 
-# run DIR ARGS...: runs promptcost in DIR; sets $status, $out (stdout file), $err (stderr file)
+# run DIR ARGS...: runs promptcost in DIR; sets $status, $out (stdout file), $err (stderr file).
+# Every JSON report the run wrote (--format json to stdout or --output FILE,
+# --output-format json=FILE) is validated against schema/ (expect_schema_valid)
+# when the run made a report (exit 0 or 1).
 run() {
 	_dir=$1; shift
 	out="$TEST_TMP/stdout" err="$TEST_TMP/stderr"
 	(cd "$_dir" && "$PROMPTCOST" "$@") >"$out" 2>"$err"
 	status=$?
+	case "$status" in 0|1) _validate_run "$_dir" "$@" ;; esac
+}
+
+# The JSON files a run of promptcost ARGS... in DIR wrote, validated.
+_validate_run() {
+	_vdir=$1; shift
+	_vjson=""; _voutput=""; _vfiles=""
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--format) [ "${2:-}" = json ] && _vjson=1; shift ;;
+		--format=json) _vjson=1 ;;
+		--output) _voutput=${2:-}; shift ;;
+		--output=*) _voutput=${1#--output=} ;;
+		--output-format) case "${2:-}" in json=*|json:*=*) _vfiles="$_vfiles ${2#*=}" ;; esac; shift ;;
+		esac
+		shift
+	done
+	if [ -n "$_vjson" ]; then
+		if [ -n "$_voutput" ]; then _vfiles="$_vfiles $_voutput"; else _vfiles="$_vfiles $out"; fi
+	fi
+	for _vf in $_vfiles; do
+		case "$_vf" in -) _vf=$out ;; /*) ;; *) _vf="$_vdir/$_vf" ;; esac
+		# check exits 0 with no report in a repository that never adopted promptcost
+		[ -s "$_vf" ] || [ "$_vf" != "$out" ] || continue
+		expect_schema_valid "$_vf" "the JSON report is valid against its schema"
+	done
+}
+
+# expect_schema_valid FILE NAME [SCHEMA]: FILE validates against its JSON
+# Schema in schema/ (picked by its "schema" field, or SCHEMA), with ajv from
+# tests/node_modules (tests/support/validate-json.js)
+expect_schema_valid() {
+	node "$PC_ROOT/tests/support/validate-json.js" ${3:+--schema "$3"} "$1" >"$TEST_TMP/schema.err" 2>&1
+	_report $? "$2 ($(jq -r '.schema // "?"' "$1" 2>/dev/null))" "$(head -c 3000 "$TEST_TMP/schema.err")"
 }
 
 # run_watched DIR ARGS...: like run, and records whether the repository in DIR

@@ -239,6 +239,7 @@ expect_eq "$(printf '%s' "$body" | grep -c 'ird_<b>')" 0 "no raw html from a fil
 expect_eq "$(output_of verdict)" block "the verdict output is set"
 report=$(output_of report-json)
 expect_eq "$(jq -r .schema "$report" 2>/dev/null)" promptcost/check/v1 "the report-json output names the JSON report"
+expect_schema_valid "$report" "the action's JSON report is valid against its schema"
 expect_eq "$(output_of monthly-delta)" "$(jq -r .monthly_delta "$report" 2>/dev/null)" "the monthly-delta output is the report's"
 expect_eq "$(output_of comment)" created "the comment output says created"
 expect_eq "$(grep -c '^### promptcost: ' "$TEST_TMP/summary.md")" 1 "the report is written to the step summary"
@@ -300,6 +301,7 @@ RUN_ID=103 run_action "$WS" "$TEST_TMP/review2.json" pull_request_review
 expect_status 0 "an approver's review of the head commit turns the block into a pass"
 expect_eq "$(output_of verdict)" pass "the verdict output is pass"
 expect_eq "$(jq -r '.templates[] | select(.id == "document-summarization") | .approved_by' "$(output_of report-json)")" "github:octo-release" "the approval is the configured github identity"
+expect_schema_valid "$(output_of report-json)" "the approved report is valid against its schema"
 # both templates grow, and together past the threshold: each is part of the cost event
 expect_eq "$(body_of 7 | grep -c '| approved by github:octo-release |')" 2 "the comment shows the approval of each growing template"
 
@@ -409,7 +411,7 @@ pr_event "$TEST_TMP/broken.json" 13 "$BASE" "$BROKEN" "$T1"
 fake_next
 run_action "$WS" "$TEST_TMP/broken.json"
 expect_status 2 "a broken configuration is a configuration error"
-expect_stdout_has "::error::promptcost: promptcost check (json) failed" "the error is a workflow error"
+expect_stdout_has "::error::promptcost: promptcost check failed" "the error is a workflow error"
 expect_eq "$(body_of 13 | grep -c 'could not check this pull request')" 1 "the comment says the check could not run"
 expect_eq "$(body_of 13 | grep -c 'bogus\\_key')" 1 "the comment names the problem, escaped"
 expect_eq "$(output_of verdict)" error "the verdict output is error"
@@ -579,6 +581,23 @@ outside=$(awk '
 expect_eq "$outside" 0 "lines of promptcost's stderr are shown with workflow commands stopped"
 expect_eq "$(output_of verdict)" error "an injected set-output does not change the verdict output"
 
+# --- one check run gives every format ---
+cat >"$TEST_TMP/counting-promptcost" <<COUNTING
+#!/bin/sh
+printf '%s\n' "\$*" >>"$TEST_TMP/invocations"
+exec "$PROMPTCOST" "\$@"
+COUNTING
+chmod +x "$TEST_TMP/counting-promptcost"
+: >"$TEST_TMP/invocations"
+fake_next
+COMMENT=off PROMPTCOST="$TEST_TMP/counting-promptcost" run_action "$WS" "$TEST_TMP/event3.json"
+expect_status 1 "the counted run blocks as before"
+expect_eq "$(wc -l <"$TEST_TMP/invocations")" 1 "the action runs promptcost once"
+expect_eq "$(grep -c '^check .*--output-format json=.*--output-format markdown:[0-9]*=.*--output-format markdown:[0-9]*=' "$TEST_TMP/invocations")" 1 \
+	"that one check writes the JSON report and both markdown reports"
+expect_stdout_has "::error file=prompts/summarize/system.md" "the annotations come from the same run"
+expect_eq "$(grep -c '^### promptcost: ' "$TEST_TMP/summary.md")" 1 "the summary comes from the same run"
+
 # --- a repository that never adopted promptcost ---
 NONE="$TEST_TMP/origin-none"
 new_repo "$NONE"
@@ -604,26 +623,19 @@ const C = require(`${lib}/comment`);
 const { rateLimitWait } = require(`${lib}/github`);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const check = (ok, name) => console.log(`${ok ? 'PASS' : 'FAIL'} ${name}`);
-const throws = (f) => { try { f(); return false; } catch (e) { return e instanceof A.ApproversError; } };
-check(same(A.readApprovers('policy:\n  approvers:\n    - a@b.gov   # the manager\n    - "github:octo"\n    - \'github:it\'\'s\'\n  x: 1\n'),
-	['a@b.gov', 'github:octo', "github:it's"]), 'approvers as a block sequence, with comments and quotes');
-check(same(A.readApprovers('policy:\n  approvers: [\n    "github:a", b#c,\n    \'github:d\' ]\n'), ['github:a', 'b#c', 'github:d']),
-	'approvers as a flow sequence over several lines');
-check(same(A.readApprovers('teams:\n  approvers: [github:x]\npolicy:\n  cost_event: {}\n'), []), 'approvers outside policy are not approvers');
-check(throws(() => A.readApprovers('policy:\n  approvers: *list\n')), 'an alias is refused, not guessed');
-check(same(A.readApprovers('policy:\n  approvers:\n    - id: rm@x.gov\n      key:\n        - "ssh-ed25519 AAAA a"\n        - "ssh-ed25519 BBBB b"\n    - "github:octo"\n    - {id: "github:flow", key: "ssh-ed25519 C, d"}\n    - key: "ssh-ed25519 E"\n      id: github:late\n'),
-	['rm@x.gov', 'github:octo', 'github:flow', 'github:late']), 'approvers with signing keys: the ids of block and flow mappings');
-check(same(A.readApprovers('policy:\n  approvers: [{id: a@b, key: "ssh-ed25519 X"}, "github:z"]\n'), ['a@b', 'github:z']),
-	'approver mappings inside a flow sequence');
-check(throws(() => A.readApprovers('policy:\n  approvers:\n    - key: "ssh-ed25519 X"\n')), 'an approver mapping without an id is refused');
-check(same(A.readApprovers('policy:\n  approvers:\n    - {id: rm@a.gov, key: "ssh-ed25519 AAAA rm, laptop"}\n    - id: "github:octo"\n      key:\n        - "ssh-ed25519 AAAA"\n    - github:it\n  file_approvals: signed\n'),
-	['rm@a.gov', 'github:octo', 'github:it']), 'approvers with keys, as flow and block mappings: their ids');
-check(same(A.readApprovers('policy:\n  approvers: [{id: a@b, key: "ssh-ed25519 AAAA x"}, "github:z"]\n'), ['a@b', 'github:z']),
-	'a flow sequence of mappings and scalars');
-check(same(A.githubLogins(['a@b', 'github:Octo', 'GitHub:x', 'github:']), ['Octo', 'x']), 'github logins are taken from github: identities');
+const rv = (login, state, commit_id) => ({ user: { login }, state, commit_id });
+const H = 'a'.repeat(40), OLD = 'b'.repeat(40);
+const r1 = A.approvalsFromReviews([rv('zed', 'APPROVED', H), rv('Octo', 'APPROVED', OLD), rv('octo', 'COMMENTED', H),
+	rv('amy', 'APPROVED', H), rv('amy', 'CHANGES_REQUESTED', H), rv('bob', 'APPROVED', H), rv('Bob', 'DISMISSED', H)], H);
+check(same(r1.approved, ['zed']), 'only a latest review that approves the head commit counts (comments do not change it)');
+check(same(r1.ignored.map((i) => i.login), ['Octo']) && /for commit bbbbbbbbbbbb, not the head commit aaaaaaaaaaaa/.test(r1.ignored[0].why),
+	'an approval of an older commit is named as not counting');
+const c1 = A.counted(['Octo-Release', 'mallory'], ['rm@x.gov', 'github:octo-release']);
+check(same(c1, { counted: [{ login: 'Octo-Release', as: 'github:octo-release' }], unlisted: ['mallory'] }),
+	"the report's approvers decide which reviews counted, logins without case");
+check(same(A.counted(['x'], undefined), { counted: [], unlisted: ['x'] }), 'a report without approvers makes no review count');
+check(!('formatMoney' in C) && !('readApprovers' in A), 'the action has no money formatter and no YAML reader of its own');
 check(C.escapeMarkdown('a|b_<i>&[x](y)') === 'a\\|b\\_&lt;i&gt;&amp;\\[x\\]\\(y\\)', 'markdown and html specials are escaped');
-check(C.formatMoney('2160.00', 'USD') === '+$2,160.00' && C.formatMoney('-1234567.5', 'EUR') === '-€1,234,567.50' &&
-	C.formatMoney('0.00', 'USD') === '$0.00' && C.formatMoney('12', 'CHF') === '+12.00 CHF', 'money is formatted exactly');
 const m = C.parseMarker(C.makeMarker({ key: 'a b-->.yml', time: '2026-01-01T00:00:00Z', run: '7' }) + '\nbody');
 check(m && m.key === 'a b-->.yml' && m.run === '7', 'the marker survives any key');
 check(C.isNewer({ time: '2026-01-02T00:00:00Z', run: '1' }, { time: '2026-01-01T00:00:00Z', run: '9' }) &&

@@ -256,4 +256,47 @@ run "$approx" check --format markdown
 expect_stdout_has "(estimated)" "markdown labels the headline an estimate"
 expect_stdout_has "≈+440" "markdown marks estimated counts"
 
+# --- several formats from one run: --output-format FMT[:BYTES]=FILE ---
+o=$TEST_TMP/multi
+mkdir -p "$o"
+run "$seed" check --base HEAD~1 --format github --output-format "json=$o/r.json" \
+	--output-format "markdown:400=$o/small.md" --output-format "markdown=$o/full.md" --output-format "text=$o/r.txt"
+expect_status 0 "one run writes several formats"
+cp "$out" "$o/github.out"
+run "$seed" check --base HEAD~1 --format json
+expect_eq "$(cmp -s "$out" "$o/r.json" && echo same)" same "the extra JSON is byte for byte a --format json run's"
+run "$seed" check --base HEAD~1 --format markdown --max-size 400
+expect_eq "$(cmp -s "$out" "$o/small.md" && echo same)" same "markdown:400 is byte for byte --max-size 400"
+expect_eq "$([ "$(wc -c <"$o/small.md")" -le 400 ] && echo under)" under "markdown:400 is at most 400 bytes"
+run "$seed" check --base HEAD~1 --format markdown
+expect_eq "$(cmp -s "$out" "$o/full.md" && echo same)" same "markdown with no size is the whole report"
+run "$seed" check --base HEAD~1 --format github
+expect_eq "$(cmp -s "$out" "$o/github.out" && echo same)" same "the main report still goes to stdout"
+run "$seed" check --base HEAD~1
+expect_eq "$(cmp -s "$out" "$o/r.txt" && echo same)" same "text to a file has no colour, as --output"
+run "$seed" check --base HEAD~1 --output-format json=-
+expect_status 2 "two reports on stdout are refused"
+expect_stderr_has "only one report can go to stdout" "the message says why"
+run "$seed" check --base HEAD~1 --output "$o/a.txt" --output-format json=-
+expect_status 0 "with --output FILE, one extra report may go to stdout"
+expect_eq "$(jq -r .schema "$out")" promptcost/check/v1 "that report is on stdout"
+for bad in json markdown:12=x yaml=x markdown:-1=x =x json=; do
+	run "$seed" check --base HEAD~1 --output-format "$bad"
+	expect_status 2 "--output-format '$bad' is a usage error"
+done
+expect_stderr_has "--output-format needs FMT[:BYTES]=FILE, not 'json='" "the message shows the form"
+
+# --- the schema rejects what it should (the validator can fail) ---
+for mutation in '.monthly_delta = 2160' '.verdict = "ok"' '.templates[0].tokens_after = -1' \
+	'.templates[0].volume_source = {kind: "recorded", estimate: false}' '.extra = 1' 'del(.approvers)' \
+	'.teams[0].monthly_budget = "25,000.00"' '.base = "HEAD"'; do
+	jq "$mutation" "$TEST_TMP/seed.json" >"$TEST_TMP/mutated.json"
+	node "$PC_ROOT/tests/support/validate-json.js" "$TEST_TMP/mutated.json" >/dev/null 2>&1
+	expect_eq "$?" 1 "the schema rejects a report with $mutation"
+done
+jq '.templates[0].volume_source = {kind: "recorded", estimate: false, from: "2026-11-01", until: "2026-11-30",
+	days: 30, calls: 450000, response_cache_hits: 0, input_tokens: 1, cached_input_tokens: 0,
+	cache_write_tokens: 0, output_tokens: 2, records: 450000}' "$TEST_TMP/seed.json" >"$TEST_TMP/recorded.json"
+expect_schema_valid "$TEST_TMP/recorded.json" "a recorded volume_source is described by the schema"
+
 finish
