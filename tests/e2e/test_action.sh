@@ -65,21 +65,48 @@ set_reviews() {
 	control_merge --arg pr "$1" --argjson reviews "$2" '.reviews[$pr] = $reviews'
 }
 
+# Event payloads start from payloads GitHub sent (@octokit/webhooks-examples,
+# completed to GitHub's current webhook schema by openapi.js) and set only
+# what the test needs; every one is validated against
+# @octokit/openapi-webhooks at the end (events.list).
+OPENAPI="$PC_ROOT/tests/fake-github/openapi.js"
+node "$OPENAPI" example pull_request synchronize >"$TEST_TMP/example-synchronize.json"
+node "$OPENAPI" example pull_request_review submitted >"$TEST_TMP/example-review.json"
+node "$OPENAPI" example push >"$TEST_TMP/example-push.json"
+: >"$TEST_TMP/events.list"
+
 # pr_event FILE NUMBER BASE HEAD UPDATED_AT [REVIEWED_AT]: a pull_request
 # payload (pull_request_review when REVIEWED_AT is given) whose title and
 # branch name would run commands if they ever reached a shell
 pr_event() {
-	jq -n --argjson number "$2" --arg base "$3" --arg head "$4" --arg updated "$5" \
-		--arg reviewed "${6:-}" '{
-		action: (if $reviewed == "" then "synchronize" else "submitted" end),
-		number: $number,
-		pull_request: {
-			number: $number, title: "Longer prompt $(touch pwned) `touch pwned` \"; touch pwned",
-			updated_at: $updated,
-			base: {sha: $base, ref: "main"},
-			head: {sha: $head, ref: "feature/$(touch pwned);touch pwned"}
-		}
-	} + (if $reviewed == "" then {} else {review: {state: "approved", submitted_at: $reviewed}} end)' >"$1"
+	if [ -z "${6:-}" ]; then
+		_example="$TEST_TMP/example-synchronize.json" _name=pull_request.synchronize
+	else
+		_example="$TEST_TMP/example-review.json" _name=pull_request_review.submitted
+	fi
+	jq --argjson number "$2" --arg base "$3" --arg head "$4" --arg updated "$5" \
+		--arg reviewed "${6:-}" '
+		.pull_request |= (.number = $number
+			| .title = "Longer prompt $(touch pwned) `touch pwned` \"; touch pwned"
+			| .updated_at = $updated
+			| .base.sha = $base | .base.ref = "main"
+			| .head.sha = $head | .head.ref = "feature/$(touch pwned);touch pwned")
+		| if $reviewed == "" then .number = $number | .after = $head
+		  else .review |= (.state = "approved" | .submitted_at = $reviewed | .commit_id = $head) end' \
+		"$_example" >"$1"
+	echo "$_name=$1" >>"$TEST_TMP/events.list"
+}
+
+# push_event FILE BEFORE AFTER [TIMESTAMP]: a push of a branch (AFTER all
+# zeros: the branch deleted; BEFORE all zeros: created)
+push_event() {
+	jq --arg before "$2" --arg after "$3" --arg time "${4:-2026-11-29T14:00:00Z}" '
+		.ref = "refs/heads/feature" | .before = $before | .after = $after
+		| .created = ($before | test("^0+$")) | .deleted = ($after | test("^0+$"))
+		| if .deleted then .head_commit = null | .commits = []
+		  else .head_commit.id = $after | .head_commit.timestamp = $time end' \
+		"$TEST_TMP/example-push.json" >"$1"
+	echo "push=$1" >>"$TEST_TMP/events.list"
 }
 
 # run_action DIR EVENT_FILE [EVENT_NAME]: main.js in DIR as a runner step;
@@ -453,15 +480,14 @@ expect_eq "$(body_of 9 | grep -c 'job summary](https://github.example/acme/promp
 expect_eq "$(grep -c 'template-700' "$TEST_TMP/summary.md")" 2 "the step summary has the whole report"
 
 # --- pushes ---
-jq -n --arg before "$HEAD1" --arg after "$HEAD2" \
-	'{before: $before, after: $after, head_commit: {timestamp: "2026-11-29T14:00:00Z"}}' >"$TEST_TMP/push.json"
+push_event "$TEST_TMP/push.json" "$HEAD1" "$HEAD2" 2026-11-29T14:00:00Z
 fake_next
 run_action "$WS" "$TEST_TMP/push.json" push
 expect_status 1 "a push is checked from before to after"
 expect_eq "$(jq -r .base "$(output_of report-json)")" "$HEAD1" "a push compares against its before commit"
 expect_eq "$(requests 'length')" 0 "a push makes no API request"
 
-jq -n --arg after "$HEAD2" '{before: "0000000000000000000000000000000000000000", after: $after}' >"$TEST_TMP/push0.json"
+push_event "$TEST_TMP/push0.json" 0000000000000000000000000000000000000000 "$HEAD2"
 run_action "$WS" "$TEST_TMP/push0.json" push
 expect_eq "$(jq -r '[.templates[] | .change] | unique | join(",")' "$(output_of report-json)")" added "a new branch is compared against the empty tree"
 
@@ -552,8 +578,7 @@ run_action "$WS" "$TEST_TMP/event18.json"
 expect_eq "$(comments_of 18)" 1 "a POST that failed without effect is posted again, once"
 
 # --- a push that deletes a branch is a clean no-op ---
-jq -n --arg before "$HEAD2" '{ref: "refs/heads/feature", before: $before,
-	after: "0000000000000000000000000000000000000000", deleted: true}' >"$TEST_TMP/push-deleted.json"
+push_event "$TEST_TMP/push-deleted.json" "$HEAD2" 0000000000000000000000000000000000000000
 fake_next
 run_action "$WS" "$TEST_TMP/push-deleted.json" push
 expect_status 0 "a push that deletes a branch exits 0"
@@ -696,5 +721,33 @@ mkdir -p "$cache_dir" && cp "$PROMPTCOST" "$cache_dir/promptcost"
 PROMPTCOST_BUILD_DIR="$cache_dir" sh "$PC_ROOT/action/build.sh" build >"$TEST_TMP/build.out" 2>&1
 expect_eq "$(grep -c 'using the cached build' "$TEST_TMP/build.out")" 1 "a cached binary is used without building"
 
+# --- the action against GitHub's own description of its API ---
+# Every request the action made to the fake (operation, parameters, body),
+# every response the fake sent (the documented schema of its status), and
+# every event payload used above (the webhook schemas): tests/fake-github/openapi.js.
 stop_fake
+{
+	node "$OPENAPI" requests "$REQS"
+	[ -n "${PC_KEEP_REQUESTS:-}" ] && cp "$REQS" "$PC_KEEP_REQUESTS"
+	# shellcheck disable=SC2046
+	node "$OPENAPI" events $(cat "$TEST_TMP/events.list")
+	node "$OPENAPI" reads
+} >"$TEST_TMP/openapi.out" 2>&1
+[ -s "$TEST_TMP/openapi.out" ] || echo "FAIL openapi.js printed nothing" >"$TEST_TMP/openapi.out"
+_detail=""
+_pending=""
+while IFS= read -r line; do
+	case "$line" in
+	"  "*) _detail="$_detail$line
+" ; continue ;;
+	esac
+	[ -n "$_pending" ] && { _report 1 "$_pending" "$_detail"; _pending=""; }
+	_detail=""
+	case "$line" in
+	"PASS "*) _report 0 "${line#PASS }" ;;
+	"FAIL "*) _pending="${line#FAIL }" ;;
+	*) _report 1 "openapi.js runs cleanly" "$line" ;;
+	esac
+done <"$TEST_TMP/openapi.out"
+[ -n "$_pending" ] && _report 1 "$_pending" "$_detail"
 finish

@@ -22,7 +22,7 @@
 //                                  (a POST that GitHub did, though the client saw a 502)
 // STATE.json is the seed's comments and reviews as they are now, rewritten after
 // every change (it may be the seed of the next server). REQUESTS.json is every
-// request so far: method, path, query, auth, body, status. PORT is written once
+// request so far: method, path, query, auth, body, status, response. PORT is written once
 // the server listens; the server exits after --lifetime seconds (default 60),
 // on SIGTERM, or on POST /__shutdown. CONTROL.json, when it appears, is read
 // (and removed) before the next request is answered: {"failures": [...]}
@@ -72,10 +72,16 @@ function now() {
 	return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-// Seeded objects get the fields GitHub would send, so the action sees real shapes.
-// Users as GitHub's API gives them: a numeric id and a type (User or Bot).
-// GitHub Actions' bot is github-actions[bot], id 41898282.
+// Seeded objects get the fields GitHub sends, so the action sees real shapes:
+// every response is held to the schema GitHub documents for it
+// (tests/fake-github/openapi.js), not to what this fake happens to send.
+// Users as GitHub's API gives them (simple-user): a numeric id, a node id, a
+// type (User or Bot) and their URLs. GitHub Actions' bot is
+// github-actions[bot], id 41898282. URLs name github.com, which this fake
+// stands for; the action follows only the Link headers, which name the fake.
 const ACTIONS_BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+const API = 'https://api.github.com';
+const WEB = 'https://github.com';
 const userIds = new Map([[ACTIONS_BOT.login, ACTIONS_BOT.id]]);
 function completeUser(u) {
 	const user = u || { login: 'someone' };
@@ -84,7 +90,34 @@ function completeUser(u) {
 		user.id = userIds.get(user.login);
 	}
 	user.type = user.type || (/\[bot\]$/.test(user.login) ? 'Bot' : 'User');
-	return user;
+	const url = `${API}/users/${encodeURIComponent(user.login)}`;
+	return Object.assign(user, {
+		node_id: user.node_id || `U_kgDO${user.id}`,
+		avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+		gravatar_id: '',
+		url,
+		html_url: `${WEB}/${encodeURIComponent(user.login)}`,
+		followers_url: `${url}/followers`,
+		following_url: `${url}/following{/other_user}`,
+		gists_url: `${url}/gists{/gist_id}`,
+		starred_url: `${url}/starred{/owner}{/repo}`,
+		subscriptions_url: `${url}/subscriptions`,
+		organizations_url: `${url}/orgs`,
+		repos_url: `${url}/repos`,
+		events_url: `${url}/events{/privacy}`,
+		received_events_url: `${url}/received_events`,
+		site_admin: false,
+	}, { ...user });
+}
+// GET /user for a personal token: the private view of one's own account.
+function privateUser(u) {
+	return {
+		...u, name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
+		public_repos: 0, public_gists: 0, followers: 0, following: 0,
+		created_at: '2020-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+		private_gists: 0, total_private_repos: 0, owned_private_repos: 0, disk_usage: 0, collaborators: 0,
+		two_factor_authentication: true, user_view_type: 'private',
+	};
 }
 let tokenUser = seed.user ? completeUser({ ...seed.user }) : null;
 
@@ -96,17 +129,36 @@ function completeComment(c, issue) {
 	c.created_at = c.created_at || '2026-01-01T00:00:00Z';
 	c.updated_at = c.updated_at || c.created_at;
 	c.author_association = c.author_association || 'MEMBER';
-	c.issue_url = `/issues/${issue}`;
+	c.issue = Number(issue);
 	return c;
+}
+
+// A stored comment as the API shows it in repository owner/repo.
+function commentView(c, owner, repo) {
+	const { issue, ...rest } = c;
+	return {
+		...rest,
+		url: `${API}/repos/${owner}/${repo}/issues/comments/${c.id}`,
+		html_url: `${WEB}/${owner}/${repo}/pull/${issue}#issuecomment-${c.id}`,
+		issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`,
+	};
 }
 
 function completeReview(r) {
 	if (!r.id) r.id = nextReviewId++;
 	r.node_id = r.node_id || `PRR_${r.id}`;
+	r.user = completeUser(r.user);
 	r.body = r.body || '';
 	r.submitted_at = r.submitted_at || '2026-01-01T00:00:00Z';
 	r.author_association = r.author_association || 'MEMBER';
+	if (r.commit_id === undefined) r.commit_id = null;
 	return r;
+}
+
+function reviewView(r, owner, repo, pr) {
+	const html = `${WEB}/${owner}/${repo}/pull/${pr}#pullrequestreview-${r.id}`;
+	const api = `${API}/repos/${owner}/${repo}/pulls/${pr}`;
+	return { ...r, html_url: html, pull_request_url: api, _links: { html: { href: html }, pull_request: { href: api } } };
 }
 
 for (const [issue, list] of Object.entries(state.comments)) list.forEach((c) => completeComment(c, issue));
@@ -131,6 +183,7 @@ function applyControl() {
 
 function send(res, status, body, headers = {}) {
 	const text = body === undefined ? '' : JSON.stringify(body);
+	res.sentBody = body === undefined ? null : body;
 	res.writeHead(status, {
 		'content-type': 'application/json; charset=utf-8',
 		'x-ratelimit-limit': '1000',
@@ -225,37 +278,36 @@ function handle(req, res, url, body) {
 		}
 	}
 	if (path === '/user' && req.method === 'GET') {
-		if (tokenUser) return send(res, 200, tokenUser);
+		if (tokenUser) return send(res, 200, privateUser(tokenUser));
 		return send(res, 403, { message: 'Resource not accessible by integration', status: '403' });
 	}
 	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/))) {
 		const list = state.comments[m[3]] || (state.comments[m[3]] = []);
-		if (req.method === 'GET') return sendPage(res, url, list);
+		if (req.method === 'GET') return sendPage(res, url, list.map((c) => commentView(c, m[1], m[2])));
 		if (req.method === 'POST') {
 			if (!validBody(res, body)) return;
 			const c = completeComment({ body: body.body, user: { ...(tokenUser || ACTIONS_BOT) },
 				created_at: now() }, m[3]);
-			c.html_url = `https://github.example/${m[1]}/${m[2]}/pull/${m[3]}#issuecomment-${c.id}`;
 			list.push(c);
 			saveState();
-			return send(res, 201, c);
+			return send(res, 201, commentView(c, m[1], m[2]));
 		}
 	}
 	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/))) {
 		const id = parseInt(m[3], 10);
 		const c = Object.values(state.comments).flat().find((x) => x.id === id);
 		if (!c) return send(res, 404, { message: 'Not Found', status: '404' });
-		if (req.method === 'GET') return send(res, 200, c);
+		if (req.method === 'GET') return send(res, 200, commentView(c, m[1], m[2]));
 		if (req.method === 'PATCH') {
 			if (!validBody(res, body)) return;
 			c.body = body.body;
 			c.updated_at = now();
 			saveState();
-			return send(res, 200, c);
+			return send(res, 200, commentView(c, m[1], m[2]));
 		}
 	}
 	if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/)) && req.method === 'GET') {
-		return sendPage(res, url, state.reviews[m[3]] || []);
+		return sendPage(res, url, (state.reviews[m[3]] || []).map((r) => reviewView(r, m[1], m[2], m[3])));
 	}
 	send(res, 404, { message: 'Not Found', status: '404' });
 }
@@ -285,6 +337,8 @@ const server = http.createServer((req, res) => {
 		const end = res.end.bind(res);
 		res.end = (...a) => {
 			record.status = res.statusCode;
+			// what was answered, for tests/fake-github/openapi.js to hold to GitHub's description
+			record.response = res.sentBody === undefined ? null : res.sentBody;
 			requests.push(record);
 			writeJson(args.log, requests);
 			return end(...a);
