@@ -75,7 +75,7 @@ LIB = $(BUILD)/libpromptcost.a
 BIN = $(BUILD)/promptcost
 
 .PHONY: all build deps check-build-deps check-test-deps test unit-tests check-tests demo \
-	install uninstall clean dist distcheck man
+	install install-data uninstall clean dist distcheck
 .DEFAULT_GOAL := all
 # keep the test objects: they are intermediate, but rebuilding them every run is waste
 .SECONDARY:
@@ -143,13 +143,17 @@ MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 SCHEMAS := $(wildcard schema/*.json)
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SCHEMADIR)
+install: all install-data
+	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/promptcost
-	for f in $(MAN1); do sed 's/@VERSION@/$(VERSION)/' $$f >$(DESTDIR)$(MANDIR)/man1/$${f#man/} && \
+
+# What install puts beside the binary, with nothing to build: the man pages
+# (their @VERSION@ set) and the JSON Schemas.
+install-data:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SCHEMADIR)
+	for f in $(MAN1); do sed 's/@VERSION@/$(VERSION)/g' $$f >$(DESTDIR)$(MANDIR)/man1/$${f#man/} && \
 		chmod 644 $(DESTDIR)$(MANDIR)/man1/$${f#man/} || exit 1; done
-	for f in $(MAN5); do sed 's/@VERSION@/$(VERSION)/' $$f >$(DESTDIR)$(MANDIR)/man5/$${f#man/} && \
+	for f in $(MAN5); do sed 's/@VERSION@/$(VERSION)/g' $$f >$(DESTDIR)$(MANDIR)/man5/$${f#man/} && \
 		chmod 644 $(DESTDIR)$(MANDIR)/man5/$${f#man/} || exit 1; done
 	install -m 644 $(SCHEMAS) $(DESTDIR)$(SCHEMADIR)
 

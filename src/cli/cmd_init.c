@@ -16,18 +16,16 @@
 static const char usage[] =
 	"usage: promptcost init\n"
 	"\n"
-	"Writes a commented starter " PC_CONFIG_PATH " at the root of the git repository\n"
+	"Writes a commented starter .promptcost.yml at the root of the git repository\n"
 	"(in the current folder when not inside one). It never overwrites an existing\n"
-	"file. Edit the models' prices, the teams and the templates, then run\n"
-	"'promptcost check'.\n"
+	"file.\n"
 	"\n"
-	"options:\n"
 	"  -h, --help     this help\n"
 	"\n"
-	"exit status:\n"
-	"  0  written\n"
-	"  2  usage error, or the file already exists\n"
-	"  3  git or I/O error\n";
+	"exit status: 0 written, 2 usage error or the file already exists, 3 git or\n"
+	"I/O error\n"
+	"\n"
+	"The manual: man promptcost-init\n";
 
 /* The folder to write in, with a trailing '/' (or "" for the current folder), into out. */
 static int find_root(struct pc_buf *out, bool *in_repo)

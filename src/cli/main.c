@@ -32,7 +32,9 @@ static const char usage[] =
 	"  0  pass (warnings allowed)\n"
 	"  1  blocked by policy\n"
 	"  2  usage, configuration or input error\n"
-	"  3  git, I/O or internal error\n";
+	"  3  git, I/O or internal error\n"
+	"\n"
+	"The manual: man promptcost (and man promptcost-<command>, man promptcost.yml)\n";
 
 static const struct {
 	const char *name;

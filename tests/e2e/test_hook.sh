@@ -226,9 +226,16 @@ expect_status 3 "install-hook outside a repository is a git error"
 
 run "$r" install-hook --help
 expect_status 0 "install-hook --help"
-for word in --chain --force core.hooksPath pre-commit.chained pre-commit.backup --no-verify \
-	PROMPTCOST "promptcost approve --staged" "exit status"; do
+for word in --chain --force core.hooksPath pre-commit.chained pre-commit.backup "exit status" \
+	"man promptcost-install-hook"; do
 	expect_stdout_has "$word" "install-hook --help documents $word"
+done
+# the details are in the manual (--help stays short)
+groff -man -Tutf8 -rHY=0 -rLL=1000n -P-c -P-b -P-u "$PC_ROOT/man/promptcost-install-hook.1" 2>/dev/null | tr -s ' \n' '  ' >"$TEST_TMP/page"
+for word in --chain --force core.hooksPath pre-commit.chained pre-commit.backup --no-verify \
+	PROMPTCOST "promptcost approve --staged" "EXIT STATUS"; do
+	grep -qF -- "$word" "$TEST_TMP/page"
+	_report $? "promptcost-install-hook(1) documents $word"
 done
 
 # --- git commit through the installed hook -------------------------------
