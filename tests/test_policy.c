@@ -260,6 +260,34 @@ static void test_policy__an_approval_never_lifts_a_hard_budget(void **state)
 	pc_strlist_release(&verified);
 }
 
+/* GitHub logins are case-insensitive: a review shows them as the account spells them */
+static void test_policy__a_github_login_approves_whatever_its_case(void **state)
+{
+	struct pc_strlist verified = PC_STRLIST_INIT;
+	struct fixture f;
+
+	(void)state;
+	setup(&f, USD(1000), USD(1600));
+	pc_strlist_push(&f.config.policy.approvers, "github:Octo-Release");
+	pc_strlist_push(&verified, "github:octo-RELEASE");
+	assert_int_equal(pc_policy_judge(&f.report, NULL, &verified), 0);
+	assert_true(f.template.approved);
+	assert_string_equal(f.template.approval.approver, "github:Octo-Release");
+	teardown(&f);
+	pc_strlist_release(&verified);
+
+	/* only github: ids: an e-mail address (or a prefix that merely differs in case) must match exactly */
+	setup(&f, USD(1000), USD(1600));
+	pc_strlist_push(&f.config.policy.approvers, "github:octo");
+	pc_strlist_push(&verified, "RM@agency.gov");
+	pc_strlist_push(&verified, "GitHub:octo");
+	pc_strlist_push(&verified, "github:octopus");
+	assert_int_equal(pc_policy_judge(&f.report, NULL, &verified), 0);
+	assert_false(f.template.approved);
+	teardown(&f);
+	pc_strlist_release(&verified);
+}
+
 static bool has_reason(const struct pc_template_report *t, const char *text)
 {
 	for (size_t i = 0; i < t->reasons.n; i++)
@@ -542,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_policy__base_templates_are_found_among_a_thousand),
 		cmocka_unit_test(test_policy__a_percentage_counts_from_the_minimum_amount),
 		cmocka_unit_test(test_policy__over_a_hard_budget_nobody_is_sent_to_approve),
+		cmocka_unit_test(test_policy__a_github_login_approves_whatever_its_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
