@@ -10,6 +10,7 @@
 #include "promptcost/money.h"
 #include "promptcost/sshsig.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,40 +114,18 @@ static bool is_cost_event(const struct pc_policy *policy, const struct pc_templa
 
 /* ---- what the base vouches for ---- */
 
-/*
- * The base's template ids and model names, sorted: a linear look-up
- * (pc_config_template) per template is quadratic on a library of a
- * thousand templates.
- */
-struct name_index {
-	const char **names;
-	size_t n;
-};
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void name_index_sort(struct name_index *index)
-{
-	if (index->n > 1)
-		qsort(index->names, index->n, sizeof(*index->names), compare_names);
-}
-
-static bool name_index_has(const struct name_index *index, const char *name)
-{
-	return name && index->n &&
-	       bsearch(&name, index->names, index->n, sizeof(*index->names), compare_names);
-}
-
 /* What one judgement of a report shares between its templates. */
 struct judgement {
 	const struct pc_approvals *approvals;
 	const struct pc_strlist *verified;
 	bool base_rules;                /* the base has a configuration (not first adoption) */
-	struct name_index base_templates;
-	struct name_index base_models;
+	/*
+	 * The base's template ids and model names, sorted: a linear look-up
+	 * (pc_config_template) per template is quadratic on a library of a
+	 * thousand templates.
+	 */
+	struct pc_name_index base_templates;
+	struct pc_name_index base_models;
 	int64_t total_increase_micros;  /* the sum of every increasing template's delta */
 	bool total_event;               /* that sum reaches policy.cost_event.monthly_delta */
 };
@@ -160,20 +139,16 @@ static void judgement_init(struct judgement *j, const struct pc_report *report,
 	j->approvals = approvals;
 	j->verified = verified;
 	j->base_rules = !report->config_from_head;
-	j->base_templates.names = pc_xcalloc(config->ntemplates + 1, sizeof(char *));
-	for (size_t i = 0; i < config->ntemplates; i++)
-		j->base_templates.names[j->base_templates.n++] = config->templates[i].id;
-	name_index_sort(&j->base_templates);
-	j->base_models.names = pc_xcalloc(config->nmodels + 1, sizeof(char *));
-	for (size_t i = 0; i < config->nmodels; i++)
-		j->base_models.names[j->base_models.n++] = config->models[i].name;
-	name_index_sort(&j->base_models);
+	pc_name_index_init(&j->base_templates, config->templates, config->ntemplates,
+			   sizeof(*config->templates), offsetof(struct pc_template_config, id));
+	pc_name_index_init(&j->base_models, config->models, config->nmodels,
+			   sizeof(*config->models), offsetof(struct pc_model, name));
 }
 
 static void judgement_release(struct judgement *j)
 {
-	free(j->base_templates.names);
-	free(j->base_models.names);
+	pc_name_index_release(&j->base_templates);
+	pc_name_index_release(&j->base_models);
 }
 
 /* The sum of the increases, savings left out: a split change is judged whole. */
@@ -213,14 +188,14 @@ static bool nothing_to_price(const struct pc_template_report *t)
 /* A template only the head configures: its volumes come from the change. */
 static bool is_new_template(const struct judgement *j, const struct pc_template_report *t)
 {
-	return j->base_rules && !name_index_has(&j->base_templates, t->id);
+	return j->base_rules && pc_name_index_find(&j->base_templates, t->id) == SIZE_MAX;
 }
 
 /* The head assigns the template to a model the base does not price. */
 static bool is_head_model(const struct judgement *j, const struct pc_template_report *t)
 {
 	return j->base_rules && t->after.present &&
-	       !name_index_has(&j->base_models, after_model_name(t));
+	       pc_name_index_find(&j->base_models, after_model_name(t)) == SIZE_MAX;
 }
 
 static void pending_note(struct pc_report *report, const char *fmt, ...) PC_PRINTF(2, 3);
