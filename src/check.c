@@ -203,6 +203,94 @@ static int read_approvals(struct pc_check *check)
 	return error;
 }
 
+static void note(struct pc_strlist *out, const char *fmt, ...) PC_PRINTF(2, 3);
+
+/*
+ * Reads .promptcost/volumes.yml on side: its blob id goes to oid ("" when
+ * absent) and, when out is not NULL, the parsed file to *out (NULL when
+ * absent). A link is never followed on the head side, as for the
+ * configuration.
+ */
+static int read_volumes_at(struct pc_volumes **out, char *oid, struct pc_side *side, bool is_head)
+{
+	struct pc_buf text = PC_BUF_INIT;
+	struct pc_file_info info;
+	char *shown = side_path(side, PC_VOLUMES_PATH);
+	int error;
+
+	if (out)
+		*out = NULL;
+	oid[0] = '\0';
+	error = pc_side_stat(&info, side, PC_VOLUMES_PATH);
+	if (!error && is_head && info.kind == PC_FILE_SYMLINK)
+		error = pc_error_set(PC_EINPUT, "%s: the recorded volumes are a symbolic link in "
+				     "the %s (never read through a link; commit the file itself)",
+				     PC_VOLUMES_PATH, pc_side_label(side));
+	if (!error)
+		error = pc_side_read(&text, oid, side, PC_VOLUMES_PATH, PC_VOLUMES_MAX_BYTES);
+	if (error == PC_ENOTFOUND) {
+		pc_error_clear();
+		oid[0] = '\0';
+		error = 0;
+	} else if (!error && out) {
+		error = pc_volumes_parse(out, shown, text.ptr, text.len);
+	}
+	free(shown);
+	pc_buf_release(&text);
+	return error;
+}
+
+/*
+ * The recorded volumes describe the world, like the configuration: the
+ * world side's file prices the change. When the change itself edits the
+ * file (the head's differs from the merge base's), the head's is checked
+ * (a broken file must not merge) and listed as taking effect after merge.
+ */
+static int read_volumes(struct pc_check *check)
+{
+	char world_oid[PC_OID_HEXSZ + 1], base_oid[PC_OID_HEXSZ + 1], head_oid[PC_OID_HEXSZ + 1];
+	struct pc_volumes *head = NULL;
+	int error;
+
+	if ((error = read_volumes_at(&check->volumes, world_oid, check->world, false)) < 0 ||
+	    (error = read_volumes_at(NULL, base_oid, check->base, false)) < 0 ||
+	    (error = read_volumes_at(NULL, head_oid, check->head, true)) < 0)
+		return error;
+	if (!strcmp(head_oid, base_oid) || !strcmp(head_oid, world_oid))
+		return 0; /* the change does not edit it (or brings the base's own) */
+	if (head_oid[0] &&
+	    (error = read_volumes_at(&head, head_oid, check->head, true)) < 0)
+		return error;
+	if (!head_oid[0])
+		note(&check->report.pending, "%s: removed (check uses the base's recorded volumes)",
+		     PC_VOLUMES_PATH);
+	else {
+		struct pc_buf records = PC_BUF_INIT;
+
+		pc_count_format(&records, head->records, false);
+		note(&check->report.pending, "%s: recorded volumes of the %lld days to %s "
+		     "(%s records)", PC_VOLUMES_PATH, (long long)head->days, head->until,
+		     records.ptr);
+		pc_buf_release(&records);
+	}
+	pc_volumes_free(head);
+	return 0;
+}
+
+/* The volume that prices each template: recorded where the world's file has it. */
+static void set_rates(struct pc_report *report, const struct pc_volumes *volumes)
+{
+	for (size_t i = 0; i < report->ntemplates; i++) {
+		struct pc_template_report *t = &report->templates[i];
+		const struct pc_volume *v = pc_volumes_find(volumes, t->id);
+
+		if (v)
+			t->rate = *v;
+		else
+			pc_volume_configured(&t->rate, t->volume);
+	}
+}
+
 /* ---- what the head's configuration changes, which waits for merge ---- */
 
 static void note(struct pc_strlist *out, const char *fmt, ...) PC_PRINTF(2, 3);
@@ -433,6 +521,9 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 					  check->head_config)) < 0)
 		return error;
 	pc_templates_count_tokens(report);
+	if ((error = read_volumes(check)) < 0)
+		return error;
+	set_rates(report, check->volumes);
 	if ((error = pc_cost_report(report)) < 0)
 		return error;
 	return pc_policy_judge(report, &check->approvals, options->verified);
@@ -442,6 +533,7 @@ void pc_check_release(struct pc_check *check)
 {
 	pc_report_release(&check->report);
 	pc_approvals_release(&check->approvals);
+	pc_volumes_free(check->volumes);
 	/* configurations are shared between sides that have the same file (read_configs) */
 	if (check->head_config != check->base_config && check->head_config != check->world_config)
 		pc_config_free(check->head_config);

@@ -210,3 +210,19 @@ int pc_report_render(struct pc_buf *out, const struct pc_report *report, enum pc
 	}
 	return pc_error_set(PC_EINTERNAL, "unknown report format %d", (int)format);
 }
+
+void pc_report_volume_source(struct pc_buf *out, const struct pc_template_report *t)
+{
+	const struct pc_volume *v = &t->rate;
+
+	if (v->source == PC_SPEND_RECORDED) {
+		pc_buf_adds(out, "recorded: ");
+		pc_count_format(out, pc_volume_calls_per_day(v), false);
+		pc_buf_addf(out, " calls/day over %lld day%s to %s", (long long)v->days,
+			    v->days == 1 ? "" : "s", v->until);
+		return;
+	}
+	pc_buf_adds(out, "configured (estimate): ");
+	pc_count_format(out, pc_volume_calls_per_day(v), false);
+	pc_buf_adds(out, " calls/day");
+}

@@ -106,7 +106,8 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report)
 		pc_buf_addf(&msg, "%s: %s%lld tokens, ", pc_change_name(t->change),
 			    t->delta_tokens > 0 ? "+" : "", (long long)t->delta_tokens);
 		pc_report_money_display(&msg, report->config, t->monthly_delta_micros, true);
-		pc_buf_adds(&msg, " a month");
+		pc_buf_adds(&msg, " a month; ");
+		pc_report_volume_source(&msg, t);
 		for (size_t r = 0; r < t->reasons.n; r++)
 			pc_buf_addf(&msg, "\n%s", t->reasons.items[r]);
 		escaped(out, msg.ptr, false);

@@ -91,6 +91,25 @@ static json_t *findings_json(const struct pc_findings *findings)
 	return a;
 }
 
+/*
+ * Where calls_per_day comes from. Recorded: the exact figures of the window
+ * (calls over days; hits and tokens as recorded), so a script can redo the
+ * arithmetic; configured: an estimate typed into the configuration.
+ */
+static json_t *volume_source(const struct pc_volume *v)
+{
+	if (v->source != PC_SPEND_RECORDED)
+		return json_pack("{s:s, s:b}", "kind", "configured", "estimate", 1);
+	return json_pack("{s:s, s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "kind",
+			 "recorded", "estimate", 0, "from", v->from, "until", v->until, "days",
+			 (json_int_t)v->days, "calls", (json_int_t)v->calls, "response_cache_hits",
+			 (json_int_t)v->response_cache_hits, "input_tokens",
+			 (json_int_t)v->input_tokens, "cached_input_tokens",
+			 (json_int_t)v->cached_input_tokens, "cache_write_tokens",
+			 (json_int_t)v->cache_write_tokens, "output_tokens",
+			 (json_int_t)v->output_tokens, "records", (json_int_t)v->records);
+}
+
 static json_t *template_json(const struct pc_template_report *t)
 {
 	const struct pc_template_side *side = t->after.present ? &t->after : &t->before;
@@ -122,7 +141,8 @@ static json_t *template_json(const struct pc_template_report *t)
 	json_object_set_new(o, "tokens_added", json_integer(t->tokens_added));
 	json_object_set_new(o, "tokens_removed", json_integer(t->tokens_removed));
 	json_object_set_new(o, "delta_tokens", json_integer(t->delta_tokens));
-	json_object_set_new(o, "calls_per_day", json_integer(t->volume->calls_per_day));
+	json_object_set_new(o, "calls_per_day", json_integer(pc_volume_calls_per_day(&t->rate)));
+	json_object_set_new(o, "volume_source", volume_source(&t->rate));
 	json_object_set_new(o, "monthly_cost_before", money(t->before.cost_micros));
 	json_object_set_new(o, "monthly_cost_after", money(t->after.cost_micros));
 	json_object_set_new(o, "monthly_delta", money(t->monthly_delta_micros));

@@ -100,7 +100,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report, 
 		pc_buf_adds(out, " | ");
 		count(out, -t->tokens_removed, t->exact, false);
 		pc_buf_adds(out, " | ");
-		pc_count_format(out, t->volume->calls_per_day, false);
+		pc_count_format(out, pc_volume_calls_per_day(&t->rate), false);
 		pc_buf_adds(out, " | ");
 		money(out, report, t->daily_delta_micros, true);
 		pc_buf_adds(out, " | ");
@@ -174,6 +174,9 @@ static void details(struct pc_buf *out, const struct pc_report *report)
 		pc_buf_addf(out, "** (%s, model ", pc_verdict_name(t->verdict));
 		escaped(out, t->after.present ? t->after.model_name : t->before.model_name);
 		pc_buf_addf(out, ", %s)\n", t->exact ? "exact token counts" : "estimated token counts");
+		pc_buf_adds(out, "- ");
+		pc_report_volume_source(out, t);
+		pc_buf_addch(out, '\n');
 		for (size_t f = 0; f < t->after.nfiles; f++) {
 			pc_buf_adds(out, "- ");
 			escaped(out, t->after.files[f].path);

@@ -103,6 +103,25 @@ static char *money_cell(const struct pc_report *report, int64_t micros, bool sig
 	return pc_buf_detach(&b, NULL);
 }
 
+/* Where each shown template's calls/day comes from: recorded, or a configured estimate. */
+static void volumes(struct pc_buf *out, const struct pc_report *report)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < report->ntemplates; i++) {
+		const struct pc_template_report *r = &report->templates[i];
+
+		if (r->change == PC_CHANGE_UNCHANGED)
+			continue;
+		pc_buf_adds(out, any ? "  " : "\nvolumes:\n  ");
+		any = true;
+		pc_buf_add_visible(out, r->id);
+		pc_buf_adds(out, ": ");
+		pc_report_volume_source(out, r);
+		pc_buf_addch(out, '\n');
+	}
+}
+
 static void templates_table(struct pc_buf *out, const struct pc_report *report)
 {
 	static const char *const head[] = { "template", "change", "model", "tokens before",
@@ -125,7 +144,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 			unchanged++;
 			continue;
 		}
-		pc_count_format(&calls, r->volume->calls_per_day, false);
+		pc_count_format(&calls, pc_volume_calls_per_day(&r->rate), false);
 		cells[0] = pc_xstrdup(r->id);
 		cells[1] = pc_xstrdup(pc_change_name(r->change));
 		cells[2] = pc_xstrdup(model);
@@ -150,6 +169,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 	if (unchanged)
 		pc_buf_addf(out, "%zu unchanged template%s not shown\n", unchanged,
 			    unchanged == 1 ? "" : "s");
+	volumes(out, report);
 }
 
 static void budgets_table(struct pc_buf *out, const struct pc_report *report,

@@ -11,6 +11,7 @@
 #include "promptcost/config.h"
 #include "promptcost/git.h"
 #include "promptcost/report.h"
+#include "promptcost/volumes.h"
 
 struct pc_check_options {
 	const char *repo_path;          /* NULL: the current directory */
@@ -40,6 +41,7 @@ struct pc_check {
 	bool unconfigured;              /* no configuration on any side (allow_unconfigured):
 					 * the report is empty, unconfigured_note says why */
 	char *unconfigured_note;
+	struct pc_volumes *volumes;     /* .promptcost/volumes.yml of the world side, or NULL */
 	struct pc_approvals approvals;  /* read from the head side */
 	struct pc_report report;
 };

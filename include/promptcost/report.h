@@ -9,6 +9,7 @@
 #include "promptcost/common.h"
 #include "promptcost/config.h"
 #include "promptcost/git.h"
+#include "promptcost/spend.h"
 
 enum pc_change {
 	PC_CHANGE_ADDED,
@@ -133,6 +134,13 @@ struct pc_template_report {
 	const char *team;
 	const char *use_case;
 	const struct pc_template_config *volume;
+	/*
+	 * The volume that prices it: recorded (.promptcost/volumes.yml of the
+	 * world side) when that has the template, else configured from volume.
+	 * Unset (days 0) until the check sets it; the cost stage then uses the
+	 * configured one.
+	 */
+	struct pc_volume rate;
 	bool exact;                     /* every count here is exact for the model's tokenizer */
 	struct pc_template_side before;
 	struct pc_template_side after;
@@ -237,6 +245,12 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report);
 void pc_report_money(struct pc_buf *out, int64_t micros);
 void pc_report_money_display(struct pc_buf *out, const struct pc_config *config, int64_t micros,
 			     bool sign);
+/*
+ * Where a template's volume comes from, one phrase: "recorded: 14,812
+ * calls/day over 30 days to 2026-11-30" or "configured (estimate): 15,000
+ * calls/day".
+ */
+void pc_report_volume_source(struct pc_buf *out, const struct pc_template_report *t);
 /* Spend as a share of a budget: "56.6%", or "" without a budget. */
 void pc_report_used(struct pc_buf *out, const struct pc_budget_report *budget, bool after);
 

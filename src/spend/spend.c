@@ -1,0 +1,229 @@
+/*
+ * Spend lines, their pricing and their rollups. Every quantity is a 128-bit
+ * numerator over the line's common denominator; pricing forms the whole sum
+ * of quantity x price and divides once, so the only rounding in a line's
+ * money is the last one, half away from zero.
+ */
+#include "promptcost/spend.h"
+
+#include "promptcost/money.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *pc_spend_kind_name(enum pc_spend_kind kind)
+{
+	switch (kind) {
+	case PC_SPEND_PROJECTED: return "projected";
+	case PC_SPEND_RECORDED: return "recorded";
+	case PC_SPEND_CONFIGURED: return "configured";
+	}
+	return "?";
+}
+
+/* *acc = a * b in 128 bits; false on overflow. */
+static bool mul(pc_int128 *acc, pc_int128 a, pc_int128 b)
+{
+	return !__builtin_mul_overflow(a, b, acc);
+}
+
+static bool add(pc_int128 *acc, pc_int128 b)
+{
+	return !__builtin_add_overflow(*acc, b, acc);
+}
+
+int pc_spend_cost(int64_t *out, const struct pc_model *model, const struct pc_spend_qty *qty,
+		  const char *what)
+{
+	int64_t cached_price = model->has_cached_input_price ? model->cached_input_micros_per_mtok
+							     : model->input_micros_per_mtok;
+	pc_int128 uncached = qty->input_tokens - qty->cached_input_tokens - qty->cache_write_tokens;
+	pc_int128 sum = 0, term, den, result;
+
+	if (qty->per <= 0 || uncached < 0)
+		return pc_error_set(PC_EINTERNAL, "the quantities of %s are inconsistent", what);
+	/* prices are micro-units per million tokens: the sum is in micro-units x 1e6 x per */
+	if (!mul(&term, uncached, model->input_micros_per_mtok) || !add(&sum, term) ||
+	    !mul(&term, qty->cached_input_tokens, cached_price) || !add(&sum, term) ||
+	    !mul(&term, qty->cache_write_tokens, model->input_micros_per_mtok) || !add(&sum, term) ||
+	    !mul(&term, qty->output_tokens, model->output_micros_per_mtok) || !add(&sum, term) ||
+	    !mul(&den, qty->per, 1000000))
+		return pc_error_set(PC_EINTERNAL, "the cost of %s is too large to compute", what);
+	result = pc_div_round(sum, den);
+	if (result > (pc_int128)INT64_MAX || result < -(pc_int128)INT64_MAX)
+		return pc_error_set(PC_EINTERNAL, "the cost of %s is too large to represent", what);
+	*out = (int64_t)result;
+	return 0;
+}
+
+int pc_spend_price(struct pc_spend_line *lines, size_t n)
+{
+	int error;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *what = lines[i].template ? lines[i].template : "unattributed usage";
+
+		if ((error = pc_spend_cost(&lines[i].cost_micros, lines[i].model, &lines[i].qty,
+					   what)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+void pc_volume_configured(struct pc_volume *out, const struct pc_template_config *config)
+{
+	memset(out, 0, sizeof(*out));
+	out->source = PC_SPEND_CONFIGURED;
+	out->calls = config->calls_per_day;
+	out->days = 1;
+	out->cache_hit_ppm = config->cache_hit_ppm;
+	out->cached_input_ppm = config->cached_input_ppm;
+	out->output_tokens_per_call = config->output_tokens_per_call;
+}
+
+int64_t pc_volume_calls_per_day(const struct pc_volume *volume)
+{
+	if (volume->days <= 0)
+		return 0;
+	return (int64_t)pc_div_round(volume->calls, volume->days);
+}
+
+static int64_t gcd(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * Configured: per = 1e12 (the hit rate's and the cached share's millionths).
+ *   billable = calls_per_day * days * (1e6 - hit)           [/ 1e6]
+ *   input = tokens * billable * 1e6, cached = tokens * billable * share,
+ *   output = output_per_call * billable * 1e6
+ * Recorded: per = window days * share denominator (the input tokens of the
+ * records, reduced), billable = (calls - hits) * days [/ window days]:
+ *   input = tokens * billable * den, cached = tokens * billable * cached,
+ *   writes = tokens * billable * writes, output = output tokens * days * den
+ *   (the records' output over their billed calls, times the billed calls).
+ */
+int pc_spend_project(struct pc_spend_qty *out, const struct pc_volume *v, int64_t tokens,
+		     int64_t days)
+{
+	pc_int128 billable, den, cached, writes;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (v->source == PC_SPEND_CONFIGURED) {
+		ok = mul(&billable, (pc_int128)v->calls * days, PC_PPM - v->cache_hit_ppm) &&
+		     mul(&out->calls, (pc_int128)v->calls * days, (pc_int128)PC_PPM * PC_PPM) &&
+		     mul(&out->response_cache_hits, (pc_int128)v->calls * days,
+			 (pc_int128)v->cache_hit_ppm * PC_PPM) &&
+		     mul(&out->input_tokens, billable, (pc_int128)tokens * PC_PPM) &&
+		     mul(&out->cached_input_tokens, billable, (pc_int128)tokens * v->cached_input_ppm) &&
+		     mul(&out->output_tokens, billable,
+			 (pc_int128)v->output_tokens_per_call * PC_PPM);
+		out->per = (pc_int128)PC_PPM * PC_PPM;
+	} else {
+		int64_t g;
+
+		if (v->days <= 0)
+			return pc_error_set(PC_EINTERNAL, "a recorded volume without days");
+		den = v->input_tokens > 0 ? v->input_tokens : 1;
+		cached = v->input_tokens > 0 ? v->cached_input_tokens : 0;
+		writes = v->input_tokens > 0 ? v->cache_write_tokens : 0;
+		g = gcd(gcd((int64_t)den, (int64_t)cached), (int64_t)writes);
+		if (g > 1) {
+			den /= g;
+			cached /= g;
+			writes /= g;
+		}
+		billable = (pc_int128)(v->calls - v->response_cache_hits) * days;
+		ok = mul(&out->calls, (pc_int128)v->calls * days, den) &&
+		     mul(&out->response_cache_hits, (pc_int128)v->response_cache_hits * days, den) &&
+		     mul(&out->input_tokens, billable * tokens, den) &&
+		     mul(&out->cached_input_tokens, billable * tokens, cached) &&
+		     mul(&out->cache_write_tokens, billable * tokens, writes) &&
+		     mul(&out->output_tokens, (pc_int128)v->output_tokens * days, den) &&
+		     mul(&out->per, v->days, den);
+	}
+	if (!ok)
+		return pc_error_set(PC_EINTERNAL, "a projected volume is too large to compute");
+	return 0;
+}
+
+static const char *row_key(const struct pc_spend_line *line, enum pc_rollup_by by)
+{
+	switch (by) {
+	case PC_ROLLUP_TEAM: return line->team;
+	case PC_ROLLUP_USE_CASE: return line->use_case;
+	case PC_ROLLUP_TEMPLATE:
+	case PC_ROLLUP_VERSION: return line->template;
+	case PC_ROLLUP_DEPLOYMENT: return line->deployment;
+	case PC_ROLLUP_DAY: return NULL;
+	}
+	return NULL;
+}
+
+/* NULL sorts last; otherwise bytewise. */
+static int compare_keys(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+struct sort_item {
+	const struct pc_spend_line *line;
+	enum pc_rollup_by by;
+};
+
+static int compare_items(const void *pa, const void *pb)
+{
+	const struct sort_item *a = pa, *b = pb;
+	int c;
+
+	if (a->by == PC_ROLLUP_DAY)
+		return (a->line->day > b->line->day) - (a->line->day < b->line->day);
+	if ((c = compare_keys(row_key(a->line, a->by), row_key(b->line, b->by))))
+		return c;
+	if (a->by == PC_ROLLUP_VERSION)
+		return compare_keys(a->line->version, b->line->version);
+	return 0;
+}
+
+int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_spend_line *lines,
+		    size_t n, enum pc_rollup_by by)
+{
+	struct sort_item *items = pc_xcalloc(n ? n : 1, sizeof(*items));
+	struct pc_rollup_row *rows = pc_xcalloc(n ? n : 1, sizeof(*rows));
+	size_t nrows = 0;
+
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct sort_item){ &lines[i], by };
+	qsort(items, n, sizeof(*items), compare_items);
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_spend_line *l = items[i].line;
+
+		if (!nrows || compare_items(&items[i], &items[i - 1])) {
+			rows[nrows].key = row_key(l, by);
+			rows[nrows].key2 = by == PC_ROLLUP_VERSION ? l->version : NULL;
+			rows[nrows].day = l->day;
+			nrows++;
+		}
+		if (__builtin_add_overflow(rows[nrows - 1].cost_micros, l->cost_micros,
+					   &rows[nrows - 1].cost_micros)) {
+			free(items);
+			free(rows);
+			return pc_error_set(PC_EINTERNAL, "a sum of spend is too large");
+		}
+		rows[nrows - 1].lines++;
+	}
+	free(items);
+	*out = rows;
+	*nout = nrows;
+	return 0;
+}
