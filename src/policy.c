@@ -10,6 +10,7 @@
 #include "promptcost/policy.h"
 
 #include "promptcost/money.h"
+#include "promptcost/spend.h"
 #include "promptcost/sshsig.h"
 
 #include <assert.h>
@@ -321,29 +322,62 @@ static void raise_template(struct pc_template_report *t, enum pc_verdict to)
 	t->main_reason = t->reasons.n - 1;
 }
 
-/* Spend before and after, status and verdict of each team (or, with use_cases, use case). */
+/* The rollup row of name, or NULL (rows sorted by key, none last). */
+static const struct pc_rollup_row *row_of(const struct pc_rollup_row *rows, size_t n,
+					  const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi && !rows[hi - 1].key)
+		hi--;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, rows[mid].key);
+
+		if (!c)
+			return &rows[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Spend before and after, status and verdict of each team (or, with
+ * use_cases, use case): its other_monthly_spend plus the rollup of the
+ * change's spend lines on each side.
+ */
 static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_report *report,
 			 const struct pc_budget *budgets, size_t nbudgets, bool use_cases)
 {
-	*out = pc_xcalloc(nbudgets, sizeof(**out));
+	enum pc_rollup_by by = use_cases ? PC_ROLLUP_USE_CASE : PC_ROLLUP_TEAM;
+	struct pc_rollup_row *before = NULL, *after = NULL;
+	size_t nbefore = 0, nafter = 0;
+	int error = 0;
+
+	*out = pc_xcalloc(nbudgets ? nbudgets : 1, sizeof(**out));
 	*nout = nbudgets;
+	if ((error = pc_spend_rollup(&before, &nbefore, report->lines_before, report->ntemplates,
+				     by)) < 0 ||
+	    (error = pc_spend_rollup(&after, &nafter, report->lines_after, report->ntemplates,
+				     by)) < 0)
+		goto done;
 	for (size_t b = 0; b < nbudgets; b++) {
 		struct pc_budget_report *r = &(*out)[b];
+		const struct pc_rollup_row *rb = row_of(before, nbefore, budgets[b].name);
+		const struct pc_rollup_row *ra = row_of(after, nafter, budgets[b].name);
 
 		r->budget = &budgets[b];
 		r->spend_before_micros = r->spend_after_micros = budgets[b].other_monthly_spend_micros;
-		for (size_t i = 0; i < report->ntemplates; i++) {
-			const struct pc_template_report *t = &report->templates[i];
-			const char *name = use_cases ? t->use_case : t->team;
-
-			if (!name || strcmp(name, budgets[b].name))
-				continue;
-			if (__builtin_add_overflow(r->spend_before_micros, t->before.cost_micros,
-						   &r->spend_before_micros) ||
-			    __builtin_add_overflow(r->spend_after_micros, t->after.cost_micros,
-						   &r->spend_after_micros))
-				return pc_error_set(PC_EINTERNAL, "the spend of '%s' is too large",
-						    budgets[b].name);
+		if (__builtin_add_overflow(r->spend_before_micros, rb ? rb->cost_micros : 0,
+					   &r->spend_before_micros) ||
+		    __builtin_add_overflow(r->spend_after_micros, ra ? ra->cost_micros : 0,
+					   &r->spend_after_micros)) {
+			error = pc_error_set(PC_EINTERNAL, "the spend of '%s' is too large",
+					     budgets[b].name);
+			goto done;
 		}
 		r->status_before = budget_status(&budgets[b], r->spend_before_micros);
 		r->status = budget_status(&budgets[b], r->spend_after_micros);
@@ -354,7 +388,10 @@ static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_
 					     ? PC_VERDICT_BLOCK
 					     : PC_VERDICT_WARN;
 	}
-	return 0;
+done:
+	free(before);
+	free(after);
+	return error;
 }
 
 static bool is_cost_event(const struct pc_policy *policy, const struct pc_template_report *t)

@@ -38,6 +38,8 @@ void pc_report_release(struct pc_report *report)
 		pc_findings_release(&t->findings);
 	}
 	free(report->templates);
+	free(report->lines_before);
+	free(report->lines_after);
 	free(report->teams);
 	free(report->use_cases);
 	free(report->base_label);

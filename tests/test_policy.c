@@ -27,6 +27,7 @@ struct fixture {
 	struct pc_side_file after_file;
 	struct pc_report report;
 	struct pc_template_report template;
+	struct pc_spend_line line_before, line_after; /* what the cost stage would have priced */
 };
 
 static void setup(struct fixture *f, int64_t before_micros, int64_t after_micros)
@@ -82,6 +83,12 @@ static void setup(struct fixture *f, int64_t before_micros, int64_t after_micros
 	f->report.templates = &f->template;
 	f->report.ntemplates = 1;
 	f->report.monthly_delta_micros = f->template.monthly_delta_micros;
+	f->line_before = (struct pc_spend_line){ .kind = PC_SPEND_PROJECTED, .template = "summarize",
+						 .team = "records", .cost_micros = before_micros };
+	f->line_after = f->line_before;
+	f->line_after.cost_micros = after_micros;
+	f->report.lines_before = &f->line_before;
+	f->report.lines_after = &f->line_after;
 }
 
 static void teardown(struct fixture *f)
@@ -374,6 +381,8 @@ static void split_report(struct pc_report *report, struct pc_config *config,
 	report->config = config;
 	report->templates = templates;
 	report->ntemplates = n;
+	report->lines_before = pc_xcalloc(n, sizeof(*report->lines_before));
+	report->lines_after = pc_xcalloc(n, sizeof(*report->lines_after));
 	for (size_t i = 0; i < n; i++) {
 		struct pc_template_report *t = &templates[i];
 		char id[32];
@@ -394,6 +403,11 @@ static void split_report(struct pc_report *report, struct pc_config *config,
 		t->before.model_name = t->after.model_name = split_model.name;
 		t->monthly_delta_micros = after - before;
 		report->monthly_delta_micros += after - before;
+		report->lines_before[i] = (struct pc_spend_line){ .kind = PC_SPEND_PROJECTED,
+								  .template = t->id,
+								  .cost_micros = before };
+		report->lines_after[i] = report->lines_before[i];
+		report->lines_after[i].cost_micros = after;
 	}
 }
 
@@ -416,6 +430,8 @@ static void split_release(struct pc_report *report, struct pc_config *config,
 	free(report->verdict_reason);
 	free(report->teams);
 	free(report->use_cases);
+	free(report->lines_before);
+	free(report->lines_after);
 }
 
 static void test_policy__a_change_split_over_templates_is_judged_whole(void **state)

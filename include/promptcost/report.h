@@ -188,6 +188,13 @@ struct pc_report {
 	size_t nuse_cases;
 	int64_t monthly_delta_micros;
 	int64_t daily_delta_micros;
+	/*
+	 * The spend lines of the change, one per template and side (a month at
+	 * its volume; an absent side costs nothing): what the cost stage
+	 * priced, and what policy sums into each team's and use case's spend.
+	 */
+	struct pc_spend_line *lines_before;
+	struct pc_spend_line *lines_after;
 	bool exact;                     /* every changed template's count is exact */
 	struct pc_strlist pending;      /* config edits of the change that take effect after merge */
 	struct pc_strlist skipped;      /* files skipped (binary), shown as notes */
