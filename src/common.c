@@ -309,6 +309,62 @@ void pc_strlist_release(struct pc_strlist *l)
 	l->n = l->cap = 0;
 }
 
+static int compare_name_refs(const void *a, const void *b)
+{
+	const struct pc_name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void pc_name_index_init(struct pc_name_index *idx, const void *base, size_t n, size_t stride,
+			size_t name_offset)
+{
+	idx->refs = pc_xcalloc(n ? n : 1, sizeof(*idx->refs));
+	idx->names = pc_xcalloc(n ? n : 1, sizeof(*idx->names));
+	idx->n = n;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = *(char *const *)((const char *)base + i * stride + name_offset);
+
+		idx->refs[i].name = name;
+		idx->refs[i].index = i;
+		idx->names[i] = name;
+	}
+	if (n > 1)
+		qsort(idx->refs, n, sizeof(*idx->refs), compare_name_refs);
+}
+
+size_t pc_name_index_find(const struct pc_name_index *idx, const char *name)
+{
+	size_t lo = 0, hi = idx->n;
+
+	if (!name)
+		return SIZE_MAX;
+	/* the first ref not below name: of equal names, the first in the array */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(idx->refs[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < idx->n && !strcmp(idx->refs[lo].name, name))
+		return idx->refs[lo].index;
+	return SIZE_MAX;
+}
+
+void pc_name_index_release(struct pc_name_index *idx)
+{
+	free(idx->refs);
+	free(idx->names);
+	idx->refs = NULL;
+	idx->names = NULL;
+	idx->n = 0;
+}
+
 size_t pc_edit_distance(const char *a, const char *b)
 {
 	enum { MAXLEN = 64 };

@@ -9,6 +9,7 @@
 #include "promptcost/yaml.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,74 +84,10 @@ static int get_choice(int *out, const struct ctx *c, const struct pc_yaml_node *
 }
 
 /* ------------------------------------------------------------------ */
-/* Name indexes: sorted, so a large configuration's lookups stay fast.  */
-
-struct name_ref {
-	const char *name;
-	size_t index;
-};
-
-struct name_index {
-	struct name_ref *refs;
-	size_t n;
-	const char **names; /* in file order, for suggestions */
-};
-
-static int compare_name_refs(const void *a, const void *b)
-{
-	const struct name_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	if (c)
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Indexes n names read by name_at(base, i) at stride bytes apart. */
-static void name_index_build(struct name_index *idx, const void *base, size_t n, size_t stride)
-{
-	idx->refs = pc_xcalloc(n, sizeof(*idx->refs));
-	idx->names = pc_xcalloc(n, sizeof(*idx->names));
-	idx->n = n;
-	for (size_t i = 0; i < n; i++) {
-		/* every indexed struct starts with its `char *name` (or id) */
-		const char *name = *(char *const *)((const char *)base + i * stride);
-
-		idx->refs[i].name = name;
-		idx->refs[i].index = i;
-		idx->names[i] = name;
-	}
-	qsort(idx->refs, n, sizeof(*idx->refs), compare_name_refs);
-}
-
-/* The file-order index of name, or SIZE_MAX. */
-static size_t name_index_find(const struct name_index *idx, const char *name)
-{
-	size_t lo = 0, hi = idx->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, idx->refs[mid].name);
-
-		if (!c)
-			return idx->refs[mid].index;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return SIZE_MAX;
-}
-
-static void name_index_release(struct name_index *idx)
-{
-	free(idx->refs);
-	free(idx->names);
-	memset(idx, 0, sizeof(*idx));
-}
+/* References by name: sorted indexes, so large configurations stay fast. */
 
 /* name must be in idx; otherwise "unknown <what> 'x' (did you mean 'y'?)" at value. */
-static int check_reference(const struct ctx *c, const struct name_index *idx,
+static int check_reference(const struct ctx *c, const struct pc_name_index *idx,
 			   const struct pc_yaml_node *value, const char *name, const char *what,
 			   const char *section)
 {
@@ -158,7 +95,7 @@ static int check_reference(const struct ctx *c, const struct name_index *idx,
 	char known[64];
 	int error;
 
-	if (name_index_find(idx, name) != SIZE_MAX)
+	if (pc_name_index_find(idx, name) != SIZE_MAX)
 		return 0;
 	pc_buf_addf(&msg, "unknown %s '%s'", what, name);
 	if (!idx->n) {
@@ -435,9 +372,9 @@ static int read_files(struct pc_template_config *t, const struct ctx *c,
 }
 
 struct template_refs {
-	const struct name_index *models;
-	const struct name_index *teams;
-	const struct name_index *use_cases;
+	const struct pc_name_index *models;
+	const struct pc_name_index *teams;
+	const struct pc_name_index *use_cases;
 };
 
 static int read_template(struct pc_template_config *t, const struct ctx *c,
@@ -516,7 +453,7 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 	if ((value = pc_yaml_find(map, "cached_input_share", &share_key))) {
 		if ((error = get_share(&t->cached_input_ppm, c, value, "cached_input_share")))
 			return error;
-		model = &c->config->models[name_index_find(refs->models, t->model)];
+		model = &c->config->models[pc_name_index_find(refs->models, t->model)];
 		if (t->cached_input_ppm && !model->has_cached_input_price)
 			return fail(c, share_key->pos,
 				    "'cached_input_share' needs a cached input price for model '%s' "
@@ -529,11 +466,12 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 static int check_template_ids(const struct ctx *c)
 {
 	const struct pc_config *config = c->config;
-	struct name_index idx = { NULL, 0, NULL };
-	const struct name_ref *repeat = NULL, *first = NULL;
+	struct pc_name_index idx = PC_NAME_INDEX_INIT;
+	const struct pc_name_ref *repeat = NULL, *first = NULL;
 	int error = 0;
 
-	name_index_build(&idx, config->templates, config->ntemplates, sizeof(*config->templates));
+	pc_name_index_init(&idx, config->templates, config->ntemplates, sizeof(*config->templates),
+			   offsetof(struct pc_template_config, id));
 	for (size_t i = 1, group = 0; i < idx.n; i++) {
 		if (strcmp(idx.refs[i].name, idx.refs[group].name)) {
 			group = i;
@@ -548,15 +486,15 @@ static int check_template_ids(const struct ctx *c)
 		error = fail(c, config->templates[repeat->index].pos,
 			     "duplicate template id '%s' (first at line %u)", repeat->name,
 			     config->templates[first->index].pos.line);
-	name_index_release(&idx);
+	pc_name_index_release(&idx);
 	return error;
 }
 
 static int read_templates(const struct ctx *c, const struct pc_yaml_node *section)
 {
 	struct pc_config *config = c->config;
-	struct name_index models = { NULL, 0, NULL }, teams = { NULL, 0, NULL };
-	struct name_index use_cases = { NULL, 0, NULL };
+	struct pc_name_index models = PC_NAME_INDEX_INIT, teams = PC_NAME_INDEX_INIT;
+	struct pc_name_index use_cases = PC_NAME_INDEX_INIT;
 	struct template_refs refs = { &models, &teams, &use_cases };
 	int error = 0;
 
@@ -566,11 +504,12 @@ static int read_templates(const struct ctx *c, const struct pc_yaml_node *sectio
 		return fail(c, section->pos,
 			    "'templates' must be a sequence ('- id: ...' entries), found %s",
 			    pc_yaml_kind_name(section));
-	/* struct pc_model, pc_budget and pc_template_config all begin with their name */
-	name_index_build(&models, config->models, config->nmodels, sizeof(*config->models));
-	name_index_build(&teams, config->teams, config->nteams, sizeof(*config->teams));
-	name_index_build(&use_cases, config->use_cases, config->nuse_cases,
-			 sizeof(*config->use_cases));
+	pc_name_index_init(&models, config->models, config->nmodels, sizeof(*config->models),
+			   offsetof(struct pc_model, name));
+	pc_name_index_init(&teams, config->teams, config->nteams, sizeof(*config->teams),
+			   offsetof(struct pc_budget, name));
+	pc_name_index_init(&use_cases, config->use_cases, config->nuse_cases,
+			   sizeof(*config->use_cases), offsetof(struct pc_budget, name));
 	config->templates = pc_xcalloc(section->n, sizeof(*config->templates));
 	for (size_t i = 0; i < section->n; i++) {
 		const struct pc_yaml_node *item = section->items[i];
@@ -586,9 +525,9 @@ static int read_templates(const struct ctx *c, const struct pc_yaml_node *sectio
 	}
 	error = check_template_ids(c);
 done:
-	name_index_release(&use_cases);
-	name_index_release(&teams);
-	name_index_release(&models);
+	pc_name_index_release(&use_cases);
+	pc_name_index_release(&teams);
+	pc_name_index_release(&models);
 	return error;
 }
 

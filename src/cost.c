@@ -11,6 +11,7 @@
 #include "promptcost/spend.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int project(int64_t *out, const struct pc_model *model, const struct pc_volume *volume,
 		   int64_t tokens, int64_t days, const char *id)
@@ -35,20 +36,29 @@ int pc_cost_compute(int64_t *out, const struct pc_model *model,
 	return project(out, model, &v, tokens, days, what);
 }
 
-static int side_cost(struct pc_template_side *side, const struct pc_template_report *t,
-		     int64_t days)
+/*
+ * The side's month as a projected spend line at the template's volume, priced,
+ * and its day. An absent side is a line of nothing.
+ */
+static int side_cost(struct pc_spend_line *line, struct pc_template_side *side,
+		     const struct pc_template_report *t, int64_t days)
 {
 	char what[300];
 	int error;
 
+	*line = (struct pc_spend_line){ .kind = PC_SPEND_PROJECTED, .template = t->id,
+					.team = t->team, .use_case = t->use_case, .day = -1,
+					.model = side->model, .qty = { .per = 1 } };
 	if (!side->present) {
 		side->cost_micros = side->cost_per_day_micros = 0;
 		return 0;
 	}
 	snprintf(what, sizeof(what), "template '%s'", t->id);
-	if ((error = project(&side->cost_micros, side->model, &t->rate, side->tokens, days,
-			     what)) < 0)
+	if ((error = pc_spend_project(&line->qty, &t->rate, side->tokens, days)) < 0)
+		return pc_error_set(PC_EINTERNAL, "the cost of %s is too large to compute", what);
+	if ((error = pc_spend_price(line, 1)) < 0)
 		return error;
+	side->cost_micros = line->cost_micros;
 	return project(&side->cost_per_day_micros, side->model, &t->rate, side->tokens, 1, what);
 }
 
@@ -58,13 +68,17 @@ int pc_cost_report(struct pc_report *report)
 	int error;
 
 	report->monthly_delta_micros = report->daily_delta_micros = 0;
+	free(report->lines_before);
+	free(report->lines_after);
+	report->lines_before = pc_xcalloc(report->ntemplates + 1, sizeof(*report->lines_before));
+	report->lines_after = pc_xcalloc(report->ntemplates + 1, sizeof(*report->lines_after));
 	for (size_t i = 0; i < report->ntemplates; i++) {
 		struct pc_template_report *t = &report->templates[i];
 
 		if (t->rate.days == 0)
 			pc_volume_configured(&t->rate, t->volume);
-		if ((error = side_cost(&t->before, t, days)) < 0 ||
-		    (error = side_cost(&t->after, t, days)) < 0)
+		if ((error = side_cost(&report->lines_before[i], &t->before, t, days)) < 0 ||
+		    (error = side_cost(&report->lines_after[i], &t->after, t, days)) < 0)
 			return error;
 		t->monthly_delta_micros = t->after.cost_micros - t->before.cost_micros;
 		t->daily_delta_micros = t->after.cost_per_day_micros - t->before.cost_per_day_micros;

@@ -1,15 +1,20 @@
 /*
  * The policy stage: sums each team's and use case's spend before and after
  * the change, flags cost events, matches approvals, and states the verdict
- * with one reason per line. What the head's configuration brings in (a model
+ * with one reason per line. What it finds is data first (struct pc_finding:
+ * a code, a subject, figures); the reasons are the findings' words, made in
+ * one function (finding_words). What the head's configuration brings in (a model
  * or a template the base does not define) can never lower the judged cost
  * nor avoid a cost event: it needs an approval.
  */
 #include "promptcost/policy.h"
 
 #include "promptcost/money.h"
+#include "promptcost/spend.h"
 #include "promptcost/sshsig.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +37,275 @@ static void money(struct pc_buf *out, const struct pc_report *report, int64_t mi
 	pc_report_money_display(out, report->config, micros, sign);
 }
 
-static void add_reason(struct pc_template_report *t, const char *fmt, ...) PC_PRINTF(2, 3);
-static void add_reason(struct pc_template_report *t, const char *fmt, ...)
+/* ---- findings, and the one place they become words ---- */
+
+static struct pc_finding *finding_add(struct pc_findings *list, enum pc_finding_code code,
+				      const char *subject)
+{
+	struct pc_finding *f;
+
+	PC_GROW(list->items, list->cap, list->n + 1);
+	f = &list->items[list->n++];
+	memset(f, 0, sizeof(*f));
+	f->code = code;
+	f->subject = subject ? pc_xstrdup(subject) : NULL;
+	return f;
+}
+
+static struct pc_figure *figure_add(struct pc_finding *f, const char *name,
+				    enum pc_figure_kind kind, int64_t value)
+{
+	struct pc_figure *figure;
+
+	assert(f->nfigures < PC_FINDING_MAX_FIGURES);
+	figure = &f->figures[f->nfigures++];
+	figure->name = name;
+	figure->kind = kind;
+	figure->value = value;
+	return figure;
+}
+
+static void figure_money(struct pc_finding *f, const char *name, int64_t micros)
+{
+	figure_add(f, name, PC_FIGURE_MONEY, micros);
+}
+
+static void figure_count(struct pc_finding *f, const char *name, int64_t n)
+{
+	figure_add(f, name, PC_FIGURE_COUNT, n);
+}
+
+static void figure_percent(struct pc_finding *f, const char *name, int64_t ppm)
+{
+	figure_add(f, name, PC_FIGURE_PERCENT, ppm);
+}
+
+static void figure_text(struct pc_finding *f, const char *name, const char *text)
+{
+	figure_add(f, name, PC_FIGURE_TEXT, 0)->text = pc_xstrdup(text ? text : "");
+}
+
+/* A figure the finding's code always has. */
+static int64_t value_of(const struct pc_finding *f, const char *name)
+{
+	const struct pc_figure *figure = pc_finding_figure(f, name);
+
+	assert(figure && figure->kind != PC_FIGURE_TEXT);
+	return figure->value;
+}
+
+static const char *text_of(const struct pc_finding *f, const char *name)
+{
+	const struct pc_figure *figure = pc_finding_figure(f, name);
+
+	assert(figure && figure->kind == PC_FIGURE_TEXT);
+	return figure->text;
+}
+
+static void add_money(struct pc_buf *out, const struct pc_report *report,
+		      const struct pc_finding *f, const char *name, bool sign)
+{
+	money(out, report, value_of(f, name), sign);
+}
+
+/* The base's approvers, "a, b", as a figure: empty when there are none. */
+static void approvers_list(struct pc_buf *out, const struct pc_policy *policy)
+{
+	for (size_t i = 0; i < policy->approvers.n; i++)
+		pc_buf_addf(out, "%s%s", i ? ", " : "", policy->approvers.items[i]);
+}
+
+static const char *approvers_words(const struct pc_finding *f)
+{
+	const char *ids = text_of(f, "approvers");
+
+	return *ids ? ids : "nobody: policy.approvers is empty";
+}
+
+/* The reason (its verdict's deciding line) of the template with this id. */
+static const char *deciding_reason(const struct pc_report *report, const char *id)
+{
+	for (size_t i = 0; i < report->ntemplates; i++)
+		if (!strcmp(report->templates[i].id, id))
+			return report->templates[i].reasons.items[report->templates[i].main_reason];
+	assert(!"a verdict names a template of the report");
+	return "";
+}
+
+/*
+ * The English of a finding. Every reason, pending note and verdict line that
+ * policy writes is made here from a finding's code, subject and figures (a
+ * cost event's reason joins several: see add_reason), so the words and the
+ * data cannot disagree.
+ */
+static void finding_words(struct pc_buf *out, const struct pc_report *report,
+			  const struct pc_finding *f)
+{
+	struct pc_buf a = PC_BUF_INIT, b = PC_BUF_INIT, c = PC_BUF_INIT;
+	const char *kind = "team";
+	const struct pc_figure *detail;
+
+	switch (f->code) {
+	case PC_FINDING_SAVING:
+		add_money(&a, report, f, "monthly_delta", true);
+		pc_buf_addf(out, "saves %s a month", a.ptr + 1); /* without its '-' */
+		break;
+	case PC_FINDING_APPROVAL_IGNORED_NOT_LISTED:
+		pc_buf_addf(out, "approval by %s ignored: %s is not in policy.approvers",
+			    text_of(f, "approver"), text_of(f, "approver"));
+		break;
+	case PC_FINDING_APPROVAL_IGNORED_UNSIGNED:
+		pc_buf_addf(out, "approval by %s ignored: unsigned (policy.file_approvals is signed)",
+			    text_of(f, "approver"));
+		break;
+	case PC_FINDING_APPROVAL_IGNORED_UNKNOWN_KEY:
+		pc_buf_addf(out, "approval by %s ignored: signed by a key policy.approvers does not "
+			    "list for %s (%s)", text_of(f, "approver"), text_of(f, "approver"),
+			    text_of(f, "key"));
+		break;
+	case PC_FINDING_APPROVAL_IGNORED_BAD_SIGNATURE:
+		pc_buf_addf(out, "approval by %s ignored: signature does not verify",
+			    text_of(f, "approver"));
+		if ((detail = pc_finding_figure(f, "detail")))
+			pc_buf_addf(out, " (%s)", detail->text);
+		break;
+	case PC_FINDING_COST_EVENT:
+		add_money(&a, report, f, "monthly_delta", true);
+		pc_buf_addf(out, "cost event of %s a month", a.ptr);
+		break;
+	case PC_FINDING_COST_EVENT_IN_TOTAL:
+		add_money(&a, report, f, "monthly_delta", true);
+		add_money(&b, report, f, "total_increase", true);
+		add_money(&c, report, f, "threshold", false);
+		pc_buf_addf(out, "cost event of %s a month, part of %s a month of increases in "
+			    "this change (threshold %s)", a.ptr, b.ptr, c.ptr);
+		break;
+	case PC_FINDING_NEW_TEMPLATE:
+		pc_buf_addf(out, "template '%s' is new in this change: its volumes "
+			    "(calls_per_day %lld) come from this change", f->subject,
+			    (long long)value_of(f, "calls_per_day"));
+		break;
+	case PC_FINDING_HEAD_ONLY_MODEL:
+		pc_buf_addf(out, "model '%s' is not in the base's configuration: its prices "
+			    "come from this change", text_of(f, "model"));
+		break;
+	case PC_FINDING_APPROVAL_VALID:
+	case PC_FINDING_APPROVAL_VALID_UNSIGNED:
+		add_money(&a, report, f, "approved_delta", true);
+		pc_buf_addf(out, "approved by %s at %s, up to %s a month%s", text_of(f, "approver"),
+			    text_of(f, "approved_at"), a.ptr,
+			    f->code == PC_FINDING_APPROVAL_VALID_UNSIGNED
+				    ? " (unsigned entry: policy.file_approvals is unsigned)"
+				    : "");
+		break;
+	case PC_FINDING_APPROVAL_VERIFIED_ELSEWHERE:
+		pc_buf_addf(out, "approved by %s (verified elsewhere: --approved-by, for "
+			    "this head only)", text_of(f, "approver"));
+		break;
+	case PC_FINDING_COST_EVENT_OVER_HARD_BUDGET:
+		pc_buf_addf(out, "over a hard budget, which an approval cannot lift; merge a "
+			    "budget change first (then it needs an approval by one of: %s)",
+			    approvers_words(f));
+		break;
+	case PC_FINDING_COST_EVENT_UNAPPROVED:
+		pc_buf_addf(out, "needs an approval (promptcost approve) by one of: %s",
+			    approvers_words(f));
+		break;
+	case PC_FINDING_USE_CASE_OVER_HARD_BUDGET:
+	case PC_FINDING_USE_CASE_OVER_SOFT_BUDGET:
+	case PC_FINDING_USE_CASE_WARN_AT:
+		kind = "use case";
+		/* fall through */
+	case PC_FINDING_TEAM_OVER_HARD_BUDGET:
+	case PC_FINDING_TEAM_OVER_SOFT_BUDGET:
+	case PC_FINDING_TEAM_WARN_AT:
+		add_money(&a, report, f, "monthly_spend", false);
+		add_money(&b, report, f, "monthly_budget", false);
+		pc_buf_addf(out, "%s '%s' would spend %s a month, ", kind, f->subject, a.ptr);
+		if (f->code == PC_FINDING_TEAM_OVER_HARD_BUDGET ||
+		    f->code == PC_FINDING_USE_CASE_OVER_HARD_BUDGET) {
+			pc_buf_addf(out, "over its hard budget of %s (an approval cannot lift a "
+				    "hard budget: merge a budget change first)", b.ptr);
+		} else if (f->code == PC_FINDING_TEAM_OVER_SOFT_BUDGET ||
+			   f->code == PC_FINDING_USE_CASE_OVER_SOFT_BUDGET) {
+			pc_buf_addf(out, "over its soft budget of %s", b.ptr);
+		} else {
+			pc_ppm_format(&c, value_of(f, "warn_at"));
+			pc_buf_addf(out, "past its warning level of %s of %s", c.ptr, b.ptr);
+		}
+		break;
+	case PC_FINDING_ESTIMATED_TOKENS:
+		pc_buf_addf(out, "token counts are estimates: model '%s' has no public tokenizer",
+			    text_of(f, "model"));
+		break;
+	case PC_FINDING_PENDING_NEW_TEMPLATE:
+		pc_buf_addf(out, "template '%s' is new: calls_per_day %lld and "
+			    "output_tokens_per_call %lld come from this change", f->subject,
+			    (long long)value_of(f, "calls_per_day"),
+			    (long long)value_of(f, "output_tokens_per_call"));
+		break;
+	case PC_FINDING_PENDING_NEW_MODEL:
+		pc_buf_addf(out, "model '%s' is new in this change: priced from the head's "
+			    "configuration until it is merged", f->subject);
+		break;
+	case PC_FINDING_BLOCKED:
+		pc_buf_addf(out, "blocked: %s", deciding_reason(report, f->subject));
+		break;
+	case PC_FINDING_PASSED_WITH_WARNINGS:
+		pc_buf_addf(out, "passed with warnings: %s", deciding_reason(report, f->subject));
+		break;
+	case PC_FINDING_PASSED_NO_CHANGE:
+		pc_buf_adds(out, "passed: no prompt template changed");
+		break;
+	case PC_FINDING_PASSED_WITH_APPROVALS:
+		add_money(&a, report, f, "monthly_delta", true);
+		pc_buf_addf(out, "passed: %s a month, within budgets; %lld cost event%s approved",
+			    a.ptr, (long long)value_of(f, "approved_cost_events"),
+			    value_of(f, "approved_cost_events") == 1 ? "" : "s");
+		break;
+	case PC_FINDING_PASSED:
+		add_money(&a, report, f, "monthly_delta", true);
+		pc_buf_addf(out, "passed: %s a month, within budgets and policy", a.ptr);
+		break;
+	}
+	pc_buf_release(&a);
+	pc_buf_release(&b);
+	pc_buf_release(&c);
+}
+
+/*
+ * Words the findings of t from `first` on, which say one thing, as one
+ * reason line: a cost event's causes joined by "; ", then what became of it
+ * (after a plain increase alone, "cost event of X a month needs an
+ * approval..." reads as one sentence).
+ */
+static void add_reason(struct pc_template_report *t, const struct pc_report *report, size_t first)
 {
 	struct pc_buf line = PC_BUF_INIT;
-	va_list ap;
+	bool plain = t->findings.n - first == 2 &&
+		     t->findings.items[first].code == PC_FINDING_COST_EVENT;
 
-	va_start(ap, fmt);
-	pc_buf_vaddf(&line, fmt, ap);
-	va_end(ap);
+	for (size_t i = first; i < t->findings.n; i++) {
+		struct pc_finding *f = &t->findings.items[i];
+		struct pc_buf words = PC_BUF_INIT;
+
+		finding_words(&words, report, f);
+		if (i > first && !plain)
+			pc_buf_adds(&line, "; ");
+		else if (i > first)
+			pc_buf_adds(&line, f->code == PC_FINDING_COST_EVENT_OVER_HARD_BUDGET ? ": " : " ");
+		pc_buf_add(&line, words.ptr, words.len);
+		f->message = pc_buf_detach(&words, NULL);
+		f->reason = t->reasons.n;
+	}
 	pc_strlist_push_owned(&t->reasons, pc_buf_detach(&line, NULL));
+}
+
+/* A finding of t: about t itself, unless subject names its team or use case. */
+static struct pc_finding *template_finding(struct pc_template_report *t,
+					   enum pc_finding_code code, const char *subject)
+{
+	return finding_add(&t->findings, code, subject ? subject : t->id);
 }
 
 static void raise_verdict(enum pc_verdict *v, enum pc_verdict to)
@@ -59,29 +323,62 @@ static void raise_template(struct pc_template_report *t, enum pc_verdict to)
 	t->main_reason = t->reasons.n - 1;
 }
 
-/* Spend before and after, status and verdict of each team (or, with use_cases, use case). */
+/* The rollup row of name, or NULL (rows sorted by key, none last). */
+static const struct pc_rollup_row *row_of(const struct pc_rollup_row *rows, size_t n,
+					  const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi && !rows[hi - 1].key)
+		hi--;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, rows[mid].key);
+
+		if (!c)
+			return &rows[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Spend before and after, status and verdict of each team (or, with
+ * use_cases, use case): its other_monthly_spend plus the rollup of the
+ * change's spend lines on each side.
+ */
 static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_report *report,
 			 const struct pc_budget *budgets, size_t nbudgets, bool use_cases)
 {
-	*out = pc_xcalloc(nbudgets, sizeof(**out));
+	enum pc_rollup_by by = use_cases ? PC_ROLLUP_USE_CASE : PC_ROLLUP_TEAM;
+	struct pc_rollup_row *before = NULL, *after = NULL;
+	size_t nbefore = 0, nafter = 0;
+	int error = 0;
+
+	*out = pc_xcalloc(nbudgets ? nbudgets : 1, sizeof(**out));
 	*nout = nbudgets;
+	if ((error = pc_spend_rollup(&before, &nbefore, report->lines_before, report->ntemplates,
+				     by)) < 0 ||
+	    (error = pc_spend_rollup(&after, &nafter, report->lines_after, report->ntemplates,
+				     by)) < 0)
+		goto done;
 	for (size_t b = 0; b < nbudgets; b++) {
 		struct pc_budget_report *r = &(*out)[b];
+		const struct pc_rollup_row *rb = row_of(before, nbefore, budgets[b].name);
+		const struct pc_rollup_row *ra = row_of(after, nafter, budgets[b].name);
 
 		r->budget = &budgets[b];
 		r->spend_before_micros = r->spend_after_micros = budgets[b].other_monthly_spend_micros;
-		for (size_t i = 0; i < report->ntemplates; i++) {
-			const struct pc_template_report *t = &report->templates[i];
-			const char *name = use_cases ? t->use_case : t->team;
-
-			if (!name || strcmp(name, budgets[b].name))
-				continue;
-			if (__builtin_add_overflow(r->spend_before_micros, t->before.cost_micros,
-						   &r->spend_before_micros) ||
-			    __builtin_add_overflow(r->spend_after_micros, t->after.cost_micros,
-						   &r->spend_after_micros))
-				return pc_error_set(PC_EINTERNAL, "the spend of '%s' is too large",
-						    budgets[b].name);
+		if (__builtin_add_overflow(r->spend_before_micros, rb ? rb->cost_micros : 0,
+					   &r->spend_before_micros) ||
+		    __builtin_add_overflow(r->spend_after_micros, ra ? ra->cost_micros : 0,
+					   &r->spend_after_micros)) {
+			error = pc_error_set(PC_EINTERNAL, "the spend of '%s' is too large",
+					     budgets[b].name);
+			goto done;
 		}
 		r->status_before = budget_status(&budgets[b], r->spend_before_micros);
 		r->status = budget_status(&budgets[b], r->spend_after_micros);
@@ -92,7 +389,10 @@ static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_
 					     ? PC_VERDICT_BLOCK
 					     : PC_VERDICT_WARN;
 	}
-	return 0;
+done:
+	free(before);
+	free(after);
+	return error;
 }
 
 static bool is_cost_event(const struct pc_policy *policy, const struct pc_template_report *t)
@@ -114,40 +414,18 @@ static bool is_cost_event(const struct pc_policy *policy, const struct pc_templa
 
 /* ---- what the base vouches for ---- */
 
-/*
- * The base's template ids and model names, sorted: a linear look-up
- * (pc_config_template) per template is quadratic on a library of a
- * thousand templates.
- */
-struct name_index {
-	const char **names;
-	size_t n;
-};
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void name_index_sort(struct name_index *index)
-{
-	if (index->n > 1)
-		qsort(index->names, index->n, sizeof(*index->names), compare_names);
-}
-
-static bool name_index_has(const struct name_index *index, const char *name)
-{
-	return name && index->n &&
-	       bsearch(&name, index->names, index->n, sizeof(*index->names), compare_names);
-}
-
 /* What one judgement of a report shares between its templates. */
 struct judgement {
 	const struct pc_approvals *approvals;
 	const struct pc_strlist *verified;
 	bool base_rules;                /* the base has a configuration (not first adoption) */
-	struct name_index base_templates;
-	struct name_index base_models;
+	/*
+	 * The base's template ids and model names, sorted: a linear look-up
+	 * (pc_config_template) per template is quadratic on a library of a
+	 * thousand templates.
+	 */
+	struct pc_name_index base_templates;
+	struct pc_name_index base_models;
 	int64_t total_increase_micros;  /* the sum of every increasing template's delta */
 	bool total_event;               /* that sum reaches policy.cost_event.monthly_delta */
 };
@@ -161,20 +439,16 @@ static void judgement_init(struct judgement *j, const struct pc_report *report,
 	j->approvals = approvals;
 	j->verified = verified;
 	j->base_rules = !report->config_from_head;
-	j->base_templates.names = pc_xcalloc(config->ntemplates + 1, sizeof(char *));
-	for (size_t i = 0; i < config->ntemplates; i++)
-		j->base_templates.names[j->base_templates.n++] = config->templates[i].id;
-	name_index_sort(&j->base_templates);
-	j->base_models.names = pc_xcalloc(config->nmodels + 1, sizeof(char *));
-	for (size_t i = 0; i < config->nmodels; i++)
-		j->base_models.names[j->base_models.n++] = config->models[i].name;
-	name_index_sort(&j->base_models);
+	pc_name_index_init(&j->base_templates, config->templates, config->ntemplates,
+			   sizeof(*config->templates), offsetof(struct pc_template_config, id));
+	pc_name_index_init(&j->base_models, config->models, config->nmodels,
+			   sizeof(*config->models), offsetof(struct pc_model, name));
 }
 
 static void judgement_release(struct judgement *j)
 {
-	free(j->base_templates.names);
-	free(j->base_models.names);
+	pc_name_index_release(&j->base_templates);
+	pc_name_index_release(&j->base_models);
 }
 
 /* The sum of the increases, savings left out: a split change is judged whole. */
@@ -214,28 +488,41 @@ static bool nothing_to_price(const struct pc_template_report *t)
 /* A template only the head configures: its volumes come from the change. */
 static bool is_new_template(const struct judgement *j, const struct pc_template_report *t)
 {
-	return j->base_rules && !name_index_has(&j->base_templates, t->id);
+	return j->base_rules && pc_name_index_find(&j->base_templates, t->id) == SIZE_MAX;
 }
 
 /* The head assigns the template to a model the base does not price. */
 static bool is_head_model(const struct judgement *j, const struct pc_template_report *t)
 {
 	return j->base_rules && t->after.present &&
-	       !name_index_has(&j->base_models, after_model_name(t));
+	       pc_name_index_find(&j->base_models, after_model_name(t)) == SIZE_MAX;
 }
 
-static void pending_note(struct pc_report *report, const char *fmt, ...) PC_PRINTF(2, 3);
-static void pending_note(struct pc_report *report, const char *fmt, ...)
+/*
+ * Words a note of what takes effect after merge (the last of report's
+ * findings) and lists it as pending, once. The templates stage may have
+ * listed the same words already (a model the head defines); the finding is
+ * kept all the same, once per code and subject.
+ */
+static void add_pending(struct pc_report *report)
 {
+	struct pc_finding *f = &report->findings.items[report->findings.n - 1];
 	struct pc_buf note = PC_BUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
-	pc_buf_vaddf(&note, fmt, ap);
-	va_end(ap);
+	for (size_t i = 0; i + 1 < report->findings.n; i++) {
+		const struct pc_finding *seen = &report->findings.items[i];
+
+		if (seen->code == f->code && seen->subject && f->subject &&
+		    !strcmp(seen->subject, f->subject)) {
+			pc_finding_release(f);
+			report->findings.n--;
+			return;
+		}
+	}
+	finding_words(&note, report, f);
 	if (!pc_strlist_contains(&report->pending, note.ptr))
 		pc_strlist_push(&report->pending, note.ptr);
-	pc_buf_release(&note);
+	f->message = pc_buf_detach(&note, NULL);
 }
 
 static bool files_match(const struct pc_approval *a, const struct pc_template_side *side)
@@ -252,35 +539,39 @@ static bool files_match(const struct pc_approval *a, const struct pc_template_si
 /*
  * Whether an entry's signature is the approver's: it verifies over the
  * entry's canonical payload with a key the base lists for that approver.
- * When not, why not goes to `why` (appended).
+ * When not, a finding for template_id says why (added to ignored).
  */
-static bool signed_by_approver(struct pc_buf *why, const struct pc_approval *a,
-			       const struct pc_policy *policy)
+static bool signed_by_approver(struct pc_findings *ignored, const char *template_id,
+			       const struct pc_approval *a, const struct pc_policy *policy)
 {
 	const struct pc_approver *approver = pc_policy_approver(policy, a->approved_by);
 	struct pc_buf payload = PC_BUF_INIT;
+	struct pc_finding *f;
 	struct pc_sshsig sig;
 	bool listed = false, ok = false;
 
 	if (pc_sshsig_parse(&sig, a->signature, strlen(a->signature)) < 0) {
-		pc_buf_addf(why, "signature does not verify (%s)", pc_error_message());
+		f = finding_add(ignored, PC_FINDING_APPROVAL_IGNORED_BAD_SIGNATURE, template_id);
+		figure_text(f, "approver", a->approved_by);
+		figure_text(f, "detail", pc_error_message());
 		pc_error_clear();
 		return false;
 	}
 	for (size_t k = 0; approver && k < approver->nkeys && !listed; k++)
 		listed = pc_ssh_key_equal(&sig.signer, &approver->keys[k]);
 	if (!listed) {
-		pc_buf_addf(why, "signed by a key policy.approvers does not list for %s (%s)",
-			    a->approved_by, sig.signer.fingerprint);
+		f = finding_add(ignored, PC_FINDING_APPROVAL_IGNORED_UNKNOWN_KEY, template_id);
+		figure_text(f, "approver", a->approved_by);
+		figure_text(f, "key", sig.signer.fingerprint);
 		goto done;
 	}
 	pc_approval_payload(&payload, a);
 	if (pc_sshsig_verify(&sig, PC_SSHSIG_NAMESPACE, payload.ptr, payload.len) < 0) {
+		f = finding_add(ignored, PC_FINDING_APPROVAL_IGNORED_BAD_SIGNATURE, template_id);
+		figure_text(f, "approver", a->approved_by);
 		/* the usual case is said plainly; another namespace or hash says which */
 		if (strcmp(pc_error_message(), "the signature does not verify"))
-			pc_buf_addf(why, "signature does not verify (%s)", pc_error_message());
-		else
-			pc_buf_adds(why, "signature does not verify");
+			figure_text(f, "detail", pc_error_message());
 		pc_error_clear();
 		goto done;
 	}
@@ -319,12 +610,14 @@ static const char *verified_listed(const struct pc_policy *policy, const char *i
  * file. An entry counts when it names this template, its exact files, a
  * delta at least this change's, an approver the base lists, and carries that
  * approver's signature (or is unsigned where the base allows unsigned
- * entries). An entry for this content that does not count says why.
+ * entries). An entry for this content that does not count says why, in a
+ * reason of its own, when none counts.
  */
-static bool find_approval(struct pc_template_report *t, const struct pc_policy *policy,
+static bool find_approval(struct pc_template_report *t, const struct pc_report *report,
 			  const struct pc_approvals *approvals, const struct pc_strlist *verified)
 {
-	struct pc_strlist ignored = PC_STRLIST_INIT;
+	const struct pc_policy *policy = &report->config->policy;
+	struct pc_findings ignored = { NULL, 0, 0 };
 	bool found = false;
 
 	for (size_t i = 0; verified && i < verified->n; i++) {
@@ -339,45 +632,38 @@ static bool find_approval(struct pc_template_report *t, const struct pc_policy *
 	}
 	for (size_t i = 0; approvals && i < approvals->n && !found; i++) {
 		const struct pc_approval *a = &approvals->items[i];
-		struct pc_buf why = PC_BUF_INIT;
+		struct pc_finding *f;
 
 		if (strcmp(a->template_id, t->id) || !files_match(a, &t->after) ||
 		    t->monthly_delta_micros > a->monthly_delta_micros)
 			continue;
-		if (!pc_strlist_contains(&policy->approvers, a->approved_by))
-			pc_buf_addf(&why, "%s is not in policy.approvers", a->approved_by);
-		else if (!a->signature && policy->file_approvals != PC_FILE_APPROVALS_UNSIGNED)
-			pc_buf_adds(&why, "unsigned (policy.file_approvals is signed)");
-		else if (!a->signature || signed_by_approver(&why, a, policy))
+		if (!pc_strlist_contains(&policy->approvers, a->approved_by)) {
+			f = finding_add(&ignored, PC_FINDING_APPROVAL_IGNORED_NOT_LISTED, t->id);
+			figure_text(f, "approver", a->approved_by);
+		} else if (!a->signature && policy->file_approvals != PC_FILE_APPROVALS_UNSIGNED) {
+			f = finding_add(&ignored, PC_FINDING_APPROVAL_IGNORED_UNSIGNED, t->id);
+			figure_text(f, "approver", a->approved_by);
+		} else if (!a->signature || signed_by_approver(&ignored, t->id, a, policy)) {
 			found = true;
+		}
 		if (found) {
 			t->approval.approver = pc_xstrdup(a->approved_by);
 			t->approval.approved_at = pc_xstrdup(a->approved_at);
 			t->approval.approved_delta_micros = a->monthly_delta_micros;
 			t->approval.unsigned_entry = !a->signature;
-		} else {
-			struct pc_buf line = PC_BUF_INIT;
-
-			pc_buf_addf(&line, "approval by %s ignored: %s", a->approved_by, why.ptr);
-			pc_strlist_push_owned(&ignored, pc_buf_detach(&line, NULL));
 		}
-		pc_buf_release(&why);
 	}
 	/* the reasons an entry for this very content did not count, when none did */
-	for (size_t i = 0; !found && i < ignored.n; i++)
-		add_reason(t, "%s", ignored.items[i]);
-	pc_strlist_release(&ignored);
-	return found;
-}
-
-static void approvers_list(struct pc_buf *out, const struct pc_policy *policy)
-{
-	if (!policy->approvers.n) {
-		pc_buf_adds(out, "nobody: policy.approvers is empty");
-		return;
+	for (size_t i = 0; !found && i < ignored.n; i++) {
+		PC_GROW(t->findings.items, t->findings.cap, t->findings.n + 1);
+		t->findings.items[t->findings.n++] = ignored.items[i]; /* moved */
+		add_reason(t, report, t->findings.n - 1);
 	}
-	for (size_t i = 0; i < policy->approvers.n; i++)
-		pc_buf_addf(out, "%s%s", i ? ", " : "", policy->approvers.items[i]);
+	if (found)
+		pc_findings_release(&ignored);
+	else
+		free(ignored.items);
+	return found;
 }
 
 static const struct pc_budget_report *budget_of(const struct pc_budget_report *reports, size_t n,
@@ -404,163 +690,155 @@ static bool over_hard_budget(const struct pc_report *report, const struct pc_tem
 
 /* Says what a budget makes of the template's change; true for a hard budget breach. */
 static bool judge_budget_for_template(struct pc_report *report, struct pc_template_report *t,
-				      const struct pc_budget_report *r, const char *kind)
+				      const struct pc_budget_report *r, bool use_case)
 {
-	struct pc_buf spend = PC_BUF_INIT, limit = PC_BUF_INIT;
-	bool hard = false;
+	struct pc_finding *f;
+	enum pc_finding_code code;
+	enum pc_verdict to = PC_VERDICT_WARN;
 
 	if (!r || r->verdict == PC_VERDICT_PASS || t->monthly_delta_micros <= 0)
 		return false;
-	money(&spend, report, r->spend_after_micros, false);
-	money(&limit, report, r->budget->monthly_budget_micros, false);
 	if (r->verdict == PC_VERDICT_BLOCK) {
-		add_reason(t, "%s '%s' would spend %s a month, over its hard budget of %s "
-			   "(an approval cannot lift a hard budget: merge a budget change first)",
-			   kind, r->budget->name, spend.ptr, limit.ptr);
-		raise_template(t, PC_VERDICT_BLOCK);
-		hard = true;
+		code = use_case ? PC_FINDING_USE_CASE_OVER_HARD_BUDGET
+				: PC_FINDING_TEAM_OVER_HARD_BUDGET;
+		to = PC_VERDICT_BLOCK;
 	} else if (r->status == PC_STATUS_OVER) {
-		add_reason(t, "%s '%s' would spend %s a month, over its soft budget of %s",
-			   kind, r->budget->name, spend.ptr, limit.ptr);
-		raise_template(t, PC_VERDICT_WARN);
+		code = use_case ? PC_FINDING_USE_CASE_OVER_SOFT_BUDGET
+				: PC_FINDING_TEAM_OVER_SOFT_BUDGET;
 	} else {
-		struct pc_buf pct = PC_BUF_INIT;
-
-		pc_ppm_format(&pct, r->budget->warn_at_ppm);
-		add_reason(t, "%s '%s' would spend %s a month, past its warning level of %s of %s",
-			   kind, r->budget->name, spend.ptr, pct.ptr, limit.ptr);
-		raise_template(t, PC_VERDICT_WARN);
-		pc_buf_release(&pct);
+		code = use_case ? PC_FINDING_USE_CASE_WARN_AT : PC_FINDING_TEAM_WARN_AT;
 	}
-	pc_buf_release(&spend);
-	pc_buf_release(&limit);
-	return hard;
+	f = template_finding(t, code, r->budget->name);
+	figure_money(f, "monthly_spend", r->spend_after_micros);
+	figure_money(f, "monthly_budget", r->budget->monthly_budget_micros);
+	if (code == PC_FINDING_TEAM_WARN_AT || code == PC_FINDING_USE_CASE_WARN_AT)
+		figure_percent(f, "warn_at", r->budget->warn_at_ppm);
+	add_reason(t, report, t->findings.n - 1);
+	raise_template(t, to);
+	return to == PC_VERDICT_BLOCK;
 }
 
 /*
- * Why a template is a cost event, as the start of its reason: its own
- * increase, its share of the change's total, and what of it the base does
- * not vouch for. *plain is set when it is the increase alone (the wording
- * "cost event of X a month needs an approval" is kept for it).
+ * Why a template is a cost event, as the first findings of its reason: its
+ * own increase or its share of the change's total, and what of it the base
+ * does not vouch for.
  */
-static void event_causes(struct pc_buf *out, bool *plain, struct pc_report *report,
-			 const struct judgement *j, const struct pc_template_report *t, bool own,
-			 bool total, bool new_template, bool head_model)
+static void add_event_causes(struct pc_report *report, const struct judgement *j,
+			     struct pc_template_report *t, bool own, bool total,
+			     bool new_template, bool head_model)
 {
-	const struct pc_policy *policy = &report->config->policy;
-	struct pc_buf amount = PC_BUF_INIT, sum = PC_BUF_INIT, threshold = PC_BUF_INIT;
+	struct pc_finding *f;
 
-	money(&amount, report, t->monthly_delta_micros, true);
-	*plain = own && !new_template && !head_model;
 	if (own) {
-		pc_buf_addf(out, "cost event of %s a month", amount.ptr);
+		f = template_finding(t, PC_FINDING_COST_EVENT, NULL);
+		figure_money(f, "monthly_delta", t->monthly_delta_micros);
 	} else if (total) {
-		money(&sum, report, j->total_increase_micros, true);
-		money(&threshold, report, policy->event_delta_micros, false);
-		pc_buf_addf(out, "cost event of %s a month, part of %s a month of increases in "
-			    "this change (threshold %s)", amount.ptr, sum.ptr, threshold.ptr);
+		f = template_finding(t, PC_FINDING_COST_EVENT_IN_TOTAL, NULL);
+		figure_money(f, "monthly_delta", t->monthly_delta_micros);
+		figure_money(f, "total_increase", j->total_increase_micros);
+		figure_money(f, "threshold", report->config->policy.event_delta_micros);
 	}
-	if (new_template)
-		pc_buf_addf(out, "%stemplate '%s' is new in this change: its volumes "
-			    "(calls_per_day %lld) come from this change", out->len ? "; " : "",
-			    t->id, (long long)t->volume->calls_per_day);
-	if (head_model)
-		pc_buf_addf(out, "%smodel '%s' is not in the base's configuration: its prices "
-			    "come from this change", out->len ? "; " : "", after_model_name(t));
-	pc_buf_release(&amount);
-	pc_buf_release(&sum);
-	pc_buf_release(&threshold);
+	if (new_template) {
+		f = template_finding(t, PC_FINDING_NEW_TEMPLATE, NULL);
+		figure_count(f, "calls_per_day", t->volume->calls_per_day);
+	}
+	if (head_model) {
+		f = template_finding(t, PC_FINDING_HEAD_ONLY_MODEL, NULL);
+		figure_text(f, "model", after_model_name(t));
+	}
 }
 
 static void judge_template(struct pc_report *report, struct pc_template_report *t,
 			   const struct judgement *j)
 {
 	const struct pc_policy *policy = &report->config->policy;
-	struct pc_buf amount = PC_BUF_INIT, who = PC_BUF_INIT, why = PC_BUF_INIT;
-	bool own, total, new_template, head_model, plain;
-	size_t hard_reason = SIZE_MAX;
-	/* a tail joins the causes with a space when they are the plain increase */
-	const char *sep;
+	struct pc_buf who = PC_BUF_INIT;
+	bool own, total, new_template, head_model;
+	size_t hard_reason = SIZE_MAX, first;
+	struct pc_finding *f;
 
 	t->verdict = PC_VERDICT_PASS;
-	money(&amount, report, t->monthly_delta_micros, true);
-	if (t->monthly_delta_micros < 0)
-		add_reason(t, "saves %s a month", amount.ptr + 1);
+	if (t->monthly_delta_micros < 0) {
+		f = template_finding(t, PC_FINDING_SAVING, NULL);
+		figure_money(f, "monthly_delta", t->monthly_delta_micros);
+		add_reason(t, report, t->findings.n - 1);
+	}
 	own = is_cost_event(policy, t);
 	total = j->total_event && t->monthly_delta_micros > 0;
 	new_template = is_new_template(j, t);
 	head_model = is_head_model(j, t);
-	if (new_template)
-		pending_note(report, "template '%s' is new: calls_per_day %lld and "
-			     "output_tokens_per_call %lld come from this change", t->id,
-			     (long long)t->volume->calls_per_day,
-			     (long long)t->volume->output_tokens_per_call);
-	if (head_model)
-		pending_note(report, "model '%s' is new in this change: priced from the head's "
-			     "configuration until it is merged", after_model_name(t));
+	if (new_template) {
+		f = finding_add(&report->findings, PC_FINDING_PENDING_NEW_TEMPLATE, t->id);
+		figure_count(f, "calls_per_day", t->volume->calls_per_day);
+		figure_count(f, "output_tokens_per_call", t->volume->output_tokens_per_call);
+		add_pending(report);
+	}
+	if (head_model) {
+		finding_add(&report->findings, PC_FINDING_PENDING_NEW_MODEL, after_model_name(t));
+		add_pending(report);
+	}
 	/* what the base does not vouch for needs an approval whatever it costs */
 	new_template = new_template && !nothing_to_price(t);
 	head_model = head_model && !nothing_to_price(t);
 	t->cost_event = own || total || new_template || head_model;
 	if (t->cost_event) {
-		event_causes(&why, &plain, report, j, t, own, total, new_template, head_model);
-		sep = plain ? " " : "; ";
+		/* the entries that did not count come first, each a reason of its own */
+		t->approved = find_approval(t, report, j->approvals, j->verified);
+		first = t->findings.n;
+		add_event_causes(report, j, t, own, total, new_template, head_model);
 		approvers_list(&who, policy);
-		t->approved = find_approval(t, policy, j->approvals, j->verified);
 		if (t->approved && t->approval.approved_at) {
-			struct pc_buf limit = PC_BUF_INIT;
-
-			money(&limit, report, t->approval.approved_delta_micros, true);
-			add_reason(t, "%s%sapproved by %s at %s, up to %s a month%s", why.ptr, sep,
-				   t->approval.approver, t->approval.approved_at, limit.ptr,
-				   t->approval.unsigned_entry
-					   ? " (unsigned entry: policy.file_approvals is unsigned)"
-					   : "");
-			pc_buf_release(&limit);
+			f = template_finding(t, t->approval.unsigned_entry
+							? PC_FINDING_APPROVAL_VALID_UNSIGNED
+							: PC_FINDING_APPROVAL_VALID, NULL);
+			figure_text(f, "approver", t->approval.approver);
+			figure_text(f, "approved_at", t->approval.approved_at);
+			figure_money(f, "approved_delta", t->approval.approved_delta_micros);
+			add_reason(t, report, first);
 		} else if (t->approved) {
-			add_reason(t, "%s%sapproved by %s (verified elsewhere: --approved-by, for "
-				   "this head only)", why.ptr, sep, t->approval.approver);
-		} else if (over_hard_budget(report, t)) {
-			/* an approval would not unblock it: do not send anyone to get one */
-			add_reason(t, "%s%sover a hard budget, which an approval cannot lift; merge a "
-				   "budget change first (then it needs an approval by one of: %s)",
-				   why.ptr, plain ? ": " : "; ", who.ptr);
-			raise_template(t, policy->unapproved == PC_UNAPPROVED_BLOCK
-							   ? PC_VERDICT_BLOCK
-							   : PC_VERDICT_WARN);
+			f = template_finding(t, PC_FINDING_APPROVAL_VERIFIED_ELSEWHERE, NULL);
+			figure_text(f, "approver", t->approval.approver);
+			add_reason(t, report, first);
 		} else {
-			add_reason(t, "%s%sneeds an approval (promptcost approve) by one of: %s",
-				   why.ptr, sep, who.ptr);
+			/* over a hard budget, an approval would not unblock it: do not send
+			 * anyone to get one first */
+			f = template_finding(t, over_hard_budget(report, t)
+							? PC_FINDING_COST_EVENT_OVER_HARD_BUDGET
+							: PC_FINDING_COST_EVENT_UNAPPROVED, NULL);
+			figure_text(f, "approvers", who.ptr);
+			add_reason(t, report, first);
 			raise_template(t, policy->unapproved == PC_UNAPPROVED_BLOCK
 							   ? PC_VERDICT_BLOCK
 							   : PC_VERDICT_WARN);
 		}
 	}
 	if (judge_budget_for_template(report, t,
-				      budget_of(report->teams, report->nteams, t->team), "team"))
+				      budget_of(report->teams, report->nteams, t->team), false))
 		hard_reason = t->reasons.n - 1;
 	if (judge_budget_for_template(report, t,
 				      budget_of(report->use_cases, report->nuse_cases, t->use_case),
-				      "use case") &&
+				      true) &&
 	    hard_reason == SIZE_MAX)
 		hard_reason = t->reasons.n - 1;
 	/* the reason to act on first, even after an unapproved cost event's */
 	if (hard_reason != SIZE_MAX)
 		t->main_reason = hard_reason;
 	/* said where there is news: an unchanged template's estimate changes nothing */
-	if (!t->exact && t->change != PC_CHANGE_UNCHANGED)
-		add_reason(t, "token counts are estimates: model '%s' has no public tokenizer",
-			   t->after.present ? t->after.model_name : t->before.model_name);
-	pc_buf_release(&amount);
+	if (!t->exact && t->change != PC_CHANGE_UNCHANGED) {
+		f = template_finding(t, PC_FINDING_ESTIMATED_TOKENS, NULL);
+		figure_text(f, "model", t->after.present ? t->after.model_name
+							 : t->before.model_name);
+		add_reason(t, report, t->findings.n - 1);
+	}
 	pc_buf_release(&who);
-	pc_buf_release(&why);
 }
 
 static void state_verdict(struct pc_report *report)
 {
 	const char *first[3] = { NULL, NULL, NULL };
 	const char *hard = NULL;
-	struct pc_buf line = PC_BUF_INIT, amount = PC_BUF_INIT;
+	struct pc_buf line = PC_BUF_INIT;
+	struct pc_finding *f;
 	size_t changed = 0, approved = 0;
 
 	report->verdict = PC_VERDICT_PASS;
@@ -572,32 +850,37 @@ static void state_verdict(struct pc_report *report)
 		if (t->cost_event && t->approved)
 			approved++;
 		raise_verdict(&report->verdict, t->verdict);
-		/* the deciding reason of the first template with this verdict */
+		/* the template whose deciding reason states the verdict: the first with it */
 		if (t->verdict != PC_VERDICT_PASS && !first[t->verdict])
-			first[t->verdict] = t->reasons.items[t->main_reason];
+			first[t->verdict] = t->id;
 		/* a hard budget is what must change first: approvals cannot unblock the change */
 		if (!hard && t->verdict == PC_VERDICT_BLOCK && over_hard_budget(report, t))
-			hard = t->reasons.items[t->main_reason];
+			hard = t->id;
 	}
-	money(&amount, report, report->monthly_delta_micros, true);
 	switch (report->verdict) {
 	case PC_VERDICT_BLOCK:
-		pc_buf_addf(&line, "blocked: %s", hard ? hard : first[PC_VERDICT_BLOCK]);
+		f = finding_add(&report->findings, PC_FINDING_BLOCKED,
+				hard ? hard : first[PC_VERDICT_BLOCK]);
 		break;
 	case PC_VERDICT_WARN:
-		pc_buf_addf(&line, "passed with warnings: %s", first[PC_VERDICT_WARN]);
+		f = finding_add(&report->findings, PC_FINDING_PASSED_WITH_WARNINGS,
+				first[PC_VERDICT_WARN]);
 		break;
 	default:
-		if (!changed)
-			pc_buf_adds(&line, "passed: no prompt template changed");
-		else if (approved)
-			pc_buf_addf(&line, "passed: %s a month, within budgets; %zu cost event%s "
-				    "approved", amount.ptr, approved, approved == 1 ? "" : "s");
-		else
-			pc_buf_addf(&line, "passed: %s a month, within budgets and policy", amount.ptr);
+		if (!changed) {
+			f = finding_add(&report->findings, PC_FINDING_PASSED_NO_CHANGE, NULL);
+		} else if (approved) {
+			f = finding_add(&report->findings, PC_FINDING_PASSED_WITH_APPROVALS, NULL);
+			figure_money(f, "monthly_delta", report->monthly_delta_micros);
+			figure_count(f, "approved_cost_events", (int64_t)approved);
+		} else {
+			f = finding_add(&report->findings, PC_FINDING_PASSED, NULL);
+			figure_money(f, "monthly_delta", report->monthly_delta_micros);
+		}
 	}
+	finding_words(&line, report, f);
+	f->message = pc_xstrdup(line.ptr);
 	report->verdict_reason = pc_buf_detach(&line, NULL);
-	pc_buf_release(&amount);
 }
 
 int pc_policy_judge(struct pc_report *report, const struct pc_approvals *approvals,

@@ -35,8 +35,11 @@ void pc_report_release(struct pc_report *report)
 		free(t->approval.approver);
 		free(t->approval.approved_at);
 		pc_strlist_release(&t->reasons);
+		pc_findings_release(&t->findings);
 	}
 	free(report->templates);
+	free(report->lines_before);
+	free(report->lines_after);
 	free(report->teams);
 	free(report->use_cases);
 	free(report->base_label);
@@ -48,6 +51,7 @@ void pc_report_release(struct pc_report *report)
 	free(report->verdict_reason);
 	pc_strlist_release(&report->pending);
 	pc_strlist_release(&report->skipped);
+	pc_findings_release(&report->findings);
 	pc_report_init(report);
 }
 
@@ -71,6 +75,70 @@ const char *pc_status_name(enum pc_status status)
 	static const char *const names[] = { "ok", "warn", "over" };
 
 	return names[status];
+}
+
+const char *pc_finding_code_name(enum pc_finding_code code)
+{
+	/* in the order of enum pc_finding_code; the README's table lists them */
+	static const char *const names[] = {
+		"saving",
+		"approval_ignored_not_listed",
+		"approval_ignored_unsigned",
+		"approval_ignored_unknown_key",
+		"approval_ignored_bad_signature",
+		"cost_event",
+		"cost_event_in_total",
+		"new_template",
+		"head_only_model",
+		"approval_valid",
+		"approval_valid_unsigned",
+		"approval_verified_elsewhere",
+		"cost_event_unapproved",
+		"cost_event_over_hard_budget",
+		"team_over_hard_budget",
+		"team_over_soft_budget",
+		"team_warn_at",
+		"use_case_over_hard_budget",
+		"use_case_over_soft_budget",
+		"use_case_warn_at",
+		"estimated_tokens",
+		"pending_new_template",
+		"pending_new_model",
+		"blocked",
+		"passed_with_warnings",
+		"passed_no_change",
+		"passed_with_approvals",
+		"passed",
+	};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) == PC_FINDING_PASSED + 1,
+		       "a name for every finding code");
+	return names[code];
+}
+
+const struct pc_figure *pc_finding_figure(const struct pc_finding *finding, const char *name)
+{
+	for (size_t i = 0; i < finding->nfigures; i++)
+		if (!strcmp(finding->figures[i].name, name))
+			return &finding->figures[i];
+	return NULL;
+}
+
+void pc_finding_release(struct pc_finding *finding)
+{
+	for (size_t k = 0; k < finding->nfigures; k++)
+		free(finding->figures[k].text);
+	free(finding->subject);
+	free(finding->message);
+	memset(finding, 0, sizeof(*finding));
+}
+
+void pc_findings_release(struct pc_findings *findings)
+{
+	for (size_t i = 0; i < findings->n; i++)
+		pc_finding_release(&findings->items[i]);
+	free(findings->items);
+	memset(findings, 0, sizeof(*findings));
 }
 
 int pc_format_lookup(enum pc_format *out, const char *name)

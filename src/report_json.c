@@ -1,11 +1,14 @@
 /*
  * The JSON report, schema promptcost/check/v1 (DESIGN.md): the fields listed
- * there, money as strings with exactly two decimals, tokens as integers. The
+ * there, money as strings with exactly two decimals, tokens as integers, and
+ * the policy's findings as codes with their figures. The
  * only file of the check pipeline that sees jansson.
  */
 #include "promptcost/report.h"
 
 #include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static json_t *money(int64_t micros)
@@ -30,6 +33,61 @@ static json_t *strings(const struct pc_strlist *list)
 
 	for (size_t i = 0; i < list->n; i++)
 		json_array_append_new(a, json_string(list->items[i]));
+	return a;
+}
+
+/* A percent in parts per million, exactly, as a decimal string: "80", "12.5", "0.0125". */
+static json_t *percent(int64_t ppm)
+{
+	uint64_t mag = ppm < 0 ? (uint64_t)0 - (uint64_t)ppm : (uint64_t)ppm;
+	char digits[32];
+	size_t len;
+
+	/* a percent is ppm / 10^4: up to four decimals, trailing zeros dropped */
+	len = (size_t)snprintf(digits, sizeof(digits), "%s%llu.%04llu", ppm < 0 ? "-" : "",
+			       (unsigned long long)(mag / 10000),
+			       (unsigned long long)(mag % 10000));
+	while (digits[len - 1] == '0')
+		digits[--len] = '\0';
+	if (digits[len - 1] == '.')
+		digits[--len] = '\0';
+	return json_string(digits);
+}
+
+/* {code, subject, figures: {name: value...}, message}: money and percents as strings. */
+static json_t *findings_json(const struct pc_findings *findings)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < findings->n; i++) {
+		const struct pc_finding *f = &findings->items[i];
+		json_t *o = json_object(), *figures = json_object();
+
+		for (size_t k = 0; k < f->nfigures; k++) {
+			const struct pc_figure *figure = &f->figures[k];
+			json_t *v;
+
+			switch (figure->kind) {
+			case PC_FIGURE_MONEY:
+				v = money(figure->value);
+				break;
+			case PC_FIGURE_PERCENT:
+				v = percent(figure->value);
+				break;
+			case PC_FIGURE_COUNT:
+				v = json_integer(figure->value);
+				break;
+			default:
+				v = json_string(figure->text);
+			}
+			json_object_set_new(figures, figure->name, v);
+		}
+		json_object_set_new(o, "code", json_string(pc_finding_code_name(f->code)));
+		json_object_set_new(o, "subject", string_or_null(f->subject));
+		json_object_set_new(o, "figures", figures);
+		json_object_set_new(o, "message", string_or_null(f->message));
+		json_array_append_new(a, o);
+	}
 	return a;
 }
 
@@ -94,6 +152,7 @@ static json_t *template_json(const struct pc_template_report *t)
 	json_object_set_new(o, "approval", approval);
 	json_object_set_new(o, "verdict", json_string(pc_verdict_name(t->verdict)));
 	json_object_set_new(o, "reasons", strings(&t->reasons));
+	json_object_set_new(o, "findings", findings_json(&t->findings));
 	return o;
 }
 
@@ -147,6 +206,7 @@ int pc_report_json(struct pc_buf *out, const struct pc_report *report)
 	json_object_set_new(root, "skipped", strings(&report->skipped));
 	json_object_set_new(root, "verdict", json_string(pc_verdict_name(report->verdict)));
 	json_object_set_new(root, "verdict_reason", json_string(report->verdict_reason));
+	json_object_set_new(root, "findings", findings_json(&report->findings));
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (!text)

@@ -10,6 +10,7 @@
 #include "promptcost/tokenizer.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +28,10 @@ static bool has_wildcard(const char *glob)
  * finding each one by a linear search (pc_config_template) took a tenth of
  * `check`'s time.
  */
+/* A configuration's templates by id. */
 struct template_index {
-	const struct pc_template_config **items;
-	size_t n;
+	const struct pc_config *config;
+	struct pc_name_index ids;
 };
 
 /* Who configures a template's glob: the world or the base (trusted), or the change. */
@@ -55,39 +57,21 @@ struct collect {
 
 enum { CFG_WORLD, CFG_BASE, CFG_HEAD };
 
-static int compare_template_ids(const void *a, const void *b)
-{
-	return strcmp((*(const struct pc_template_config *const *)a)->id,
-		      (*(const struct pc_template_config *const *)b)->id);
-}
-
 static void template_index_build(struct template_index *index, const struct pc_config *config)
 {
-	index->n = config ? config->ntemplates : 0;
-	index->items = pc_xcalloc(index->n ? index->n : 1, sizeof(*index->items));
-	for (size_t i = 0; i < index->n; i++)
-		index->items[i] = &config->templates[i];
-	qsort(index->items, index->n, sizeof(*index->items), compare_template_ids);
+	index->config = config;
+	pc_name_index_init(&index->ids, config ? config->templates : NULL,
+			   config ? config->ntemplates : 0, sizeof(*config->templates),
+			   offsetof(struct pc_template_config, id));
 }
 
 /* The template with this id, or NULL (ids are unique within a configuration). */
 static const struct pc_template_config *template_index_find(const struct template_index *index,
 							    const char *id)
 {
-	size_t lo = 0, hi = index->n;
+	size_t i = pc_name_index_find(&index->ids, id);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(index->items[mid]->id, id);
-
-		if (!cmp)
-			return index->items[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return i == SIZE_MAX ? NULL : &index->config->templates[i];
 }
 
 static bool is_directory_prefix(const struct pc_file_list *list, const char *glob)
@@ -744,7 +728,7 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 done:
 	pc_strlist_release(&ids);
 	for (int k = 0; k < 3; k++)
-		free(c.index[k].items);
+		pc_name_index_release(&c.index[k].ids);
 	pc_file_list_release(&c.lists[0]);
 	pc_file_list_release(&c.lists[1]);
 	pc_rename_list_release(&c.renames);

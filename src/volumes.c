@@ -275,9 +275,19 @@ void pc_volumes_write(struct pc_buf *out, const struct pc_volumes *vol)
 	for (size_t i = 0; i < vol->n; i++) {
 		const struct pc_volume *v = &vol->entries[i].volume;
 		int64_t billed = v->calls - v->response_cache_hits;
+		size_t start;
 
 		pc_buf_adds(out, "  ");
+		start = out->len;
 		key(out, vol->entries[i].template);
+		/* yaml allows implicit keys of up to 1024 characters: longer is an explicit "? key" */
+		if (out->len - start > 1000) {
+			pc_buf_grow(out, 2);
+			memmove(out->ptr + start + 2, out->ptr + start, out->len - start + 1);
+			memcpy(out->ptr + start, "? ", 2);
+			out->len += 2;
+			pc_buf_adds(out, "\n  ");
+		}
 		pc_buf_adds(out, ":\n");
 		pc_buf_addf(out, "    days: %lld\n    calls: %lld\n    response_cache_hits: %lld\n"
 			    "    input_tokens: %lld\n    cached_input_tokens: %lld\n"

@@ -112,6 +112,33 @@ bool pc_strlist_contains(const struct pc_strlist *l, const char *s);
 void pc_strlist_release(struct pc_strlist *l);
 
 /*
+ * A sorted index of the names of an array of structs, so that looking names
+ * up in a configuration of a thousand templates is not quadratic. refs are
+ * sorted by name, then by position, so equal names are adjacent, the first
+ * in the array first; names are the same names in array order (for
+ * suggestions). The names are borrowed: the array must outlive the index.
+ */
+struct pc_name_ref {
+	const char *name;
+	size_t index; /* in the array */
+};
+struct pc_name_index {
+	struct pc_name_ref *refs;
+	const char **names;
+	size_t n;
+};
+#define PC_NAME_INDEX_INIT { NULL, NULL, 0 }
+/*
+ * Indexes the n structs at base, stride bytes apart, by the `char *` member
+ * at name_offset (offsetof(struct x, name)); base may be NULL when n is 0.
+ */
+void pc_name_index_init(struct pc_name_index *idx, const void *base, size_t n, size_t stride,
+			size_t name_offset);
+/* The array position of the first struct named name, or SIZE_MAX (also for NULL). */
+size_t pc_name_index_find(const struct pc_name_index *idx, const char *name);
+void pc_name_index_release(struct pc_name_index *idx);
+
+/*
  * The optimal-string-alignment distance between two names, ignoring ASCII
  * case (insertions, deletions, substitutions and adjacent transpositions
  * count one each), for did-you-mean suggestions. SIZE_MAX when either is

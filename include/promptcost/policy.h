@@ -10,8 +10,9 @@
 
 /*
  * Judges the report against report->config (the base's): fills teams,
- * use cases, every template's cost-event flag, approval, verdict and reasons,
- * and the overall verdict. approvals may be NULL; verified holds identities
+ * use cases, every template's cost-event flag, approval, verdict, reasons
+ * and findings (each reason is the words of one or more findings), and the
+ * overall verdict (also the last of report->findings). approvals may be NULL; verified holds identities
  * approved elsewhere (check --approved-by), which count when the base policy
  * lists them. A template is a cost event when its increase, or the sum of
  * all the report's increases, reaches a threshold, and, unless the head's

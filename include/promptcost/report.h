@@ -58,6 +58,75 @@ struct pc_approval_match {
 	bool unsigned_entry;            /* an unsigned entry, counted by file_approvals: unsigned */
 };
 
+/*
+ * What the policy stage found, as data: a stable code, the subject it is
+ * about, its figures, and the English the renderers show (made from the rest
+ * by policy.c, once). Codes are documented in the README ("JSON report").
+ */
+enum pc_finding_code {
+	/* of a template */
+	PC_FINDING_SAVING,                      /* its cost goes down */
+	PC_FINDING_APPROVAL_IGNORED_NOT_LISTED, /* an entry for this content, by a non-approver */
+	PC_FINDING_APPROVAL_IGNORED_UNSIGNED,   /* ...unsigned where entries must be signed */
+	PC_FINDING_APPROVAL_IGNORED_UNKNOWN_KEY, /* ...signed by a key the base does not list */
+	PC_FINDING_APPROVAL_IGNORED_BAD_SIGNATURE, /* ...whose signature does not verify */
+	PC_FINDING_COST_EVENT,                  /* its increase reaches a threshold */
+	PC_FINDING_COST_EVENT_IN_TOTAL,         /* the change's summed increases reach it */
+	PC_FINDING_NEW_TEMPLATE,                /* only the head configures it: volumes unvouched */
+	PC_FINDING_HEAD_ONLY_MODEL,             /* only the head prices its model */
+	PC_FINDING_APPROVAL_VALID,              /* the cost event is approved by an entry */
+	PC_FINDING_APPROVAL_VALID_UNSIGNED,     /* ...an unsigned one, which the base allows */
+	PC_FINDING_APPROVAL_VERIFIED_ELSEWHERE, /* ...by --approved-by */
+	PC_FINDING_COST_EVENT_UNAPPROVED,       /* the cost event needs an approval */
+	PC_FINDING_COST_EVENT_OVER_HARD_BUDGET, /* ...but a hard budget blocks it anyway */
+	PC_FINDING_TEAM_OVER_HARD_BUDGET,
+	PC_FINDING_TEAM_OVER_SOFT_BUDGET,
+	PC_FINDING_TEAM_WARN_AT,
+	PC_FINDING_USE_CASE_OVER_HARD_BUDGET,
+	PC_FINDING_USE_CASE_OVER_SOFT_BUDGET,
+	PC_FINDING_USE_CASE_WARN_AT,
+	PC_FINDING_ESTIMATED_TOKENS,            /* its model has no public tokenizer */
+	/* of the report */
+	PC_FINDING_PENDING_NEW_TEMPLATE,        /* takes effect after merge */
+	PC_FINDING_PENDING_NEW_MODEL,
+	PC_FINDING_BLOCKED,                     /* the verdict, and the template that decided it */
+	PC_FINDING_PASSED_WITH_WARNINGS,
+	PC_FINDING_PASSED_NO_CHANGE,
+	PC_FINDING_PASSED_WITH_APPROVALS,
+	PC_FINDING_PASSED
+};
+
+enum pc_figure_kind {
+	PC_FIGURE_MONEY,   /* micro-units of the currency */
+	PC_FIGURE_PERCENT, /* parts per million */
+	PC_FIGURE_COUNT,
+	PC_FIGURE_TEXT     /* a name: an approver, a model, a time */
+};
+
+struct pc_figure {
+	const char *name;  /* static: "monthly_delta" */
+	enum pc_figure_kind kind;
+	int64_t value;     /* money, percent or count */
+	char *text;        /* PC_FIGURE_TEXT: owned */
+};
+
+#define PC_FINDING_MAX_FIGURES 4
+
+struct pc_finding {
+	enum pc_finding_code code;
+	char *subject;     /* the template id, team, use case or model it is about; may be NULL */
+	struct pc_figure figures[PC_FINDING_MAX_FIGURES];
+	size_t nfigures;
+	char *message;     /* its words; in a template, part of reasons[reason] */
+	size_t reason;
+};
+
+struct pc_findings {
+	struct pc_finding *items;
+	size_t n;
+	size_t cap;
+};
+
 struct pc_template_report {
 	char *id;
 	enum pc_change change;
@@ -88,6 +157,7 @@ struct pc_template_report {
 	enum pc_verdict verdict;
 	struct pc_strlist reasons;      /* one line each, why the verdict is what it is */
 	size_t main_reason;             /* the reason that decided the verdict (when not pass) */
+	struct pc_findings findings;    /* the same, as data: each reason is one or more */
 };
 
 /* A team's or a use case's budget before and after the change. */
@@ -118,11 +188,19 @@ struct pc_report {
 	size_t nuse_cases;
 	int64_t monthly_delta_micros;
 	int64_t daily_delta_micros;
+	/*
+	 * The spend lines of the change, one per template and side (a month at
+	 * its volume; an absent side costs nothing): what the cost stage
+	 * priced, and what policy sums into each team's and use case's spend.
+	 */
+	struct pc_spend_line *lines_before;
+	struct pc_spend_line *lines_after;
 	bool exact;                     /* every changed template's count is exact */
 	struct pc_strlist pending;      /* config edits of the change that take effect after merge */
 	struct pc_strlist skipped;      /* files skipped (binary), shown as notes */
 	enum pc_verdict verdict;
 	char *verdict_reason;           /* one line that states the verdict and its reason */
+	struct pc_findings findings;    /* the policy's notes of pending, then the verdict */
 };
 
 void pc_report_init(struct pc_report *report);
@@ -132,6 +210,13 @@ void pc_report_release(struct pc_report *report);
 const char *pc_change_name(enum pc_change change);
 const char *pc_verdict_name(enum pc_verdict verdict);
 const char *pc_status_name(enum pc_status status);
+/* The finding's stable snake_case code: "cost_event_unapproved". */
+const char *pc_finding_code_name(enum pc_finding_code code);
+/* The figure of a finding with this name, or NULL. */
+const struct pc_figure *pc_finding_figure(const struct pc_finding *finding, const char *name);
+/* Frees a finding's contents. */
+void pc_finding_release(struct pc_finding *finding);
+void pc_findings_release(struct pc_findings *findings);
 
 enum pc_format {
 	PC_FORMAT_TEXT,

@@ -288,7 +288,7 @@ expect_stderr_has "--output-format needs FMT[:BYTES]=FILE, not 'json='" "the mes
 
 # --- the schema rejects what it should (the validator can fail) ---
 for mutation in '.monthly_delta = 2160' '.verdict = "ok"' '.templates[0].tokens_after = -1' \
-	'.templates[0].volume_source = {kind: "recorded", estimate: false}' '.extra = 1' 'del(.approvers)' \
+	'.templates[0].volume_source = {kind: "recorded", estimate: false}' '.extra = 1' 'del(.approvers)' '.findings[0].code = "nope"' 'del(.templates[0].findings)' \
 	'.teams[0].monthly_budget = "25,000.00"' '.base = "HEAD"'; do
 	jq "$mutation" "$TEST_TMP/seed.json" >"$TEST_TMP/mutated.json"
 	node "$PC_ROOT/tests/support/validate-json.js" "$TEST_TMP/mutated.json" >/dev/null 2>&1

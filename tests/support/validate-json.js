@@ -35,7 +35,7 @@ if (!args.length) {
 	process.exit(2);
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 addFormats(ajv);
 const compiled = new Map();
 function validatorFor(file) {
