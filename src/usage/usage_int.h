@@ -43,7 +43,10 @@ int pc_usage_map_openai(const json_t *element, struct pc_usage_emit *emit);
  */
 int pc_usage_parse_time(int64_t *out, const char *text);
 
-/* Nanoseconds since 1970 as OTLP writes them (a decimal string or integer). */
+/*
+ * Nanoseconds since 1970 as OTLP writes them (decimal digits, no sign) into
+ * UTC seconds, truncated. 0 is an error: OTLP writes it for "not set".
+ */
 int pc_usage_parse_unix_nanos(int64_t *out, const char *text);
 
 /* The largest count a record may carry: more is "absurd", an error, never wrapped. */
@@ -52,7 +55,26 @@ int pc_usage_parse_unix_nanos(int64_t *out, const char *text);
 /* A non-negative integer count no larger than PC_USAGE_MAX_COUNT, from decimal text. */
 int pc_usage_parse_count(int64_t *out, const char *text, const char *field);
 
-/* A money amount in decimal text ("0.0055") into micro-units, exactly (rounded half away). */
+/*
+ * A money amount in decimal text ("0.0055", "1.5e-05") into micro-units,
+ * exactly, rounded half away from zero beyond six decimals. Negative or more
+ * than 10^9 (10^15 micro-units) is an error.
+ */
 int pc_usage_parse_cost(int64_t *out, const char *text, const char *field);
+
+/*
+ * The same rules on a JSON value, for mappers: value may be NULL (the field
+ * is missing: an error naming it) or of a wrong type (an error naming it and
+ * the type found). Messages start "field 'name': ".
+ *   time: a string. unix_nanos: a string or an integer. count: an integer,
+ *   a whole number or a decimal string. cost: a number (read back from the
+ *   shortest text that gives the same double, never scaled in floating
+ *   point) or a decimal string. string: a string, borrowed from value.
+ */
+int pc_usage_json_time(int64_t *out, const json_t *value, const char *field);
+int pc_usage_json_unix_nanos(int64_t *out, const json_t *value, const char *field);
+int pc_usage_json_count(int64_t *out, const json_t *value, const char *field);
+int pc_usage_json_cost(int64_t *out, const json_t *value, const char *field);
+int pc_usage_json_string(const char **out, const json_t *value, const char *field);
 
 #endif
