@@ -32,8 +32,7 @@
 
 #include <cmocka.h>
 
-#include "support/usage_capture.h"
-#include "support/usage_emit_shim.h"
+#include "support/usage_json_capture.h"
 
 #define EXPORT_SAMPLE "tests/usage/langfuse-observations.jsonl"
 #define PAGE_SAMPLE "tests/usage/langfuse-api-page-v2.json"

@@ -24,8 +24,7 @@
 
 #include <cmocka.h>
 
-#include "support/usage_capture.h"
-#include "support/usage_emit_shim.h"
+#include "support/usage_json_capture.h"
 
 #define PAGE_SAMPLE "tests/usage/openai-usage-completions.json"
 #define PAGES_SAMPLE "tests/usage/openai-usage-pages.jsonl"

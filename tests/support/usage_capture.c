@@ -1,164 +1,140 @@
-/*
- * The importers' test handler and sample readers (usage_capture.h).
- */
+/* The capturing handler of the usage importers' tests (usage_capture.h). */
 #include "usage_capture.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include <cmocka.h>
+void cap_init(struct capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->keep = true;
+}
 
-static char *copy(const char *s)
+void cap_release(struct capture *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t k = 0; k < 11; k++)
+			free(c->records[i].strings[k]);
+		for (size_t k = 0; k < c->records[i].r.ntags; k++)
+			free(c->records[i].tags[k]);
+		free(c->records[i].tags);
+	}
+	free(c->records);
+	for (size_t i = 0; i < c->nbad; i++)
+		free(c->bad_messages[i]);
+	free(c->bad_messages);
+	free(c->bad_lines);
+	memset(c, 0, sizeof(*c));
+}
+
+static char *dup_or_null(const char *s)
 {
 	return s ? pc_xstrdup(s) : NULL;
 }
 
-static int keep_record(void *ctx, const struct pc_usage_record *record, uint64_t line)
+static int on_record(void *ctx, const struct pc_usage_record *r, uint64_t line)
 {
-	struct uc_capture *capture = ctx;
-	struct uc_record *kept;
-	const char *const in[10] = {
-		record->id, record->template, record->template_version, record->team,
-		record->use_case, record->provider, record->model, record->deployment,
-		record->project, record->api_key,
-	};
+	struct capture *c = ctx;
+	struct cap_record *k;
+	const char **fields[11];
 
-	PC_GROW(capture->records, capture->cap, capture->n + 1);
-	kept = &capture->records[capture->n++];
-	memset(kept, 0, sizeof(*kept));
-	kept->r = *record;
-	kept->line = line;
-	for (int i = 0; i < 10; i++)
-		kept->strings[i] = copy(in[i]);
-	kept->r.id = kept->strings[0];
-	kept->r.template = kept->strings[1];
-	kept->r.template_version = kept->strings[2];
-	kept->r.team = kept->strings[3];
-	kept->r.use_case = kept->strings[4];
-	kept->r.provider = kept->strings[5];
-	kept->r.model = kept->strings[6];
-	kept->r.deployment = kept->strings[7];
-	kept->r.project = kept->strings[8];
-	kept->r.api_key = kept->strings[9];
-	if (record->ntags) {
-		kept->tags = pc_xcalloc(record->ntags, sizeof(char *));
-		for (size_t i = 0; i < record->ntags; i++)
-			kept->tags[i] = copy(record->tags[i]);
-		kept->r.tags = (const char *const *)kept->tags;
-	} else {
-		kept->r.tags = NULL;
+	c->input_tokens_total += r->input_tokens;
+	if (!c->keep) {
+		c->n++;
+		return 0;
 	}
+	PC_GROW(c->records, c->cap, c->n + 1);
+	k = &c->records[c->n++];
+	memset(k, 0, sizeof(*k));
+	k->r = *r;
+	k->line = line;
+	fields[0] = &k->r.id;
+	fields[1] = &k->r.template;
+	fields[2] = &k->r.template_version;
+	fields[3] = &k->r.team;
+	fields[4] = &k->r.use_case;
+	fields[5] = &k->r.provider;
+	fields[6] = &k->r.model;
+	fields[7] = &k->r.deployment;
+	fields[8] = &k->r.project;
+	fields[9] = &k->r.api_key;
+	fields[10] = NULL;
+	for (size_t i = 0; fields[i]; i++) {
+		k->strings[i] = dup_or_null(*fields[i]);
+		*fields[i] = k->strings[i];
+	}
+	if (r->ntags) {
+		k->tags = pc_xcalloc(r->ntags, sizeof(*k->tags));
+		for (size_t i = 0; i < r->ntags; i++)
+			k->tags[i] = pc_xstrdup(r->tags[i]);
+	}
+	k->r.tags = (const char *const *)k->tags;
 	return 0;
 }
 
-static int count_bad(void *ctx, uint64_t line, const char *message, const char *raw, size_t rawlen)
+static int on_bad(void *ctx, uint64_t line, const char *message, const char *raw, size_t len)
 {
-	struct uc_capture *capture = ctx;
+	struct capture *c = ctx;
 
 	(void)raw;
-	(void)rawlen;
-	capture->bad++;
-	snprintf(capture->last_bad, sizeof(capture->last_bad), "%llu: %s",
-		 (unsigned long long)line, message);
+	(void)len;
+	PC_GROW(c->bad_lines, c->bad_cap, c->nbad + 1);
+	c->bad_messages = pc_xrealloc(c->bad_messages, c->bad_cap * sizeof(*c->bad_messages));
+	c->bad_lines[c->nbad] = line;
+	c->bad_messages[c->nbad++] = pc_xstrdup(message);
 	return 0;
 }
 
-void uc_init(struct uc_capture *capture)
+struct pc_usage_handler cap_handler(struct capture *c)
 {
-	memset(capture, 0, sizeof(*capture));
-	capture->handler.ctx = capture;
-	capture->handler.record = keep_record;
+	struct pc_usage_handler h = { c, on_record, c->set_aside ? on_bad : NULL };
+
+	return h;
 }
 
-void uc_count_bad(struct uc_capture *capture)
+int cap_read_file(struct capture *c, const char *path, enum pc_usage_format format,
+		  uint64_t skip)
 {
-	capture->handler.bad = count_bad;
+	struct pc_usage_input *in = NULL;
+	struct pc_usage_handler h = cap_handler(c);
+	int error;
+
+	if ((error = pc_usage_open(&in, path)) < 0)
+		return error;
+	error = pc_usage_read(in, format, skip, &h);
+	pc_usage_close(in);
+	return error;
 }
 
-void uc_release(struct uc_capture *capture)
+char *cap_temp_file(const char *name, const void *data, size_t len)
 {
-	for (size_t i = 0; i < capture->n; i++) {
-		for (int k = 0; k < 10; k++)
-			free(capture->records[i].strings[k]);
-		for (size_t t = 0; t < capture->records[i].r.ntags; t++)
-			free(capture->records[i].tags[t]);
-		free(capture->records[i].tags);
-	}
-	free(capture->records);
-	memset(capture, 0, sizeof(*capture));
+	char *dir = pc_xstrdup("/tmp/pc-usage-XXXXXX");
+	struct pc_buf path = PC_BUF_INIT;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		abort();
+	pc_buf_addf(&path, "%s/%s", dir, name);
+	free(dir);
+	f = fopen(path.ptr, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
+		abort();
+	return pc_buf_detach(&path, NULL);
 }
 
-json_t *uc_load_json(const char *path)
+int cap_read_text(struct capture *c, const char *name, const void *data, size_t len,
+		  enum pc_usage_format format)
 {
-	json_error_t error;
-	json_t *value = json_load_file(path, JSON_DECODE_ANY, &error);
+	char *path = cap_temp_file(name, data, len);
+	int error = cap_read_file(c, path, format, 0);
+	char *slash;
 
-	if (!value)
-		fail_msg("%s:%d:%d: %s", path, error.line, error.column, error.text);
-	return value;
-}
-
-json_t **uc_load_jsonl(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "r");
-	json_t **values = NULL;
-	size_t cap = 0;
-	char *line = NULL;
-	size_t linecap = 0;
-	ssize_t len;
-	unsigned lineno = 0;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	*n = 0;
-	while ((len = getline(&line, &linecap, f)) >= 0) {
-		json_error_t error;
-		json_t *value;
-
-		lineno++;
-		if (len == 0 || line[0] == '\n')
-			continue;
-		if (!(value = json_loadb(line, (size_t)len, 0, &error)))
-			fail_msg("%s:%u: %s", path, lineno, error.text);
-		PC_GROW(values, cap, *n + 1);
-		values[(*n)++] = value;
-	}
-	free(line);
-	fclose(f);
-	return values;
-}
-
-void uc_free_values(json_t **values, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		json_decref(values[i]);
-	free(values);
-}
-
-int uc_map(struct uc_capture *capture, pc_usage_json_mapper map, const json_t *value,
-	   uint64_t line)
-{
-	struct pc_usage_emit emit;
-
-	memset(&emit, 0, sizeof(emit));
-	emit.handler = &capture->handler;
-	emit.line = line;
-	return map(value, &emit);
-}
-
-int uc_map_text(struct uc_capture *capture, pc_usage_json_mapper map, const char *text)
-{
-	json_error_t error;
-	json_t *value = json_loads(text, JSON_DECODE_ANY, &error);
-	int result;
-
-	if (!value)
-		fail_msg("bad JSON in the test (%s): %s", error.text, text);
-	result = uc_map(capture, map, value, 1);
-	json_decref(value);
-	return result;
+	unlink(path);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	rmdir(path);
+	free(path);
+	return error;
 }

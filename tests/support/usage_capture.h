@@ -1,47 +1,43 @@
 /*
- * For the importers' tests: a handler that keeps copies of the records it is
- * given (the reader's strings are borrowed only until the handler returns),
- * and readers of sample files into jansson values for calling a mapper
- * directly.
+ * For the usage importers' tests: a handler that keeps what it is given
+ * (records as copies, bad records with their lines and messages), and a
+ * reader of a file or a string through pc_usage_read.
  */
-#ifndef PROMPTCOST_TESTS_USAGE_CAPTURE_H
-#define PROMPTCOST_TESTS_USAGE_CAPTURE_H
+#ifndef TESTS_USAGE_CAPTURE_H
+#define TESTS_USAGE_CAPTURE_H
 
-#include "../../src/usage/usage_int.h"
+#include "promptcost/usage.h"
 
-struct uc_record {
-	struct pc_usage_record r;       /* its strings point into the copies below */
-	char *strings[10];
+struct cap_record {
+	struct pc_usage_record r; /* its strings point at the copies below */
+	char *strings[11];
 	char **tags;
 	uint64_t line;
 };
 
-struct uc_capture {
-	struct uc_record *records;
+struct capture {
+	struct cap_record *records;
 	size_t n, cap;
-	struct pc_usage_handler handler; /* record: copies; bad: NULL */
-	uint64_t bad;                    /* how many lines handler.bad was given, when set */
-	char last_bad[512];
+	uint64_t *bad_lines;
+	char **bad_messages;
+	size_t nbad, bad_cap;
+	bool keep;      /* keep copies (false: only count, for large inputs) */
+	bool set_aside; /* pass bad records to the bad callback */
+	int64_t input_tokens_total;
 };
 
-void uc_init(struct uc_capture *capture);
-void uc_release(struct uc_capture *capture);
-/* Sets capture->handler.bad to one that counts bad lines and keeps the last message. */
-void uc_count_bad(struct uc_capture *capture);
+void cap_init(struct capture *c);
+void cap_release(struct capture *c);
+struct pc_usage_handler cap_handler(struct capture *c);
 
-/* The whole file as one JSON value; fails the test when it is not JSON. */
-json_t *uc_load_json(const char *path);
-/* Each non-empty line of a JSONL file as a JSON value; *n of them; free with uc_free_values. */
-json_t **uc_load_jsonl(const char *path, size_t *n);
-void uc_free_values(json_t **values, size_t n);
+/* Reads path in format (skip bytes first) into c; returns pc_usage_read's result. */
+int cap_read_file(struct capture *c, const char *path, enum pc_usage_format format,
+		  uint64_t skip);
+/* The same for content written to a temporary file named name (kept for messages). */
+int cap_read_text(struct capture *c, const char *name, const void *data, size_t len,
+		  enum pc_usage_format format);
 
-/*
- * Calls map on value as the reader would for the element at line; returns
- * what the mapper returned.
- */
-int uc_map(struct uc_capture *capture, pc_usage_json_mapper map, const json_t *value,
-	   uint64_t line);
-/* Parses text (one JSON value) and maps it; a test's inline bad input. */
-int uc_map_text(struct uc_capture *capture, pc_usage_json_mapper map, const char *text);
+/* A temporary file with content; returns its path (free it; unlink it). */
+char *cap_temp_file(const char *name, const void *data, size_t len);
 
 #endif
