@@ -214,6 +214,13 @@ static void test_usage_openai__missing_fields_and_wrong_types_name_the_field(voi
 		"{\"object\":\"bucket\",\"start_time\":1793491200,\"end_time\":1793577600,"
 		"\"results\":[{" OBJ COUNTS MODEL "}]}"), 0);
 	assert_int_equal(capture.n, 1);
+	/* its messages name the field within the bucket */
+	assert_int_equal(uc_map_text(&capture, pc_usage_map_openai,
+		"{\"start_time\":1793491200,\"end_time\":1793577600,"
+		"\"results\":[{" OBJ COUNTS "\"model\":null}]}"), PC_EINPUT);
+	assert_string_equal(pc_error_message(), "field 'results[0].model' is null: usage not "
+			    "grouped by model cannot be priced (fetch it with group_by=model)");
+	assert_int_equal(capture.n, 1);
 	uc_release(&capture);
 }
 

@@ -97,7 +97,7 @@ static void id_append(char *id, size_t *len, const char *key, const char *value)
 	id[*len] = '\0';
 }
 
-static int map_result(const json_t *result, int64_t start, int64_t end, size_t bucket,
+static int map_result(const json_t *result, int64_t start, int64_t end, const char *bucket,
 		      size_t index, struct pc_usage_emit *emit)
 {
 	const char *strings[T_COUNT_OF_TARGETS] = { NULL };
@@ -108,13 +108,13 @@ static int map_result(const json_t *result, int64_t start, int64_t end, size_t b
 	int error;
 
 	if (!json_is_object(result))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].results[%zu]': expected an object",
+		return pc_error_set(PC_EINPUT, "field '%sresults[%zu]': expected an object",
 				    bucket, index);
 	for (size_t i = 0; i < NRESULTS; i++) {
 		const struct result_rule *rule = &results[i];
 		const json_t *value = json_object_get(result, rule->key);
 
-		snprintf(field, sizeof(field), "data[%zu].results[%zu].%s", bucket, index, rule->key);
+		snprintf(field, sizeof(field), "%sresults[%zu].%s", bucket, index, rule->key);
 		if (!value || json_is_null(value)) {
 			if (rule->required)
 				return pc_error_set(PC_EINPUT, "field '%s' is missing", field);
@@ -141,26 +141,26 @@ static int map_result(const json_t *result, int64_t start, int64_t end, size_t b
 			return error;
 	}
 	if (strcmp(strings[T_OBJECT], RESULT_OBJECT))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].results[%zu].object': '%.60s' is "
+		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].object': '%.60s' is "
 				    "not a completions result (expected '" RESULT_OBJECT "')",
 				    bucket, index, strings[T_OBJECT]);
 
 	if (counts[T_CALLS] == 0) {
 		/* a group with no requests is nothing; tokens without a request are a contradiction */
 		if (counts[T_INPUT] || counts[T_OUTPUT])
-			return pc_error_set(PC_EINPUT, "field 'data[%zu].results[%zu].num_model_requests'"
+			return pc_error_set(PC_EINPUT, "field '%sresults[%zu].num_model_requests'"
 					    ": 0 requests, yet %lld input and %lld output tokens",
 					    bucket, index, (long long)counts[T_INPUT],
 					    (long long)counts[T_OUTPUT]);
 		return 0;
 	}
 	if (!strings[T_MODEL])
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].results[%zu].model' is null: usage "
+		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].model' is null: usage "
 				    "not grouped by model cannot be priced (fetch it with "
 				    "group_by=model)", bucket, index);
 	record.cache_write_tokens = counts[T_CACHE_WRITE] + counts[T_CACHE_WRITE_12H];
 	if (counts[T_CACHE_READ] + record.cache_write_tokens > counts[T_INPUT])
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].results[%zu].input_tokens': %lld "
+		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].input_tokens': %lld "
 				    "cached and cache-write tokens are more than the %lld input "
 				    "tokens, which include them", bucket, index,
 				    (long long)(counts[T_CACHE_READ] + record.cache_write_tokens),
@@ -186,23 +186,24 @@ static int map_result(const json_t *result, int64_t start, int64_t end, size_t b
 }
 
 /* A bucket's bound: Unix seconds, an integer. */
-static int bucket_time(int64_t *out, const json_t *bucket, const char *key, size_t index)
+static int bucket_time(int64_t *out, const json_t *bucket, const char *key, const char *index)
 {
 	const json_t *value = json_object_get(bucket, key);
 
 	if (!value || json_is_null(value))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].%s' is missing", index, key);
+		return pc_error_set(PC_EINPUT, "field '%s%s' is missing", index, key);
 	if (!json_is_integer(value))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].%s': expected Unix seconds (an "
+		return pc_error_set(PC_EINPUT, "field '%s%s': expected Unix seconds (an "
 				    "integer)", index, key);
 	*out = json_integer_value(value);
 	if (*out <= 0 || *out > INT64_C(253402300799)) /* 9999-12-31T23:59:59Z */
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].%s': %lld is not a time in Unix "
+		return pc_error_set(PC_EINPUT, "field '%s%s': %lld is not a time in Unix "
 				    "seconds", index, key, (long long)*out);
 	return 0;
 }
 
-static int map_bucket(const json_t *bucket, size_t index, struct pc_usage_emit *emit)
+/* where: "data[3]." in a page, "" for a bucket on its own. */
+static int map_bucket(const json_t *bucket, const char *index, struct pc_usage_emit *emit)
 {
 	const json_t *object, *list, *result;
 	int64_t start, end;
@@ -210,22 +211,22 @@ static int map_bucket(const json_t *bucket, size_t index, struct pc_usage_emit *
 	int error;
 
 	if (!json_is_object(bucket))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu]': expected a bucket (an object)",
-				    index);
+		return pc_error_set(PC_EINPUT, "field '%.*s': expected a bucket (an object)",
+				    (int)(strlen(index) ? strlen(index) - 1 : 0), index);
 	object = json_object_get(bucket, "object");
 	if (object && !(json_is_string(object) && !strcmp(json_string_value(object), "bucket")))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].object': expected \"bucket\"", index);
+		return pc_error_set(PC_EINPUT, "field '%sobject': expected \"bucket\"", index);
 	if ((error = bucket_time(&start, bucket, "start_time", index)) < 0 ||
 	    (error = bucket_time(&end, bucket, "end_time", index)) < 0)
 		return error;
 	if (end <= start)
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].end_time': %lld is not after "
+		return pc_error_set(PC_EINPUT, "field '%send_time': %lld is not after "
 				    "start_time %lld", index, (long long)end, (long long)start);
 	list = json_object_get(bucket, "results");
 	if (!list)
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].results' is missing", index);
+		return pc_error_set(PC_EINPUT, "field '%sresults' is missing", index);
 	if (!json_is_array(list))
-		return pc_error_set(PC_EINPUT, "field 'data[%zu].results': expected an array", index);
+		return pc_error_set(PC_EINPUT, "field '%sresults': expected an array", index);
 	json_array_foreach(list, i, result)
 		if ((error = map_result(result, start, end, index, i, emit)) < 0)
 			return error;
@@ -241,9 +242,13 @@ int pc_usage_map_openai(const json_t *element, struct pc_usage_emit *emit)
 	if (!json_is_object(element))
 		return pc_error_set(PC_EINPUT, "expected an OpenAI usage page (a JSON object)");
 	object = json_object_get(element, "object");
-	/* a bucket on its own, as a script saving data[] one per line writes it */
-	if (json_is_string(object) && !strcmp(json_string_value(object), "bucket"))
-		return map_bucket(element, 0, emit);
+	/*
+	 * A bucket on its own: the splitter hands over each element of a
+	 * pretty-printed page's data, and scripts save data[] one per line.
+	 */
+	if ((json_is_string(object) && !strcmp(json_string_value(object), "bucket")) ||
+	    (!object && !json_object_get(element, "data") && json_object_get(element, "results")))
+		return map_bucket(element, "", emit);
 	if (object && !(json_is_string(object) && !strcmp(json_string_value(object), "page")))
 		return pc_error_set(PC_EINPUT, "field 'object': expected \"page\"");
 	data = json_object_get(element, "data");
@@ -251,8 +256,12 @@ int pc_usage_map_openai(const json_t *element, struct pc_usage_emit *emit)
 		return pc_error_set(PC_EINPUT, "field 'data' is missing");
 	if (!json_is_array(data))
 		return pc_error_set(PC_EINPUT, "field 'data': expected an array of buckets");
-	json_array_foreach(data, i, bucket)
-		if ((error = map_bucket(bucket, i, emit)) < 0)
+	json_array_foreach(data, i, bucket) {
+		char where[32];
+
+		snprintf(where, sizeof(where), "data[%zu].", i);
+		if ((error = map_bucket(bucket, where, emit)) < 0)
 			return error;
+	}
 	return 0;
 }
