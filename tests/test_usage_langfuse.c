@@ -215,6 +215,8 @@ static void test_usage_langfuse__missing_fields_and_wrong_types_name_the_field(v
 	fails_with("id", NULL, "field 'id' is missing");
 	fails_with("id", "null", "field 'id' is missing");
 	fails_with("id", "42", "field 'id': expected a string, found an integer");
+	fails_with("id", "\"\"", "field 'id' is empty"); /* found by fuzz_usage_langfuse */
+	fails_with("model", "\"\"", "field 'model' is empty");
 	fails_with("type", NULL, "field 'type' is missing (expected GENERATION, SPAN, EVENT...)");
 	fails_with("type", "[]", "field 'type': expected a string, found an array");
 	fails_with("startTime", NULL, "field 'startTime' is missing");
@@ -282,7 +284,12 @@ static void test_usage_langfuse__the_older_usage_object_is_read_when_usage_detai
 	assert_int_equal(uc_map_text(&capture, pc_usage_map_langfuse,
 		"{\"id\":\"i\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:10Z\","
 		"\"model\":\"m\",\"promptTokens\":11,\"completionTokens\":4,\"totalTokens\":15}"), 0);
-	assert_int_equal(capture.n, 3);
+	/* an empty promptName names no template */
+	assert_int_equal(uc_map_text(&capture, pc_usage_map_langfuse,
+		"{\"id\":\"j\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:10Z\","
+		"\"model\":\"m\",\"promptName\":\"\",\"usageDetails\":{}}"), 0);
+	assert_null(capture.records[3].r.template);
+	assert_int_equal(capture.n, 4);
 	assert_int_equal(capture.records[0].r.input_tokens, 7);
 	assert_int_equal(capture.records[0].r.output_tokens, 3);
 	assert_int_equal(capture.records[1].r.input_tokens, 0);

@@ -154,6 +154,10 @@ static void test_usage_openai__missing_fields_and_wrong_types_name_the_field(voi
 	/* '|' and '%' in a grouping value cannot make two ids alike */
 	assert_int_equal(map_result(&capture, OBJ COUNTS "\"model\":\"a|b%c\""), 0);
 	assert_string_equal(capture.records[1].r.id, "openai:1793491200-1793577600|model=a%7Cb%25c");
+	/* "" is as null: no project, and the same id as without it */
+	assert_int_equal(map_result(&capture, OBJ COUNTS MODEL ",\"project_id\":\"\""), 0);
+	assert_null(capture.records[2].r.project);
+	assert_string_equal(capture.records[2].r.id, capture.records[0].r.id);
 	uc_release(&capture);
 
 	result_fails(COUNTS MODEL, "field 'data[0].results[0].object' is missing");

@@ -291,6 +291,11 @@ static void test_usage_otlp__ids_in_base64_and_counts_as_doubles_are_read(void *
 	/* nor does a bad value on a span that is not GenAI stop the import */
 	assert_int_equal(map_one(&capture, "", "{\"key\":\"promptcost.team\",\"value\":{\"intValue\":1}}"), 0);
 	assert_int_equal(capture.n, 2);
+	/* an empty name names no template */
+	assert_int_equal(map_one(&capture, IDS START, CHAT IN("1") OUT("2")
+		",{\"key\":\"gen_ai.prompt.name\",\"value\":{\"stringValue\":\"\"}}"), 0);
+	assert_int_equal(capture.n, 3);
+	assert_null(capture.records[2].r.template);
 	uc_release(&capture);
 }
 

@@ -363,6 +363,12 @@ static int map_observation(const json_t *observation, struct pc_usage_emit *emit
 		}
 		if (error < 0)
 			return error;
+		/* "" names nothing: an empty template is no template, an empty id no id */
+		if (strings[t] && !*strings[t]) {
+			if (rule->required)
+				return pc_error_set(PC_EINPUT, "field '%s' is empty", field);
+			strings[t] = NULL;
+		}
 	}
 	if (!record.has_cost && (details = lookup(observation, "costDetails"))) {
 		if (!json_is_object(details))

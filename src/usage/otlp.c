@@ -358,6 +358,8 @@ static int map_span(const json_t *span, const json_t *resource_found[NATTRIBUTES
 		if ((error = read_value(&strings[t], &counts[t], labels[t], chosen[t], rule->kind,
 					path(field, at, attr))) < 0)
 			return error;
+		if (strings[t] && !*strings[t])
+			strings[t] = NULL; /* "" names nothing */
 	}
 	/* An agent or a tool is not a model call. */
 	if (strings[T_OPERATION] && (operation = operation_of(strings[T_OPERATION]))) {
