@@ -234,6 +234,8 @@ static void test_usage_langfuse__missing_fields_and_wrong_types_name_the_field(v
 		   "field 'usageDetails': expected an object, found an array");
 	fails_with("usageDetails", "{\"input\":\"many\"}",
 		   "field 'usageDetails.input': 'many' is not a count");
+	fails_with("usageDetails", "{\"in\\nput\":true}",
+		   "field 'usageDetails.in?put': expected a count, found a boolean");
 	fails_with("usageDetails", "{\"input\":true}",
 		   "field 'usageDetails.input': expected a count, found a boolean");
 	fails_with("costDetails", "{\"total\":\"free\"}",

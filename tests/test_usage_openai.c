@@ -164,6 +164,10 @@ static void test_usage_openai__missing_fields_and_wrong_types_name_the_field(voi
 	result_fails("\"object\":\"organization.usage.embeddings.result\"," COUNTS MODEL,
 		     "field 'data[0].results[0].object': 'organization.usage.embeddings.result' is "
 		     "not a completions result (expected 'organization.usage.completions.result')");
+	/* found by fuzz_usage_openai: a value quoted in a message cannot break its line */
+	result_fails("\"object\":\"organizatio\\n.usage\"," COUNTS MODEL,
+		     "field 'data[0].results[0].object': 'organizatio?.usage' is not a completions "
+		     "result (expected 'organization.usage.completions.result')");
 	result_fails(OBJ "\"output_tokens\":20,\"num_model_requests\":2," MODEL,
 		     "field 'data[0].results[0].input_tokens' is missing");
 	result_fails(OBJ "\"input_tokens\":100,\"num_model_requests\":2," MODEL,

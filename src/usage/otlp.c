@@ -292,9 +292,12 @@ static int read_id(char *out, size_t nbytes, const json_t *value, const char *fi
 	if (!nonzero)
 		return pc_error_set(PC_EINPUT, "field '%s': the id is all zeros (not set)", field);
 	return 0;
-bad:
-	return pc_error_set(PC_EINPUT, "field '%s': '%.40s' is not a %zu-byte id in hex", field,
-			    text, nbytes);
+bad: {
+		char quoted[44];
+
+		return pc_error_set(PC_EINPUT, "field '%s': '%s' is not a %zu-byte id in hex", field,
+				    pc_usage_quote(quoted, sizeof(quoted), text), nbytes);
+	}
 }
 
 static const struct operation_rule *operation_of(const char *name)
