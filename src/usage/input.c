@@ -675,6 +675,9 @@ int pc_usage_read(struct pc_usage_input *in, enum pc_usage_format format, uint64
 			return pc_usage_read_native_jsonl(in, skip, handler);
 		return pc_usage_read_native_csv(in, skip, handler);
 	case PC_USAGE_LITELLM:
+		if (c == '{' || c == '[' || !c)
+			return pc_usage_read_json(in, skip, pc_usage_map_litellm_json, handler);
+		return pc_usage_read_litellm_csv(in, skip, handler);
 	case PC_USAGE_LANGFUSE:
 	case PC_USAGE_OTLP:
 	case PC_USAGE_OPENAI:
