@@ -92,6 +92,16 @@ int pc_usage_json_unix_nanos(int64_t *out, const json_t *value, const char *fiel
 int pc_usage_json_count(int64_t *out, const json_t *value, const char *field);
 int pc_usage_json_cost(int64_t *out, const json_t *value, const char *field);
 int pc_usage_json_string(const char **out, const json_t *value, const char *field);
+/* A string, or NULL when value is missing or null. */
+int pc_usage_json_optional_string(const char **out, const json_t *value, const char *field);
+/*
+ * A label (a version, an id) given as a string or an integer: the string
+ * borrowed from value, or the integer written in buf; NULL when value is
+ * missing or null.
+ */
+#define PC_USAGE_LABEL_MAX 24
+int pc_usage_json_label(const char **out, char buf[PC_USAGE_LABEL_MAX], const json_t *value,
+			const char *field);
 
 /* ---- The input layer's internals, for the splitters (input.c, csv.c, native.c...) ---- */
 
