@@ -330,6 +330,32 @@ static void test_usage_input__formats_are_told_apart_by_their_first_record(void 
 				  "\"start_time\":1,\"results\":[{\"object\":"
 				  "\"organization.usage.completions.result\",\"input_tokens\":1,"
 				  "\"num_model_requests\":1}]}]}"), PC_USAGE_OPENAI);
+	/* the other sources' samples, as their tests read them */
+	{
+		const struct { const char *path; enum pc_usage_format format; } samples[] = {
+			{ "tests/usage/langfuse-api-page-v2.json", PC_USAGE_LANGFUSE },
+			{ "tests/usage/langfuse-observations.jsonl", PC_USAGE_LANGFUSE },
+			{ "tests/usage/openai-usage-completions.json", PC_USAGE_OPENAI },
+			{ "tests/usage/openai-usage-pages.jsonl", PC_USAGE_OPENAI },
+			{ "tests/usage/otlp-genai-spans.jsonl", PC_USAGE_OTLP },
+			{ "tests/usage/litellm.csv", PC_USAGE_LITELLM },
+			{ "tests/usage/litellm.json", PC_USAGE_LITELLM },
+			{ "tests/usage/litellm_page.json", PC_USAGE_LITELLM },
+			{ "tests/usage/native.csv", PC_USAGE_NATIVE },
+			{ "tests/usage/native.jsonl", PC_USAGE_NATIVE },
+		};
+
+		for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+			struct pc_usage_input *in = NULL;
+			enum pc_usage_format format = PC_USAGE_AUTO;
+
+			assert_int_equal(pc_usage_open(&in, samples[i].path), 0);
+			assert_int_equal(pc_usage_detect(&format, in), 0);
+			if (format != samples[i].format)
+				fail_msg("%s: detected %s", samples[i].path, pc_usage_format_name(format));
+			pc_usage_close(in);
+		}
+	}
 	/* what none of them is */
 	assert_int_equal(detected("x.csv", "a,b,c\n1,2,3\n"), PC_USAGE_AUTO);
 	assert_non_null(strstr(pc_error_message(), "cannot tell the format of "));
