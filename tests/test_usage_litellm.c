@@ -24,7 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include <cmocka.h>
+
+#define LLVMFuzzerTestOneInput fuzz_usage_litellm_one
+#include "../fuzz/fuzz_usage_litellm.c"
+#undef LLVMFuzzerTestOneInput
 
 #include "promptcost/usage.h"
 #include "support/usage_capture.h"
@@ -213,6 +219,35 @@ static void test_usage_litellm__json_rows_of_wrong_types_are_refused_and_can_be_
 	cap_release(&c);
 }
 
+/*
+ * The fuzz target's corpus (fuzz/corpus/usage_litellm/), replayed: every input that
+ * once grew the fuzzer's coverage keeps being checked under its properties
+ * (the target aborts when one fails).
+ */
+static void test_usage_litellm__the_fuzz_corpus_reads_under_the_fuzzer_s_properties(void **state)
+{
+	DIR *d = opendir("fuzz/corpus/usage_litellm");
+	struct dirent *e;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		struct pc_buf input = PC_BUF_INIT;
+		char path[1024];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "fuzz/corpus/usage_litellm/%s", e->d_name);
+		assert_int_equal(pc_file_read(&input, path, 64 * 1024 * 1024), 0);
+		fuzz_usage_litellm_one((const uint8_t *)input.ptr, input.len);
+		pc_buf_release(&input);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_usage_litellm__the_json_array_and_a_page_read_like_the_csv),
 		cmocka_unit_test(test_usage_litellm__bad_rows_are_located_errors),
 		cmocka_unit_test(test_usage_litellm__json_rows_of_wrong_types_are_refused_and_can_be_set_aside),
+		cmocka_unit_test(test_usage_litellm__the_fuzz_corpus_reads_under_the_fuzzer_s_properties),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
