@@ -246,6 +246,39 @@ static int flat_string(struct flat *f, const char **text, size_t *text_len, size
 	return 0;
 }
 
+/* Whether s[0..len) is a number as JSON writes one: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
+static bool json_number(const char *s, size_t len)
+{
+	size_t i = 0, digits;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0') {
+		i++;
+	} else {
+		for (digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return false;
+	}
+	if (i < len && s[i] == '.') {
+		for (i++, digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return false;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return false;
+	}
+	return i == len;
+}
+
 static const char *const kind_wants[] = {
 	[KIND_STRING] = "a string or null",
 	[KIND_COUNT] = "an integer",
@@ -259,9 +292,8 @@ static int wrong_type(const struct native_field *nf, const char *found)
 			    kind_wants[nf->kind], found);
 }
 
-/* Parses one line as a native record into r; strings are kept in scratch. */
-static int parse_line(struct pc_usage_record *r, const char *line, size_t len, char *scratch,
-		      size_t *col)
+int pc_usage_native_line(struct pc_usage_record *r, const char *line, size_t len,
+			 char *scratch, size_t *col)
 {
 	struct flat f = { line, line + len, line, scratch };
 	uint32_t seen = 0;
@@ -327,6 +359,12 @@ static int parse_line(struct pc_usage_record *r, const char *line, size_t len, c
 				if (nf->kind != KIND_COUNT && nf->kind != KIND_COST) {
 					*col = at_value;
 					return wrong_type(nf, "a number");
+				}
+				if (!json_number(start, (size_t)(f.p - start))) {
+					*col = at_value;
+					return pc_error_set(PC_EINPUT, "field '%s': '%.*s' is not a JSON "
+							    "number", nf->name, (int)(f.p - start) > 40 ?
+							    40 : (int)(f.p - start), start);
 				}
 				memcpy(f.out, start, (size_t)(f.p - start));
 				text = f.out;
@@ -406,7 +444,7 @@ int pc_usage_read_native_jsonl(struct pc_usage_input *in, uint64_t skip,
 			free(scratch);
 			scratch = pc_xmalloc(scratch_cap);
 		}
-		if ((error = parse_line(&r, line, len, scratch, &col)) < 0 ||
+		if ((error = pc_usage_native_line(&r, line, len, scratch, &col)) < 0 ||
 		    (error = pc_usage_emit_record(&emit, &r)) < 0) {
 			if (emit.handler_error || error != PC_EINPUT)
 				break;

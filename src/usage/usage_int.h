@@ -215,6 +215,14 @@ static inline const char *pc_csv_field(const struct pc_csv *csv, size_t i)
 int pc_csv_columns(const struct pc_csv *csv, const char *const *names, size_t nnames,
 		   int *column_of, bool strict);
 
+/*
+ * One native JSONL line (not checked by pc_usage_emit_record yet) into
+ * *out, its strings decoded into scratch (at least len + 1 bytes). PC_EINPUT
+ * with *col the column (0: none) when it is not a native record.
+ */
+int pc_usage_native_line(struct pc_usage_record *out, const char *line, size_t len,
+			 char *scratch, size_t *col);
+
 /* The CSV readers of the sources that have one. */
 int pc_usage_read_native_jsonl(struct pc_usage_input *in, uint64_t skip,
 			       const struct pc_usage_handler *handler);
