@@ -159,6 +159,18 @@ static void test_usage_openai__missing_fields_and_wrong_types_name_the_field(voi
 	assert_int_equal(map_result(&capture, OBJ COUNTS MODEL ",\"project_id\":\"\""), 0);
 	assert_null(capture.records[2].r.project);
 	assert_string_equal(capture.records[2].r.id, capture.records[0].r.id);
+	{
+		/* an id is never cut short (two long values could then make one id) */
+		char result[2200];
+		char long_model[1100];
+
+		memset(long_model, 'm', sizeof(long_model) - 1);
+		long_model[sizeof(long_model) - 1] = '\0';
+		snprintf(result, sizeof(result), OBJ COUNTS "\"model\":\"%s\"", long_model);
+		assert_int_equal(map_result(&capture, result), PC_EINPUT);
+		assert_string_equal(pc_error_message(), "field 'data[0].results[0].model': the grouping "
+				    "values are too long to identify the result (more than 1024 bytes)");
+	}
 	uc_release(&capture);
 
 	result_fails(COUNTS MODEL, "field 'data[0].results[0].object' is missing");
