@@ -110,7 +110,7 @@ static const struct legacy_usage {
 	{ "completionTokens", P_OUTPUT },
 };
 
-/* The longest number of tags read from one observation. */
+/* The most tags read from one observation (more are passed over). */
 #define MAX_TAGS 64
 
 /* The value at a '/'-separated path, or NULL; a null value counts as absent. */
@@ -298,12 +298,13 @@ static int map_observation(const json_t *observation, struct pc_usage_emit *emit
 	const char *strings[T_COUNT_OF_TARGETS] = { NULL };
 	const char *tags[MAX_TAGS];
 	char field[160], version_buf[PC_USAGE_LABEL_MAX];
-	struct pc_usage_record record = { .calls = 1 };
+	struct pc_usage_record record;
 	struct usage usage = { 0, 0, 0, 0 };
 	const json_t *details;
 	bool have_usage = false;
 	int error;
 
+	pc_usage_record_init(&record);
 	if (!json_is_object(observation))
 		return pc_error_set(PC_EINPUT, "expected a Langfuse observation (a JSON object)");
 

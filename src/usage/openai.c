@@ -107,11 +107,12 @@ static int map_result(const json_t *result, int64_t start, int64_t end, const ch
 {
 	const char *strings[T_COUNT_OF_TARGETS] = { NULL };
 	int64_t counts[T_COUNT_OF_TARGETS] = { 0 };
-	struct pc_usage_record record = { .calls = 1 };
+	struct pc_usage_record record;
 	char field[160], id[ID_MAX];
 	size_t id_len;
 	int error;
 
+	pc_usage_record_init(&record);
 	if (!json_is_object(result))
 		return pc_error_set(PC_EINPUT, "field '%sresults[%zu]': expected an object",
 				    bucket, index);

@@ -319,12 +319,13 @@ static int map_span(const json_t *span, const json_t *resource_found[NATTRIBUTES
 	char labels[T_COUNT_OF_TARGETS][PC_USAGE_LABEL_MAX];
 	char field[256], trace_id[33], span_id[17], id[33 + 1 + 17];
 	const struct operation_rule *operation = NULL;
-	struct pc_usage_record record = { .calls = 1 };
+	struct pc_usage_record record;
 	const json_t *value;
 	const char *name;
 	bool has_usage = false, has_operation = false, has_output = true;
 	int error;
 
+	pc_usage_record_init(&record);
 	if (!json_is_object(span))
 		return pc_error_set(PC_EINPUT, "field '%s': expected a span (an object)",
 				    path(field, at, ""));
