@@ -77,17 +77,21 @@ static const struct result_rule {
 /* The id: "openai:<start>-<end>" and "|key=value" for each grouping value present. */
 #define ID_MAX 1024
 
-/* Appends "|key=value" to id, with '|' and '%' in value escaped as %7C, %25. */
-static void id_append(char *id, size_t *len, const char *key, const char *value)
+/*
+ * Appends "|key=value" to id, with '|' and '%' in value escaped as %7C, %25.
+ * False when the id would not fit: never a cut id, which could name two
+ * results alike.
+ */
+static bool id_append(char *id, size_t *len, const char *key, const char *value)
 {
 	int n = snprintf(id + *len, ID_MAX - *len, "|%s=", key);
 
-	if (n < 0 || (size_t)n >= ID_MAX - *len) {
-		*len = ID_MAX - 1;
-		return;
-	}
+	if (n < 0 || (size_t)n >= ID_MAX - *len)
+		return false;
 	*len += (size_t)n;
-	for (const char *p = value; *p && *len + 4 < ID_MAX; p++) {
+	for (const char *p = value; *p; p++) {
+		if (*len + 4 >= ID_MAX)
+			return false;
 		if (*p == '|' || *p == '%')
 			*len += (size_t)snprintf(id + *len, ID_MAX - *len, "%%%02X",
 						 (unsigned)(unsigned char)*p);
@@ -95,6 +99,7 @@ static void id_append(char *id, size_t *len, const char *key, const char *value)
 			id[(*len)++] = *p;
 	}
 	id[*len] = '\0';
+	return true;
 }
 
 static int map_result(const json_t *result, int64_t start, int64_t end, const char *bucket,
@@ -102,11 +107,12 @@ static int map_result(const json_t *result, int64_t start, int64_t end, const ch
 {
 	const char *strings[T_COUNT_OF_TARGETS] = { NULL };
 	int64_t counts[T_COUNT_OF_TARGETS] = { 0 };
-	struct pc_usage_record record = { .calls = 1 };
+	struct pc_usage_record record;
 	char field[160], id[ID_MAX];
 	size_t id_len;
 	int error;
 
+	pc_usage_record_init(&record);
 	if (!json_is_object(result))
 		return pc_error_set(PC_EINPUT, "field '%sresults[%zu]': expected an object",
 				    bucket, index);
@@ -139,11 +145,17 @@ static int map_result(const json_t *result, int64_t start, int64_t end, const ch
 		}
 		if (error < 0)
 			return error;
+		if (strings[rule->target] && !*strings[rule->target])
+			strings[rule->target] = NULL; /* "" groups nothing: as null */
 	}
-	if (strcmp(strings[T_OBJECT], RESULT_OBJECT))
-		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].object': '%.60s' is "
-				    "not a completions result (expected '" RESULT_OBJECT "')",
-				    bucket, index, strings[T_OBJECT]);
+	if (!strings[T_OBJECT] || strcmp(strings[T_OBJECT], RESULT_OBJECT)) {
+		char quoted[64];
+
+		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].object': '%s' is not a "
+				    "completions result (expected '" RESULT_OBJECT "')", bucket, index,
+				    pc_usage_quote(quoted, sizeof(quoted),
+						   strings[T_OBJECT] ? strings[T_OBJECT] : ""));
+	}
 
 	if (counts[T_CALLS] == 0) {
 		/* a group with no requests is nothing; tokens without a request are a contradiction */
@@ -169,8 +181,11 @@ static int map_result(const json_t *result, int64_t start, int64_t end, const ch
 	id_len = (size_t)snprintf(id, sizeof(id), "openai:%lld-%lld", (long long)start,
 				  (long long)end);
 	for (size_t i = 0; i < NRESULTS; i++)
-		if (results[i].group && strings[results[i].target])
-			id_append(id, &id_len, results[i].key, strings[results[i].target]);
+		if (results[i].group && strings[results[i].target] &&
+		    !id_append(id, &id_len, results[i].key, strings[results[i].target]))
+			return pc_error_set(PC_EINPUT, "field '%sresults[%zu].%s': the grouping values "
+					    "are too long to identify the result (more than %d bytes)",
+					    bucket, index, results[i].key, ID_MAX);
 
 	record.time = start;
 	record.id = id;
