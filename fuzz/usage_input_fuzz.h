@@ -112,8 +112,6 @@ static int fuzz_read(int fd, enum pc_usage_format format, bool set_aside, struct
 	if (error) {
 		const char *msg = pc_error_message();
 
-		if (getenv("FUZZ_DEBUG"))
-			fprintf(stderr, "error %d: %s\n", error, msg);
 		/* located: "name:line..." (or, for detection, "cannot tell the format of name") */
 		if (error != PC_EINPUT || !*msg || strchr(msg, '\n') || !strstr(msg, path))
 			abort();

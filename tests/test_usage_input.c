@@ -440,6 +440,49 @@ static void reset_peak_rss(void)
 	assert_int_equal(fclose(f), 0);
 }
 
+static void test_usage_input__csv_quotes_follow_rfc_4180(void **state)
+{
+	struct capture c;
+	const char *good = "\xef\xbb\xbftime,model,id,input_tokens,output_tokens\r\n"
+			   "2026-11-03T14:05:10Z,gpt-4o,\"a,b\",1,1\r\n"
+			   "\r\n"
+			   "2026-11-03T14:05:10Z,\"gpt-4o\",\"say \"\"hi\"\"\",2,1\r\n"
+			   "2026-11-03T14:05:10Z,gpt-4o,\"two\r\nlines\",3,1\r\n"
+			   "2026-11-03T14:05:10Z,gpt-4o,\"\",4,1";
+	const char *bad = "time,model,id,input_tokens,output_tokens\n"
+			  "2026-11-03T14:05:10Z,gpt-4o,\"a\"b,1,1\n"
+			  "2026-11-03T14:05:10Z,gpt-4o,x,2,1\n";
+
+	(void)state;
+	fx_write(dir, "q.csv", good);
+	cap_init(&c);
+	assert_int_equal(read_named(&c, "q.csv", PC_USAGE_AUTO, 0), 0);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.records[0].r.id, "a,b");
+	assert_int_equal(c.records[0].line, 2);
+	assert_string_equal(c.records[1].r.id, "say \"hi\"");
+	assert_int_equal(c.records[1].line, 4);
+	/* a quoted newline: the record is on the line it starts on, the next one after */
+	assert_string_equal(c.records[2].r.id, "two\nlines");
+	assert_int_equal(c.records[2].line, 5);
+	assert_int_equal(c.records[3].line, 7);
+	assert_null(c.records[3].r.id); /* "" is empty: not given */
+	cap_release(&c);
+	fx_write(dir, "b.csv", bad);
+	cap_init(&c);
+	assert_int_equal(read_named(&c, "b.csv", PC_USAGE_NATIVE, 0), PC_EINPUT);
+	assert_string_equal(located("b.csv"), "b.csv:2:32: text after a quoted field's closing "
+			    "quote (a quote inside one must be doubled)");
+	cap_release(&c);
+	cap_init(&c);
+	c.set_aside = true;
+	assert_int_equal(read_named(&c, "b.csv", PC_USAGE_NATIVE, 0), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.records[0].line, 3);
+	assert_int_equal(c.nbad, 1);
+	cap_release(&c);
+}
+
 /* The process's peak resident set, in KiB (VmHWM). */
 static long peak_rss_kib(void)
 {
@@ -520,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_usage_input__fingerprints_are_of_the_content_and_its_prefixes),
 		cmocka_unit_test(test_usage_input__formats_are_told_apart_by_their_first_record),
 		cmocka_unit_test(test_usage_input__json_documents_stream_arrays_pages_and_lines),
+		cmocka_unit_test(test_usage_input__csv_quotes_follow_rfc_4180),
 		cmocka_unit_test(test_usage_input__a_200_mb_stream_on_stdin_reads_in_bounded_memory),
 	};
 

@@ -59,7 +59,21 @@ int pc_csv_next(struct pc_csv *csv)
 	for (;;) {
 		for (; i < len; i++) {
 			char c = line[i];
+			size_t run = i;
 
+			/* a run of plain bytes at once: the usual case */
+			if (quoted) {
+				while (run < len && line[run] != '"')
+					run++;
+			} else if (c != '"') {
+				while (run < len && line[run] != ',' && line[run] != '"')
+					run++;
+			}
+			if (run > i) {
+				pc_buf_add(&csv->text, line + i, run - i);
+				i = run - 1;
+				continue;
+			}
 			if (quoted) {
 				if (c != '"') {
 					pc_buf_addch(&csv->text, c);

@@ -318,8 +318,6 @@ int pc_usage_next_line(struct pc_usage_input *in, const char **line, size_t *len
 		if (have > in->max_line) {
 			/* too long: consume the rest of the line without keeping it */
 			*lineno = in->line++;
-			*line = in->buf + in->pos;
-			*len = 80;
 			for (;;) {
 				in->pos = in->end;
 				if ((error = pc_usage_fill(in, READ_CHUNK)) < 0) {
@@ -402,9 +400,13 @@ int pc_usage_skip(struct pc_usage_input *in, uint64_t n)
 int pc_usage_bad(struct pc_usage_input *in, const struct pc_usage_handler *handler,
 		 uint64_t line, size_t col, const char *raw, size_t rawlen)
 {
-	char *message = pc_xstrdup(pc_error_message());
+	struct pc_buf visible = PC_BUF_INIT;
+	char *message;
 	int error;
 
+	/* one line, whatever a parser quoted from the input (jansson quotes raw bytes) */
+	pc_buf_add_visible(&visible, pc_error_message());
+	message = pc_buf_detach(&visible, NULL);
 	if (handler->bad) {
 		if (col) {
 			struct pc_buf b = PC_BUF_INIT;
