@@ -317,12 +317,27 @@ static void test_usage_langfuse__the_older_usage_object_is_read_when_usage_detai
 	uc_release(&capture);
 }
 
+/* What pc_usage_detect tells path to be. */
+static enum pc_usage_format detected(const char *path)
+{
+	struct pc_usage_input *in = NULL;
+	enum pc_usage_format format = PC_USAGE_AUTO;
+
+	assert_int_equal(pc_usage_open(&in, path), 0);
+	if (pc_usage_detect(&format, in))
+		fail_msg("%s", pc_error_message());
+	pc_usage_close(in);
+	return format;
+}
+
 /* Through the input layer: told from its content, split, located. */
 static void test_usage_langfuse__the_samples_read_through_pc_usage_read(void **state)
 {
 	struct capture c;
 
 	(void)state;
+	assert_int_equal(detected(EXPORT_SAMPLE), PC_USAGE_LANGFUSE);
+	assert_int_equal(detected(PAGE_SAMPLE), PC_USAGE_LANGFUSE);
 	cap_init(&c);
 	assert_int_equal(cap_read_file(&c, EXPORT_SAMPLE, PC_USAGE_AUTO, 0), 0);
 	assert_int_equal(c.n, 3);

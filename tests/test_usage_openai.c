@@ -264,6 +264,19 @@ static void test_usage_openai__negative_absurd_and_contradictory_counts_are_refu
 		     "more than the 100 input tokens, which include them");
 }
 
+/* What pc_usage_detect tells path to be. */
+static enum pc_usage_format detected(const char *path)
+{
+	struct pc_usage_input *in = NULL;
+	enum pc_usage_format format = PC_USAGE_AUTO;
+
+	assert_int_equal(pc_usage_open(&in, path), 0);
+	if (pc_usage_detect(&format, in))
+		fail_msg("%s", pc_error_message());
+	pc_usage_close(in);
+	return format;
+}
+
 /* Through the input layer: a pretty page's buckets, a JSONL of pages, located errors. */
 static void test_usage_openai__the_samples_read_through_pc_usage_read(void **state)
 {
@@ -275,6 +288,8 @@ static void test_usage_openai__the_samples_read_through_pc_usage_read(void **sta
 	struct capture c;
 
 	(void)state;
+	assert_int_equal(detected(PAGE_SAMPLE), PC_USAGE_OPENAI);
+	assert_int_equal(detected(PAGES_SAMPLE), PC_USAGE_OPENAI);
 	cap_init(&c);
 	assert_int_equal(cap_read_file(&c, PAGE_SAMPLE, PC_USAGE_AUTO, 0), 0);
 	assert_int_equal(c.n, 3);

@@ -300,6 +300,19 @@ static void test_usage_otlp__ids_in_base64_and_counts_as_doubles_are_read(void *
 	uc_release(&capture);
 }
 
+/* What pc_usage_detect tells path to be. */
+static enum pc_usage_format detected(const char *path)
+{
+	struct pc_usage_input *in = NULL;
+	enum pc_usage_format format = PC_USAGE_AUTO;
+
+	assert_int_equal(pc_usage_open(&in, path), 0);
+	if (pc_usage_detect(&format, in))
+		fail_msg("%s", pc_error_message());
+	pc_usage_close(in);
+	return format;
+}
+
 /* Through the input layer: told from its content, one line a batch, located. */
 static void test_usage_otlp__the_sample_reads_through_pc_usage_read(void **state)
 {
@@ -309,6 +322,7 @@ static void test_usage_otlp__the_sample_reads_through_pc_usage_read(void **state
 	struct pc_buf text = PC_BUF_INIT;
 
 	(void)state;
+	assert_int_equal(detected(SAMPLE), PC_USAGE_OTLP);
 	cap_init(&c);
 	assert_int_equal(cap_read_file(&c, SAMPLE, PC_USAGE_AUTO, 0), 0);
 	assert_int_equal(c.n, 3);
