@@ -13,7 +13,7 @@ SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
 PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib
-# src/sshsig.c verifies approvals' signatures with OpenSSL's libcrypto, which the
+# src/crypto.c (SHA-256 for usage fingerprints, the signature checks of sshsig.c) uses OpenSSL's libcrypto, which the
 # static libgit2 link below already brings (-lcrypto).
 # Recursive (=) so pkg-config runs after scripts/deps.sh has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
