@@ -32,9 +32,9 @@ static int on_bad(void *ctx, uint64_t line, const char *message, const char *raw
 	return pc_store_import_bad(fr->imp, fr->name, line, message, raw, rawlen);
 }
 
-static int import_file(struct pc_store_import *imp, const char *path)
+static int import_file(struct pc_store_import *imp, const struct pc_import_options *options,
+		       const char *path)
 {
-	const struct pc_import_options *options = imp->options;
 	struct pc_usage_input *in = NULL;
 	unsigned char digest[PC_SHA256_LEN];
 	unsigned char (*prefix)[PC_SHA256_LEN] = NULL;
@@ -95,7 +95,7 @@ int pc_store_import(struct pc_store *store, const char *const *paths, size_t npa
 	if ((error = pc_store_import_begin(&imp, store, options)))
 		return error;
 	for (size_t i = 0; i < npaths && !error; i++)
-		error = import_file(imp, paths[i]);
+		error = import_file(imp, options, paths[i]);
 	if (!error)
 		error = pc_store_import_commit(imp, summary);
 	pc_store_import_free(imp);
