@@ -10,11 +10,16 @@ FUZZ_LIB_SRC = $(filter-out src/tokenizer/%,$(LIB_SRC)) $(wildcard src/tokenizer
 FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/tokenizer -I$(BUILD)/gen \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS)
 
+# The usage input layer under the native and LiteLLM sources: any bytes as an
+# imported file (fuzz/usage_input_fuzz.h). Their corpora are replayed by
+# tests/test_usage_native.c and tests/test_usage_litellm.c.
+FUZZ_TARGETS += usage_native usage_litellm
+
 .PHONY: fuzz $(FUZZ_TARGETS:%=fuzz-%)
 fuzz: fuzz-tokenizer $(FUZZ_TARGETS:%=fuzz-%)
 
 $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(TOK_GEN_SRC) $(HOOK_GEN)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o build-fuzz/fuzz_$* fuzz/fuzz_$*.c $(FUZZ_LIB_SRC) \
-		$(shell pkg-config --libs libgit2 yaml-0.1 jansson libcrypto) -lm
+		$(shell pkg-config --libs libgit2 yaml-0.1 jansson libcrypto sqlite3 zlib) -lm
 	@echo "run: build-fuzz/fuzz_$* fuzz/corpus/$*"

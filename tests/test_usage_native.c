@@ -10,7 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include <cmocka.h>
+
+#define LLVMFuzzerTestOneInput fuzz_usage_native_one
+#include "../fuzz/fuzz_usage_native.c"
+#undef LLVMFuzzerTestOneInput
 
 #include "promptcost/usage.h"
 #include "support/usage_capture.h"
@@ -237,6 +243,35 @@ static void test_usage_native__bad_lines_can_be_set_aside_with_their_numbers(voi
 	cap_release(&c);
 }
 
+/*
+ * The fuzz target's corpus (fuzz/corpus/usage_native/), replayed: every input that
+ * once grew the fuzzer's coverage keeps being checked under its properties
+ * (the target aborts when one fails).
+ */
+static void test_usage_native__the_fuzz_corpus_reads_under_the_fuzzer_s_properties(void **state)
+{
+	DIR *d = opendir("fuzz/corpus/usage_native");
+	struct dirent *e;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		struct pc_buf input = PC_BUF_INIT;
+		char path[1024];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "fuzz/corpus/usage_native/%s", e->d_name);
+		assert_int_equal(pc_file_read(&input, path, 64 * 1024 * 1024), 0);
+		fuzz_usage_native_one((const uint8_t *)input.ptr, input.len);
+		pc_buf_release(&input);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_usage_native__a_time_without_a_zone_is_refused),
 		cmocka_unit_test(test_usage_native__csv_refuses_unknown_columns_and_short_rows),
 		cmocka_unit_test(test_usage_native__bad_lines_can_be_set_aside_with_their_numbers),
+		cmocka_unit_test(test_usage_native__the_fuzz_corpus_reads_under_the_fuzzer_s_properties),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

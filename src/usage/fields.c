@@ -422,3 +422,30 @@ int pc_usage_json_string(const char **out, const json_t *value, const char *fiel
 	*out = json_string_value(value);
 	return 0;
 }
+
+int pc_usage_json_optional_string(const char **out, const json_t *value, const char *field)
+{
+	if (!value || json_is_null(value)) {
+		*out = NULL;
+		return 0;
+	}
+	return pc_usage_json_string(out, value, field);
+}
+
+int pc_usage_json_label(const char **out, char buf[PC_USAGE_LABEL_MAX], const json_t *value,
+			const char *field)
+{
+	if (!value || json_is_null(value)) {
+		*out = NULL;
+		return 0;
+	}
+	if (json_is_integer(value)) {
+		snprintf(buf, PC_USAGE_LABEL_MAX, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+		*out = buf;
+		return 0;
+	}
+	if (!json_is_string(value))
+		return wrong_type(value, field, "a string or an integer");
+	*out = json_string_value(value);
+	return 0;
+}

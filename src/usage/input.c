@@ -620,10 +620,11 @@ int pc_usage_detect(enum pc_usage_format *out, struct pc_usage_input *in)
 		keys = json_keys(in->buf + at, in->end - at);
 		if (keys & K_RESOURCE_SPANS)
 			*out = PC_USAGE_OTLP;
-		else if (keys & (K_NUM_MODEL_REQUESTS | K_INPUT_CACHED_TOKENS))
-			*out = PC_USAGE_OPENAI;
+		/* Langfuse's usageDetails may hold OpenAI's key names: Langfuse first */
 		else if (keys & (K_USAGE_DETAILS | K_PROMPT_NAME | K_TRACE_ID | K_COST_DETAILS))
 			*out = PC_USAGE_LANGFUSE;
+		else if (keys & (K_NUM_MODEL_REQUESTS | K_INPUT_CACHED_TOKENS))
+			*out = PC_USAGE_OPENAI;
 		else if ((keys & K_REQUEST_ID) && (keys & (K_SPEND | K_PROMPT_TOKENS | K_CACHE_HIT)))
 			*out = PC_USAGE_LITELLM;
 		else if ((keys & K_TIME) && (keys & K_MODEL) && (keys & K_INPUT_TOKENS))
@@ -675,12 +676,15 @@ int pc_usage_read(struct pc_usage_input *in, enum pc_usage_format format, uint64
 			return pc_usage_read_native_jsonl(in, skip, handler);
 		return pc_usage_read_native_csv(in, skip, handler);
 	case PC_USAGE_LITELLM:
+		if (c == '{' || c == '[' || !c)
+			return pc_usage_read_json(in, skip, pc_usage_map_litellm_json, handler);
+		return pc_usage_read_litellm_csv(in, skip, handler);
 	case PC_USAGE_LANGFUSE:
+		return pc_usage_read_json(in, skip, pc_usage_map_langfuse, handler);
 	case PC_USAGE_OTLP:
+		return pc_usage_read_json(in, skip, pc_usage_map_otlp, handler);
 	case PC_USAGE_OPENAI:
-		/* their mappers land on their branches; wired in when merged */
-		return pc_error_set(PC_EINPUT, "%s: the %s reader is not in this build yet",
-				    in->name, pc_usage_format_name(format));
+		return pc_usage_read_json(in, skip, pc_usage_map_openai, handler);
 	case PC_USAGE_AUTO:
 		break;
 	}

@@ -58,8 +58,15 @@ static const char *const *field_names(void)
 	return names;
 }
 
-static int find_field(const char *key, size_t len)
+/*
+ * The field named key, or -1. Lines of one file give their keys in one
+ * order, so the field after the previous one (hint) is tried first.
+ */
+static int find_field(const char *key, size_t len, int hint)
 {
+	if (hint >= 0 && (size_t)hint < NFIELDS && fields[hint].name_len == len &&
+	    !memcmp(fields[hint].name, key, len))
+		return hint;
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].name_len == len && !memcmp(fields[i].name, key, len))
 			return (int)i;
@@ -103,6 +110,17 @@ static int check_required(uint32_t seen)
 }
 
 /* ---- JSONL: a small strict parser for one flat object --------------------- */
+
+/* The bytes a string holds as they are: not '"', not '\\', not a control character. */
+static const unsigned char plain[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+	R16(0), R16(0),                                   /* 0x00..0x1f: control */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x20..0x2f: '"' */
+	R16(1), R16(1),                                   /* 0x30..0x4f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,  /* 0x50..0x5f: '\\' */
+	R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
+#undef R16
+};
 
 struct flat {
 	const char *p, *end, *start;
@@ -170,8 +188,7 @@ static int flat_string(struct flat *f, const char **text, size_t *text_len, size
 	for (;;) {
 		const char *run = f->p;
 
-		while (f->p < f->end && *f->p != '"' && *f->p != '\\' &&
-		       (unsigned char)*f->p >= 0x20)
+		while (f->p < f->end && plain[(unsigned char)*f->p])
 			f->p++;
 		memcpy(o, run, (size_t)(f->p - run));
 		o += f->p - run;
@@ -229,6 +246,39 @@ static int flat_string(struct flat *f, const char **text, size_t *text_len, size
 	return 0;
 }
 
+/* Whether s[0..len) is a number as JSON writes one: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
+static bool json_number(const char *s, size_t len)
+{
+	size_t i = 0, digits;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0') {
+		i++;
+	} else {
+		for (digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return false;
+	}
+	if (i < len && s[i] == '.') {
+		for (i++, digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return false;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return false;
+	}
+	return i == len;
+}
+
 static const char *const kind_wants[] = {
 	[KIND_STRING] = "a string or null",
 	[KIND_COUNT] = "an integer",
@@ -242,12 +292,12 @@ static int wrong_type(const struct native_field *nf, const char *found)
 			    kind_wants[nf->kind], found);
 }
 
-/* Parses one line as a native record into r; strings are kept in scratch. */
-static int parse_line(struct pc_usage_record *r, const char *line, size_t len, char *scratch,
-		      size_t *col)
+int pc_usage_native_line(struct pc_usage_record *r, const char *line, size_t len,
+			 char *scratch, size_t *col)
 {
 	struct flat f = { line, line + len, line, scratch };
 	uint32_t seen = 0;
+	int hint = 0;
 	int error;
 
 	*col = 0;
@@ -272,10 +322,11 @@ static int parse_line(struct pc_usage_record *r, const char *line, size_t len, c
 				return flat_error(&f, col, "expected a key (a string)");
 			if ((error = flat_string(&f, &key, &key_len, col)) < 0)
 				return error;
-			if ((k = find_field(key, key_len)) < 0) {
+			if ((k = find_field(key, key_len, hint)) < 0) {
 				*col = at_key;
 				return pc_error_set(PC_EINPUT, "unknown field '%s'", key);
 			}
+			hint = k + 1;
 			nf = &fields[k];
 			if (seen & (UINT32_C(1) << k)) {
 				*col = at_key;
@@ -293,14 +344,10 @@ static int parse_line(struct pc_usage_record *r, const char *line, size_t len, c
 			if (*f.p == '"') {
 				if ((error = flat_string(&f, &text, &text_len, col)) < 0)
 					return error;
+				(void)text_len; /* no NUL inside: \\u0000 is refused */
 				if (nf->kind == KIND_COUNT) {
 					*col = at_value;
 					return wrong_type(nf, "a string");
-				}
-				if (strlen(text) != text_len) {
-					*col = at_value;
-					return pc_error_set(PC_EINPUT, "field '%s': a NUL character",
-							    nf->name);
 				}
 			} else if (*f.p == '-' || (*f.p >= '0' && *f.p <= '9')) {
 				const char *start = f.p;
@@ -312,6 +359,12 @@ static int parse_line(struct pc_usage_record *r, const char *line, size_t len, c
 				if (nf->kind != KIND_COUNT && nf->kind != KIND_COST) {
 					*col = at_value;
 					return wrong_type(nf, "a number");
+				}
+				if (!json_number(start, (size_t)(f.p - start))) {
+					*col = at_value;
+					return pc_error_set(PC_EINPUT, "field '%s': '%.*s' is not a JSON "
+							    "number", nf->name, (int)(f.p - start) > 40 ?
+							    40 : (int)(f.p - start), start);
 				}
 				memcpy(f.out, start, (size_t)(f.p - start));
 				text = f.out;
@@ -391,7 +444,7 @@ int pc_usage_read_native_jsonl(struct pc_usage_input *in, uint64_t skip,
 			free(scratch);
 			scratch = pc_xmalloc(scratch_cap);
 		}
-		if ((error = parse_line(&r, line, len, scratch, &col)) < 0 ||
+		if ((error = pc_usage_native_line(&r, line, len, scratch, &col)) < 0 ||
 		    (error = pc_usage_emit_record(&emit, &r)) < 0) {
 			if (emit.handler_error || error != PC_EINPUT)
 				break;
@@ -491,7 +544,7 @@ int pc_usage_map_native_json(const json_t *element, struct pc_usage_emit *emit)
 		return pc_error_set(PC_EINPUT, "expected a JSON object (a native record)");
 	pc_usage_record_init(&r);
 	json_object_foreach((json_t *)element, key, value) {
-		int k = find_field(key, strlen(key));
+		int k = find_field(key, strlen(key), -1);
 		const struct native_field *nf;
 		const char *text = NULL;
 

@@ -92,6 +92,16 @@ int pc_usage_json_unix_nanos(int64_t *out, const json_t *value, const char *fiel
 int pc_usage_json_count(int64_t *out, const json_t *value, const char *field);
 int pc_usage_json_cost(int64_t *out, const json_t *value, const char *field);
 int pc_usage_json_string(const char **out, const json_t *value, const char *field);
+/* A string, or NULL when value is missing or null. */
+int pc_usage_json_optional_string(const char **out, const json_t *value, const char *field);
+/*
+ * A label (a version, an id) given as a string or an integer: the string
+ * borrowed from value, or the integer written in buf; NULL when value is
+ * missing or null.
+ */
+#define PC_USAGE_LABEL_MAX 24
+int pc_usage_json_label(const char **out, char buf[PC_USAGE_LABEL_MAX], const json_t *value,
+			const char *field);
 
 /* ---- The input layer's internals, for the splitters (input.c, csv.c, native.c...) ---- */
 
@@ -197,6 +207,14 @@ static inline const char *pc_csv_field(const struct pc_csv *csv, size_t i)
  */
 int pc_csv_columns(const struct pc_csv *csv, const char *const *names, size_t nnames,
 		   int *column_of, bool strict);
+
+/*
+ * One native JSONL line (not checked by pc_usage_emit_record yet) into
+ * *out, its strings decoded into scratch (at least len + 1 bytes). PC_EINPUT
+ * with *col the column (0: none) when it is not a native record.
+ */
+int pc_usage_native_line(struct pc_usage_record *out, const char *line, size_t len,
+			 char *scratch, size_t *col);
 
 /* The CSV readers of the sources that have one. */
 int pc_usage_read_native_jsonl(struct pc_usage_input *in, uint64_t skip,

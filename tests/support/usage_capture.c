@@ -14,7 +14,7 @@ void cap_init(struct capture *c)
 
 void cap_release(struct capture *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; c->records && i < c->n; i++) {
 		for (size_t k = 0; k < 11; k++)
 			free(c->records[i].strings[k]);
 		for (size_t k = 0; k < c->records[i].r.ntags; k++)
