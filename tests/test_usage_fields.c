@@ -355,6 +355,21 @@ static void test_usage_fields__json_values_of_a_wrong_type_or_missing_name_the_f
 	}
 }
 
+static void test_usage_fields__quoted_text_stays_one_line_of_whole_characters(void **state)
+{
+	char buf[12];
+
+	(void)state;
+	assert_string_equal(pc_usage_quote(buf, sizeof(buf), "short"), "short");
+	assert_string_equal(pc_usage_quote(buf, sizeof(buf), "a\nb\tc\x7f"), "a?b?c?");
+	assert_string_equal(pc_usage_quote(buf, sizeof(buf), "abcdefghijk"), "abcdefgh...");
+	/* "é" is two bytes: the cut falls before it, not inside it */
+	assert_string_equal(pc_usage_quote(buf, sizeof(buf), "abcdefg\xc3\xa9xyz"), "abcdefg...");
+	assert_int_equal(pc_usage_parse_count(&(int64_t){ 0 }, "1", "usage\nDetails"), 0);
+	assert_int_equal(pc_usage_parse_count(&(int64_t){ 0 }, "x", "usage\nDetails"), PC_EINPUT);
+	assert_string_equal(pc_error_message(), "field 'usage?Details': 'x' is not a count");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_usage_fields__bad_costs_are_refused),
 		cmocka_unit_test(test_usage_fields__json_values_follow_the_same_rules),
 		cmocka_unit_test(test_usage_fields__json_values_of_a_wrong_type_or_missing_name_the_field),
+		cmocka_unit_test(test_usage_fields__quoted_text_stays_one_line_of_whole_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include "support/usage_capture.h"
 #include "support/usage_json_capture.h"
 
 #define EXPORT_SAMPLE "tests/usage/langfuse-observations.jsonl"
@@ -215,6 +216,8 @@ static void test_usage_langfuse__missing_fields_and_wrong_types_name_the_field(v
 	fails_with("id", NULL, "field 'id' is missing");
 	fails_with("id", "null", "field 'id' is missing");
 	fails_with("id", "42", "field 'id': expected a string, found an integer");
+	fails_with("id", "\"\"", "field 'id' is empty"); /* found by fuzz_usage_langfuse */
+	fails_with("model", "\"\"", "field 'model' is empty");
 	fails_with("type", NULL, "field 'type' is missing (expected GENERATION, SPAN, EVENT...)");
 	fails_with("type", "[]", "field 'type': expected a string, found an array");
 	fails_with("startTime", NULL, "field 'startTime' is missing");
@@ -232,6 +235,8 @@ static void test_usage_langfuse__missing_fields_and_wrong_types_name_the_field(v
 		   "field 'usageDetails': expected an object, found an array");
 	fails_with("usageDetails", "{\"input\":\"many\"}",
 		   "field 'usageDetails.input': 'many' is not a count");
+	fails_with("usageDetails", "{\"in\\nput\":true}",
+		   "field 'usageDetails.in?put': expected a count, found a boolean");
 	fails_with("usageDetails", "{\"input\":true}",
 		   "field 'usageDetails.input': expected a count, found a boolean");
 	fails_with("costDetails", "{\"total\":\"free\"}",
@@ -282,7 +287,12 @@ static void test_usage_langfuse__the_older_usage_object_is_read_when_usage_detai
 	assert_int_equal(uc_map_text(&capture, pc_usage_map_langfuse,
 		"{\"id\":\"i\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:10Z\","
 		"\"model\":\"m\",\"promptTokens\":11,\"completionTokens\":4,\"totalTokens\":15}"), 0);
-	assert_int_equal(capture.n, 3);
+	/* an empty promptName names no template */
+	assert_int_equal(uc_map_text(&capture, pc_usage_map_langfuse,
+		"{\"id\":\"j\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:10Z\","
+		"\"model\":\"m\",\"promptName\":\"\",\"usageDetails\":{}}"), 0);
+	assert_null(capture.records[3].r.template);
+	assert_int_equal(capture.n, 4);
 	assert_int_equal(capture.records[0].r.input_tokens, 7);
 	assert_int_equal(capture.records[0].r.output_tokens, 3);
 	assert_int_equal(capture.records[1].r.input_tokens, 0);
@@ -307,6 +317,69 @@ static void test_usage_langfuse__the_older_usage_object_is_read_when_usage_detai
 	uc_release(&capture);
 }
 
+/* Through the input layer: told from its content, split, located. */
+static void test_usage_langfuse__the_samples_read_through_pc_usage_read(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cap_init(&c);
+	assert_int_equal(cap_read_file(&c, EXPORT_SAMPLE, PC_USAGE_AUTO, 0), 0);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.records[0].line, 1);
+	assert_int_equal(c.records[1].line, 3);
+	assert_int_equal(c.records[2].line, 5);
+	assert_string_equal(c.records[1].r.id, "obs-7f3a9c03");
+	assert_int_equal(c.records[1].r.input_tokens, 4520);
+	assert_int_equal(c.records[1].r.cost_micros, 7635);
+	cap_release(&c);
+
+	/* a pretty-printed page: each element of data at the line it starts on */
+	cap_init(&c);
+	assert_int_equal(cap_read_file(&c, PAGE_SAMPLE, PC_USAGE_AUTO, 0), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.records[0].line, 3);
+	assert_int_equal(c.records[1].line, 34);
+	assert_string_equal(c.records[0].r.template, "haiku-writer");
+	assert_int_equal(c.records[1].r.input_tokens, 400);
+	cap_release(&c);
+}
+
+static void test_usage_langfuse__a_bad_observation_is_located_or_set_aside(void **state)
+{
+	static const char text[] =
+		"{\"id\":\"a\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:10Z\","
+		"\"model\":\"gpt-4o\",\"usageDetails\":{\"input\":10,\"output\":5}}\n"
+		"{\"id\":\"b\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:10\","
+		"\"model\":\"gpt-4o\",\"usageDetails\":{\"input\":10,\"output\":5}}\n"
+		"{\"id\":\"c\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:11Z\","
+		"\"model\":\"gpt-4o\",\"usageDetails\":{\"input\":-1,\"output\":5}}\n"
+		"{\"id\":\"d\",\"type\":\"GENERATION\",\"startTime\":\"2026-11-03T14:05:12Z\","
+		"\"model\":\"gpt-4o\",\"usageDetails\":{\"input\":10,\"output\":5}}\n";
+	struct capture c;
+
+	(void)state;
+	cap_init(&c);
+	assert_int_equal(cap_read_text(&c, "lf.jsonl", text, sizeof(text) - 1, PC_USAGE_LANGFUSE),
+			 PC_EINPUT);
+	assert_string_equal(strstr(pc_error_message(), "/lf.jsonl:") + 1,
+			    "lf.jsonl:2: field 'startTime': time '2026-11-03T14:05:10' has no zone "
+			    "(expected Z or +hh:mm/-hh:mm): it would be read in an unknown zone");
+	cap_release(&c);
+
+	cap_init(&c);
+	c.set_aside = true;
+	assert_int_equal(cap_read_text(&c, "lf.jsonl", text, sizeof(text) - 1, PC_USAGE_AUTO), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.records[0].r.id, "a");
+	assert_string_equal(c.records[1].r.id, "d");
+	assert_int_equal(c.nbad, 2);
+	assert_int_equal(c.bad_lines[0], 2);
+	assert_int_equal(c.bad_lines[1], 3);
+	assert_string_equal(c.bad_messages[1], "field 'usageDetails.input': negative count -1");
+	cap_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +389,8 @@ int main(void)
 		cmocka_unit_test(test_usage_langfuse__missing_fields_and_wrong_types_name_the_field),
 		cmocka_unit_test(test_usage_langfuse__negative_absurd_counts_and_zoneless_times_are_refused),
 		cmocka_unit_test(test_usage_langfuse__the_older_usage_object_is_read_when_usage_details_is_empty),
+		cmocka_unit_test(test_usage_langfuse__the_samples_read_through_pc_usage_read),
+		cmocka_unit_test(test_usage_langfuse__a_bad_observation_is_located_or_set_aside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

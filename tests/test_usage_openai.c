@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "support/usage_capture.h"
 #include "support/usage_json_capture.h"
 
 #define PAGE_SAMPLE "tests/usage/openai-usage-completions.json"
@@ -154,12 +155,20 @@ static void test_usage_openai__missing_fields_and_wrong_types_name_the_field(voi
 	/* '|' and '%' in a grouping value cannot make two ids alike */
 	assert_int_equal(map_result(&capture, OBJ COUNTS "\"model\":\"a|b%c\""), 0);
 	assert_string_equal(capture.records[1].r.id, "openai:1793491200-1793577600|model=a%7Cb%25c");
+	/* "" is as null: no project, and the same id as without it */
+	assert_int_equal(map_result(&capture, OBJ COUNTS MODEL ",\"project_id\":\"\""), 0);
+	assert_null(capture.records[2].r.project);
+	assert_string_equal(capture.records[2].r.id, capture.records[0].r.id);
 	uc_release(&capture);
 
 	result_fails(COUNTS MODEL, "field 'data[0].results[0].object' is missing");
 	result_fails("\"object\":\"organization.usage.embeddings.result\"," COUNTS MODEL,
 		     "field 'data[0].results[0].object': 'organization.usage.embeddings.result' is "
 		     "not a completions result (expected 'organization.usage.completions.result')");
+	/* found by fuzz_usage_openai: a value quoted in a message cannot break its line */
+	result_fails("\"object\":\"organizatio\\n.usage\"," COUNTS MODEL,
+		     "field 'data[0].results[0].object': 'organizatio?.usage' is not a completions "
+		     "result (expected 'organization.usage.completions.result')");
 	result_fails(OBJ "\"output_tokens\":20,\"num_model_requests\":2," MODEL,
 		     "field 'data[0].results[0].input_tokens' is missing");
 	result_fails(OBJ "\"input_tokens\":100,\"num_model_requests\":2," MODEL,
@@ -243,6 +252,47 @@ static void test_usage_openai__negative_absurd_and_contradictory_counts_are_refu
 		     "more than the 100 input tokens, which include them");
 }
 
+/* Through the input layer: a pretty page's buckets, a JSONL of pages, located errors. */
+static void test_usage_openai__the_samples_read_through_pc_usage_read(void **state)
+{
+	static const char bad[] =
+		"{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1793491200,"
+		"\"end_time\":1793577600,\"results\":[{" OBJ COUNTS MODEL "}]}]}\n"
+		"{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":1793577600,"
+		"\"end_time\":1793664000,\"results\":[{" OBJ COUNTS "\"model\":null}]}]}\n";
+	struct capture c;
+
+	(void)state;
+	cap_init(&c);
+	assert_int_equal(cap_read_file(&c, PAGE_SAMPLE, PC_USAGE_AUTO, 0), 0);
+	assert_int_equal(c.n, 3);
+	/* the splitter hands over each bucket of data, at the line it starts on */
+	assert_int_equal(c.records[0].line, 4);
+	assert_int_equal(c.records[1].line, 4);
+	assert_int_equal(c.records[2].line, 51);
+	assert_string_equal(c.records[2].r.id, "openai:1793577600-1793664000|project_id=proj_support"
+			    "|user_id=user-abc123|api_key_id=key_1f2e3d4c"
+			    "|model=ft:gpt-4o-mini-2024-07-18:acme:support-v2:9xYzAbCd"
+			    "|service_tier=default");
+	cap_release(&c);
+
+	cap_init(&c);
+	assert_int_equal(cap_read_file(&c, PAGES_SAMPLE, PC_USAGE_AUTO, 0), 0);
+	assert_int_equal(c.n, 5);
+	assert_string_equal(c.records[2].r.id, c.records[3].r.id);
+	assert_int_equal(c.records[3].line, 2);
+	cap_release(&c);
+
+	cap_init(&c);
+	assert_int_equal(cap_read_text(&c, "usage.jsonl", bad, sizeof(bad) - 1, PC_USAGE_AUTO),
+			 PC_EINPUT);
+	assert_string_equal(strstr(pc_error_message(), "/usage.jsonl:") + 1,
+			    "usage.jsonl:2: field 'results[0].model' is "
+			    "null: usage not grouped by model cannot be priced (fetch it with "
+			    "group_by=model)");
+	cap_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_usage_openai__an_overlapping_page_gives_the_same_ids),
 		cmocka_unit_test(test_usage_openai__missing_fields_and_wrong_types_name_the_field),
 		cmocka_unit_test(test_usage_openai__negative_absurd_and_contradictory_counts_are_refused),
+		cmocka_unit_test(test_usage_openai__the_samples_read_through_pc_usage_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

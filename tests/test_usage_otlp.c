@@ -32,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include "support/usage_capture.h"
 #include "support/usage_json_capture.h"
 
 #define SAMPLE "tests/usage/otlp-genai-spans.jsonl"
@@ -291,7 +292,52 @@ static void test_usage_otlp__ids_in_base64_and_counts_as_doubles_are_read(void *
 	/* nor does a bad value on a span that is not GenAI stop the import */
 	assert_int_equal(map_one(&capture, "", "{\"key\":\"promptcost.team\",\"value\":{\"intValue\":1}}"), 0);
 	assert_int_equal(capture.n, 2);
+	/* an empty name names no template */
+	assert_int_equal(map_one(&capture, IDS START, CHAT IN("1") OUT("2")
+		",{\"key\":\"gen_ai.prompt.name\",\"value\":{\"stringValue\":\"\"}}"), 0);
+	assert_int_equal(capture.n, 3);
+	assert_null(capture.records[2].r.template);
 	uc_release(&capture);
+}
+
+/* Through the input layer: told from its content, one line a batch, located. */
+static void test_usage_otlp__the_sample_reads_through_pc_usage_read(void **state)
+{
+	struct capture c;
+	char *line0 = one_span(IDS START, CHAT IN("10") OUT("5"));
+	char *line1 = one_span(IDS "\"startTimeUnixNano\":\"0\",", CHAT IN("10") OUT("5"));
+	struct pc_buf text = PC_BUF_INIT;
+
+	(void)state;
+	cap_init(&c);
+	assert_int_equal(cap_read_file(&c, SAMPLE, PC_USAGE_AUTO, 0), 0);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.records[0].line, 1);
+	assert_int_equal(c.records[1].line, 2);
+	assert_int_equal(c.records[2].line, 4);
+	assert_string_equal(c.records[0].r.template_version, "9f1c2ab");
+	assert_int_equal(c.records[1].r.cache_write_tokens, 4000);
+	cap_release(&c);
+
+	pc_buf_addf(&text, "%s\n%s\n%s\n", line0, line1, line0);
+	cap_init(&c);
+	assert_int_equal(cap_read_text(&c, "spans.json", text.ptr, text.len, PC_USAGE_AUTO),
+			 PC_EINPUT);
+	assert_string_equal(strstr(pc_error_message(), "/spans.json:") + 1,
+			    "spans.json:2: field 'resourceSpans[0].scopeSpans[0]."
+			    "spans[0].startTimeUnixNano': time is 0 (not set)");
+	assert_int_equal(c.n, 1);
+	cap_release(&c);
+	cap_init(&c);
+	c.set_aside = true;
+	assert_int_equal(cap_read_text(&c, "spans.json", text.ptr, text.len, PC_USAGE_OTLP), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.nbad, 1);
+	assert_int_equal(c.bad_lines[0], 2);
+	cap_release(&c);
+	pc_buf_release(&text);
+	free(line0);
+	free(line1);
 }
 
 int main(void)
@@ -302,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_usage_otlp__missing_fields_and_wrong_types_name_the_field),
 		cmocka_unit_test(test_usage_otlp__bad_counts_and_invalid_nanos_are_refused),
 		cmocka_unit_test(test_usage_otlp__ids_in_base64_and_counts_as_doubles_are_read),
+		cmocka_unit_test(test_usage_otlp__the_sample_reads_through_pc_usage_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

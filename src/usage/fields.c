@@ -14,14 +14,16 @@
 /* How much of a value a message quotes: enough to recognise it, on one line. */
 #define QUOTE_MAX 48
 
-/* text, cut to QUOTE_MAX bytes, with control characters shown as '?'. */
-static const char *quote(char buf[QUOTE_MAX + 4], const char *text)
+const char *pc_usage_quote(char *buf, size_t size, const char *text)
 {
-	size_t i;
+	size_t i, max = size - 4;
 
-	for (i = 0; text[i] && i < QUOTE_MAX; i++)
+	for (i = 0; text[i] && i < max; i++)
 		buf[i] = ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) ? '?' : text[i];
 	if (text[i]) {
+		/* cut at a character's start, not inside a UTF-8 sequence */
+		while (i > 0 && ((unsigned char)text[i] & 0xc0) == 0x80)
+			i--;
 		memcpy(buf + i, "...", 3);
 		i += 3;
 	}
@@ -29,14 +31,27 @@ static const char *quote(char buf[QUOTE_MAX + 4], const char *text)
 	return buf;
 }
 
+/* text as a message quotes it: QUOTE_MAX bytes at most, on one line. */
+static const char *quote(char buf[QUOTE_MAX + 4], const char *text)
+{
+	return pc_usage_quote(buf, QUOTE_MAX + 4, text);
+}
+
 /* "field 'x': " when the caller named the field, "" otherwise. */
 static const char *field_prefix(char buf[128], const char *field)
 {
+	char clean[104];
+
 	if (!field)
 		return "";
-	snprintf(buf, 128, "field '%.100s': ", field);
+	snprintf(buf, 128, "field '%s': ", pc_usage_quote(clean, sizeof(clean), field));
 	return buf;
 }
+
+/* A field's name as messages print it (the mappers build some from the source's keys). */
+#define CLEAN_FIELD(field) \
+	char field##_clean[104]; \
+	field = pc_usage_quote(field##_clean, sizeof(field##_clean), field)
 
 /* Reads exactly n digits at *p into *out; false if any is not a digit. */
 static bool digits(int *out, const char **p, int n)
@@ -177,6 +192,7 @@ int pc_usage_parse_unix_nanos(int64_t *out, const char *text)
 int pc_usage_parse_count(int64_t *out, const char *text, const char *field)
 {
 	char qbuf[QUOTE_MAX + 4];
+	CLEAN_FIELD(field);
 	const char *p = text;
 	int64_t value = 0;
 
@@ -217,6 +233,7 @@ int pc_usage_parse_cost(int64_t *out, const char *text, const char *field)
 	int64_t exponent = 0;
 	int64_t micros = 0;
 	int round_digit = 0;
+	CLEAN_FIELD(field);
 
 	if (*p == '-')
 		return pc_error_set(PC_EINPUT, "field '%s': negative cost %s", field,
@@ -332,6 +349,8 @@ static const char *type_name(const json_t *value)
 
 static int wrong_type(const json_t *value, const char *field, const char *expected)
 {
+	CLEAN_FIELD(field);
+
 	if (!value)
 		return pc_error_set(PC_EINPUT, "field '%s' is missing", field);
 	return pc_error_set(PC_EINPUT, "field '%s': expected %s, found %s", field, expected,
@@ -368,6 +387,7 @@ int pc_usage_json_count(int64_t *out, const json_t *value, const char *field)
 	}
 	if (json_is_real(value)) {
 		double d = json_real_value(value);
+		CLEAN_FIELD(field);
 
 		/* 120.0 is a count; 12.5 is not. Beyond 10^15 (exact in a double) is absurd. */
 		if (d < 0 && d > -1e300)

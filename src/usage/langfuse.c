@@ -204,14 +204,14 @@ static int read_usage_details(struct usage *usage, const json_t *details)
 {
 	const char *key;
 	const json_t *value;
-	char field[160];
+	char field[160], quoted[100];
 	int error;
 
 	json_object_foreach((json_t *)details, key, value) {
 		enum part part = usage_part(key);
 		int64_t count;
 
-		snprintf(field, sizeof(field), "usageDetails.%.100s", key);
+		snprintf(field, sizeof(field), "usageDetails.%s", pc_usage_quote(quoted, 100, key));
 		if (json_is_null(value))
 			continue;
 		if ((error = pc_usage_json_count(&count, value, field)) < 0)
@@ -251,7 +251,7 @@ static int sum_cost_details(bool *found, int64_t *out, const json_t *details)
 {
 	const char *key;
 	const json_t *value;
-	char field[160];
+	char field[160], quoted[100];
 	int64_t sum = 0;
 	int error;
 
@@ -260,7 +260,7 @@ static int sum_cost_details(bool *found, int64_t *out, const json_t *details)
 
 		if (json_is_null(value))
 			continue;
-		snprintf(field, sizeof(field), "costDetails.%.100s", key);
+		snprintf(field, sizeof(field), "costDetails.%s", pc_usage_quote(quoted, 100, key));
 		if ((error = pc_usage_json_cost(&micros, value, field)) < 0)
 			return error;
 		if (micros > PC_USAGE_MAX_COUNT - sum)
@@ -363,6 +363,12 @@ static int map_observation(const json_t *observation, struct pc_usage_emit *emit
 		}
 		if (error < 0)
 			return error;
+		/* "" names nothing: an empty template is no template, an empty id no id */
+		if (strings[t] && !*strings[t]) {
+			if (rule->required)
+				return pc_error_set(PC_EINPUT, "field '%s' is empty", field);
+			strings[t] = NULL;
+		}
 	}
 	if (!record.has_cost && (details = lookup(observation, "costDetails"))) {
 		if (!json_is_object(details))

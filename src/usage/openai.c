@@ -139,11 +139,17 @@ static int map_result(const json_t *result, int64_t start, int64_t end, const ch
 		}
 		if (error < 0)
 			return error;
+		if (strings[rule->target] && !*strings[rule->target])
+			strings[rule->target] = NULL; /* "" groups nothing: as null */
 	}
-	if (strcmp(strings[T_OBJECT], RESULT_OBJECT))
-		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].object': '%.60s' is "
-				    "not a completions result (expected '" RESULT_OBJECT "')",
-				    bucket, index, strings[T_OBJECT]);
+	if (!strings[T_OBJECT] || strcmp(strings[T_OBJECT], RESULT_OBJECT)) {
+		char quoted[64];
+
+		return pc_error_set(PC_EINPUT, "field '%sresults[%zu].object': '%s' is not a "
+				    "completions result (expected '" RESULT_OBJECT "')", bucket, index,
+				    pc_usage_quote(quoted, sizeof(quoted),
+						   strings[T_OBJECT] ? strings[T_OBJECT] : ""));
+	}
 
 	if (counts[T_CALLS] == 0) {
 		/* a group with no requests is nothing; tokens without a request are a contradiction */

@@ -292,9 +292,12 @@ static int read_id(char *out, size_t nbytes, const json_t *value, const char *fi
 	if (!nonzero)
 		return pc_error_set(PC_EINPUT, "field '%s': the id is all zeros (not set)", field);
 	return 0;
-bad:
-	return pc_error_set(PC_EINPUT, "field '%s': '%.40s' is not a %zu-byte id in hex", field,
-			    text, nbytes);
+bad: {
+		char quoted[44];
+
+		return pc_error_set(PC_EINPUT, "field '%s': '%s' is not a %zu-byte id in hex", field,
+				    pc_usage_quote(quoted, sizeof(quoted), text), nbytes);
+	}
 }
 
 static const struct operation_rule *operation_of(const char *name)
@@ -358,6 +361,8 @@ static int map_span(const json_t *span, const json_t *resource_found[NATTRIBUTES
 		if ((error = read_value(&strings[t], &counts[t], labels[t], chosen[t], rule->kind,
 					path(field, at, attr))) < 0)
 			return error;
+		if (strings[t] && !*strings[t])
+			strings[t] = NULL; /* "" names nothing */
 	}
 	/* An agent or a tool is not a model call. */
 	if (strings[T_OPERATION] && (operation = operation_of(strings[T_OPERATION]))) {

@@ -92,6 +92,13 @@ int pc_usage_json_unix_nanos(int64_t *out, const json_t *value, const char *fiel
 int pc_usage_json_count(int64_t *out, const json_t *value, const char *field);
 int pc_usage_json_cost(int64_t *out, const json_t *value, const char *field);
 int pc_usage_json_string(const char **out, const json_t *value, const char *field);
+/*
+ * text for a message: at most size - 4 bytes of it (cut at a character's
+ * start, "..." added), control characters shown as '?', so that a message
+ * stays one line whatever the source holds. Returns buf.
+ */
+const char *pc_usage_quote(char *buf, size_t size, const char *text);
+
 /* A string, or NULL when value is missing or null. */
 int pc_usage_json_optional_string(const char **out, const json_t *value, const char *field);
 /*
