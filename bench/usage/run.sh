@@ -16,9 +16,11 @@
 #   WORK=DIR       where the files go (bench/work/usage, git-ignored)
 #   PROMPTCOST=F   the binary (default: build/promptcost, built)
 #
-# Prints a Markdown table: seconds, records/s, MB/s (10^6 bytes of input a
-# second), peak RSS (/usr/bin/time's maximum resident set), the store's size,
-# and each peer's time as a multiple of promptcost's.
+# Prints a Markdown table: wall and CPU (user + system) seconds, records/s and
+# MB/s (10^6 bytes of input a second) of CPU time, so that a machine shared
+# with other work still gives comparable figures, peak RSS (/usr/bin/time's
+# maximum resident set), the store's size, and each peer's CPU time as a
+# multiple of promptcost's.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,13 +54,14 @@ config() {
 	} >"$2"
 }
 
-# measure NAME CMD...: sets $secs and $rss_kb
+# measure NAME CMD...: sets $secs (wall), $cpu (user + system) and $rss_kb
 measure() {
 	_name=$1; shift
-	/usr/bin/time -f '%e %M' -o time.out "$@" >cmd.out 2>cmd.err ||
+	/usr/bin/time -f '%e %M %U %S' -o time.out "$@" >cmd.out 2>cmd.err ||
 		{ cat cmd.err >&2; die "$_name failed"; }
 	secs=$(cut -d' ' -f1 time.out)
 	rss_kb=$(cut -d' ' -f2 time.out)
+	cpu=$(awk '{ printf "%.2f", $3 + $4 }' time.out)
 }
 rate() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a / b }'; }
 mb() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b / 1e6 }'; }
@@ -76,23 +79,23 @@ jsonl_bytes=$(wc -c <"$jsonl")
 csv_bytes=$(wc -c <"$csv")
 config "$TEMPLATES" config.yml
 
-echo "| what | records | input | seconds | records/s | MB/s | peak RSS | store | vs promptcost |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| what | records | input | wall s | CPU s | records/s (CPU) | MB/s (CPU) | peak RSS | store | CPU vs promptcost |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 rm -f store.db
 measure "import jsonl" "$PROMPTCOST" usage import --store store.db --config config.yml --format native "$jsonl"
 grep -q '^imported:' cmd.out || die "no summary from the import"
-pc_secs=$secs
-echo "| promptcost usage import (JSONL) | $N | $(mb "$jsonl_bytes" 1) MB | $secs | $(rate "$N" "$secs") | $(mb "$jsonl_bytes" "$secs") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <store.db)" 1) MB | 1.00x |"
+pc_secs=$cpu
+echo "| promptcost usage import (JSONL) | $N | $(mb "$jsonl_bytes" 1) MB | $secs | $cpu | $(rate "$N" "$cpu") | $(mb "$jsonl_bytes" "$cpu") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <store.db)" 1) MB | 1.00x |"
 # the same file again: recognised by its content, nothing read
 measure "import again" "$PROMPTCOST" usage import --store store.db --config config.yml "$jsonl"
-echo "| the same file again (skipped by content) | $N | $(mb "$jsonl_bytes" 1) MB | $secs | | $(mb "$jsonl_bytes" "$secs") | $((rss_kb / 1024)) MB | | |"
+echo "| the same file again (skipped by content) | $N | $(mb "$jsonl_bytes" 1) MB | $secs | $cpu | | $(mb "$jsonl_bytes" "$cpu") | $((rss_kb / 1024)) MB | | |"
 rm -f store-csv.db
 measure "import csv" "$PROMPTCOST" usage import --store store-csv.db --config config.yml --format native "$csv"
-pc_csv_secs=$secs
-echo "| promptcost usage import (CSV) | $N | $(mb "$csv_bytes" 1) MB | $secs | $(rate "$N" "$secs") | $(mb "$csv_bytes" "$secs") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <store-csv.db)" 1) MB | 1.00x |"
+pc_csv_secs=$cpu
+echo "| promptcost usage import (CSV) | $N | $(mb "$csv_bytes" 1) MB | $secs | $cpu | $(rate "$N" "$cpu") | $(mb "$csv_bytes" "$cpu") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <store-csv.db)" 1) MB | 1.00x |"
 rm -f sqlite-import.db
 measure "sqlite3 .import" sqlite3 sqlite-import.db ".mode csv" ".import $csv records"
-echo "| sqlite3 .import of the CSV into a table (no group-by, no ids) | $N | $(mb "$csv_bytes" 1) MB | $secs | $(rate "$N" "$secs") | $(mb "$csv_bytes" "$secs") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <sqlite-import.db)" 1) MB | $(ratio "$secs" "$pc_csv_secs") |"
+echo "| sqlite3 .import of the CSV into a table (no group-by, no ids) | $N | $(mb "$csv_bytes" 1) MB | $secs | $cpu | $(rate "$N" "$cpu") | $(mb "$csv_bytes" "$cpu") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <sqlite-import.db)" 1) MB | $(ratio "$cpu" "$pc_csv_secs") |"
 rm -f sqlite-import.db
 if [ "$JQ" = 1 ] && command -v jq >/dev/null; then
 	# jq 1.6 updates an object in a reduce by copying it (about 13,000 records/s
@@ -108,7 +111,7 @@ if [ "$JQ" = 1 ] && command -v jq >/dev/null; then
 		cached: (map(.cached_input_tokens) | add), output: (map(.output_tokens) | add)}) | length' jq-input.jsonl
 	jq_bytes=$(wc -c <jq-input.jsonl)
 	rm -f jq-input.jsonl
-	echo "| jq -s group_by: the same daily buckets (no ids, no store; first $jq_n records) | $jq_n | $(mb "$jq_bytes" 1) MB | $secs | $(rate "$jq_n" "$secs") | $(mb "$jq_bytes" "$secs") | $((rss_kb / 1024)) MB | | $(awk -v a="$secs" -v n="$jq_n" -v b="$pc_secs" -v m="$N" 'BEGIN { printf "%.2fx", (a / n) / (b / m) }') per record |"
+	echo "| jq -s group_by: the same daily buckets (no ids, no store; first $jq_n records) | $jq_n | $(mb "$jq_bytes" 1) MB | $secs | $cpu | $(rate "$jq_n" "$cpu") | $(mb "$jq_bytes" "$cpu") | $((rss_kb / 1024)) MB | | $(awk -v a="$cpu" -v n="$jq_n" -v b="$pc_secs" -v m="$N" 'BEGIN { printf "%.2fx", (a / n) / (b / m) }') per record |"
 fi
 
 # usage sync on a year of daily buckets for 1,000 templates
