@@ -13,6 +13,7 @@
 #   TEMPLATES=K    templates the records spread over (100)
 #   JQ=0           leave jq out (it is by far the slowest)
 #   JQ_N=COUNT     records jq groups, at most (1000000: it holds them all in memory)
+#   FORMATS=0      leave the other sources out; N_OTHER=COUNT records of each (1000000)
 #   WORK=DIR       where the files go (bench/work/usage, git-ignored)
 #   PROMPTCOST=F   the binary (default: build/promptcost, built)
 #
@@ -112,6 +113,53 @@ if [ "$JQ" = 1 ] && command -v jq >/dev/null; then
 	jq_bytes=$(wc -c <jq-input.jsonl)
 	rm -f jq-input.jsonl
 	echo "| jq -s group_by: the same daily buckets (no ids, no store; first $jq_n records) | $jq_n | $(mb "$jq_bytes" 1) MB | $secs | $cpu | $(rate "$jq_n" "$cpu") | $(mb "$jq_bytes" "$cpu") | $((rss_kb / 1024)) MB | | $(awk -v a="$cpu" -v n="$jq_n" -v b="$pc_secs" -v m="$N" 'BEGIN { printf "%.2fx", (a / n) / (b / m) }') per record |"
+fi
+
+# The other sources: a record of each sample under tests/usage/ (written from
+# the sources' documents; see their tests), repeated with a fresh id each time
+# until about N_OTHER records, imported once each.
+if [ "${FORMATS:-1}" = 1 ]; then
+	N_OTHER=${N_OTHER:-1000000}
+	cat >config-formats.yml <<'YML'
+version: 1
+models:
+  gpt-4o: {encoding: o200k_base, input_per_1m: 2.50, output_per_1m: 10}
+  gpt-4o-mini: {encoding: o200k_base, input_per_1m: 0.15, output_per_1m: 0.60}
+templates:
+  - id: document-summarization
+    files: [prompts/sum.md]
+    model: gpt-4o
+    calls_per_day: 100
+usage:
+  models:
+    gpt-4o-mini-2024-07-18: gpt-4o-mini
+    "ft:gpt-4o-mini-2024-07-18:acme:support-v2:9xYzAbCd": gpt-4o-mini
+YML
+	samples=$root/tests/usage
+	# source file header-lines pattern replacement-prefix
+	for spec in "langfuse langfuse-observations.jsonl 0 obs-7f3a9c01 obs-" \
+		"otlp otlp-genai-spans.jsonl 0 5b8efff798038103d269b633813fc60c 5b8efff7" \
+		"openai openai-usage-pages.jsonl 0 \"project_id\":\" \"project_id\":\"p" \
+		"litellm litellm.csv 1 chatcmpl-a1, chatcmpl-"; do
+		set -- $spec
+		src=$1 file=$2 header=$3 pattern=$4 prefix=$5
+		head -n $((header + 1)) "$samples/$file" >one.in
+		rm -f one.db
+		"$PROMPTCOST" usage import --store one.db --config config-formats.yml --format "$src" one.in >cmd.out ||
+			die "the $src sample does not import"
+		per_line=$(sed -n 's/^read: *\([0-9,]*\) records/\1/p' cmd.out | tr -d ,)
+		lines=$((N_OTHER / per_line))
+		awk -v lines="$lines" -v header="$header" -v pat="$pattern" -v pre="$prefix" '
+			NR <= header { print; next }
+			{ for (i = 0; i < lines; i++) { l = $0; gsub(pat, pre sprintf("%024d", i) (pre ~ /,$|-$/ ? "," : ""), l); print l } }' \
+			one.in >"other.$src"
+		bytes=$(wc -c <"other.$src")
+		rm -f other.db
+		measure "import $src" "$PROMPTCOST" usage import --store other.db --config config-formats.yml --format "$src" "other.$src"
+		read_n=$(sed -n 's/^read: *\([0-9,]*\) records/\1/p' cmd.out | tr -d ,)
+		echo "| promptcost usage import ($src, the sample's record repeated) | $read_n | $(mb "$bytes" 1) MB | $secs | $cpu | $(rate "$read_n" "$cpu") | $(mb "$bytes" "$cpu") | $((rss_kb / 1024)) MB | $(mb "$(wc -c <other.db)" 1) MB | |"
+		rm -f "other.$src" other.db one.db one.in
+	done
 fi
 
 # usage sync on a year of daily buckets for 1,000 templates
