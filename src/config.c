@@ -114,7 +114,7 @@ static int check_reference(const struct ctx *c, const struct pc_name_index *idx,
 
 static const char *const top_keys[] = {
 	"version", "currency", "days_per_month", "models", "teams", "use_cases", "templates",
-	"policy", NULL
+	"policy", "usage", NULL
 };
 static const char *const model_keys[] = {
 	"encoding", "approximate_base", "approximate_factor", "input_per_1k", "input_per_1m",
@@ -655,6 +655,127 @@ static int read_policy(const struct ctx *c, const struct pc_yaml_node *section)
 	return 0;
 }
 
+/*
+ * The `usage:` section (config.h): attribution rules and model aliases for
+ * recorded usage. Self-contained: it reads only its own section, after the
+ * models and templates it refers to.
+ */
+static const char *const usage_keys[] = { "templates", "models", NULL };
+static const char *const usage_rule_keys[] = { "template", "tag", "api_key", "project", NULL };
+static const char *const usage_match_keys[] = { "tag", "api_key", "project", NULL };
+
+static int read_usage_rule(struct pc_usage_rule *rule, const struct ctx *c,
+			   const struct pc_yaml_node *item, size_t number,
+			   const struct pc_name_index *templates)
+{
+	const struct pc_yaml_node *value, *key, *match_key = NULL, *match_value = NULL;
+	const char *text;
+	int error;
+
+	if (item->kind != PC_YAML_MAPPING)
+		return fail(c, item->pos, "usage template rule %zu must be a mapping ('template: ID' "
+			    "and one of tag, api_key, project), found %s", number,
+			    pc_yaml_is_null(item) ? "nothing" : pc_yaml_kind_name(item));
+	if ((error = check_keys(c, item, usage_rule_keys, "in a 'usage.templates' rule")))
+		return error;
+	rule->pos = item->pos;
+	if (!(value = pc_yaml_find(item, "template", NULL)))
+		return fail(c, item->pos, "usage template rule %zu has no 'template'", number);
+	if ((error = get_string(&text, c, value, "template")) ||
+	    (error = check_reference(c, templates, value, text, "template", "templates")))
+		return error;
+	rule->template = pc_xstrdup(text);
+	for (size_t k = 0; usage_match_keys[k]; k++) {
+		if (!(value = pc_yaml_find(item, usage_match_keys[k], &key)))
+			continue;
+		if (match_key)
+			return fail(c, key->pos, "usage template rule %zu has both '%s' and '%s'; give "
+				    "one per rule", number, match_key->text, key->text);
+		match_key = key;
+		match_value = value;
+		rule->match = (enum pc_usage_match)k;
+	}
+	if (!match_key)
+		return fail(c, item->pos, "usage template rule %zu says nothing to match: give 'tag', "
+			    "'api_key' or 'project'", number);
+	if ((error = get_string(&text, c, match_value, match_key->text)))
+		return error;
+	rule->value = pc_xstrdup(text);
+	return 0;
+}
+
+static int read_usage(const struct ctx *c, const struct pc_yaml_node *section)
+{
+	struct pc_config *config = c->config;
+	struct pc_usage_config *usage = &config->usage;
+	struct pc_name_index templates = PC_NAME_INDEX_INIT, models = PC_NAME_INDEX_INIT;
+	const struct pc_yaml_node *value;
+	int error = 0;
+
+	if (!section || pc_yaml_is_null(section))
+		return 0;
+	if ((error = expect_mapping(c, section, "'usage'")) ||
+	    (error = check_keys(c, section, usage_keys, "in 'usage'")))
+		return error;
+	pc_name_index_init(&templates, config->templates, config->ntemplates,
+			   sizeof(*config->templates), offsetof(struct pc_template_config, id));
+	pc_name_index_init(&models, config->models, config->nmodels, sizeof(*config->models),
+			   offsetof(struct pc_model, name));
+	if ((value = pc_yaml_find(section, "templates", NULL)) && !pc_yaml_is_null(value)) {
+		if (value->kind != PC_YAML_SEQUENCE) {
+			error = fail(c, value->pos, "'usage.templates' must be a sequence of rules "
+				     "('- template: ID' with tag, api_key or project), found %s",
+				     pc_yaml_kind_name(value));
+			goto done;
+		}
+		usage->rules = pc_xcalloc(value->n ? value->n : 1, sizeof(*usage->rules));
+		for (size_t i = 0; i < value->n; i++) {
+			struct pc_usage_rule *rule = &usage->rules[usage->nrules++];
+
+			if ((error = read_usage_rule(rule, c, value->items[i], i + 1, &templates)))
+				goto done;
+			for (size_t k = 0; k + 1 < usage->nrules; k++) {
+				const struct pc_usage_rule *other = &usage->rules[k];
+
+				if (other->match == rule->match && !strcmp(other->value, rule->value)) {
+					error = fail(c, rule->pos, "%s '%s' is already attributed (at "
+						     "line %u); a value names one template",
+						     usage_match_keys[rule->match], rule->value,
+						     other->pos.line);
+					goto done;
+				}
+			}
+		}
+	}
+	if ((value = pc_yaml_find(section, "models", NULL)) && !pc_yaml_is_null(value)) {
+		if ((error = expect_mapping(c, value, "'usage.models'")))
+			goto done;
+		usage->aliases = pc_xcalloc(value->n ? value->n / 2 : 1, sizeof(*usage->aliases));
+		for (size_t i = 0; i + 1 < value->n; i += 2) {
+			const struct pc_yaml_node *name = value->items[i], *target = value->items[i + 1];
+			struct pc_model_alias *alias = &usage->aliases[usage->naliases++];
+			const char *text;
+
+			alias->pos = name->pos;
+			alias->name = pc_xstrdup(name->text);
+			if (pc_name_index_find(&models, name->text) != SIZE_MAX) {
+				error = fail(c, name->pos, "'%s' is a model of the configuration "
+					     "already; 'usage.models' maps other names onto them",
+					     name->text);
+				goto done;
+			}
+			if ((error = get_string(&text, c, target, name->text)) ||
+			    (error = check_reference(c, &models, target, text, "model", "models")))
+				goto done;
+			alias->model = pc_xstrdup(text);
+		}
+	}
+done:
+	pc_name_index_release(&models);
+	pc_name_index_release(&templates);
+	return error;
+}
+
 static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 {
 	struct pc_config *config = c->config;
@@ -710,7 +831,9 @@ static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 		return error;
 	if ((value = pc_yaml_find(root, "templates", NULL)) && (error = read_templates(c, value)))
 		return error;
-	return read_policy(c, pc_yaml_find(root, "policy", NULL));
+	if ((error = read_policy(c, pc_yaml_find(root, "policy", NULL))))
+		return error;
+	return read_usage(c, pc_yaml_find(root, "usage", NULL));
 }
 
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len)
@@ -783,6 +906,16 @@ void pc_config_free(struct pc_config *config)
 		free(a->id);
 	}
 	free(config->policy.approver_keys);
+	for (size_t i = 0; i < config->usage.nrules; i++) {
+		free(config->usage.rules[i].template);
+		free(config->usage.rules[i].value);
+	}
+	free(config->usage.rules);
+	for (size_t i = 0; i < config->usage.naliases; i++) {
+		free(config->usage.aliases[i].name);
+		free(config->usage.aliases[i].model);
+	}
+	free(config->usage.aliases);
 	free(config->currency);
 	free(config->path);
 	free(config);

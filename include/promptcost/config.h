@@ -101,6 +101,45 @@ struct pc_policy {
 	enum pc_file_approvals file_approvals;
 };
 
+/*
+ * The `usage:` section: how recorded usage whose record names no template
+ * is attributed to one, and how a source's model names map onto the
+ * configuration's models.
+ *
+ *   usage:
+ *     templates:
+ *       - { template: document-summarization, tag: "prompt:summarize" }
+ *       - { template: support-reply, api_key: key_8f2 }
+ *       - { template: support-reply, project: proj_abc }
+ *     models:
+ *       gpt-4o-2024-08-06: gpt-4-class
+ */
+enum pc_usage_match {
+	PC_USAGE_MATCH_TAG,     /* one of a record's tags (LiteLLM request_tags) */
+	PC_USAGE_MATCH_API_KEY, /* the record's API key id (OpenAI api_key_id, LiteLLM's key hash) */
+	PC_USAGE_MATCH_PROJECT  /* the record's project (OpenAI project_id) */
+};
+
+struct pc_usage_rule {
+	char *template;         /* a template id of the configuration */
+	enum pc_usage_match match;
+	char *value;
+	struct pc_pos pos;
+};
+
+struct pc_model_alias {
+	char *name;             /* as a source names the model */
+	char *model;            /* a model of the configuration */
+	struct pc_pos pos;
+};
+
+struct pc_usage_config {
+	struct pc_usage_rule *rules;   /* in file order; no two match the same value */
+	size_t nrules;
+	struct pc_model_alias *aliases;
+	size_t naliases;
+};
+
 struct pc_config {
 	char *path; /* as shown in messages */
 	char *currency;
@@ -114,6 +153,7 @@ struct pc_config {
 	struct pc_template_config *templates;
 	size_t ntemplates;
 	struct pc_policy policy;
+	struct pc_usage_config usage;
 };
 
 /*

@@ -21,6 +21,7 @@ static const char usage[] =
 	"  approve        record a release manager's approval of the cost events of a change\n"
 	"  init           write a commented starter .promptcost.yml\n"
 	"  install-hook   install the pre-commit hook into this repository\n"
+	"  usage          recorded usage: import logs, show the store, sync volumes.yml\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this help; 'promptcost help <command>' (or 'promptcost <command>\n"
@@ -42,6 +43,7 @@ static const struct {
 	{ "approve", cmd_approve },
 	{ "init", cmd_init },
 	{ "install-hook", cmd_install_hook },
+	{ "usage", cmd_usage },
 };
 
 int cli_fail(int error)
