@@ -8,6 +8,7 @@
 #include "promptcost/config.h"
 #include "promptcost/git.h"
 #include "promptcost/store.h"
+#include "promptcost/volumes.h"
 #include "promptcost/usage.h"
 
 #include <errno.h>
@@ -19,7 +20,7 @@
 
 #include <jansson.h>
 
-#define VOLUMES_PATH ".promptcost/volumes.yml"
+#define VOLUMES_PATH PC_VOLUMES_PATH
 #define DEFAULT_DAYS 30
 #define MAX_DAYS 3660
 
@@ -553,136 +554,43 @@ done:
 
 /* ---- sync ---------------------------------------------------------------- */
 
-/* num / den to one decimal, rounded half up, with thousands separators; den > 0. */
-static void add_tenths(struct pc_buf *b, int64_t num, int64_t den)
-{
-	pc_int128 tenths = ((pc_int128)num * 20 + den) / ((pc_int128)den * 2);
-
-	add_count(b, (int64_t)(tenths / 10));
-	pc_buf_addf(b, ".%d", (int)(tenths % 10));
-}
-
-/* A share as a percentage with one decimal. */
-static void add_percent(struct pc_buf *b, int64_t part, int64_t whole)
-{
-	if (whole <= 0) {
-		pc_buf_adds(b, "0.0%");
-		return;
-	}
-	add_tenths(b, (int64_t)((pc_int128)part * 100 > INT64_MAX ? INT64_MAX : part * 100), whole);
-	pc_buf_addch(b, '%');
-}
-
-/* "key: value" padded so that a comment starts at column 27, as in the documented shape. */
-static void add_commented(struct pc_buf *b, const char *line, const char *comment)
-{
-	size_t n = strlen(line);
-
-	pc_buf_adds(b, line);
-	pc_buf_addf(b, "%*s# %s\n", n < 26 ? (int)(26 - n) : 1, "", comment);
-}
-
-/* A template id as a YAML key: plain when it cannot be read as anything but a string. */
-static void add_key(struct pc_buf *b, const char *id)
-{
-	static const char *const special[] = { "null", "Null", "NULL", "true", "True", "TRUE",
-					       "false", "False", "FALSE", "yes", "no", "on", "off",
-					       "y", "n", "~" };
-	bool plain = (id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z');
-
-	for (size_t i = 0; plain && i < sizeof(special) / sizeof(special[0]); i++)
-		plain = strcmp(id, special[i]) != 0;
-	for (const char *p = id; plain && *p; p++)
-		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			       *p) != NULL;
-	if (plain) {
-		pc_buf_adds(b, id);
-		return;
-	}
-	pc_buf_addch(b, '"');
-	for (const char *p = id; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			pc_buf_addch(b, '\\');
-		pc_buf_addch(b, *p);
-	}
-	pc_buf_addch(b, '"');
-}
-
 /*
- * The bytes of volumes.yml for the window [from, until]: templates sorted
- * by id (the store's order), unattributed records counted in `records`
- * only. Deterministic: nothing but the store's figures goes in.
+ * The window [from, until] of the store as volumes.yml's figures: templates
+ * sorted by id (the store's order), unattributed records counted in
+ * `records` only. Deterministic: nothing but the store's figures goes in.
  */
-static void volumes_text(struct pc_buf *b, const struct pc_template_usage *u, size_t n,
-			 int64_t from, int64_t until)
+static void volumes_of(struct pc_volumes *vol, const struct pc_template_usage *u, size_t n,
+		       int64_t from, int64_t until)
 {
-	struct pc_buf line = PC_BUF_INIT;
-	int64_t records = 0;
+	char *text;
 
-	for (size_t i = 0; i < n; i++)
-		records += u[i].records;
-	pc_buf_adds(b, "# .promptcost/volumes.yml: recorded usage per template, written by "
-		       "`promptcost usage sync`.\n"
-		       "# `promptcost check` reads it from the base side. Regenerate it; do not "
-		       "edit by hand.\n"
-		       "version: 1\n"
-		       "window:\n");
-	pc_buf_adds(&line, "  from: ");
-	add_date(&line, from);
-	add_commented(b, line.ptr, "first day, UTC, included");
-	pc_buf_reset(&line);
-	pc_buf_adds(&line, "  until: ");
-	add_date(&line, until);
-	add_commented(b, line.ptr, "last day, UTC, included");
-	pc_buf_addf(b, "  days: %" PRId64 "\n", until - from + 1);
-	pc_buf_reset(&line);
-	pc_buf_addf(&line, "records: %" PRId64, records);
-	add_commented(b, line.ptr, "records in the window (unattributed included)");
-	pc_buf_adds(b, "templates:");
-	{
-		bool any = false;
-
-		for (size_t i = 0; i < n; i++)
-			any |= u[i].template != NULL;
-		pc_buf_adds(b, any ? "\n" : " {}\n");
-	}
+	memset(vol, 0, sizeof(*vol));
+	text = date_text(from);
+	snprintf(vol->from, sizeof(vol->from), "%s", text);
+	free(text);
+	text = date_text(until);
+	snprintf(vol->until, sizeof(vol->until), "%s", text);
+	free(text);
+	vol->days = until - from + 1;
+	vol->entries = pc_xcalloc(n ? n : 1, sizeof(*vol->entries));
 	for (size_t i = 0; i < n; i++) {
-		const struct pc_template_usage *t = &u[i];
-		int64_t days = until - t->first_day + 1, billed = t->calls - t->response_cache_hits;
+		struct pc_volume *v;
 
-		if (!t->template)
-			continue; /* unattributed: in `records` above, never a template */
-		pc_buf_adds(b, "  ");
-		add_key(b, t->template);
-		pc_buf_adds(b, ":\n");
-		pc_buf_reset(&line);
-		pc_buf_addf(&line, "    days: %" PRId64, days);
-		add_commented(b, line.ptr, "from its first record in the window to `until`, inclusive");
-		pc_buf_reset(&line);
-		pc_buf_addf(&line, "    calls: %" PRId64, t->calls);
-		add_commented(b, line.ptr, "every call, response-cache hits included");
-		pc_buf_addf(b, "    response_cache_hits: %" PRId64 "\n", t->response_cache_hits);
-		pc_buf_addf(b, "    input_tokens: %" PRId64 "\n", t->input_tokens);
-		pc_buf_addf(b, "    cached_input_tokens: %" PRId64 "\n", t->cached_input_tokens);
-		pc_buf_addf(b, "    cache_write_tokens: %" PRId64 "\n", t->cache_write_tokens);
-		pc_buf_addf(b, "    output_tokens: %" PRId64 "\n", t->output_tokens);
-		pc_buf_addf(b, "    records: %" PRId64 "\n", t->records);
-		pc_buf_adds(b, "    # ");
-		add_tenths(b, t->calls, days);
-		pc_buf_adds(b, " calls/day; hit rate ");
-		add_percent(b, t->response_cache_hits, t->calls);
-		pc_buf_adds(b, "; ");
-		if (billed > 0) {
-			add_tenths(b, t->output_tokens, billed);
-			pc_buf_adds(b, " output tokens per billed call");
-		} else {
-			pc_buf_adds(b, "no billed call");
-		}
-		pc_buf_adds(b, "; cached input ");
-		add_percent(b, t->cached_input_tokens, t->input_tokens);
-		pc_buf_adds(b, "\n");
+		vol->records += u[i].records;
+		if (!u[i].template)
+			continue; /* unattributed: in `records`, never a template */
+		vol->entries[vol->n].template = u[i].template;
+		v = &vol->entries[vol->n++].volume;
+		v->source = PC_SPEND_RECORDED;
+		v->days = until - u[i].first_day + 1;
+		v->calls = u[i].calls;
+		v->response_cache_hits = u[i].response_cache_hits;
+		v->input_tokens = u[i].input_tokens;
+		v->cached_input_tokens = u[i].cached_input_tokens;
+		v->cache_write_tokens = u[i].cache_write_tokens;
+		v->output_tokens = u[i].output_tokens;
+		v->records = u[i].records;
 	}
-	pc_buf_release(&line);
 }
 
 static int parent_dirs(const char *path)
@@ -774,7 +682,13 @@ static int usage_sync(int argc, char **argv)
 	from = until - days + 1;
 	if ((error = pc_store_template_usage(store, from, until, &u, &n)))
 		goto done;
-	volumes_text(&text, u, n, from, until);
+	{
+		struct pc_volumes vol;
+
+		volumes_of(&vol, u, n, from, until);
+		pc_volumes_write(&text, &vol);
+		free(vol.entries); /* the template names are u's */
+	}
 	if ((error = parent_dirs(out_path.ptr)) ||
 	    (error = pc_file_write_atomic(out_path.ptr, text.ptr, text.len)))
 		goto done;
