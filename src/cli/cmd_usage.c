@@ -697,8 +697,9 @@ static int usage_sync(int argc, char **argv)
 	{
 		char *a = date_text(from), *b = date_text(until);
 
-		printf("wrote %s: %zu templates, window %s to %s (%" PRId64 " days)\n",
-		       output_opt ? output_opt : VOLUMES_PATH, ntemplates, a, b, days);
+		printf("wrote %s: %zu template%s, window %s to %s (%" PRId64 " days)\n",
+		       output_opt ? output_opt : VOLUMES_PATH, ntemplates, ntemplates == 1 ? "" : "s",
+		       a, b, days);
 		free(a);
 		free(b);
 	}
