@@ -412,6 +412,11 @@ static int read_model(struct pc_model *model, const struct ctx *c, const struct 
 		struct pc_buf why = PC_BUF_INIT;
 		char today[11];
 
+		if (strcmp(c->config->currency, "USD"))
+			return fail(c, name->pos, "model '%s' has no prices and the catalog's are in "
+				    "USD, not %s: give its prices in 'models'", name->text,
+				    c->config->currency);
+
 		model->price_source = PC_PRICE_CATALOG;
 		pc_catalog_today(today);
 		error = catalog_prices(model, today, &why) < 0 ? fail(c, name->pos, "%s", why.ptr) : 0;
@@ -472,6 +477,15 @@ static int add_catalog_models(const struct ctx *c, const struct pc_yaml_node *se
 		if (pc_config_model(config, name) || !(cat = pc_catalog_find(name))) {
 			free(name);
 			continue;
+		}
+		if (strcmp(config->currency, "USD")) {
+			int error = fail(c, pc_yaml_find(item, "model", NULL)->pos,
+					 "model '%s' is not in 'models' and the price catalog's "
+					 "prices are in USD, not %s: give its prices in 'models'",
+					 name, config->currency);
+
+			free(name);
+			return error;
 		}
 		config->models = pc_xrealloc(config->models,
 					     (config->nmodels + 1) * sizeof(*config->models));
@@ -723,9 +737,14 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 		return error;
 	if ((error = read_service_tier(t, c, map, value, text)))
 		return error;
-	if ((error = check_reference(c, refs->models, value, t->model, "model",
-				     "models or the price catalog")))
+	if ((error = check_reference(c, refs->models, value, t->model, "model", "models"))) {
+		char *msg = pc_xstrdup(pc_error_message());
+
+		error = pc_error_set(error, "%s, nor has the price catalog (genai-prices %s; "
+				     "'promptcost models' lists it)", msg, pc_catalog_version);
+		free(msg);
 		return error;
+	}
 	t->model_pos = value->pos;
 
 	if (!(value = pc_yaml_find(map, "calls_per_day", NULL)))

@@ -48,6 +48,7 @@ void pc_report_release(struct pc_report *report)
 	free(report->verdict_reason);
 	pc_strlist_release(&report->pending);
 	pc_strlist_release(&report->skipped);
+	pc_strlist_release(&report->prices);
 	pc_report_init(report);
 }
 
