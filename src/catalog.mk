@@ -8,9 +8,9 @@ PRICES_JSON := $(wildcard data/pricing/genai-prices-*.json)
 PRICES_VERSION = $(patsubst data/pricing/genai-prices-%.json,%,$(PRICES_JSON))
 GEN_SRC += $(BUILD)/gen/catalog_prices.c
 
-$(BUILD)/tools/gen_prices: tools/gen_prices.c
+$(BUILD)/tools/gen_prices: tools/gen_prices.c src/json_text.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -O2 -o $@ $<
+	$(HOSTCC) -O2 -Isrc -o $@ $<
 
 $(BUILD)/gen/prices-checked: data/pricing/SHA256SUMS $(PRICES_JSON)
 	@mkdir -p $(dir $@)

@@ -108,6 +108,27 @@ const struct pc_catalog_provider *pc_catalog_provider_of(const struct pc_catalog
 const struct pc_catalog_entry *pc_catalog_price_at(const struct pc_catalog_model *model,
 						   const char *date);
 
+/*
+ * A price in micro-units as a decimal with two to six decimals: 2500000 ->
+ * "2.50", 75000 -> "0.075", 3625 -> "0.003625".
+ */
+void pc_price_format(struct pc_buf *out, int64_t micros);
+
+/*
+ * `promptcost prices import`: converts a price file to the configuration's
+ * `models:` section (YAML text appended to out): a genai-prices data file
+ * (a JSON array of providers, as data/pricing/) priced on `date`, or
+ * LiteLLM's model_prices_and_context_window.json (an object of models with
+ * per-token costs; batch, flex and priority prices become models named
+ * "NAME:batch", "NAME:flex", "NAME:priority", which a template's
+ * service_tier selects). Only models named in `only` when it has any;
+ * only `provider`'s when not NULL (genai-prices). Numbers are read from their
+ * decimal text, never through double. PC_EINPUT "path: line N: what" when
+ * the file is neither, or a named model is not in it.
+ */
+int pc_prices_import(struct pc_buf *out, const char *path, const char *text, size_t len,
+		     const char *date, const char *provider, const struct pc_strlist *only);
+
 /* Today's date, UTC, "YYYY-MM-DD" into out[11]. */
 void pc_catalog_today(char out[11]);
 
