@@ -320,9 +320,20 @@ void pc_model_price_source(struct pc_buf *out, const struct pc_model *model)
  */
 static int default_encoding(struct pc_model *model, const struct pc_catalog_model *cat)
 {
+	char base[256], *colon;
+
 	if (pc_encoding_for_model(&model->encoding, model->name) == 0)
 		return 0;
 	pc_error_clear();
+	/* a service tier's model, "gpt-4o:batch", has its model's tokenizer */
+	snprintf(base, sizeof(base), "%s", model->name);
+	if ((colon = strrchr(base, ':')) && (!strcmp(colon, ":batch") || !strcmp(colon, ":flex") ||
+					     !strcmp(colon, ":priority"))) {
+		*colon = '\0';
+		if (pc_encoding_for_model(&model->encoding, base) == 0)
+			return 0;
+		pc_error_clear();
+	}
 	if (cat && pc_encoding_for_model(&model->encoding, cat->id) == 0)
 		return 0;
 	pc_error_clear();

@@ -10,6 +10,7 @@
 
 #include "json_text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void pc_price_format(struct pc_buf *out, int64_t micros)
@@ -37,6 +38,7 @@ struct import {
 	const struct pc_strlist *only;
 	struct pc_strlist seen;
 	size_t models, rounded, skipped;
+	const struct jt_node *bad_value; /* the number that did not read, for its line */
 };
 
 static void yaml_key(struct pc_buf *out, const char *name)
@@ -62,18 +64,31 @@ static void price_line(struct pc_buf *out, const char *key, int64_t micros)
 	pc_buf_addch(out, '\n');
 }
 
+static bool wanted(const struct import *im, const char *name)
+{
+	return !im->only->n || pc_strlist_contains(im->only, name);
+}
+
 static void emit(struct import *im, const char *name, const struct imported *p)
 {
 	enum pc_encoding enc;
+	char base[256], *colon;
 
+	if (!wanted(im, name))
+		return;
 	if (pc_strlist_contains(&im->seen, name)) {
 		im->skipped++;
 		return;
 	}
 	pc_strlist_push(&im->seen, name);
 	im->models++;
+	/* "gpt-4o:batch" is gpt-4o's tokenizer */
+	snprintf(base, sizeof(base), "%s", name);
+	if ((colon = strrchr(base, ':')) && (!strcmp(colon, ":batch") || !strcmp(colon, ":flex") ||
+					     !strcmp(colon, ":priority")))
+		*colon = '\0';
 	yaml_key(im->out, name);
-	if (pc_encoding_for_model(&enc, name) == 0) {
+	if (pc_encoding_for_model(&enc, name) == 0 || pc_encoding_for_model(&enc, base) == 0) {
 		pc_buf_addf(im->out, "    encoding: %s\n", pc_encoding_name(enc));
 	} else {
 		pc_error_clear();
@@ -102,11 +117,6 @@ static void emit(struct import *im, const char *name, const struct imported *p)
 	}
 }
 
-static bool wanted(const struct import *im, const char *name)
-{
-	return !im->only->n || pc_strlist_contains(im->only, name);
-}
-
 /* A number at scale into *out (-1 when absent); false when it is not a number. */
 static bool number(int64_t *out, struct import *im, const struct jt_node *v, int scale)
 {
@@ -115,14 +125,18 @@ static bool number(int64_t *out, struct import *im, const struct jt_node *v, int
 	*out = -1;
 	if (!v || v->kind == JT_NULL)
 		return true;
-	if (v->kind != JT_NUM || !jt_decimal(out, &rounded, v->text, scale))
+	if (v->kind != JT_NUM || !jt_decimal(out, &rounded, v->text, scale)) {
+		im->bad_value = v;
 		return false;
+	}
 	im->rounded += rounded;
 	return true;
 }
 
 static int bad(const struct import *im, const struct jt_node *v, const char *what)
 {
+	if (im->bad_value)
+		v = im->bad_value;
 	return pc_error_set(PC_EINPUT, "%s: line %u: %s", im->path, v ? v->line : 0, what);
 }
 
@@ -246,6 +260,45 @@ static int litellm_tier(struct import *im, const char *name, const struct jt_nod
 	return 0;
 }
 
+/*
+ * The lowest long-context threshold of an entry: keys
+ * "input_cost_per_token_above_<N>k_tokens" and the output's (LiteLLM has
+ * 128k, 200k and 272k); the service-tier variants after them are ignored.
+ */
+static int litellm_long_context(struct imported *p, struct import *im, const struct jt_node *m)
+{
+	static const char *const kinds[] = { "input_cost_per_token_above_",
+					     "output_cost_per_token_above_" };
+
+	for (size_t i = 0; i + 1 < m->n; i += 2) {
+		const char *key = m->items[i]->text;
+
+		for (int k = 0; k < 2; k++) {
+			size_t len = strlen(kinds[k]);
+			char *end;
+			long thousands;
+			int64_t price;
+
+			if (strncmp(key, kinds[k], len))
+				continue;
+			thousands = strtol(key + len, &end, 10);
+			if (end == key + len || strcmp(end, "k_tokens") || thousands <= 0)
+				continue;
+			if (!number(&price, im, m->items[i + 1], 12))
+				return bad(im, m->items[i + 1], "a price that is not a number");
+			if (price < 0)
+				continue;
+			if (p->tier_start < 0 || thousands * 1000 < p->tier_start) {
+				p->tier_start = thousands * 1000;
+				p->tier_input = p->tier_output = -1;
+			}
+			if (thousands * 1000 == p->tier_start)
+				*(k ? &p->tier_output : &p->tier_input) = price;
+		}
+	}
+	return 0;
+}
+
 static int litellm(struct import *im, const struct jt_node *root)
 {
 	static const char *const tiers[] = { "batches", "flex", "priority" };
@@ -255,9 +308,8 @@ static int litellm(struct import *im, const struct jt_node *root)
 		const char *name = root->items[i]->text;
 		const struct jt_node *m = root->items[i + 1];
 		struct imported p;
-		int64_t above;
 
-		if (!strcmp(name, "sample_spec") || m->kind != JT_OBJ || !wanted(im, name))
+		if (!strcmp(name, "sample_spec") || m->kind != JT_OBJ)
 			continue;
 		memset(&p, 0, sizeof(p));
 		p.tier_start = p.tier_input = p.tier_output = -1;
@@ -266,17 +318,12 @@ static int litellm(struct import *im, const struct jt_node *root)
 		    !number(&p.cached, im, jt_get(m, "cache_read_input_token_cost"), 12) ||
 		    !number(&p.write, im, jt_get(m, "cache_creation_input_token_cost"), 12) ||
 		    !number(&p.write_1h, im, jt_get(m, "cache_creation_input_token_cost_above_1hr"),
-			    12) ||
-		    !number(&above, im, jt_get(m, "input_cost_per_token_above_200k_tokens"), 12) ||
-		    !number(&p.tier_output, im, jt_get(m, "output_cost_per_token_above_200k_tokens"),
 			    12))
 			return bad(im, m, "a price that is not a number");
 		if (p.input < 0)
 			continue; /* priced per image, second or character: nothing to import */
-		if (above >= 0 || p.tier_output >= 0) {
-			p.tier_start = 200000;
-			p.tier_input = above;
-		}
+		if ((error = litellm_long_context(&p, im, m)) < 0)
+			return error;
 		emit(im, name, &p);
 		for (size_t k = 0; k < sizeof(tiers) / sizeof(tiers[0]); k++)
 			if ((error = litellm_tier(im, name, m, tiers[k], &p)) < 0)
@@ -288,7 +335,7 @@ static int litellm(struct import *im, const struct jt_node *root)
 int pc_prices_import(struct pc_buf *out, const char *path, const char *text, size_t len,
 		     const char *date, const char *provider, const struct pc_strlist *only)
 {
-	struct import im = { NULL, path, only, PC_STRLIST_INIT, 0, 0, 0 };
+	struct import im = { NULL, path, only, PC_STRLIST_INIT, 0, 0, 0, NULL };
 	struct pc_buf body = PC_BUF_INIT;
 	char err[200];
 	struct jt_node *root = jt_parse(text, len, err, sizeof(err));
