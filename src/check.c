@@ -612,19 +612,20 @@ static int cache_finding(struct pc_report *report, const struct pc_template_repo
 	if (kept >= cached)
 		return 0;
 	rewritten = (int64_t)cached - kept;
+	/* in millionths of a micro-unit (exact: tokens x price), so the difference is rounded once */
 	memset(&q, 0, sizeof(q));
 	q.per = 1;
 	q.calls = 1;
-	q.input_tokens = rewritten;
+	q.input_tokens = (pc_int128)rewritten * PC_PPM;
 	q.request_input_tokens = t->after.tokens;
-	q.cache_write_tokens = rewritten;
+	q.cache_write_tokens = q.input_tokens;
 	if ((error = pc_spend_cost(&write_cost, m, &q, t->id)) < 0)
 		return error;
 	q.cache_write_tokens = 0;
-	q.cached_input_tokens = rewritten;
+	q.cached_input_tokens = q.input_tokens;
 	if ((error = pc_spend_cost(&read_cost, m, &q, t->id)) < 0)
 		return error;
-	micros_exact(&money, write_cost - read_cost);
+	micros_exact(&money, (int64_t)pc_div_round(write_cost - read_cost, PC_PPM));
 	pc_buf_addf(&msg, "%s: the change edits the cached prefix (%lld of its %lld cached "
 		    "tokens a call are unchanged): the first call after it writes %lld tokens to the "
 		    "provider's cache instead of reading them, a one-off %s %s a warm cache (%s); "
