@@ -433,6 +433,13 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 		snprintf(what, sizeof(what), "model '%s' cached input price per 1M tokens", h->name);
 		money_change(out, what, b->has_cached_input_price ? b->cached_input_micros_per_mtok : 0,
 			     h->has_cached_input_price ? h->cached_input_micros_per_mtok : 0);
+		snprintf(what, sizeof(what), "model '%s' cache write price per 1M tokens", h->name);
+		money_change(out, what, b->has_cache_write_price ? b->cache_write_micros_per_mtok : 0,
+			     h->has_cache_write_price ? h->cache_write_micros_per_mtok : 0);
+		snprintf(what, sizeof(what), "model '%s' prices", h->name);
+		text_change(out, what, b->price_source == PC_PRICE_CATALOG ? "the catalog's"
+				       : "configured",
+			    h->price_source == PC_PRICE_CATALOG ? "the catalog's" : "configured");
 	}
 	budget_changes(out, "team", base->teams, base->nteams, head->teams, head->nteams);
 	budget_changes(out, "use case", base->use_cases, base->nuse_cases, head->use_cases,

@@ -365,6 +365,7 @@ static int read_model(struct pc_model *model, const struct ctx *c, const struct 
 	const struct pc_yaml_node *base_key = NULL, *factor_key = NULL;
 	const struct pc_yaml_node *base = pc_yaml_find(map, "approximate_base", &base_key);
 	const struct pc_yaml_node *factor = pc_yaml_find(map, "approximate_factor", &factor_key);
+	const struct pc_yaml_node *ttl;
 	struct pc_buf where = PC_BUF_INIT;
 	bool present;
 	int error, choice;
@@ -409,8 +410,8 @@ static int read_model(struct pc_model *model, const struct ctx *c, const struct 
 			return fail(c, factor->pos, "'approximate_factor' must be more than 0");
 	}
 
-	if ((factor_key = pc_yaml_find(map, "cache_ttl", NULL))) {
-		if ((error = get_choice(&choice, c, factor_key, "cache_ttl", cache_ttls)))
+	if ((ttl = pc_yaml_find(map, "cache_ttl", NULL))) {
+		if ((error = get_choice(&choice, c, ttl, "cache_ttl", cache_ttls)))
 			return error;
 		model->cache_ttl_1h = choice == 1;
 	}
@@ -657,8 +658,7 @@ static int read_files(struct pc_template_config *t, const struct ctx *c,
  * models, as OpenRouter names them; `models:` may define one too).
  */
 static int read_service_tier(struct pc_template_config *t, const struct ctx *c,
-			     const struct pc_yaml_node *map, const struct pc_yaml_node *model,
-			     const char *name)
+			     const struct pc_yaml_node *map, const char *name)
 {
 	const struct pc_yaml_node *value = pc_yaml_find(map, "service_tier", NULL);
 	int error, choice;
@@ -681,7 +681,6 @@ static int read_service_tier(struct pc_template_config *t, const struct ctx *c,
 			    "(genai-prices %s) has a model '%s'; declare it in 'models' with the "
 			    "provider's %s prices", service_tiers[choice], name, pc_catalog_version,
 			    t->model, service_tiers[choice]);
-	(void)model;
 	return 0;
 }
 
@@ -746,7 +745,7 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 		return fail(c, map->pos, "template '%s' has no 'model'", t->id);
 	if ((error = get_string(&text, c, value, "model")))
 		return error;
-	if ((error = read_service_tier(t, c, map, value, text)))
+	if ((error = read_service_tier(t, c, map, text)))
 		return error;
 	if ((error = check_reference(c, refs->models, value, t->model, "model", "models"))) {
 		char *msg = pc_xstrdup(pc_error_message());

@@ -324,6 +324,28 @@ static void test_catalog__cache_writes_are_priced_at_the_cache_write_price(void 
 	pc_config_free(config);
 }
 
+static void test_catalog__recorded_cache_shares_are_priced_at_their_prices(void **state)
+{
+	struct pc_config *config = sonnet(false);
+	/*
+	 * Recorded: 3,000 calls over 30 days, 30,000,000 input tokens of which
+	 * 18,000,000 read from the cache (60%) and 6,000,000 written to it (20%),
+	 * 1,500,000 output tokens. A 10,000-token template over 30 days is then
+	 * 3,000 calls of the call above: 3,000 x $0.0228 = $68.40.
+	 */
+	struct pc_volume v = { .source = PC_SPEND_RECORDED, .calls = 3000, .days = 30,
+			       .input_tokens = 30000000, .cached_input_tokens = 18000000,
+			       .cache_write_tokens = 6000000, .output_tokens = 1500000 };
+	struct pc_spend_qty q;
+	int64_t cost = -1;
+
+	(void)state;
+	assert_int_equal(pc_spend_project(&q, &v, 10000, 30), 0);
+	assert_int_equal(pc_spend_cost(&cost, &config->models[0], &q, "t"), 0);
+	assert_int_equal(cost, INT64_C(68400000));
+	pc_config_free(config);
+}
+
 static void test_catalog__a_long_request_is_priced_whole_at_its_tier(void **state)
 {
 	struct pc_config *config = sonnet(false);
@@ -534,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_catalog__catalog_models_need_usd_and_a_known_name),
 		cmocka_unit_test(test_catalog__service_tiers_are_models_of_their_own),
 		cmocka_unit_test(test_catalog__cache_writes_are_priced_at_the_cache_write_price),
+		cmocka_unit_test(test_catalog__recorded_cache_shares_are_priced_at_their_prices),
 		cmocka_unit_test(test_catalog__a_long_request_is_priced_whole_at_its_tier),
 		cmocka_unit_test(test_catalog__decimals_are_exact),
 		cmocka_unit_test(test_catalog__imports_a_genai_prices_file),

@@ -5,7 +5,7 @@
  *
  *   gen_prices FILE.json VERSION OUT.c
  *
- * Numbers are read from their decimal text, never through double: a price
+ * Numbers are read from their decimal text (src/json_text.h), never through double: a price
  * in USD per million tokens becomes integer micro-units per million tokens,
  * exactly when it has at most six decimals, else rounded half away from zero
  * (counted in pc_catalog_rounded; 0.1.8 has a few float artefacts such as
@@ -22,18 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a small JSON reader that keeps numbers as text ---- */
+#include "json_text.h"
 
-enum kind { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct node {
-	enum kind kind;
-	char *text;             /* J_NUM, J_STR (decoded UTF-8), J_BOOL "true"/"false" */
-	struct node **items;    /* J_ARR items; J_OBJ alternating key (J_STR), value */
-	size_t n;
-};
-
-static const char *src, *pos;
 static const char *input_path;
 
 static void die(const char *fmt, const char *what)
@@ -61,269 +51,26 @@ static char *xstrndup(const char *s, size_t n)
 	return r;
 }
 
-static void skip_ws(void)
-{
-	while (*pos == ' ' || *pos == '\t' || *pos == '\n' || *pos == '\r')
-		pos++;
-}
-
-static void put_utf8(char **out, size_t *len, unsigned long cp)
-{
-	char b[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	*out = xrealloc(*out, *len + n + 1);
-	memcpy(*out + *len, b, n);
-	*len += n;
-}
-
-static unsigned long hex4(void)
-{
-	unsigned long v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		int c = *pos++;
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned long)(c - 'A' + 10);
-		else
-			die("%s", "bad \\u escape");
-	}
-	return v;
-}
-
-static char *parse_string(void)
-{
-	char *out = xrealloc(NULL, 1);
-	size_t len = 0;
-
-	pos++; /* the opening quote */
-	for (;;) {
-		unsigned char c = (unsigned char)*pos++;
-
-		if (c == '"')
-			break;
-		if (c == '\0' || c < 0x20)
-			die("%s", "unterminated or bad string");
-		if (c != '\\') {
-			out = xrealloc(out, len + 2);
-			out[len++] = (char)c;
-			continue;
-		}
-		c = (unsigned char)*pos++;
-		switch (c) {
-		case '"': case '\\': case '/': put_utf8(&out, &len, c); break;
-		case 'b': put_utf8(&out, &len, '\b'); break;
-		case 'f': put_utf8(&out, &len, '\f'); break;
-		case 'n': put_utf8(&out, &len, '\n'); break;
-		case 'r': put_utf8(&out, &len, '\r'); break;
-		case 't': put_utf8(&out, &len, '\t'); break;
-		case 'u': {
-			unsigned long cp = hex4();
-
-			if (cp >= 0xd800 && cp < 0xdc00 && pos[0] == '\\' && pos[1] == 'u') {
-				unsigned long lo;
-
-				pos += 2;
-				lo = hex4();
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			}
-			put_utf8(&out, &len, cp);
-			break;
-		}
-		default:
-			die("%s", "bad escape in a string");
-		}
-	}
-	out[len] = '\0';
-	return out;
-}
-
-static struct node *parse_value(int depth);
-
-static void push(struct node *n, struct node *item)
-{
-	n->items = xrealloc(n->items, (n->n + 1) * sizeof(*n->items));
-	n->items[n->n++] = item;
-}
-
-static struct node *parse_value(int depth)
-{
-	struct node *n = xrealloc(NULL, sizeof(*n));
-
-	memset(n, 0, sizeof(*n));
-	if (depth > 64)
-		die("%s", "nested too deep");
-	skip_ws();
-	if (*pos == '{' || *pos == '[') {
-		char close = *pos == '{' ? '}' : ']';
-
-		n->kind = close == '}' ? J_OBJ : J_ARR;
-		pos++;
-		skip_ws();
-		if (*pos == close) {
-			pos++;
-			return n;
-		}
-		for (;;) {
-			skip_ws();
-			if (n->kind == J_OBJ) {
-				struct node *key = xrealloc(NULL, sizeof(*key));
-
-				memset(key, 0, sizeof(*key));
-				if (*pos != '"')
-					die("%s", "expected a key");
-				key->kind = J_STR;
-				key->text = parse_string();
-				push(n, key);
-				skip_ws();
-				if (*pos++ != ':')
-					die("%s", "expected ':'");
-			}
-			push(n, parse_value(depth + 1));
-			skip_ws();
-			if (*pos == ',') {
-				pos++;
-				continue;
-			}
-			if (*pos++ != close)
-				die("%s", "expected ',' or a closing bracket");
-			return n;
-		}
-	}
-	if (*pos == '"') {
-		n->kind = J_STR;
-		n->text = parse_string();
-		return n;
-	}
-	if (!strncmp(pos, "true", 4) || !strncmp(pos, "false", 5)) {
-		n->kind = J_BOOL;
-		n->text = xstrndup(pos, *pos == 't' ? 4 : 5);
-		pos += strlen(n->text);
-		return n;
-	}
-	if (!strncmp(pos, "null", 4)) {
-		pos += 4;
-		return n;
-	}
-	if (*pos == '-' || isdigit((unsigned char)*pos)) {
-		const char *start = pos;
-
-		if (*pos == '-')
-			pos++;
-		while (isdigit((unsigned char)*pos) || *pos == '.' || *pos == 'e' || *pos == 'E' ||
-		       *pos == '+' || *pos == '-')
-			pos++;
-		n->kind = J_NUM;
-		n->text = xstrndup(start, (size_t)(pos - start));
-		return n;
-	}
-	die("%s", "unexpected character");
-	return NULL;
-}
-
-static const struct node *get(const struct node *obj, const char *key)
-{
-	if (!obj || obj->kind != J_OBJ)
-		return NULL;
-	for (size_t i = 0; i + 1 < obj->n; i += 2)
-		if (!strcmp(obj->items[i]->text, key))
-			return obj->items[i + 1];
-	return NULL;
-}
-
-/* ---- exact decimals ---- */
+#define node jt_node
+#define get jt_get
+#define J_NUM JT_NUM
+#define J_STR JT_STR
+#define J_ARR JT_ARR
+#define J_OBJ JT_OBJ
+#define J_BOOL JT_BOOL
 
 static size_t rounded;
 
-/*
- * The decimal text s (digits, '.', digits, an optional exponent) times
- * 10^scale as an integer, rounded half away from zero when it has more
- * digits than that; -2 when it is not a non-negative number.
- */
+/* The decimal text s times 10^scale (rounded half away, counted); -2 when it is no number. */
 static int64_t decimal(const char *s, int scale)
 {
-	char digits[64];
-	size_t nd = 0;
-	int frac = 0, exp = 0;
-	bool dot = false;
-	const char *p = s;
-	int64_t v = 0;
-	int shift;
+	int64_t v;
+	bool r;
 
-	for (; *p && *p != 'e' && *p != 'E'; p++) {
-		if (*p == '.') {
-			if (dot)
-				return -2;
-			dot = true;
-			continue;
-		}
-		if (!isdigit((unsigned char)*p) || nd + 1 >= sizeof(digits))
-			return -2;
-		digits[nd++] = *p;
-		if (dot)
-			frac++;
-	}
-	if (*p)
-		exp = atoi(p + 1);
-	if (!nd)
+	if (!jt_decimal(&v, &r, s, scale))
 		return -2;
-	shift = scale + exp - frac; /* value = digits * 10^shift */
-	if (shift >= 0) {
-		for (size_t i = 0; i < nd; i++)
-			v = v * 10 + (digits[i] - '0');
-		for (int i = 0; i < shift; i++)
-			v *= 10;
-		return v;
-	}
-	/* keep nd + shift digits, round on the next one */
-	{
-		long keep = (long)nd + shift;
-		bool rest = false;
-
-		for (long i = 0; i < keep; i++)
-			v = v * 10 + (digits[i] - '0');
-		if (keep >= 0 && (size_t)keep < nd) {
-			for (size_t i = (size_t)keep; i < nd; i++)
-				if (digits[i] != '0')
-					rest = true;
-			if (rest)
-				rounded++;
-			if (digits[keep] >= '5')
-				v++;
-		} else if (keep < 0) {
-			for (size_t i = 0; i < nd; i++)
-				if (digits[i] != '0')
-					rest = true;
-			if (rest)
-				rounded++;
-		}
-		return v;
-	}
+	rounded += r;
+	return v;
 }
 
 /* ---- the tables being built ---- */
@@ -664,12 +411,15 @@ int main(int argc, char **argv)
 		die("%s", "cannot read");
 	text[size] = '\0';
 	fclose(in);
-	src = pos = text;
-	root = parse_value(0);
-	skip_ws();
-	if (*pos || root->kind != J_ARR)
-		die("%s", "not a JSON array of providers");
-	(void)src;
+	{
+		char err[200];
+
+		root = jt_parse(text, (size_t)size, err, sizeof(err));
+		if (!root)
+			die("%s", err);
+		if (root->kind != J_ARR)
+			die("%s", "not a JSON array of providers");
+	}
 
 	for (size_t i = 0; i < root->n; i++) {
 		const struct node *p = root->items[i];

@@ -47,6 +47,15 @@ run "$TEST_TMP" models --date 2026-12-02
 expect_status 0 "models lists the whole catalog"
 expect_eq "$(grep -c . "$out")" 1519 "every model priced per token on 2026-12-02, with the heading and the header"
 
+# NAME listed in the configuration: its prices override the catalog's
+mkdir -p "$TEST_TMP/cfg"
+printf 'version: 1\nmodels:\n  gpt-4o:\n    input_per_1m: 5\n    output_per_1m: 15\n' >"$TEST_TMP/cfg/.promptcost.yml"
+run "$TEST_TMP/cfg" models gpt-4o --date 2025-01-01
+expect_status 0 "models NAME with a configuration"
+expect_stdout_has "gpt-4o: configuration (.promptcost.yml:3), its prices override the catalog's" "says the configuration overrides the catalog"
+expect_stdout_has "  configured prices: input 5.00, output 15.00 (USD per 1M tokens)" "shows the configured prices"
+expect_stdout_has "gpt-4o: catalog model 'gpt-4o' of OpenAI (genai-prices 0.1.8)" "and the catalog's it overrides"
+
 run "$TEST_TMP" models acme-house-model
 expect_status 2 "a name the catalog does not have"
 expect_stderr_has "no model 'acme-house-model' in the price catalog (genai-prices 0.1.8)" "says which catalog"
