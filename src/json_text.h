@@ -159,10 +159,31 @@ static char *jt_string(struct jt_parser *p)
 			jt_fail(p, "a control character in a string");
 			break;
 		}
+		if (c >= 0x80) {
+			/* JSON is UTF-8 (RFC 8259): a sequence is decoded and checked, never passed blind */
+			unsigned long min = c >= 0xf0 ? 0x10000 : c >= 0xe0 ? 0x800 : 0x80;
+			int more = c >= 0xf8 ? -1 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : -1;
+
+			cp = more == 3 ? c & 0x07 : more == 2 ? c & 0x0f : c & 0x1f;
+			for (int k = 0; k < more; k++) {
+				unsigned char d = p->pos < p->end ? (unsigned char)*p->pos : 0;
+
+				if ((d & 0xc0) != 0x80) {
+					more = -1;
+					break;
+				}
+				cp = (cp << 6) | (d & 0x3f);
+				p->pos++;
+			}
+			if (more < 0 || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) {
+				jt_fail(p, "invalid UTF-8 in a string");
+				break;
+			}
+			jt_put(p, &out, &len, cp);
+			continue;
+		}
 		if (c != '\\') {
-			jt_put(p, &out, &len, c < 0x80 ? c : 0);
-			if (c >= 0x80)
-				out[len - 1] = (char)c; /* UTF-8 bytes pass through */
+			jt_put(p, &out, &len, c);
 			continue;
 		}
 		c = p->pos < p->end ? (unsigned char)*p->pos++ : 0;
@@ -186,6 +207,8 @@ static char *jt_string(struct jt_parser *p)
 					break;
 				}
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			} else if (cp >= 0xd800 && cp < 0xe000) {
+				jt_fail(p, "a lone surrogate in a string");
 			}
 			break;
 		default:

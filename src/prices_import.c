@@ -41,16 +41,33 @@ struct import {
 	const struct jt_node *bad_value; /* the number that did not read, for its line */
 };
 
+/*
+ * A model name as a YAML double-quoted key, in ASCII: every other character
+ * escaped (\\uXXXX, \\UXXXXXXXX), so no byte of the price file reaches the
+ * configuration unescaped. The reader checked the name is UTF-8.
+ */
 static void yaml_key(struct pc_buf *out, const char *name)
 {
+	const unsigned char *s = (const unsigned char *)name;
+
 	pc_buf_adds(out, "  \"");
-	for (const char *s = name; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			pc_buf_addch(out, '\\');
-		if ((unsigned char)*s < 0x20)
-			pc_buf_addf(out, "\\x%02x", (unsigned char)*s);
+	while (*s) {
+		unsigned long cp = *s;
+		int more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+
+		if (more)
+			cp &= more == 3 ? 0x07 : more == 2 ? 0x0f : 0x1f;
+		s++;
+		for (int k = 0; k < more && *s; k++)
+			cp = (cp << 6) | (*s++ & 0x3f);
+		if (cp == '"' || cp == '\\')
+			pc_buf_addf(out, "\\%c", (int)cp);
+		else if (cp >= 0x20 && cp < 0x7f)
+			pc_buf_addch(out, (char)cp);
+		else if (cp < 0x10000)
+			pc_buf_addf(out, "\\u%04lx", cp);
 		else
-			pc_buf_addch(out, *s);
+			pc_buf_addf(out, "\\U%08lx", cp);
 	}
 	pc_buf_adds(out, "\":\n");
 }
