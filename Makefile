@@ -54,6 +54,7 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 GEN_SRC :=
 
 -include src/tokenizer/tokenizer.mk
+-include src/catalog.mk
 -include hooks/hooks.mk
 -include fuzz/fuzz.mk
 

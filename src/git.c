@@ -757,6 +757,20 @@ const char *pc_side_commit(const struct pc_side *side)
 	return side->commit_hex[0] ? side->commit_hex : NULL;
 }
 
+int64_t pc_side_commit_time(const struct pc_side *side)
+{
+	git_oid oid;
+	git_commit *commit = NULL;
+	int64_t when;
+
+	if (!side->commit_hex[0] || git_oid_fromstr(&oid, side->commit_hex) < 0 ||
+	    git_commit_lookup(&commit, side->repo->git, &oid) < 0)
+		return -1;
+	when = (int64_t)git_commit_time(commit);
+	git_commit_free(commit);
+	return when;
+}
+
 /* ---- listing files ------------------------------------------------------- */
 
 static void file_list_push(struct pc_file_list *list, const char *path, size_t len,

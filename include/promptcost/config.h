@@ -6,6 +6,7 @@
 #ifndef PROMPTCOST_CONFIG_H
 #define PROMPTCOST_CONFIG_H
 
+#include "promptcost/catalog.h"
 #include "promptcost/common.h"
 #include "promptcost/sshsig.h"
 #include "promptcost/tokenizer.h"
@@ -29,6 +30,33 @@ struct pc_model {
 	int64_t output_micros_per_mtok;
 	bool has_cached_input_price;
 	int64_t cached_input_micros_per_mtok;
+	/*
+	 * Provider prompt caching: writing the cache (Anthropic's 1.25x input
+	 * for 5 minutes, 2x for 1 hour). Writes are at cache_write unless
+	 * cache_ttl_1h, then at cache_write_1h; at the input price when the
+	 * model has no such price.
+	 */
+	bool has_cache_write_price;
+	int64_t cache_write_micros_per_mtok;
+	bool has_cache_write_1h_price;
+	int64_t cache_write_1h_micros_per_mtok;
+	bool cache_ttl_1h;
+	/*
+	 * Long-context tiers (from the catalog): a request of more than
+	 * tiers[k].start input tokens is priced whole at tiers[k]'s prices
+	 * (a price of -1 there: the base price of that kind).
+	 */
+	const struct pc_catalog_tier *tiers;
+	size_t ntiers;
+	/* Where the prices come from. */
+	enum pc_price_source {
+		PC_PRICE_CONFIGURATION,
+		PC_PRICE_CATALOG
+	} price_source;
+	const struct pc_catalog_model *catalog; /* its catalog model, or NULL */
+	char price_from[11];    /* catalog: the prices' start date, "" from the first listing */
+	char price_date[11];    /* catalog: the date they were looked up at */
+	bool from_template;     /* not in `models:`: a template named it and the catalog has it */
 };
 
 enum pc_limit {
@@ -65,6 +93,7 @@ struct pc_template_config {
 	struct pc_pos model_pos;
 	int64_t calls_per_day;
 	int64_t output_tokens_per_call;
+	char *service_tier;         /* NULL (standard), "batch", "flex" or "priority" */
 	int64_t cache_hit_ppm;      /* calls answered by a response cache: no model call */
 	int64_t cached_input_ppm;   /* input tokens billed at the provider's cached price */
 };
@@ -164,6 +193,17 @@ struct pc_config {
  */
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len);
 void pc_config_free(struct pc_config *config);
+
+/*
+ * Prices every catalog-priced model of config at date ("YYYY-MM-DD"): the
+ * catalog's price list in force that day. pc_config_parse prices at today
+ * (UTC); `check` re-prices at the date of the comparison. PC_EINPUT when a
+ * model has no catalog price yet on that date.
+ */
+int pc_config_price_at(struct pc_config *config, const char *date);
+
+/* "catalog (genai-prices 0.1.8, from 2024-08-06)" or "configuration" into out. */
+void pc_model_price_source(struct pc_buf *out, const struct pc_model *model);
 
 /* Lookups by name; borrowed pointers into config, or NULL. */
 const struct pc_model *pc_config_model(const struct pc_config *config, const char *name);

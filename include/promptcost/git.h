@@ -87,6 +87,8 @@ const char *pc_side_label(const struct pc_side *side);
 
 /* The full commit id of a side that is a commit, or NULL (index, working tree, empty). Borrowed. */
 const char *pc_side_commit(const struct pc_side *side);
+/* The committer time (seconds since 1970) of the side's commit, or -1 when it is no commit. */
+int64_t pc_side_commit_time(const struct pc_side *side);
 
 /*
  * Every file on the side, sorted by path: a tree's blobs, links and
