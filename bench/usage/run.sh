@@ -151,7 +151,13 @@ YML
 		lines=$((N_OTHER / per_line))
 		awk -v lines="$lines" -v header="$header" -v pat="$pattern" -v pre="$prefix" '
 			NR <= header { print; next }
-			{ for (i = 0; i < lines; i++) { l = $0; gsub(pat, pre sprintf("%024d", i) (pre ~ /,$|-$/ ? "," : ""), l); print l } }' \
+			# every occurrence of pat, replaced without regular expressions (mawk'"'"'s
+			# gsub with a dynamic pattern took 44 minutes for a million lines)
+			{ for (i = 0; i < lines; i++) {
+				rep = pre sprintf("%024d", i) (pat ~ /,$/ ? "," : ""); l = $0; out = ""
+				while ((k = index(l, pat)) > 0) { out = out substr(l, 1, k - 1) rep; l = substr(l, k + length(pat)) }
+				print out l
+			} }' \
 			one.in >"other.$src"
 		bytes=$(wc -c <"other.$src")
 		rm -f other.db
