@@ -22,7 +22,7 @@ SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
 PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib
-# src/sshsig.c verifies approvals' signatures with OpenSSL's libcrypto, which the
+# src/crypto.c (SHA-256 for usage fingerprints, the signature checks of sshsig.c) uses OpenSSL's libcrypto, which the
 # static libgit2 link below already brings (-lcrypto).
 # Recursive (=) so pkg-config runs after scripts/deps.sh has checked (or
 # installed) the libraries; quiet, since that check names what is missing.
@@ -64,6 +64,7 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 GEN_SRC :=
 
 -include src/tokenizer/tokenizer.mk
+-include src/catalog.mk
 -include hooks/hooks.mk
 -include fuzz/fuzz.mk
 

@@ -8,7 +8,9 @@
 #include "promptcost/cost.h"
 #include "promptcost/money.h"
 #include "promptcost/policy.h"
+#include "promptcost/spend.h"
 #include "promptcost/templates.h"
+#include "promptcost/tokenizer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -431,6 +433,13 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 		snprintf(what, sizeof(what), "model '%s' cached input price per 1M tokens", h->name);
 		money_change(out, what, b->has_cached_input_price ? b->cached_input_micros_per_mtok : 0,
 			     h->has_cached_input_price ? h->cached_input_micros_per_mtok : 0);
+		snprintf(what, sizeof(what), "model '%s' cache write price per 1M tokens", h->name);
+		money_change(out, what, b->has_cache_write_price ? b->cache_write_micros_per_mtok : 0,
+			     h->has_cache_write_price ? h->cache_write_micros_per_mtok : 0);
+		snprintf(what, sizeof(what), "model '%s' prices", h->name);
+		text_change(out, what, b->price_source == PC_PRICE_CATALOG ? "the catalog's"
+				       : "configured",
+			    h->price_source == PC_PRICE_CATALOG ? "the catalog's" : "configured");
 	}
 	budget_changes(out, "team", base->teams, base->nteams, head->teams, head->nteams);
 	budget_changes(out, "use case", base->use_cases, base->nuse_cases, head->use_cases,
@@ -477,6 +486,184 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 		    hp->file_approvals == PC_FILE_APPROVALS_SIGNED ? "signed" : "unsigned");
 }
 
+/* ---- prices: the date of the comparison, where each price comes from ---- */
+
+/*
+ * Catalog prices are those in force on the date of the comparison: the
+ * head commit's (committer) date, or today (UTC) for the index or the
+ * working tree. Every side's configuration is priced at that one date.
+ */
+static int price_configs(struct pc_check *check)
+{
+	struct pc_config *configs[3] = { check->world_config, check->base_config,
+					 check->head_config };
+	int64_t when = pc_side_commit_time(check->head);
+	int error;
+
+	if (when >= 0)
+		pc_catalog_date_of(check->report.price_date, when);
+	else
+		pc_catalog_today(check->report.price_date);
+	for (int k = 0; k < 3; k++) {
+		bool seen = false;
+
+		for (int j = 0; j < k; j++)
+			seen = seen || configs[j] == configs[k];
+		if (configs[k] && !seen &&
+		    (error = pc_config_price_at(configs[k], check->report.price_date)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* A price per 1M tokens as "$2.50" (USD: the catalog's currency and the configuration's). */
+static void price_text(struct pc_buf *out, const struct pc_report *report, int64_t micros)
+{
+	pc_report_money_display(out, report->config, micros, false);
+}
+
+static void price_note(struct pc_report *report, const struct pc_model *m)
+{
+	struct pc_buf b = PC_BUF_INIT, source = PC_BUF_INIT;
+
+	for (size_t i = 0; i < report->prices.n; i++)
+		if (!strncmp(report->prices.items[i], m->name, strlen(m->name)) &&
+		    report->prices.items[i][strlen(m->name)] == ':')
+			return; /* one note a model */
+	if (m->price_source != PC_PRICE_CATALOG && !m->catalog)
+		return; /* a model the catalog does not know: configured, as always */
+	pc_model_price_source(&source, m);
+	pc_buf_addf(&b, "%s: %s", m->name, source.ptr);
+	if (m->price_source != PC_PRICE_CATALOG)
+		pc_buf_addf(&b, ", overriding the catalog's (%s %s, '%s')", pc_catalog_source,
+			    pc_catalog_version, m->catalog->id);
+	pc_buf_adds(&b, ": input ");
+	price_text(&b, report, m->input_micros_per_mtok);
+	if (m->has_cached_input_price) {
+		pc_buf_adds(&b, ", cached input ");
+		price_text(&b, report, m->cached_input_micros_per_mtok);
+	}
+	if (m->has_cache_write_price || (m->cache_ttl_1h && m->has_cache_write_1h_price)) {
+		pc_buf_addf(&b, ", cache write (%s) ", m->cache_ttl_1h ? "1h" : "5m");
+		price_text(&b, report, m->cache_ttl_1h && m->has_cache_write_1h_price
+				       ? m->cache_write_1h_micros_per_mtok
+				       : m->cache_write_micros_per_mtok);
+	}
+	pc_buf_adds(&b, ", output ");
+	price_text(&b, report, m->output_micros_per_mtok);
+	pc_buf_adds(&b, " per 1M tokens");
+	if (m->ntiers)
+		pc_buf_addf(&b, "; higher long-context prices above %lld input tokens a request",
+			    (long long)m->tiers[0].start);
+	if (m->approximate)
+		pc_buf_adds(&b, "; tokens estimated (no public tokenizer)");
+	pc_strlist_push_owned(&report->prices, pc_buf_detach(&b, NULL));
+	pc_buf_release(&source);
+}
+
+/* Micro-units exactly, "0.000027" (a one-off can be far under a cent). */
+static void micros_exact(struct pc_buf *out, int64_t micros)
+{
+	pc_buf_addf(out, "%s%lld.%06lld", micros < 0 ? "-" : "+",
+		    (long long)(micros < 0 ? -micros : micros) / PC_MICROS,
+		    (long long)(micros < 0 ? -micros : micros) % PC_MICROS);
+}
+
+/* The tokens of text[0..len) for model, estimated as the tokenizer stage does. */
+static int64_t model_tokens(const struct pc_model *m, const char *text, size_t len)
+{
+	pc_int128 n = (pc_int128)pc_tokens_count(m->encoding, text, len);
+
+	if (!m->approximate)
+		return (int64_t)n;
+	return (int64_t)((n * m->approx_factor_ppm + PC_PPM - 1) / PC_PPM);
+}
+
+/*
+ * A change to the cached prefix of a template invalidates the provider's
+ * prompt cache. The model: the cached share of each call (recorded, or
+ * configured) is its leading tokens; the leading tokens both sides share
+ * stay cached, the rest of the old cached prefix is written again (at the
+ * cache-write price) by the first call after the change instead of read,
+ * and every later call reads the new prefix as before. So the steady-state
+ * monthly projection is unchanged and the invalidation is a one-off,
+ * priced here for one warm cache (a provider keeps several: a lower bound).
+ */
+static int cache_finding(struct pc_report *report, const struct pc_template_report *t)
+{
+	const struct pc_model *m = t->after.model;
+	const struct pc_volume *v = &t->rate;
+	const char *a = t->before.text.ptr, *b = t->after.text.ptr;
+	size_t common = 0, na = t->before.text.len, nb = t->after.text.len;
+	pc_int128 cached;
+	int64_t kept, rewritten, write_cost, read_cost;
+	struct pc_spend_qty q;
+	struct pc_buf msg = PC_BUF_INIT, money = PC_BUF_INIT;
+	int error;
+
+	if (!t->before.present || !t->after.present || !m || t->change != PC_CHANGE_MODIFIED)
+		return 0;
+	if (v->source == PC_SPEND_RECORDED)
+		cached = v->input_tokens > 0 ? (pc_int128)t->before.tokens * v->cached_input_tokens /
+					       v->input_tokens : 0;
+	else
+		cached = (pc_int128)t->before.tokens * v->cached_input_ppm / PC_PPM;
+	if (cached <= 0)
+		return 0;
+	while (common < na && common < nb && a[common] == b[common])
+		common++;
+	/* the last token of the shared bytes may merge with what follows: not counted as kept */
+	kept = common ? model_tokens(m, a, common) - 1 : 0;
+	if (kept < 0)
+		kept = 0;
+	if (kept >= cached)
+		return 0;
+	rewritten = (int64_t)cached - kept;
+	/* in millionths of a micro-unit (exact: tokens x price), so the difference is rounded once */
+	memset(&q, 0, sizeof(q));
+	q.per = 1;
+	q.calls = 1;
+	q.input_tokens = (pc_int128)rewritten * PC_PPM;
+	q.request_input_tokens = t->after.tokens;
+	q.cache_write_tokens = q.input_tokens;
+	if ((error = pc_spend_cost(&write_cost, m, &q, t->id)) < 0)
+		return error;
+	q.cache_write_tokens = 0;
+	q.cached_input_tokens = q.input_tokens;
+	if ((error = pc_spend_cost(&read_cost, m, &q, t->id)) < 0)
+		return error;
+	micros_exact(&money, (int64_t)pc_div_round(write_cost - read_cost, PC_PPM));
+	pc_buf_addf(&msg, "%s: the change edits the cached prefix (%lld of its %lld cached "
+		    "tokens a call are unchanged): the first call after it writes %lld tokens to the "
+		    "provider's cache instead of reading them, a one-off %s %s a warm cache (%s); "
+		    "the monthly projection assumes the cache is warm again after that",
+		    t->id, (long long)kept, (long long)cached, (long long)rewritten, money.ptr,
+		    report->config->currency,
+		    m->has_cache_write_price ? "at the model's cache-write price"
+					  : "the model has no cache-write price: at its input price");
+	pc_strlist_push_owned(&report->prices, pc_buf_detach(&msg, NULL));
+	pc_buf_release(&money);
+	return 0;
+}
+
+static int price_notes(struct pc_report *report)
+{
+	int error;
+
+	for (size_t i = 0; i < report->ntemplates; i++) {
+		const struct pc_template_report *t = &report->templates[i];
+
+		if (t->before.present && t->before.model)
+			price_note(report, t->before.model);
+		if (t->after.present && t->after.model)
+			price_note(report, t->after.model);
+	}
+	for (size_t i = 0; i < report->ntemplates; i++)
+		if ((error = cache_finding(report, &report->templates[i])) < 0)
+			return error;
+	return 0;
+}
+
 int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 {
 	struct pc_report *report = &check->report;
@@ -491,7 +678,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 		return error;
 	if (check->unconfigured)
 		return 0;
-	if ((error = read_approvals(check)) < 0)
+	if ((error = price_configs(check)) < 0 || (error = read_approvals(check)) < 0)
 		return error;
 
 	report->base_label = pc_xstrdup(pc_side_label(check->base));
@@ -524,7 +711,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	if ((error = read_volumes(check)) < 0)
 		return error;
 	set_rates(report, check->volumes);
-	if ((error = pc_cost_report(report)) < 0)
+	if ((error = pc_cost_report(report)) < 0 || (error = price_notes(report)) < 0)
 		return error;
 	return pc_policy_judge(report, &check->approvals, options->verified);
 }

@@ -114,18 +114,28 @@ static int check_reference(const struct ctx *c, const struct pc_name_index *idx,
 
 static const char *const top_keys[] = {
 	"version", "currency", "days_per_month", "models", "teams", "use_cases", "templates",
-	"policy", NULL
+	"policy", "usage", NULL
 };
 static const char *const model_keys[] = {
 	"encoding", "approximate_base", "approximate_factor", "input_per_1k", "input_per_1m",
-	"output_per_1k", "output_per_1m", "cached_input_per_1k", "cached_input_per_1m", NULL
+	"output_per_1k", "output_per_1m", "cached_input_per_1k", "cached_input_per_1m",
+	"cache_write_per_1k", "cache_write_per_1m", "cache_write_1h_per_1k", "cache_write_1h_per_1m",
+	"cache_ttl", NULL
 };
+/* The keys that give a model's prices: any of them and the configuration prices it. */
+static const char *const price_keys[] = {
+	"input_per_1k", "input_per_1m", "output_per_1k", "output_per_1m", "cached_input_per_1k",
+	"cached_input_per_1m", "cache_write_per_1k", "cache_write_per_1m", "cache_write_1h_per_1k",
+	"cache_write_1h_per_1m", NULL
+};
+static const char *const cache_ttls[] = { "5m", "1h", NULL };
+static const char *const service_tiers[] = { "standard", "batch", "flex", "priority", NULL };
 static const char *const budget_keys[] = {
 	"monthly_budget", "limit", "warn_at", "other_monthly_spend", NULL
 };
 static const char *const template_keys[] = {
-	"id", "files", "team", "use_case", "model", "calls_per_day", "output_tokens_per_call",
-	"cache_hit_rate", "cached_input_share", NULL
+	"id", "files", "team", "use_case", "model", "service_tier", "calls_per_day",
+	"output_tokens_per_call", "cache_hit_rate", "cached_input_share", NULL
 };
 static const char *const policy_keys[] = {
 	"cost_event", "unapproved_cost_event", "approvers", "file_approvals", NULL
@@ -171,6 +181,120 @@ static int read_price(int64_t *out, bool *present, const struct ctx *c,
 	return 0;
 }
 
+/*
+ * The prices of the catalog's model for model on date: the price list in
+ * force that day, with its long-context tiers. -1 (the reason in why) when
+ * there is none yet on that date or it has no per-token input price.
+ */
+static int catalog_prices(struct pc_model *model, const char *date, struct pc_buf *why)
+{
+	const struct pc_catalog_entry *e = pc_catalog_price_at(model->catalog, date);
+
+	if (!e) {
+		pc_buf_addf(why, "the catalog (genai-prices %s) has no price for model '%s' on %s "
+			    "(its first starts %s); give its prices in 'models'", pc_catalog_version,
+			    model->name, date, pc_catalog_entries[model->catalog->entry].start_date);
+		return -1;
+	}
+	if (e->base.input < 0) {
+		pc_buf_addf(why, "the catalog (genai-prices %s) has no per-token input price for "
+			    "model '%s' (catalog id '%s'); give its prices in 'models'",
+			    pc_catalog_version, model->name, model->catalog->id);
+		return -1;
+	}
+	model->input_micros_per_mtok = e->base.input;
+	/* an embedding model has no output price: it returns no tokens */
+	model->output_micros_per_mtok = e->base.output >= 0 ? e->base.output : 0;
+	model->has_cached_input_price = e->base.cache_read >= 0;
+	model->cached_input_micros_per_mtok = e->base.cache_read >= 0 ? e->base.cache_read : 0;
+	model->has_cache_write_price = e->base.cache_write >= 0;
+	model->cache_write_micros_per_mtok = e->base.cache_write >= 0 ? e->base.cache_write : 0;
+	model->has_cache_write_1h_price = e->base.cache_write_1h >= 0;
+	model->cache_write_1h_micros_per_mtok = e->base.cache_write_1h >= 0 ? e->base.cache_write_1h
+									     : 0;
+	model->tiers = e->ntiers ? &pc_catalog_tiers[e->tier] : NULL;
+	model->ntiers = e->ntiers;
+	snprintf(model->price_from, sizeof(model->price_from), "%s", e->start_date);
+	snprintf(model->price_date, sizeof(model->price_date), "%s", date);
+	return 0;
+}
+
+int pc_config_price_at(struct pc_config *config, const char *date)
+{
+	struct pc_buf why = PC_BUF_INIT;
+	int error = 0;
+
+	for (size_t i = 0; i < config->nmodels && !error; i++) {
+		struct pc_model *m = &config->models[i];
+
+		if (m->price_source == PC_PRICE_CATALOG && catalog_prices(m, date, &why) < 0)
+			error = pc_error_set(PC_EINPUT, "%s:%u:%u: %s", config->path, m->pos.line,
+					     m->pos.col, why.ptr);
+	}
+	pc_buf_release(&why);
+	return error;
+}
+
+void pc_model_price_source(struct pc_buf *out, const struct pc_model *model)
+{
+	if (model->price_source != PC_PRICE_CATALOG) {
+		pc_buf_adds(out, "configuration");
+		return;
+	}
+	pc_buf_addf(out, "catalog (%s %s", pc_catalog_source, pc_catalog_version);
+	if (model->price_from[0])
+		pc_buf_addf(out, ", from %s", model->price_from);
+	if (strcmp(model->name, model->catalog->id))
+		pc_buf_addf(out, ", as '%s'", model->catalog->id);
+	pc_buf_adds(out, ")");
+}
+
+/*
+ * A model's encoding when the configuration gives none: the tokenizer
+ * promptcost knows for its name or its catalog id; for a catalog model
+ * without a public tokenizer (Claude, Gemini, Llama...) an estimate of
+ * cl100k_base at factor 1 (labelled as such everywhere). -1 when neither.
+ */
+static int default_encoding(struct pc_model *model, const struct pc_catalog_model *cat)
+{
+	char base[256], *colon;
+
+	if (pc_encoding_for_model(&model->encoding, model->name) == 0)
+		return 0;
+	pc_error_clear();
+	/* a service tier's model, "gpt-4o:batch", has its model's tokenizer */
+	snprintf(base, sizeof(base), "%s", model->name);
+	if ((colon = strrchr(base, ':')) && (!strcmp(colon, ":batch") || !strcmp(colon, ":flex") ||
+					     !strcmp(colon, ":priority"))) {
+		*colon = '\0';
+		if (pc_encoding_for_model(&model->encoding, base) == 0)
+			return 0;
+		pc_error_clear();
+	}
+	if (cat && pc_encoding_for_model(&model->encoding, cat->id) == 0)
+		return 0;
+	pc_error_clear();
+	if (!cat)
+		return -1;
+	model->approximate = true;
+	model->encoding = PC_ENC_CL100K_BASE;
+	return 0;
+}
+
+/* A model a template names that `models:` does not: from the catalog. */
+static void catalog_model(struct pc_model *model, const char *name, struct pc_pos pos,
+			  const struct pc_catalog_model *cat)
+{
+	memset(model, 0, sizeof(*model));
+	model->name = pc_xstrdup(name);
+	model->pos = pos;
+	model->approx_factor_ppm = PC_PPM;
+	model->catalog = cat;
+	model->price_source = PC_PRICE_CATALOG;
+	model->from_template = true;
+	(void)default_encoding(model, cat);
+}
+
 static int read_model(struct pc_model *model, const struct ctx *c, const struct pc_yaml_node *name,
 		      const struct pc_yaml_node *map)
 {
@@ -178,6 +302,7 @@ static int read_model(struct pc_model *model, const struct ctx *c, const struct 
 	const struct pc_yaml_node *base_key = NULL, *factor_key = NULL;
 	const struct pc_yaml_node *base = pc_yaml_find(map, "approximate_base", &base_key);
 	const struct pc_yaml_node *factor = pc_yaml_find(map, "approximate_factor", &factor_key);
+	const struct pc_yaml_node *ttl;
 	struct pc_buf where = PC_BUF_INIT;
 	bool present;
 	int error, choice;
@@ -200,7 +325,7 @@ static int read_model(struct pc_model *model, const struct ctx *c, const struct 
 		} else {
 			model->encoding = encoding_values[choice];
 		}
-	} else if (pc_encoding_for_model(&model->encoding, name->text) < 0) {
+	} else if (default_encoding(model, pc_catalog_find(name->text)) < 0) {
 		return fail(c, name->pos,
 			    "model '%s' needs an 'encoding' (cl100k_base, o200k_base or "
 			    "approximate): promptcost does not know its tokenizer", name->text);
@@ -222,14 +347,107 @@ static int read_model(struct pc_model *model, const struct ctx *c, const struct 
 			return fail(c, factor->pos, "'approximate_factor' must be more than 0");
 	}
 
+	if ((ttl = pc_yaml_find(map, "cache_ttl", NULL))) {
+		if ((error = get_choice(&choice, c, ttl, "cache_ttl", cache_ttls)))
+			return error;
+		model->cache_ttl_1h = choice == 1;
+	}
+	present = false;
+	for (size_t k = 0; price_keys[k] && !present; k++)
+		present = pc_yaml_find(map, price_keys[k], NULL) != NULL;
+	model->catalog = pc_catalog_find(name->text);
+	if (!present && model->catalog) {
+		/* no prices here: the catalog's, at today's date until check re-prices */
+		struct pc_buf why = PC_BUF_INIT;
+		char today[11];
+
+		if (strcmp(c->config->currency, "USD"))
+			return fail(c, name->pos, "model '%s' has no prices and the catalog's are in "
+				    "USD, not %s: give its prices in 'models'", name->text,
+				    c->config->currency);
+
+		model->price_source = PC_PRICE_CATALOG;
+		pc_catalog_today(today);
+		error = catalog_prices(model, today, &why) < 0 ? fail(c, name->pos, "%s", why.ptr) : 0;
+		pc_buf_release(&why);
+		return error;
+	}
 	if ((error = read_price(&model->input_micros_per_mtok, &present, c, map, name,
 				"input_per_1k", "input_per_1m", "input")) ||
 	    (error = read_price(&model->output_micros_per_mtok, &present, c, map, name,
 				"output_per_1k", "output_per_1m", "output")) ||
 	    (error = read_price(&model->cached_input_micros_per_mtok,
 				&model->has_cached_input_price, c, map, name,
-				"cached_input_per_1k", "cached_input_per_1m", NULL)))
+				"cached_input_per_1k", "cached_input_per_1m", NULL)) ||
+	    (error = read_price(&model->cache_write_micros_per_mtok,
+				&model->has_cache_write_price, c, map, name,
+				"cache_write_per_1k", "cache_write_per_1m", NULL)) ||
+	    (error = read_price(&model->cache_write_1h_micros_per_mtok,
+				&model->has_cache_write_1h_price, c, map, name,
+				"cache_write_1h_per_1k", "cache_write_1h_per_1m", NULL)))
 		return error;
+	return 0;
+}
+
+/* The model name a template's entry means: its model, with ":tier" for a service tier. */
+static char *template_model_name(const struct pc_yaml_node *map)
+{
+	const struct pc_yaml_node *model = pc_yaml_find(map, "model", NULL);
+	const struct pc_yaml_node *tier = pc_yaml_find(map, "service_tier", NULL);
+	struct pc_buf b = PC_BUF_INIT;
+
+	if (!model || model->kind != PC_YAML_SCALAR || pc_yaml_is_null(model))
+		return NULL;
+	pc_buf_adds(&b, model->text);
+	if (tier && tier->kind == PC_YAML_SCALAR && strcmp(tier->text, "standard"))
+		pc_buf_addf(&b, ":%s", tier->text);
+	return pc_buf_detach(&b, NULL);
+}
+
+/*
+ * The models templates name that `models:` does not list, when the catalog
+ * has them, are added to config->models (priced at today's date).
+ */
+static int add_catalog_models(const struct ctx *c, const struct pc_yaml_node *section)
+{
+	struct pc_config *config = c->config;
+	char today[11];
+
+	pc_catalog_today(today);
+	for (size_t i = 0; i < section->n; i++) {
+		const struct pc_yaml_node *item = section->items[i];
+		const struct pc_catalog_model *cat;
+		struct pc_buf why = PC_BUF_INIT;
+		struct pc_model *m;
+		char *name;
+
+		if (item->kind != PC_YAML_MAPPING || !(name = template_model_name(item)))
+			continue;
+		if (pc_config_model(config, name) || !(cat = pc_catalog_find(name))) {
+			free(name);
+			continue;
+		}
+		if (strcmp(config->currency, "USD")) {
+			int error = fail(c, pc_yaml_find(item, "model", NULL)->pos,
+					 "model '%s' is not in 'models' and the price catalog's "
+					 "prices are in USD, not %s: give its prices in 'models'",
+					 name, config->currency);
+
+			free(name);
+			return error;
+		}
+		config->models = pc_xrealloc(config->models,
+					     (config->nmodels + 1) * sizeof(*config->models));
+		m = &config->models[config->nmodels++];
+		catalog_model(m, name, pc_yaml_find(item, "model", NULL)->pos, cat);
+		free(name);
+		if (catalog_prices(m, today, &why) < 0) {
+			int error = fail(c, m->pos, "%s", why.ptr);
+
+			pc_buf_release(&why);
+			return error;
+		}
+	}
 	return 0;
 }
 
@@ -371,6 +589,38 @@ static int read_files(struct pc_template_config *t, const struct ctx *c,
 	return 0;
 }
 
+/*
+ * t->model: the model a template names, or for a service tier other than
+ * standard the model "NAME:TIER" (the catalog lists batch prices as such
+ * models, as OpenRouter names them; `models:` may define one too).
+ */
+static int read_service_tier(struct pc_template_config *t, const struct ctx *c,
+			     const struct pc_yaml_node *map, const char *name)
+{
+	const struct pc_yaml_node *value = pc_yaml_find(map, "service_tier", NULL);
+	int error, choice;
+
+	if (!value || pc_yaml_is_null(value)) {
+		t->model = pc_xstrdup(name);
+		return 0;
+	}
+	if ((error = get_choice(&choice, c, value, "service_tier", service_tiers)))
+		return error;
+	if (choice == 0) {
+		t->model = pc_xstrdup(name);
+		return 0;
+	}
+	t->service_tier = pc_xstrdup(service_tiers[choice]);
+	t->model = template_model_name(map);
+	if (!pc_config_model(c->config, t->model))
+		return fail(c, value->pos,
+			    "no '%s' prices for model '%s': neither 'models' nor the price catalog "
+			    "(genai-prices %s) has a model '%s'; declare it in 'models' with the "
+			    "provider's %s prices", service_tiers[choice], name, pc_catalog_version,
+			    t->model, service_tiers[choice]);
+	return 0;
+}
+
 struct template_refs {
 	const struct pc_name_index *models;
 	const struct pc_name_index *teams;
@@ -430,10 +680,18 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 
 	if (!(value = pc_yaml_find(map, "model", NULL)))
 		return fail(c, map->pos, "template '%s' has no 'model'", t->id);
-	if ((error = get_string(&text, c, value, "model")) ||
-	    (error = check_reference(c, refs->models, value, text, "model", "models")))
+	if ((error = get_string(&text, c, value, "model")))
 		return error;
-	t->model = pc_xstrdup(text);
+	if ((error = read_service_tier(t, c, map, text)))
+		return error;
+	if ((error = check_reference(c, refs->models, value, t->model, "model", "models"))) {
+		char *msg = pc_xstrdup(pc_error_message());
+
+		error = pc_error_set(error, "%s, nor has the price catalog (genai-prices %s; "
+				     "'promptcost models' lists it)", msg, pc_catalog_version);
+		free(msg);
+		return error;
+	}
 	t->model_pos = value->pos;
 
 	if (!(value = pc_yaml_find(map, "calls_per_day", NULL)))
@@ -504,6 +762,8 @@ static int read_templates(const struct ctx *c, const struct pc_yaml_node *sectio
 		return fail(c, section->pos,
 			    "'templates' must be a sequence ('- id: ...' entries), found %s",
 			    pc_yaml_kind_name(section));
+	if ((error = add_catalog_models(c, section)))
+		return error;
 	pc_name_index_init(&models, config->models, config->nmodels, sizeof(*config->models),
 			   offsetof(struct pc_model, name));
 	pc_name_index_init(&teams, config->teams, config->nteams, sizeof(*config->teams),
@@ -655,6 +915,127 @@ static int read_policy(const struct ctx *c, const struct pc_yaml_node *section)
 	return 0;
 }
 
+/*
+ * The `usage:` section (config.h): attribution rules and model aliases for
+ * recorded usage. Self-contained: it reads only its own section, after the
+ * models and templates it refers to.
+ */
+static const char *const usage_keys[] = { "templates", "models", NULL };
+static const char *const usage_rule_keys[] = { "template", "tag", "api_key", "project", NULL };
+static const char *const usage_match_keys[] = { "tag", "api_key", "project", NULL };
+
+static int read_usage_rule(struct pc_usage_rule *rule, const struct ctx *c,
+			   const struct pc_yaml_node *item, size_t number,
+			   const struct pc_name_index *templates)
+{
+	const struct pc_yaml_node *value, *key, *match_key = NULL, *match_value = NULL;
+	const char *text;
+	int error;
+
+	if (item->kind != PC_YAML_MAPPING)
+		return fail(c, item->pos, "usage template rule %zu must be a mapping ('template: ID' "
+			    "and one of tag, api_key, project), found %s", number,
+			    pc_yaml_is_null(item) ? "nothing" : pc_yaml_kind_name(item));
+	if ((error = check_keys(c, item, usage_rule_keys, "in a 'usage.templates' rule")))
+		return error;
+	rule->pos = item->pos;
+	if (!(value = pc_yaml_find(item, "template", NULL)))
+		return fail(c, item->pos, "usage template rule %zu has no 'template'", number);
+	if ((error = get_string(&text, c, value, "template")) ||
+	    (error = check_reference(c, templates, value, text, "template", "templates")))
+		return error;
+	rule->template = pc_xstrdup(text);
+	for (size_t k = 0; usage_match_keys[k]; k++) {
+		if (!(value = pc_yaml_find(item, usage_match_keys[k], &key)))
+			continue;
+		if (match_key)
+			return fail(c, key->pos, "usage template rule %zu has both '%s' and '%s'; give "
+				    "one per rule", number, match_key->text, key->text);
+		match_key = key;
+		match_value = value;
+		rule->match = (enum pc_usage_match)k;
+	}
+	if (!match_key)
+		return fail(c, item->pos, "usage template rule %zu says nothing to match: give 'tag', "
+			    "'api_key' or 'project'", number);
+	if ((error = get_string(&text, c, match_value, match_key->text)))
+		return error;
+	rule->value = pc_xstrdup(text);
+	return 0;
+}
+
+static int read_usage(const struct ctx *c, const struct pc_yaml_node *section)
+{
+	struct pc_config *config = c->config;
+	struct pc_usage_config *usage = &config->usage;
+	struct pc_name_index templates = PC_NAME_INDEX_INIT, models = PC_NAME_INDEX_INIT;
+	const struct pc_yaml_node *value;
+	int error = 0;
+
+	if (!section || pc_yaml_is_null(section))
+		return 0;
+	if ((error = expect_mapping(c, section, "'usage'")) ||
+	    (error = check_keys(c, section, usage_keys, "in 'usage'")))
+		return error;
+	pc_name_index_init(&templates, config->templates, config->ntemplates,
+			   sizeof(*config->templates), offsetof(struct pc_template_config, id));
+	pc_name_index_init(&models, config->models, config->nmodels, sizeof(*config->models),
+			   offsetof(struct pc_model, name));
+	if ((value = pc_yaml_find(section, "templates", NULL)) && !pc_yaml_is_null(value)) {
+		if (value->kind != PC_YAML_SEQUENCE) {
+			error = fail(c, value->pos, "'usage.templates' must be a sequence of rules "
+				     "('- template: ID' with tag, api_key or project), found %s",
+				     pc_yaml_kind_name(value));
+			goto done;
+		}
+		usage->rules = pc_xcalloc(value->n ? value->n : 1, sizeof(*usage->rules));
+		for (size_t i = 0; i < value->n; i++) {
+			struct pc_usage_rule *rule = &usage->rules[usage->nrules++];
+
+			if ((error = read_usage_rule(rule, c, value->items[i], i + 1, &templates)))
+				goto done;
+			for (size_t k = 0; k + 1 < usage->nrules; k++) {
+				const struct pc_usage_rule *other = &usage->rules[k];
+
+				if (other->match == rule->match && !strcmp(other->value, rule->value)) {
+					error = fail(c, rule->pos, "%s '%s' is already attributed (at "
+						     "line %u); a value names one template",
+						     usage_match_keys[rule->match], rule->value,
+						     other->pos.line);
+					goto done;
+				}
+			}
+		}
+	}
+	if ((value = pc_yaml_find(section, "models", NULL)) && !pc_yaml_is_null(value)) {
+		if ((error = expect_mapping(c, value, "'usage.models'")))
+			goto done;
+		usage->aliases = pc_xcalloc(value->n ? value->n / 2 : 1, sizeof(*usage->aliases));
+		for (size_t i = 0; i + 1 < value->n; i += 2) {
+			const struct pc_yaml_node *name = value->items[i], *target = value->items[i + 1];
+			struct pc_model_alias *alias = &usage->aliases[usage->naliases++];
+			const char *text;
+
+			alias->pos = name->pos;
+			alias->name = pc_xstrdup(name->text);
+			if (pc_name_index_find(&models, name->text) != SIZE_MAX) {
+				error = fail(c, name->pos, "'%s' is a model of the configuration "
+					     "already; 'usage.models' maps other names onto them",
+					     name->text);
+				goto done;
+			}
+			if ((error = get_string(&text, c, target, name->text)) ||
+			    (error = check_reference(c, &models, target, text, "model", "models")))
+				goto done;
+			alias->model = pc_xstrdup(text);
+		}
+	}
+done:
+	pc_name_index_release(&models);
+	pc_name_index_release(&templates);
+	return error;
+}
+
 static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 {
 	struct pc_config *config = c->config;
@@ -710,7 +1091,9 @@ static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 		return error;
 	if ((value = pc_yaml_find(root, "templates", NULL)) && (error = read_templates(c, value)))
 		return error;
-	return read_policy(c, pc_yaml_find(root, "policy", NULL));
+	if ((error = read_policy(c, pc_yaml_find(root, "policy", NULL))))
+		return error;
+	return read_usage(c, pc_yaml_find(root, "usage", NULL));
 }
 
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len)
@@ -771,6 +1154,7 @@ void pc_config_free(struct pc_config *config)
 		free(t->team);
 		free(t->use_case);
 		free(t->model);
+		free(t->service_tier);
 	}
 	free(config->templates);
 	pc_strlist_release(&config->policy.approvers);
@@ -783,6 +1167,16 @@ void pc_config_free(struct pc_config *config)
 		free(a->id);
 	}
 	free(config->policy.approver_keys);
+	for (size_t i = 0; i < config->usage.nrules; i++) {
+		free(config->usage.rules[i].template);
+		free(config->usage.rules[i].value);
+	}
+	free(config->usage.rules);
+	for (size_t i = 0; i < config->usage.naliases; i++) {
+		free(config->usage.aliases[i].name);
+		free(config->usage.aliases[i].model);
+	}
+	free(config->usage.aliases);
 	free(config->currency);
 	free(config->path);
 	free(config);

@@ -5,6 +5,7 @@
  * the repository: the index is read, never refreshed or written back.
  */
 #include "promptcost/git.h"
+#include "promptcost/glob.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -754,6 +755,20 @@ const char *pc_side_label(const struct pc_side *side)
 const char *pc_side_commit(const struct pc_side *side)
 {
 	return side->commit_hex[0] ? side->commit_hex : NULL;
+}
+
+int64_t pc_side_commit_time(const struct pc_side *side)
+{
+	git_oid oid;
+	git_commit *commit = NULL;
+	int64_t when;
+
+	if (!side->commit_hex[0] || git_oid_fromstr(&oid, side->commit_hex) < 0 ||
+	    git_commit_lookup(&commit, side->repo->git, &oid) < 0)
+		return -1;
+	when = (int64_t)git_commit_time(commit);
+	git_commit_free(commit);
+	return when;
 }
 
 /* ---- listing files ------------------------------------------------------- */
@@ -1611,5 +1626,262 @@ int pc_repo_hooks_dir(struct pc_buf *out, struct pc_repo *repo)
 		out->ptr[--out->len] = '\0';
 	git_buf_dispose(&value);
 	git_config_free(config);
+	return error;
+}
+
+int pc_repo_common_dir(struct pc_buf *out, struct pc_repo *repo)
+{
+	const char *dir = git_repository_commondir(repo->git);
+	size_t start = out->len;
+
+	if (!dir || !*dir)
+		return pc_error_set(PC_EGIT, "cannot tell the repository's git directory");
+	pc_buf_adds(out, dir);
+	while (out->len > start + 1 && out->ptr[out->len - 1] == '/')
+		out->ptr[--out->len] = '\0';
+	return 0;
+}
+
+/* ---- template versions --------------------------------------------------- */
+
+/*
+ * The files of a tree that match a template's globs, walked without entering
+ * folders no glob can reach: every path a glob matches starts with the
+ * glob's literal prefix (up to its first wildcard), so a folder whose path
+ * is not a prefix of it (nor it of the folder's) holds no match.
+ */
+struct version_walk {
+	const char *const *globs;
+	size_t nglobs;
+	struct pc_buf path;
+	const git_oid *want;  /* a blob to look for, or NULL */
+	bool found;
+	struct pc_buf *sig;   /* when set: every match's path and id, in tree order */
+};
+
+static bool folder_may_match(const char *folder, size_t len, const char *glob)
+{
+	size_t lit = strcspn(glob, "*?[\\");
+	size_t n = len < lit ? len : lit;
+
+	return strncmp(folder, glob, n) == 0;
+}
+
+static int version_walk_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct version_walk *walk = payload;
+	git_filemode_t mode = git_tree_entry_filemode(entry);
+	bool match = false;
+
+	pc_buf_reset(&walk->path);
+	pc_buf_adds(&walk->path, root);
+	pc_buf_adds(&walk->path, git_tree_entry_name(entry));
+	if (mode == GIT_FILEMODE_TREE) {
+		pc_buf_addch(&walk->path, '/');
+		for (size_t i = 0; i < walk->nglobs && !match; i++)
+			match = folder_may_match(walk->path.ptr, walk->path.len, walk->globs[i]);
+		return match ? 0 : 1; /* 1: skip the folder */
+	}
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE &&
+	    mode != GIT_FILEMODE_LINK)
+		return 0;
+	for (size_t i = 0; i < walk->nglobs && !match; i++)
+		match = pc_glob_match(walk->globs[i], walk->path.ptr);
+	if (!match)
+		return 0;
+	if (walk->want && git_oid_equal(git_tree_entry_id(entry), walk->want)) {
+		walk->found = true;
+		return -1; /* stop: found */
+	}
+	if (walk->sig) {
+		char hex[PC_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(entry));
+		pc_buf_add(walk->sig, walk->path.ptr, walk->path.len + 1);
+		pc_buf_adds(walk->sig, hex);
+	}
+	return 0;
+}
+
+/* Walks tree; a stop by the callback (found) is not an error. */
+static int version_walk_tree(struct version_walk *walk, const git_tree *tree)
+{
+	int error = git_tree_walk(tree, GIT_TREEWALK_PRE, version_walk_entry, walk);
+
+	if (error < 0 && !walk->found)
+		return git_fail("cannot walk a tree");
+	return 0;
+}
+
+/* The oldest commit of HEAD's history whose matching files include blob. */
+static int resolve_blob(char *commit_hex, struct pc_repo *repo, struct version_walk *walk,
+			const git_oid *blob)
+{
+	git_revwalk *rw = NULL;
+	git_commit *commit = NULL, *head = NULL;
+	git_oid id, last_tree;
+	bool have_last = false;
+	int error;
+
+	if ((error = head_commit(&head, repo)) || !head)
+		goto done;
+	if (git_revwalk_new(&rw, repo->git) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(rw, git_commit_id(head)) < 0) {
+		error = git_fail("cannot walk the history");
+		goto done;
+	}
+	walk->want = blob;
+	while (!error && git_revwalk_next(&id, rw) == 0) {
+		git_tree *tree = NULL;
+
+		if (git_commit_lookup(&commit, repo->git, &id) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			error = git_fail("cannot read a commit");
+			break;
+		}
+		/* a tree seen before held no match (or the walk would have stopped) */
+		if (!have_last || !git_oid_equal(&last_tree, git_tree_id(tree))) {
+			git_oid_cpy(&last_tree, git_tree_id(tree));
+			have_last = true;
+			error = version_walk_tree(walk, tree);
+		}
+		git_tree_free(tree);
+		if (!error && walk->found) {
+			git_oid_tostr(commit_hex, PC_OID_HEXSZ + 1, &id);
+			break;
+		}
+		git_commit_free(commit);
+		commit = NULL;
+	}
+done:
+	git_commit_free(commit);
+	git_commit_free(head);
+	git_revwalk_free(rw);
+	return error;
+}
+
+/* The matching files of commit (paths and blob ids) into sig. */
+static int commit_signature(struct pc_buf *sig, struct version_walk *walk, git_commit *commit)
+{
+	git_tree *tree = NULL;
+	int error;
+
+	pc_buf_reset(sig);
+	if (git_commit_tree(&tree, commit) < 0)
+		return git_fail("cannot read a commit's tree");
+	walk->want = NULL;
+	walk->sig = sig;
+	error = version_walk_tree(walk, tree);
+	walk->sig = NULL;
+	git_tree_free(tree);
+	return error;
+}
+
+/* The newest commit at or before start, on its first-parent line, that changed the files. */
+static int resolve_commit_version(char *commit_hex, struct version_walk *walk,
+				  git_commit *start)
+{
+	struct pc_buf sig = PC_BUF_INIT, parent_sig = PC_BUF_INIT;
+	git_commit *commit = start, *parent = NULL;
+	int error;
+
+	if ((error = commit_signature(&sig, walk, commit)))
+		goto done;
+	for (;;) {
+		struct pc_buf swap;
+
+		if (git_commit_parentcount(commit) == 0) {
+			if (sig.len)
+				git_oid_tostr(commit_hex, PC_OID_HEXSZ + 1, git_commit_id(commit));
+			break;
+		}
+		if (git_commit_parent(&parent, commit, 0) < 0) {
+			/* a shallow clone's boundary: the change is at or before here */
+			if (sig.len)
+				git_oid_tostr(commit_hex, PC_OID_HEXSZ + 1, git_commit_id(commit));
+			git_error_clear();
+			break;
+		}
+		if (git_oid_equal(git_commit_tree_id(parent), git_commit_tree_id(commit))) {
+			/* the same tree: the same files */
+			pc_buf_reset(&parent_sig);
+			pc_buf_add(&parent_sig, sig.ptr, sig.len);
+		} else if ((error = commit_signature(&parent_sig, walk, parent))) {
+			goto done;
+		}
+		if (parent_sig.len != sig.len || memcmp(parent_sig.ptr, sig.ptr, sig.len)) {
+			if (sig.len)
+				git_oid_tostr(commit_hex, PC_OID_HEXSZ + 1, git_commit_id(commit));
+			break;
+		}
+		if (commit != start)
+			git_commit_free(commit);
+		commit = parent;
+		parent = NULL;
+		swap = sig;
+		sig = parent_sig;
+		parent_sig = swap;
+	}
+done:
+	git_commit_free(parent);
+	if (commit != start)
+		git_commit_free(commit);
+	pc_buf_release(&sig);
+	pc_buf_release(&parent_sig);
+	return error;
+}
+
+static bool is_hex_id(const char *s, size_t *len)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	*len = n;
+	/* 7 digits is git's shortest abbreviation; "3" or "2024" are labels */
+	return s[n] == '\0' && n >= 7 && n <= PC_OID_HEXSZ;
+}
+
+int pc_repo_version_commit(char *commit_hex, enum pc_version_kind *kind, struct pc_repo *repo,
+			   const char *const *globs, size_t nglobs, const char *version)
+{
+	struct version_walk walk = { globs, nglobs, PC_BUF_INIT, NULL, false, NULL };
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	git_oid id;
+	size_t len;
+	int error = 0;
+
+	commit_hex[0] = '\0';
+	*kind = PC_VERSION_LABEL;
+	if (!is_hex_id(version, &len) || git_oid_fromstrn(&id, version, len) < 0)
+		return 0;
+	error = git_object_lookup_prefix(&obj, repo->git, &id, len, GIT_OBJECT_ANY);
+	if (error == GIT_ENOTFOUND || error == GIT_EAMBIGUOUS) {
+		/* not an object here (or too short to tell): the source's own label */
+		git_error_clear();
+		return 0;
+	}
+	if (error < 0)
+		return git_fail("cannot look up a template version");
+	switch (git_object_type(obj)) {
+	case GIT_OBJECT_BLOB:
+		*kind = PC_VERSION_BLOB;
+		error = resolve_blob(commit_hex, repo, &walk, git_object_id(obj));
+		break;
+	case GIT_OBJECT_COMMIT:
+	case GIT_OBJECT_TAG:
+		if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+			git_error_clear();
+			break; /* a tag of a tree or blob: a label */
+		}
+		*kind = PC_VERSION_COMMIT;
+		error = resolve_commit_version(commit_hex, &walk, commit);
+		break;
+	default:
+		break; /* a tree: not a version of a file */
+	}
+	git_commit_free(commit);
+	git_object_free(obj);
+	pc_buf_release(&walk.path);
 	return error;
 }

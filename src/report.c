@@ -52,6 +52,7 @@ void pc_report_release(struct pc_report *report)
 	pc_strlist_release(&report->pending);
 	pc_strlist_release(&report->skipped);
 	pc_findings_release(&report->findings);
+	pc_strlist_release(&report->prices);
 	pc_report_init(report);
 }
 

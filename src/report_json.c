@@ -204,6 +204,8 @@ int pc_report_json(struct pc_buf *out, const struct pc_report *report)
 	json_object_set_new(root, "config_from_head", json_boolean(report->config_from_head));
 	json_object_set_new(root, "pending", strings(&report->pending));
 	json_object_set_new(root, "skipped", strings(&report->skipped));
+	json_object_set_new(root, "price_date", json_string(report->price_date));
+	json_object_set_new(root, "prices", strings(&report->prices));
 	json_object_set_new(root, "verdict", json_string(pc_verdict_name(report->verdict)));
 	json_object_set_new(root, "verdict_reason", json_string(report->verdict_reason));
 	json_object_set_new(root, "findings", findings_json(&report->findings));

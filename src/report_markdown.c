@@ -195,6 +195,13 @@ static void details(struct pc_buf *out, const struct pc_report *report)
 		escaped(out, report->pending.items[i]);
 		pc_buf_addch(out, '\n');
 	}
+	for (size_t i = 0; i < report->prices.n; i++) {
+		if (!i)
+			pc_buf_addf(out, "\nPrices (catalog prices at %s):\n", report->price_date);
+		pc_buf_adds(out, "- ");
+		escaped(out, report->prices.items[i]);
+		pc_buf_addch(out, '\n');
+	}
 	for (size_t i = 0; i < report->skipped.n; i++) {
 		pc_buf_adds(out, i ? "" : "\nSkipped binary files:\n");
 		pc_buf_adds(out, "- ");

@@ -254,6 +254,14 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 			pc_buf_addch(out, '\n');
 		}
 	}
+	if (report->prices.n) {
+		pc_buf_addf(out, "\nprices (catalog prices at %s):\n", report->price_date);
+		for (size_t i = 0; i < report->prices.n; i++) {
+			pc_buf_adds(out, "  ");
+			pc_buf_add_visible(out, report->prices.items[i]);
+			pc_buf_addch(out, '\n');
+		}
+	}
 	for (size_t i = 0; i < report->skipped.n; i++) {
 		pc_buf_addf(out, "%sskipped binary file: ", i ? "" : "\n");
 		pc_buf_add_visible(out, report->skipped.items[i]);

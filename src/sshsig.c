@@ -1,16 +1,11 @@
 /*
- * SSH signatures (OpenSSH PROTOCOL.sshsig) verified offline with OpenSSL's
- * libcrypto, the one module that uses it: armor, base64, the SSH wire format
- * (RFC 4251 strings and mpints) read with a length check before every byte.
+ * SSH signatures (OpenSSH PROTOCOL.sshsig) verified offline: armor, base64,
+ * the SSH wire format (RFC 4251 strings and mpints) read with a length check
+ * before every byte. The cryptography itself is crypto.c's (libcrypto).
  */
 #include "promptcost/sshsig.h"
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ecdsa.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
+#include "promptcost/crypto.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -223,11 +218,11 @@ static int check_key_blob(const char *type, const unsigned char *blob, size_t le
 
 static void fingerprint(char out[PC_SSH_FINGERPRINT_SIZE], const unsigned char *blob, size_t len)
 {
-	unsigned char digest[32];
-	unsigned int n = 0;
+	unsigned char digest[PC_SHA256_SIZE];
+	size_t n = 0;
 	struct pc_buf b = PC_BUF_INIT;
 
-	EVP_Digest(blob, len, digest, &n, EVP_sha256(), NULL);
+	pc_hash(PC_HASH_SHA256, digest, &n, blob, len);
 	pc_buf_adds(&b, "SHA256:");
 	b64_encode(&b, digest, n, false);
 	memcpy(out, b.ptr, b.len + 1 < PC_SSH_FINGERPRINT_SIZE ? b.len + 1 : PC_SSH_FINGERPRINT_SIZE);
@@ -398,171 +393,77 @@ void pc_sshsig_release(struct pc_sshsig *sig)
 	memset(sig, 0, sizeof(*sig));
 }
 
-/* An EVP_PKEY for a checked key blob (check_key_blob), or NULL. */
-static EVP_PKEY *evp_key(const struct pc_ssh_key *key)
-{
-	struct reader r = { key->blob, key->blob_len }, type, a, b;
-	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
-	EVP_PKEY *pkey = NULL;
-	BIGNUM *e = NULL, *n = NULL;
-
-	if (!get_string(&type, &r))
-		return NULL;
-	if (!strcmp(key->type, "ssh-ed25519")) {
-		if (get_string(&a, &r))
-			pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, a.p, a.left);
-		return pkey;
-	}
-	if (!(bld = OSSL_PARAM_BLD_new()))
-		goto done;
-	if (!strcmp(key->type, "ecdsa-sha2-nistp256")) {
-		if (!get_string(&a, &r) || !get_string(&b, &r) ||
-		    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-						     "prime256v1", 0) ||
-		    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, b.p, b.left) ||
-		    !(ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)))
-			goto done;
-	} else {
-		if (!get_mpint(&a, &r) || !get_mpint(&b, &r) ||
-		    !(e = BN_bin2bn(a.p, (int)a.left, NULL)) ||
-		    !(n = BN_bin2bn(b.p, (int)b.left, NULL)) ||
-		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
-		    !(ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)))
-			goto done;
-	}
-	if (!(params = OSSL_PARAM_BLD_to_param(bld)) || EVP_PKEY_fromdata_init(ctx) <= 0 ||
-	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-		pkey = NULL;
-done:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	BN_free(e);
-	BN_free(n);
-	return pkey;
-}
-
 /*
- * The inner signature as OpenSSL verifies it: its digest (NULL for
- * ed25519, which hashes itself) and the signature bytes (DER for ECDSA,
- * left-padded to the modulus for RSA, as OpenSSH accepts).
+ * Checks the inner signature (string alg, string bytes) against the
+ * signer's checked key blob (check_key_blob) over signed_data.
  */
-static int inner_signature(struct pc_buf *out, const EVP_MD **md, const struct pc_sshsig *sig,
-			   EVP_PKEY *pkey)
+static int verify_inner(const struct pc_sshsig *sig, const struct pc_buf *signed_data)
 {
 	struct reader r = { sig->signature, sig->signature_len }, alg, bytes;
+	struct reader k = { sig->signer.blob, sig->signer.blob_len }, ktype, a, b;
 	const char *type = sig->signer.type;
+	const unsigned char *msg = (const unsigned char *)signed_data->ptr;
 
 	if (!get_string(&alg, &r) || !get_string(&bytes, &r) || r.left)
 		return pc_error_set(PC_EINPUT, "the signature blob is malformed");
+	if (!get_string(&ktype, &k))
+		return pc_error_set(PC_EINPUT, "the signature's %s key is malformed", type);
 #define ALG_IS(s) (alg.left == strlen(s) && !memcmp(alg.p, s, alg.left))
 	if (!strcmp(type, "ssh-ed25519")) {
 		if (!ALG_IS("ssh-ed25519") || bytes.left != 64)
 			return pc_error_set(PC_EINPUT, "the signature is not an ssh-ed25519 one");
-		*md = NULL;
-		pc_buf_add(out, bytes.p, bytes.left);
-	} else if (!strcmp(type, "ecdsa-sha2-nistp256")) {
+		if (!get_string(&a, &k) || a.left != 32)
+			return pc_error_set(PC_EINPUT, "the signature's %s key is malformed", type);
+		return pc_crypto_verify_ed25519(a.p, bytes.p, msg, signed_data->len);
+	}
+	if (!strcmp(type, "ecdsa-sha2-nistp256")) {
 		struct reader rr, ss;
-		ECDSA_SIG *ecsig = NULL;
-		BIGNUM *rn = NULL, *sn = NULL;
-		unsigned char *der = NULL;
-		int n;
 
 		if (!ALG_IS("ecdsa-sha2-nistp256") || !get_mpint(&rr, &bytes) ||
 		    !get_mpint(&ss, &bytes) || bytes.left || rr.left > 32 || ss.left > 32)
 			return pc_error_set(PC_EINPUT, "the signature is not an ecdsa-sha2-nistp256 one");
-		*md = EVP_sha256();
-		ecsig = ECDSA_SIG_new();
-		rn = BN_bin2bn(rr.p, (int)rr.left, NULL);
-		sn = BN_bin2bn(ss.p, (int)ss.left, NULL);
-		if (!ecsig || !rn || !sn || !ECDSA_SIG_set0(ecsig, rn, sn)) {
-			BN_free(rn);
-			BN_free(sn);
-			ECDSA_SIG_free(ecsig);
-			return pc_error_set(PC_EINTERNAL, "libcrypto could not hold an ECDSA signature");
-		}
-		n = i2d_ECDSA_SIG(ecsig, &der);
-		ECDSA_SIG_free(ecsig);
-		if (n <= 0)
-			return pc_error_set(PC_EINTERNAL, "libcrypto could not encode an ECDSA signature");
-		pc_buf_add(out, der, (size_t)n);
-		OPENSSL_free(der);
-	} else {
-		size_t modulus = (size_t)EVP_PKEY_get_size(pkey);
-
-		if (ALG_IS("rsa-sha2-256"))
-			*md = EVP_sha256();
-		else if (ALG_IS("rsa-sha2-512"))
-			*md = EVP_sha512();
-		else
-			return pc_error_set(PC_EINPUT, "the RSA signature is not rsa-sha2-256 or "
-					    "rsa-sha2-512 (SHA-1 signatures are refused)");
-		if (!bytes.left || bytes.left > modulus)
-			return pc_error_set(PC_EINPUT, "the RSA signature has the wrong length");
-		for (size_t i = bytes.left; i < modulus; i++)
-			pc_buf_addch(out, 0);
-		pc_buf_add(out, bytes.p, bytes.left);
+		if (!get_string(&a, &k) || !get_string(&b, &k))
+			return pc_error_set(PC_EINPUT, "the signature's %s key is malformed", type);
+		return pc_crypto_verify_ecdsa_p256(b.p, b.left, rr.p, rr.left, ss.p, ss.left, msg,
+						   signed_data->len);
 	}
+	if (!get_mpint(&a, &k) || !get_mpint(&b, &k))
+		return pc_error_set(PC_EINPUT, "the signature's %s key is malformed", type);
+	if (!ALG_IS("rsa-sha2-256") && !ALG_IS("rsa-sha2-512"))
+		return pc_error_set(PC_EINPUT, "the RSA signature is not rsa-sha2-256 or "
+				    "rsa-sha2-512 (SHA-1 signatures are refused)");
+	return pc_crypto_verify_rsa(b.p, b.left, a.p, a.left,
+				    ALG_IS("rsa-sha2-512") ? PC_HASH_SHA512 : PC_HASH_SHA256,
+				    bytes.p, bytes.left, msg, signed_data->len);
 #undef ALG_IS
-	return 0;
 }
 
 int pc_sshsig_verify(const struct pc_sshsig *sig, const char *namespace, const void *message,
 		     size_t len)
 {
-	struct pc_buf signed_data = PC_BUF_INIT, raw = PC_BUF_INIT;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int digest_len = 0;
-	const EVP_MD *hash, *md = NULL;
-	EVP_MD_CTX *ctx = NULL;
-	EVP_PKEY *pkey = NULL;
+	struct pc_buf signed_data = PC_BUF_INIT;
+	unsigned char digest[PC_SHA512_SIZE];
+	size_t digest_len = 0;
+	enum pc_hash hash;
 	int error = 0;
 
-	if (strcmp(sig->namespace, namespace)) {
-		error = pc_error_set(PC_EINPUT, "the signature is for namespace '%s', not '%s'",
-				     sig->namespace, namespace);
-		goto done;
-	}
-	if (!strcmp(sig->hash_algorithm, "sha256")) {
-		hash = EVP_sha256();
-	} else if (!strcmp(sig->hash_algorithm, "sha512")) {
-		hash = EVP_sha512();
-	} else {
-		error = pc_error_set(PC_EINPUT, "the signature's hash algorithm is '%s', not "
-				     "sha256 or sha512", sig->hash_algorithm);
-		goto done;
-	}
-	if (!(pkey = evp_key(&sig->signer))) {
-		error = pc_error_set(PC_EINPUT, "libcrypto refuses the signature's %s key",
-				     sig->signer.type);
-		goto done;
-	}
-	if ((error = inner_signature(&raw, &md, sig, pkey)) < 0)
-		goto done;
-	if (!EVP_Digest(message, len, digest, &digest_len, hash, NULL)) {
-		error = pc_error_set(PC_EINTERNAL, "libcrypto could not hash the message");
-		goto done;
-	}
+	if (strcmp(sig->namespace, namespace))
+		return pc_error_set(PC_EINPUT, "the signature is for namespace '%s', not '%s'",
+				    sig->namespace, namespace);
+	if (!strcmp(sig->hash_algorithm, "sha256"))
+		hash = PC_HASH_SHA256;
+	else if (!strcmp(sig->hash_algorithm, "sha512"))
+		hash = PC_HASH_SHA512;
+	else
+		return pc_error_set(PC_EINPUT, "the signature's hash algorithm is '%s', not "
+				    "sha256 or sha512", sig->hash_algorithm);
+	pc_hash(hash, digest, &digest_len, message, len);
 	pc_buf_add(&signed_data, MAGIC, MAGIC_LEN);
 	put_string(&signed_data, sig->namespace, strlen(sig->namespace));
 	put_string(&signed_data, "", 0); /* reserved */
 	put_string(&signed_data, sig->hash_algorithm, strlen(sig->hash_algorithm));
 	put_string(&signed_data, digest, digest_len);
-	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestVerifyInit(ctx, NULL, md, NULL, pkey) != 1) {
-		error = pc_error_set(PC_EINTERNAL, "libcrypto could not set up a verification");
-		goto done;
-	}
-	if (EVP_DigestVerify(ctx, (const unsigned char *)raw.ptr, raw.len,
-			     (const unsigned char *)signed_data.ptr, signed_data.len) != 1)
-		error = pc_error_set(PC_EINPUT, "the signature does not verify");
-done:
-	ERR_clear_error(); /* libcrypto's error queue says nothing we report */
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
+	error = verify_inner(sig, &signed_data);
 	pc_buf_release(&signed_data);
-	pc_buf_release(&raw);
 	return error;
 }

@@ -9,6 +9,7 @@
 #include "promptcost/money.h"
 #include "promptcost/yaml.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,15 +263,34 @@ static void key(struct pc_buf *out, const char *id)
 	pc_buf_addch(out, '"');
 }
 
+/* "key: value" padded so that its comment starts at column 27, as in the documented shape. */
+static void commented(struct pc_buf *out, const char *comment, const char *fmt, ...)
+	PC_PRINTF(3, 4);
+static void commented(struct pc_buf *out, const char *comment, const char *fmt, ...)
+{
+	size_t start = out->len, n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_buf_vaddf(out, fmt, ap);
+	va_end(ap);
+	n = out->len - start;
+	pc_buf_addf(out, "%*s# %s\n", n < 26 ? (int)(26 - n) : 1, "", comment);
+}
+
 void pc_volumes_write(struct pc_buf *out, const struct pc_volumes *vol)
 {
 	pc_buf_adds(out, "# .promptcost/volumes.yml: recorded usage per template, written by "
 			 "`promptcost usage sync`.\n"
 			 "# `promptcost check` reads it from the base side. Regenerate it; do not "
 			 "edit by hand.\n"
-			 "version: 1\n");
-	pc_buf_addf(out, "window:\n  from: %s\n  until: %s\n  days: %lld\nrecords: %lld\n",
-		    vol->from, vol->until, (long long)vol->days, (long long)vol->records);
+			 "version: 1\n"
+			 "window:\n");
+	commented(out, "first day, UTC, included", "  from: %s", vol->from);
+	commented(out, "last day, UTC, included", "  until: %s", vol->until);
+	pc_buf_addf(out, "  days: %lld\n", (long long)vol->days);
+	commented(out, "records in the window (unattributed included)", "records: %lld",
+		  (long long)vol->records);
 	pc_buf_adds(out, vol->n ? "templates:\n" : "templates: {}\n");
 	for (size_t i = 0; i < vol->n; i++) {
 		const struct pc_volume *v = &vol->entries[i].volume;
@@ -289,21 +309,28 @@ void pc_volumes_write(struct pc_buf *out, const struct pc_volumes *vol)
 			pc_buf_adds(out, "\n  ");
 		}
 		pc_buf_adds(out, ":\n");
-		pc_buf_addf(out, "    days: %lld\n    calls: %lld\n    response_cache_hits: %lld\n"
-			    "    input_tokens: %lld\n    cached_input_tokens: %lld\n"
-			    "    cache_write_tokens: %lld\n    output_tokens: %lld\n"
-			    "    records: %lld\n",
-			    (long long)v->days, (long long)v->calls, (long long)v->response_cache_hits,
-			    (long long)v->input_tokens, (long long)v->cached_input_tokens,
-			    (long long)v->cache_write_tokens, (long long)v->output_tokens,
-			    (long long)v->records);
+		commented(out, "from its first record in the window to `until`, inclusive",
+			  "    days: %lld", (long long)v->days);
+		commented(out, "every call, response-cache hits included", "    calls: %lld",
+			  (long long)v->calls);
+		pc_buf_addf(out, "    response_cache_hits: %lld\n    input_tokens: %lld\n"
+			    "    cached_input_tokens: %lld\n    cache_write_tokens: %lld\n"
+			    "    output_tokens: %lld\n    records: %lld\n",
+			    (long long)v->response_cache_hits, (long long)v->input_tokens,
+			    (long long)v->cached_input_tokens, (long long)v->cache_write_tokens,
+			    (long long)v->output_tokens, (long long)v->records);
 		pc_buf_adds(out, "    # ");
 		ratio(out, v->calls, v->days);
 		pc_buf_adds(out, " calls/day; hit rate ");
 		share(out, v->response_cache_hits, v->calls);
 		pc_buf_adds(out, "; ");
-		ratio(out, v->output_tokens, billed);
-		pc_buf_adds(out, " output tokens per billed call; cached input ");
+		if (billed > 0) {
+			ratio(out, v->output_tokens, billed);
+			pc_buf_adds(out, " output tokens per billed call");
+		} else {
+			pc_buf_adds(out, "no billed call");
+		}
+		pc_buf_adds(out, "; cached input ");
 		share(out, v->cached_input_tokens, v->input_tokens);
 		pc_buf_adds(out, "\n");
 	}

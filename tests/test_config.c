@@ -411,14 +411,17 @@ static void test_config__unknown_model_suggests_the_nearest(void **state)
 			 "    files: b.md\n"
 			 "    model: gpt-4o-mni\n"
 			 "    calls_per_day: 1\n",
-		    PATH ":17:12: unknown model 'gpt-4o-mni' (did you mean 'gpt-4o-mini'?)");
+		    PATH ":17:12: unknown model 'gpt-4o-mni' (did you mean 'gpt-4o-mini'?), nor has "
+			 "the price catalog (genai-prices 0.1.8; 'promptcost models' lists it)");
+	/* gpt-4o is in the catalog now (test_catalog.c); a house model is in neither */
 	parse_fails("version: 1\n"
 		    "templates:\n"
 		    "  - id: a\n"
 		    "    files: a.md\n"
-		    "    model: gpt-4o\n"
+		    "    model: acme-house-model\n"
 		    "    calls_per_day: 1\n",
-		    PATH ":5:12: unknown model 'gpt-4o' ('models' names none)");
+		    PATH ":5:12: unknown model 'acme-house-model' ('models' names none), nor has the "
+			 "price catalog (genai-prices 0.1.8; 'promptcost models' lists it)");
 }
 
 static void test_config__unknown_team_suggests_the_nearest(void **state)

@@ -1,6 +1,8 @@
 /*
  * Replays the corpora of the fuzz targets for what a pull request's head
- * hands the tool (fuzz/fuzz_{config,approvals,glob,volumes}.c) as ordinary tests:
+ * hands the tool (fuzz/fuzz_{config,approvals,glob,volumes}.c), of a price file
+ * for `prices import` (fuzz/fuzz_prices.c) and for the usage importers' mappers
+ * (fuzz/fuzz_usage_{langfuse,otlp,openai}.c) as ordinary tests:
  * every input that once grew a fuzzer's coverage, or once crashed it, keeps
  * being checked by `make test` under the same properties (the targets abort
  * when a property fails). The tokenizer's corpus is replayed by
@@ -27,6 +29,18 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_volumes_one
 #include "../fuzz/fuzz_volumes.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_usage_langfuse_one
+#include "../fuzz/fuzz_usage_langfuse.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_usage_otlp_one
+#include "../fuzz/fuzz_usage_otlp.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_usage_openai_one
+#include "../fuzz/fuzz_usage_openai.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_prices_one
+#include "../fuzz/fuzz_prices.c"
 #undef LLVMFuzzerTestOneInput
 
 /* Runs one target over every file of a corpus folder; returns how many. */
@@ -77,6 +91,20 @@ static void test_fuzz_corpora__volumes_corpus_reads_back_what_it_writes(void **s
 	assert_true(replay("fuzz/corpus/volumes", fuzz_volumes_one) >= 3);
 }
 
+static void test_fuzz_corpora__usage_mapper_corpora_map_or_fail_on_one_line(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/usage_langfuse", fuzz_usage_langfuse_one) >= 9);
+	assert_true(replay("fuzz/corpus/usage_otlp", fuzz_usage_otlp_one) >= 4);
+	assert_true(replay("fuzz/corpus/usage_openai", fuzz_usage_openai_one) >= 5);
+}
+
+static void test_fuzz_corpora__prices_corpus_imports_to_a_configuration(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/prices", fuzz_prices_one) >= 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +112,8 @@ int main(void)
 		cmocka_unit_test(test_fuzz_corpora__approvals_corpus_reads_back_what_it_writes),
 		cmocka_unit_test(test_fuzz_corpora__glob_corpus_matches_without_crashing),
 		cmocka_unit_test(test_fuzz_corpora__volumes_corpus_reads_back_what_it_writes),
+		cmocka_unit_test(test_fuzz_corpora__usage_mapper_corpora_map_or_fail_on_one_line),
+		cmocka_unit_test(test_fuzz_corpora__prices_corpus_imports_to_a_configuration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #ifndef PROMPTCOST_CONFIG_H
 #define PROMPTCOST_CONFIG_H
 
+#include "promptcost/catalog.h"
 #include "promptcost/common.h"
 #include "promptcost/sshsig.h"
 #include "promptcost/tokenizer.h"
@@ -29,6 +30,33 @@ struct pc_model {
 	int64_t output_micros_per_mtok;
 	bool has_cached_input_price;
 	int64_t cached_input_micros_per_mtok;
+	/*
+	 * Provider prompt caching: writing the cache (Anthropic's 1.25x input
+	 * for 5 minutes, 2x for 1 hour). Writes are at cache_write unless
+	 * cache_ttl_1h, then at cache_write_1h; at the input price when the
+	 * model has no such price.
+	 */
+	bool has_cache_write_price;
+	int64_t cache_write_micros_per_mtok;
+	bool has_cache_write_1h_price;
+	int64_t cache_write_1h_micros_per_mtok;
+	bool cache_ttl_1h;
+	/*
+	 * Long-context tiers (from the catalog): a request of more than
+	 * tiers[k].start input tokens is priced whole at tiers[k]'s prices
+	 * (a price of -1 there: the base price of that kind).
+	 */
+	const struct pc_catalog_tier *tiers;
+	size_t ntiers;
+	/* Where the prices come from. */
+	enum pc_price_source {
+		PC_PRICE_CONFIGURATION,
+		PC_PRICE_CATALOG
+	} price_source;
+	const struct pc_catalog_model *catalog; /* its catalog model, or NULL */
+	char price_from[11];    /* catalog: the prices' start date, "" from the first listing */
+	char price_date[11];    /* catalog: the date they were looked up at */
+	bool from_template;     /* not in `models:`: a template named it and the catalog has it */
 };
 
 enum pc_limit {
@@ -65,6 +93,7 @@ struct pc_template_config {
 	struct pc_pos model_pos;
 	int64_t calls_per_day;
 	int64_t output_tokens_per_call;
+	char *service_tier;         /* NULL (standard), "batch", "flex" or "priority" */
 	int64_t cache_hit_ppm;      /* calls answered by a response cache: no model call */
 	int64_t cached_input_ppm;   /* input tokens billed at the provider's cached price */
 };
@@ -101,6 +130,45 @@ struct pc_policy {
 	enum pc_file_approvals file_approvals;
 };
 
+/*
+ * The `usage:` section: how recorded usage whose record names no template
+ * is attributed to one, and how a source's model names map onto the
+ * configuration's models.
+ *
+ *   usage:
+ *     templates:
+ *       - { template: document-summarization, tag: "prompt:summarize" }
+ *       - { template: support-reply, api_key: key_8f2 }
+ *       - { template: support-reply, project: proj_abc }
+ *     models:
+ *       gpt-4o-2024-08-06: gpt-4-class
+ */
+enum pc_usage_match {
+	PC_USAGE_MATCH_TAG,     /* one of a record's tags (LiteLLM request_tags) */
+	PC_USAGE_MATCH_API_KEY, /* the record's API key id (OpenAI api_key_id, LiteLLM's key hash) */
+	PC_USAGE_MATCH_PROJECT  /* the record's project (OpenAI project_id) */
+};
+
+struct pc_usage_rule {
+	char *template;         /* a template id of the configuration */
+	enum pc_usage_match match;
+	char *value;
+	struct pc_pos pos;
+};
+
+struct pc_model_alias {
+	char *name;             /* as a source names the model */
+	char *model;            /* a model of the configuration */
+	struct pc_pos pos;
+};
+
+struct pc_usage_config {
+	struct pc_usage_rule *rules;   /* in file order; no two match the same value */
+	size_t nrules;
+	struct pc_model_alias *aliases;
+	size_t naliases;
+};
+
 struct pc_config {
 	char *path; /* as shown in messages */
 	char *currency;
@@ -114,6 +182,7 @@ struct pc_config {
 	struct pc_template_config *templates;
 	size_t ntemplates;
 	struct pc_policy policy;
+	struct pc_usage_config usage;
 };
 
 /*
@@ -124,6 +193,17 @@ struct pc_config {
  */
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len);
 void pc_config_free(struct pc_config *config);
+
+/*
+ * Prices every catalog-priced model of config at date ("YYYY-MM-DD"): the
+ * catalog's price list in force that day. pc_config_parse prices at today
+ * (UTC); `check` re-prices at the date of the comparison. PC_EINPUT when a
+ * model has no catalog price yet on that date.
+ */
+int pc_config_price_at(struct pc_config *config, const char *date);
+
+/* "catalog (genai-prices 0.1.8, from 2024-08-06)" or "configuration" into out. */
+void pc_model_price_source(struct pc_buf *out, const struct pc_model *model);
 
 /* Lookups by name; borrowed pointers into config, or NULL. */
 const struct pc_model *pc_config_model(const struct pc_config *config, const char *name);

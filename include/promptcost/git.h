@@ -87,6 +87,8 @@ const char *pc_side_label(const struct pc_side *side);
 
 /* The full commit id of a side that is a commit, or NULL (index, working tree, empty). Borrowed. */
 const char *pc_side_commit(const struct pc_side *side);
+/* The committer time (seconds since 1970) of the side's commit, or -1 when it is no commit. */
+int64_t pc_side_commit_time(const struct pc_side *side);
 
 /*
  * Every file on the side, sorted by path: a tree's blobs, links and
@@ -146,5 +148,32 @@ int pc_repo_config_string(struct pc_buf *out, struct pc_repo *repo, const char *
  * trailing '/'. The folder may not exist yet.
  */
 int pc_repo_hooks_dir(struct pc_buf *out, struct pc_repo *repo);
+
+/*
+ * The repository's common git directory (shared by its worktrees), appended
+ * to out without a trailing '/': where the usage store lives by default.
+ */
+int pc_repo_common_dir(struct pc_buf *out, struct pc_repo *repo);
+
+/* What a template version names (DESIGN.md, "Usage records"). */
+enum pc_version_kind {
+	PC_VERSION_BLOB,   /* a git blob id of one of the template's files */
+	PC_VERSION_COMMIT, /* a commit id (a deployed revision) */
+	PC_VERSION_LABEL   /* anything else: a source's own label */
+};
+
+/*
+ * Resolves a template version to the commit that introduced its text on the
+ * files matching globs[0..nglobs) (a template's `files`). version is a blob
+ * id, a commit id (full or at least 7 hex digits, as git abbreviates) or a
+ * label. For a blob: the oldest commit of HEAD's history where a matching
+ * path holds that blob. For a commit: the newest commit at or before it, on
+ * its first-parent line, that changed the matching files (their paths or
+ * contents). *kind says which it was; commit_hex[PC_OID_HEXSZ + 1] gets the
+ * resolved commit, or "" when there is none (a label, a blob no commit of
+ * HEAD holds, a commit before the files existed). PC_EGIT on a git failure.
+ */
+int pc_repo_version_commit(char *commit_hex, enum pc_version_kind *kind, struct pc_repo *repo,
+			   const char *const *globs, size_t nglobs, const char *version);
 
 #endif

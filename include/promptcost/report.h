@@ -198,6 +198,8 @@ struct pc_report {
 	bool exact;                     /* every changed template's count is exact */
 	struct pc_strlist pending;      /* config edits of the change that take effect after merge */
 	struct pc_strlist skipped;      /* files skipped (binary), shown as notes */
+	char price_date[11];            /* the date catalog prices are at: the head commit's, or today */
+	struct pc_strlist prices;       /* where models' prices come from; cache findings */
 	enum pc_verdict verdict;
 	char *verdict_reason;           /* one line that states the verdict and its reason */
 	struct pc_findings findings;    /* the policy's notes of pending, then the verdict */

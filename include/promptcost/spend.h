@@ -38,6 +38,12 @@ struct pc_spend_qty {
 	pc_int128 cache_write_tokens;
 	pc_int128 output_tokens;
 	pc_int128 per;          /* > 0 */
+	/*
+	 * The input tokens of one request, which decide a long-context tier
+	 * (a request above a tier's start is priced whole at that tier); 0:
+	 * unknown, the base prices.
+	 */
+	int64_t request_input_tokens;
 };
 
 struct pc_spend_line {
@@ -57,8 +63,10 @@ struct pc_spend_line {
  * The money of qty at model's prices, in micro-units, rounded once, half
  * away from zero: uncached input at the input price, cached input at the
  * cached price (the input price when the model has none), cache writes at
- * the input price, output at the output price. PC_EINTERNAL (naming what)
- * when it does not fit.
+ * the cache-write price (the 1-hour one for cache_ttl 1h; the input price
+ * when the model has none), output at the output price; all at the
+ * long-context tier of qty->request_input_tokens when the model has tiers.
+ * PC_EINTERNAL (naming what) when it does not fit.
  */
 int pc_spend_cost(int64_t *out, const struct pc_model *model, const struct pc_spend_qty *qty,
 		  const char *what);

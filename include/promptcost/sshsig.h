@@ -5,7 +5,7 @@
  * ssh-ed25519, ecdsa-sha2-nistp256 and ssh-rsa (signatures rsa-sha2-256 and
  * rsa-sha2-512 only, never SHA-1). Every byte read comes from a pull
  * request's head, so every length is checked against what is left.
- * Only sshsig.c sees OpenSSL's libcrypto.
+ * The cryptography is crypto.c's, the one module that sees libcrypto.
  */
 #ifndef PROMPTCOST_SSHSIG_H
 #define PROMPTCOST_SSHSIG_H

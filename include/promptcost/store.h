@@ -77,4 +77,98 @@ int pc_store_template_usage(struct pc_store *store, int64_t from, int64_t until,
 			    struct pc_template_usage **out, size_t *nout);
 void pc_template_usage_free(struct pc_template_usage *usage, size_t n);
 
+/*
+ * The import one step at a time, for importers of other shapes and for the
+ * tests: pc_store_import is begin, then per file the content checks and its
+ * records, then commit. Until commit nothing is visible; pc_store_import_free
+ * without a commit rolls everything back.
+ */
+struct pc_store_import;
+
+/* Starts the import's transaction; PC_EIO "...: the store is locked by another import". */
+int pc_store_import_begin(struct pc_store_import **out, struct pc_store *store,
+			  const struct pc_import_options *options);
+
+/* The lengths of every content imported before, ascending (borrowed until the next call). */
+int pc_store_import_lengths(struct pc_store_import *imp, const uint64_t **lengths, size_t *n);
+
+/*
+ * Whether content (its SHA-256 and length, and the SHA-256 of its prefixes
+ * at lengths[k] where found[k]) was imported before: *already when the whole
+ * of it was; else *skip is the length of the longest earlier import that is
+ * a prefix of it (0: none), the part not to read again.
+ */
+int pc_store_import_content(bool *already, uint64_t *skip, struct pc_store_import *imp,
+			    const unsigned char digest[PC_SHA256_LEN], uint64_t length,
+			    const uint64_t *lengths, const unsigned char (*prefix)[PC_SHA256_LEN],
+			    const bool *found, size_t n);
+
+/* Records content as imported (after its records), under name and format. */
+int pc_store_import_content_add(struct pc_store_import *imp,
+				const unsigned char digest[PC_SHA256_LEN], uint64_t length,
+				enum pc_usage_format format, const char *name);
+
+/*
+ * One record of input name at line, read as format (which qualifies its id:
+ * the same id from two kinds of source is two records). Attributes it and
+ * adds it to its buckets. PC_EINPUT "name:line: ..." for a record that
+ * cannot be attributed (an unknown model).
+ */
+int pc_store_import_record(struct pc_store_import *imp, const struct pc_usage_record *record,
+			   enum pc_usage_format format, const char *name, uint64_t line);
+
+/*
+ * A record that could not be read: set aside in options->skip_bad_path
+ * ("name:line: message", then the raw text), or, without one, PC_EINPUT
+ * "name:line: message".
+ */
+int pc_store_import_bad(struct pc_store_import *imp, const char *name, uint64_t line,
+			const char *message, const char *raw, size_t rawlen);
+
+/* A file counted (summary->files), and whether it had been imported whole before. */
+void pc_store_import_file(struct pc_store_import *imp, bool already);
+
+/* Writes the buckets, resolves versions and commits; fills summary. */
+int pc_store_import_commit(struct pc_store_import *imp, struct pc_import_summary *summary);
+
+/* Frees imp; rolls back when it was not committed. NULL-safe. */
+void pc_store_import_free(struct pc_store_import *imp);
+
+/* What the store holds, for `promptcost usage show`. */
+struct pc_store_version {
+	char *version;                  /* as the records name it */
+	enum pc_version_kind kind;
+	bool resolved;                  /* kind was told (a repository was at hand) */
+	char *commit;                   /* the commit that introduced its text, or NULL */
+	int64_t records, calls;
+	int64_t first_day, last_day;
+};
+
+struct pc_store_template {
+	char *template;                 /* NULL: records naming no template at all */
+	bool attributed;                /* false: named a template the configuration lacked */
+	int64_t first_day, last_day;
+	int64_t records, calls, response_cache_hits;
+	int64_t input_tokens, cached_input_tokens, cache_write_tokens, output_tokens;
+	struct pc_store_version *versions; /* sorted by first day, then version */
+	size_t nversions;
+};
+
+struct pc_store_summary {
+	bool empty;                     /* no records: the days below are 0 */
+	int64_t first_day, last_day;
+	int64_t records, calls;
+	int64_t unattributed_records, unattributed_calls;
+	int64_t files;                  /* contents imported */
+	int64_t record_ids;             /* ids remembered, for duplicates */
+	struct pc_store_template *templates; /* attributed sorted by id, then unattributed */
+	size_t ntemplates;
+};
+
+int pc_store_describe(struct pc_store_summary **out, struct pc_store *store);
+void pc_store_summary_free(struct pc_store_summary *summary);
+
+/* The last day with records; PC_ENOTFOUND when the store holds none. */
+int pc_store_last_day(int64_t *out, struct pc_store *store);
+
 #endif

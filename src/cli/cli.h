@@ -14,6 +14,9 @@ int cmd_tokens(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
+int cmd_models(int argc, char **argv);
+int cmd_prices(int argc, char **argv);
+int cmd_usage(int argc, char **argv);
 
 /*
  * Prints "promptcost: <message>" for the last error, then any collected

@@ -20,8 +20,11 @@ static const char usage[] =
 	"  check          report the cost of a change (working tree, --staged, or --base REV)\n"
 	"  tokens         count tokens of files or stdin (--encoding, --model, --ids)\n"
 	"  approve        record a release manager's approval of the cost events of a change\n"
+	"  models         the built-in price catalog: models, encodings, dated prices\n"
+	"  prices import  a genai-prices or LiteLLM price file as .promptcost.yml models\n"
 	"  init           write a commented starter .promptcost.yml\n"
 	"  install-hook   install the pre-commit hook into this repository\n"
+	"  usage          recorded usage: import logs, show the store, sync volumes.yml\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this help; 'promptcost help <command>' (or 'promptcost <command>\n"
@@ -45,6 +48,9 @@ static const struct {
 	{ "approve", cmd_approve },
 	{ "init", cmd_init },
 	{ "install-hook", cmd_install_hook },
+	{ "models", cmd_models },
+	{ "prices", cmd_prices },
+	{ "usage", cmd_usage },
 };
 
 int cli_fail(int error)

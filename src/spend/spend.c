@@ -32,21 +32,57 @@ static bool add(pc_int128 *acc, pc_int128 b)
 	return !__builtin_add_overflow(*acc, b, acc);
 }
 
+/* The prices of one request of `request` input tokens: the highest tier it is above. */
+struct request_prices {
+	int64_t input, output, cached, write;
+};
+
+static int64_t tier_price(int64_t tier, int64_t base)
+{
+	return tier >= 0 ? tier : base;
+}
+
+static void request_prices(struct request_prices *p, const struct pc_model *model,
+			   int64_t request)
+{
+	p->input = model->input_micros_per_mtok;
+	p->output = model->output_micros_per_mtok;
+	p->cached = model->has_cached_input_price ? model->cached_input_micros_per_mtok : p->input;
+	if (model->cache_ttl_1h && model->has_cache_write_1h_price)
+		p->write = model->cache_write_1h_micros_per_mtok;
+	else if (model->has_cache_write_price)
+		p->write = model->cache_write_micros_per_mtok;
+	else
+		p->write = p->input;
+	for (size_t k = 0; k < model->ntiers; k++) {
+		const struct pc_catalog_prices *t = &model->tiers[k].prices;
+
+		if (request <= model->tiers[k].start)
+			break;
+		p->input = tier_price(t->input, p->input);
+		p->output = tier_price(t->output, p->output);
+		p->cached = tier_price(t->cache_read, p->cached);
+		p->write = tier_price(model->cache_ttl_1h && t->cache_write_1h >= 0 ? t->cache_write_1h
+										    : t->cache_write,
+				      p->write);
+	}
+}
+
 int pc_spend_cost(int64_t *out, const struct pc_model *model, const struct pc_spend_qty *qty,
 		  const char *what)
 {
-	int64_t cached_price = model->has_cached_input_price ? model->cached_input_micros_per_mtok
-							     : model->input_micros_per_mtok;
+	struct request_prices price;
 	pc_int128 uncached = qty->input_tokens - qty->cached_input_tokens - qty->cache_write_tokens;
 	pc_int128 sum = 0, term, den, result;
 
 	if (qty->per <= 0 || uncached < 0)
 		return pc_error_set(PC_EINTERNAL, "the quantities of %s are inconsistent", what);
+	request_prices(&price, model, qty->request_input_tokens);
 	/* prices are micro-units per million tokens: the sum is in micro-units x 1e6 x per */
-	if (!mul(&term, uncached, model->input_micros_per_mtok) || !add(&sum, term) ||
-	    !mul(&term, qty->cached_input_tokens, cached_price) || !add(&sum, term) ||
-	    !mul(&term, qty->cache_write_tokens, model->input_micros_per_mtok) || !add(&sum, term) ||
-	    !mul(&term, qty->output_tokens, model->output_micros_per_mtok) || !add(&sum, term) ||
+	if (!mul(&term, uncached, price.input) || !add(&sum, term) ||
+	    !mul(&term, qty->cached_input_tokens, price.cached) || !add(&sum, term) ||
+	    !mul(&term, qty->cache_write_tokens, price.write) || !add(&sum, term) ||
+	    !mul(&term, qty->output_tokens, price.output) || !add(&sum, term) ||
 	    !mul(&den, qty->per, 1000000))
 		return pc_error_set(PC_EINTERNAL, "the cost of %s is too large to compute", what);
 	result = pc_div_round(sum, den);
@@ -152,6 +188,7 @@ int pc_spend_project(struct pc_spend_qty *out, const struct pc_volume *v, int64_
 	}
 	if (!ok)
 		return pc_error_set(PC_EINTERNAL, "a projected volume is too large to compute");
+	out->request_input_tokens = tokens;
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # End-to-end tests of the JSON report's findings: the policy's reasons as
-# codes, subjects and figures (README, "JSON report"), read with jq from the
+# codes, subjects and figures (promptcost-check(1), FINDINGS), read with jq from the
 # real binary's output on real repositories, and the same words as the reasons.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,0 +1,14 @@
+/*
+ * libFuzzer target for the OpenTelemetry GenAI importer's mapper (`make fuzz`):
+ * any bytes, parsed as JSON, handed to pc_usage_map_otlp under the
+ * properties of fuzz/usage_json_fuzz.h. Its corpus, fuzz/corpus/usage_otlp/,
+ * is replayed by tests/test_fuzz_corpora.c.
+ */
+#include "usage_json_fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_usage_json(pc_usage_map_otlp, data, size);
+}

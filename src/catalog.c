@@ -1,0 +1,129 @@
+/*
+ * The built-in price catalog: lookups over the tables tools/gen_prices.c
+ * compiled from genai-prices (build/gen/catalog_prices.c). Match rules are
+ * evaluated as genai-prices defines them; regexes were translated to POSIX
+ * at build time and are compiled here on use.
+ */
+#include "promptcost/catalog.h"
+
+#include <regex.h>
+#include <string.h>
+#include <time.h>
+
+static bool regex_matches(const char *ere, const char *name)
+{
+	regex_t re;
+	bool ok;
+
+	if (regcomp(&re, ere, REG_EXTENDED | REG_NOSUB))
+		return false; /* checked by the generator: not reached */
+	ok = regexec(&re, name, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+/* Evaluates the clause at *i (and its children), leaving *i past them. */
+static bool eval(size_t *i, const char *name)
+{
+	const struct pc_catalog_clause *c = &pc_catalog_clauses[(*i)++];
+	size_t len = strlen(name), tlen = c->text ? strlen(c->text) : 0;
+	bool result;
+
+	switch ((enum pc_catalog_op)c->op) {
+	case PC_MATCH_EQUALS: return !strcmp(name, c->text);
+	case PC_MATCH_STARTS_WITH: return !strncmp(name, c->text, tlen);
+	case PC_MATCH_ENDS_WITH: return len >= tlen && !strcmp(name + len - tlen, c->text);
+	case PC_MATCH_CONTAINS: return strstr(name, c->text) != NULL;
+	case PC_MATCH_REGEX: return regex_matches(c->text, name);
+	case PC_MATCH_NOT: return !eval(i, name);
+	case PC_MATCH_OR:
+	case PC_MATCH_AND:
+		/* every child is evaluated, so that *i ends past all of them */
+		result = c->op == PC_MATCH_AND;
+		for (uint16_t k = 0; k < c->n; k++) {
+			bool r = eval(i, name);
+
+			result = c->op == PC_MATCH_AND ? result && r : result || r;
+		}
+		return result;
+	}
+	return false;
+}
+
+static bool clause_matches(size_t first, const char *name)
+{
+	return eval(&first, name);
+}
+
+bool pc_catalog_matches(const struct pc_catalog_model *model, const char *name)
+{
+	return clause_matches(model->match, name);
+}
+
+const struct pc_catalog_provider *pc_catalog_provider_of(const struct pc_catalog_model *model)
+{
+	return &pc_catalog_providers[model->provider];
+}
+
+static const struct pc_catalog_model *find_in(size_t provider, const char *name)
+{
+	for (size_t i = 0; i < pc_catalog_nmodels; i++)
+		if (pc_catalog_models[i].provider == provider &&
+		    pc_catalog_matches(&pc_catalog_models[i], name))
+			return &pc_catalog_models[i];
+	return NULL;
+}
+
+const struct pc_catalog_model *pc_catalog_find(const char *name)
+{
+	const char *slash = strchr(name, '/');
+	const struct pc_catalog_model *m;
+
+	if (!*name)
+		return NULL;
+	if (slash)
+		for (size_t p = 0; p < pc_catalog_nproviders; p++) {
+			const char *id = pc_catalog_providers[p].id;
+
+			if (strlen(id) == (size_t)(slash - name) && !strncmp(id, name, strlen(id)) &&
+			    slash[1] && (m = find_in(p, slash + 1)))
+				return m;
+		}
+	for (size_t p = 0; p < pc_catalog_nproviders; p++)
+		if (pc_catalog_providers[p].match >= 0 &&
+		    clause_matches((size_t)pc_catalog_providers[p].match, name) &&
+		    (m = find_in(p, name)))
+			return m;
+	for (size_t i = 0; i < pc_catalog_nmodels; i++)
+		if (pc_catalog_matches(&pc_catalog_models[i], name))
+			return &pc_catalog_models[i];
+	return NULL;
+}
+
+const struct pc_catalog_entry *pc_catalog_price_at(const struct pc_catalog_model *model,
+						   const char *date)
+{
+	const struct pc_catalog_entry *found = NULL;
+
+	for (uint16_t k = 0; k < model->nentries; k++) {
+		const struct pc_catalog_entry *e = &pc_catalog_entries[model->entry + k];
+
+		if (!e->start_date[0] || strcmp(e->start_date, date) <= 0)
+			found = e;
+	}
+	return found;
+}
+
+void pc_catalog_date_of(char out[11], int64_t seconds)
+{
+	time_t t = (time_t)seconds;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void pc_catalog_today(char out[11])
+{
+	pc_catalog_date_of(out, (int64_t)time(NULL));
+}
