@@ -15,7 +15,7 @@ static const char starter_world[] =
 	"# prompt-template change into a projected monthly cost before it ships.\n"
 	"# Numbers are read exactly as written: plain decimals like 25000 or 0.012;\n"
 	"# no exponents (1e3), no digit separators (25,000), never negative.\n"
-	"# Every key is described in promptcost's README (Configuration reference).\n"
+	"# Every key is described in promptcost.yml(5): man promptcost.yml\n"
 	"version: 1                       # the format version: always 1\n"
 	"currency: USD                    # three-letter code the prices are in\n"
 	"days_per_month: 30               # turns calls per day into calls per month (1 to 31)\n"

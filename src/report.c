@@ -80,7 +80,7 @@ const char *pc_status_name(enum pc_status status)
 
 const char *pc_finding_code_name(enum pc_finding_code code)
 {
-	/* in the order of enum pc_finding_code; the README's table lists them */
+	/* in the order of enum pc_finding_code; promptcost-check(1), FINDINGS, lists them */
 	static const char *const names[] = {
 		"saving",
 		"approval_ignored_not_listed",

@@ -82,7 +82,7 @@ int cli_usage_error(const char *subcommand, const char *fmt, ...)
 	struct pc_buf msg = PC_BUF_INIT, line = PC_BUF_INIT;
 	va_list ap;
 
-	/* one line, as the README promises; arguments are escaped */
+	/* one line, as promptcost(1) promises; arguments are escaped */
 	va_start(ap, fmt);
 	pc_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
