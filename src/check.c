@@ -491,14 +491,21 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 /*
  * Catalog prices are those in force on the date of the comparison: the
  * head commit's (committer) date, or today (UTC) for the index or the
- * working tree. Every side's configuration is priced at that one date.
+ * working tree. Every side's configuration is priced at that one date. The
+ * head's date is its author's to choose, so it never goes back before the
+ * base tip's (the world's): a pull request cannot backdate itself into older
+ * prices.
  */
 static int price_configs(struct pc_check *check)
 {
 	struct pc_config *configs[3] = { check->world_config, check->base_config,
 					 check->head_config };
 	int64_t when = pc_side_commit_time(check->head);
+	int64_t world = pc_side_commit_time(check->world);
 	int error;
+
+	if (when >= 0 && world > when)
+		when = world;
 
 	if (when >= 0)
 		pc_catalog_date_of(check->report.price_date, when);
