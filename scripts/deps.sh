@@ -6,8 +6,9 @@ set -eu
 # jq is for the end-to-end tests, openssh-client (ssh-keygen, ssh-agent) for the
 # approval signatures they make; libssl-dev (libcrypto) verifies signatures; the
 # rest for building and the unit tests.
-# libsqlite3-dev is the usage store, zlib1g-dev reads gzip-compressed usage logs.
-packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev zlib1g-dev openssh-client jq"
+# libsqlite3-dev is the usage store, zlib1g-dev reads gzip-compressed usage logs;
+# sqlite3 (the shell) lets the end-to-end tests look into a store and hold its lock.
+packages="pkg-config libgit2-dev libyaml-dev libjansson-dev libcmocka-dev libssl-dev libsqlite3-dev zlib1g-dev sqlite3 openssh-client jq"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
