@@ -150,7 +150,9 @@ int pc_front_matter_split(struct pc_front_matter *out, const char *path, const c
 	out->body_line = 1;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		i = 3;
-	while (comment_header && i < len && text[i] == '#') {
+	/* Dotprompt's licence headers: '#' lines, and blank lines among them */
+	while (comment_header && i < len &&
+	       (text[i] == '#' || text[i] == '\n' || (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))) {
 		i = line_end(text, len, i);
 		if (i < len)
 			i++;
@@ -168,7 +170,14 @@ int pc_front_matter_split(struct pc_front_matter *out, const char *path, const c
 			size_t e = line_end(text, len, j);
 
 			if (is_fence(text, j, e)) {
-				read_settings(out, path, text + start, j - start, (unsigned)open_line);
+				struct pc_buf yaml = PC_BUF_INIT;
+
+				/* blank lines first, so that a YAML error names the file's line */
+				for (size_t k = 0; k < open_line; k++)
+					pc_buf_addch(&yaml, '\n');
+				pc_buf_add(&yaml, text + start, j - start);
+				read_settings(out, path, yaml.ptr, yaml.len, (unsigned)open_line);
+				pc_buf_release(&yaml);
 				out->present = true;
 				out->body_offset = e < len ? e + 1 : len;
 				out->body_line = (unsigned)line + 1;

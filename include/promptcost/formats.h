@@ -29,7 +29,7 @@ struct pc_front_matter {
 /*
  * Splits text into front matter and body. The front matter opens with a
  * line `---` (after a byte order mark and, when comment_header is set, as
- * Dotprompt allows, lines starting with '#') and closes at the next line
+ * Dotprompt allows, lines starting with '#' and blank lines) and closes at the next line
  * `---`. Without an opening line: present false, the body is everything.
  * An opening with no closing line is PC_EINPUT (path:line:1). A front
  * matter that is not strict YAML is still stripped; *unread says why its
