@@ -1159,7 +1159,9 @@ static int expand_glob(struct members *m, struct collect *c, int k,
 
 		if (entry->kind == PC_FILE_SUBMODULE || !pc_glob_match(glob->pattern, entry->path))
 			continue;
-		member_name(&name, glob->pattern, entry->path);
+		/* one file named outright: its keys (or rows) name the members alone */
+		if (!wild || glob->pattern[strcspn(glob->pattern, "*?[\\")])
+			member_name(&name, glob->pattern, entry->path);
 		if (!wild) {
 			error = add_member(m, k, c->configs[k], family, glob, entry->path,
 					   glob->fragment, name.ptr ? name.ptr : "");
