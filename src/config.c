@@ -555,7 +555,7 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 		t->family = true;
 	}
 	if (!id)
-		return fail(c, map->pos, "template %zu has no 'id' (or 'family')", number);
+		return fail(c, map->pos, "template %zu has no 'id'", number);
 	if ((error = get_string(&text, c, id, "id")))
 		return error;
 	if (!is_valid_id(text))

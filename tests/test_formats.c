@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "promptcost/config.h"
 #include "promptcost/formats.h"
 #include "promptcost/git.h"
 #include "promptcost/includes.h"
@@ -426,6 +427,96 @@ static void jinja_includes(void **state)
 	pc_buf_release(&out);
 }
 
+/* ---- the template keys of .promptcost.yml ---- */
+
+#define CONFIG_HEAD \
+	"version: 1\nmodels:\n  m:\n    encoding: o200k_base\n    input_per_1m: 1\n" \
+	"    output_per_1m: 2\ntemplates:\n"
+
+static int parse(struct pc_config **out, const char *templates)
+{
+	struct pc_buf text = PC_BUF_INIT;
+	int error;
+
+	pc_buf_addf(&text, "%s%s", CONFIG_HEAD, templates);
+	error = pc_config_parse(out, ".promptcost.yml", text.ptr, text.len);
+	pc_buf_release(&text);
+	return error;
+}
+
+static void config_keys(void **state)
+{
+	struct pc_config *config = NULL;
+	const struct pc_template_config *t;
+
+	(void)state;
+	assert_int_equal(parse(&config,
+		"  - family: fabric\n"
+		"    files: [\"patterns/*/system.md\", \"lib.yaml#/a~1b/*\"]\n"
+		"    model: m\n    calls_per_day: 5\n"
+		"    format: front-matter\n    includes: [jinja, snippets]\n"
+		"    variables: {document: 1200, user.name: 4}\n"
+		"  - id: plain\n    files: notes#1.md\n    model: m\n    calls_per_day: 1\n"), 0);
+	t = &config->templates[0];
+	assert_true(t->family);
+	assert_string_equal(t->id, "fabric");
+	assert_string_equal(t->files[1].pattern, "lib.yaml");
+	assert_string_equal(t->files[1].fragment, "/a~1b/*");
+	assert_null(t->files[0].fragment);
+	assert_int_equal(t->format, PC_TEXT_FRONT_MATTER);
+	assert_int_equal(t->includes, PC_INCLUDE_JINJA | PC_INCLUDE_SNIPPETS);
+	assert_int_equal(t->nvariables, 2);
+	assert_string_equal(t->variables[1].name, "user.name");
+	assert_int_equal(t->variables[0].tokens, 1200);
+	t = &config->templates[1];
+	assert_false(t->family);
+	assert_string_equal(t->files[0].pattern, "notes#1.md");
+	assert_int_equal(t->includes, PC_INCLUDES_AUTO);
+	assert_int_equal(t->format, PC_TEXT_AUTO);
+	pc_config_free(config);
+}
+
+static void config_errors(void **state)
+{
+	static const struct {
+		const char *templates;
+		const char *message;
+	} cases[] = {
+		{ "  - id: a\n    family: b\n    files: x\n    model: m\n    calls_per_day: 1\n",
+		  ".promptcost.yml:9:5: a template has an 'id' or is a 'family', not both" },
+		{ "  - files: x\n    model: m\n    calls_per_day: 1\n",
+		  "template 1 has no 'id'" },
+		{ "  - family: a b\n    files: x\n    model: m\n    calls_per_day: 1\n",
+		  "family name 'a b' may use only letters" },
+		{ "  - id: a\n    files: \"lib.yaml#/x/~9\"\n    model: m\n    calls_per_day: 1\n",
+		  ".promptcost.yml:9:12: 'lib.yaml#/x/~9': '~' in a key path must be" },
+		{ "  - id: a\n    files: \"#/x\"\n    model: m\n    calls_per_day: 1\n",
+		  "'#/x' names no file before its '#'" },
+		{ "  - id: a\n    files: x\n    model: m\n    calls_per_day: 1\n    format: yaml\n",
+		  "format" },
+		{ "  - id: a\n    files: x\n    model: m\n    calls_per_day: 1\n    includes: [erb]\n",
+		  "includes" },
+		{ "  - id: a\n    files: x\n    model: m\n    calls_per_day: 1\n    includes: yes\n",
+		  "'includes' is auto, none, or a list of jinja, handlebars, snippets" },
+		{ "  - id: a\n    files: x\n    model: m\n    calls_per_day: 1\n    variables: [doc]\n",
+		  "'variables' must be a mapping" },
+		{ "  - id: a\n    files: x\n    model: m\n    calls_per_day: 1\n"
+		  "    variables: {\"{{doc}}\": 3}\n", "variable name '{{doc}}' may use only" },
+		{ "  - id: a\n    files: x\n    model: m\n    calls_per_day: 1\n"
+		  "    variables: {doc: -3}\n", "12:22: '-3' is negative" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pc_config *config = NULL;
+
+		assert_int_equal(parse(&config, cases[i].templates), PC_EINPUT);
+		if (!strstr(pc_error_message(), cases[i].message))
+			fail_msg("case %zu: '%s' lacks '%s'", i, pc_error_message(), cases[i].message);
+		assert_null(config);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +533,8 @@ int main(void)
 		cmocka_unit_test(include_paths),
 		cmocka_unit_test(include_loop),
 		cmocka_unit_test(jinja_includes),
+		cmocka_unit_test(config_keys),
+		cmocka_unit_test(config_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,9 +35,9 @@ enum pc_status {
 /* One file of a template on one side. */
 struct pc_side_file {
 	char *path;
-	char *fragment;                 /* the part of it that is the prompt (formats.h), or NULL */
 	char oid[PC_OID_HEXSZ + 1];
 	size_t len;                     /* its bytes in the side's text, which follow the previous file's */
+	char *fragment;                 /* the part of it that is the prompt (formats.h), or NULL */
 	unsigned text_line;             /* the file's line where those bytes start; 0: not one place */
 	/* its front matter's cost settings (formats.h), when it has one */
 	bool front_matter;
