@@ -657,7 +657,8 @@ static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
 		bool known = false;
 
 		for (size_t k = 0; k < *n && !known; k++)
-			known = !strcmp((*globs)[k].glob->pattern, tmpl->files[f].pattern);
+			known = !strcmp((*globs)[k].glob->pattern, tmpl->files[f].pattern) &&
+				same_fragment((*globs)[k].glob->fragment, tmpl->files[f].fragment);
 		if (known)
 			continue;
 		PC_GROW(*globs, *cap, *n + 1);
@@ -671,7 +672,9 @@ static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
 static void files_text(struct pc_buf *out, const struct pc_template_config *tmpl)
 {
 	for (size_t f = 0; f < tmpl->nfiles; f++)
-		pc_buf_addf(out, "%s%s", f ? ", " : "", tmpl->files[f].pattern);
+		pc_buf_addf(out, "%s%s%s%s", f ? ", " : "", tmpl->files[f].pattern,
+			    tmpl->files[f].fragment ? "#" : "",
+			    tmpl->files[f].fragment ? tmpl->files[f].fragment : "");
 }
 
 static bool same_patterns(const struct pc_template_config *a, const struct pc_template_config *b)
@@ -679,7 +682,8 @@ static bool same_patterns(const struct pc_template_config *a, const struct pc_te
 	if (a->nfiles != b->nfiles)
 		return false;
 	for (size_t f = 0; f < a->nfiles; f++)
-		if (strcmp(a->files[f].pattern, b->files[f].pattern))
+		if (strcmp(a->files[f].pattern, b->files[f].pattern) ||
+		    !same_fragment(a->files[f].fragment, b->files[f].fragment))
 			return false;
 	return true;
 }
@@ -1202,6 +1206,17 @@ static int expand_glob(struct members *m, struct collect *c, int k,
 	return error;
 }
 
+/* Whether the world's or the base's configuration declares this family. */
+static bool family_known(const struct collect *c, const char *id)
+{
+	for (int k = CFG_WORLD; k <= CFG_BASE; k++)
+		for (size_t i = 0; c->configs[k] && i < c->configs[k]->ntemplates; i++)
+			if (c->configs[k]->templates[i].family &&
+			    !strcmp(c->configs[k]->templates[i].id, id))
+				return true;
+	return false;
+}
+
 /*
  * Every configuration's templates in order, each family replaced by its
  * members: what its globs match on either side (a file the change adds to
@@ -1218,9 +1233,25 @@ static int expand_families(struct pc_report *report, struct collect *c)
 		for (size_t i = 0; config && i < config->ntemplates && !error; i++) {
 			const struct pc_template_config *t = &config->templates[i];
 
-			for (size_t g = 0; t->family && g < t->nfiles && !error; g++)
+			for (size_t g = 0; t->family && g < t->nfiles && !error; g++) {
+				size_t before = m.n;
+
 				for (int s = 0; s < 2 && !error; s++)
 					error = expand_glob(&m, c, k, t, &t->files[g], s);
+				if (error || m.n > before)
+					continue;
+				if (k == CFG_HEAD && !family_known(c, t->id))
+					error = pc_error_set(PC_EINPUT,
+						"%s:%u:%u: '%s' in family '%s' matches no file (or key) "
+						"on either side of the comparison", config->path,
+						t->files[g].pos.line, t->files[g].pos.col,
+						t->files[g].pattern, t->id);
+				else if (k == CFG_BASE)
+					pc_warn("%s:%u:%u: '%s' in family '%s' matches no file (or key) on "
+						"either side of the comparison", config->path,
+						t->files[g].pos.line, t->files[g].pos.col,
+						t->files[g].pattern, t->id);
+			}
 		}
 	}
 	for (int k = 0; k < 3; k++) {

@@ -207,6 +207,19 @@ expect_status 2 "yaml: a key the template names, gone from the head"
 expect_stderr_has "prompts/code_agent.yaml: no '#/planning/initial_plan' in the" \
 	"yaml: says which key is missing"
 
+# the head points the template at another key: judged by both until merged
+git -C "$r" checkout -q main
+git -C "$r" checkout -q -b repoint
+sed -i 's|code_agent.yaml#/planning/initial_plan|code_agent.yaml#/planning/update_plan_pre_messages|' \
+	"$r/.promptcost.yml"
+commit_all "$r" "repoint"
+run "$r" check --base main --format json
+expect_eq "$(json "$out" '.templates[] | select(.id=="initial-plan") | .files | join(",")')" \
+	"prompts/code_agent.yaml#/planning/initial_plan,prompts/code_agent.yaml#/planning/update_plan_pre_messages" \
+	"yaml: a repointed key path cannot make the prompt smaller (both keys judged)"
+expect_eq "$(json "$out" '.pending | map(select(startswith("template '"'"'initial-plan'"'"' files"))) | length')" 1 \
+	"yaml: the repointing is listed as taking effect after merge"
+
 # --- a CSV prompt library: one cell of one row
 r=$TEST_TMP/csv
 new_repo "$r"
@@ -267,6 +280,21 @@ expect_eq "$(json "$out" '.templates[] | select(.id=="fabric.new_pattern") | .ca
 	"family: a new member has the family's volume (from the base)"
 expect_eq "$(json "$out" '.templates[] | select(.id=="fabric.summarize") | .delta_tokens')" 0 \
 	"family: '15 words' -> '16 words' is the same number of tokens"
+
+# a family the change introduces that matches nothing is a typo
+git -C "$r" checkout -q main
+git -C "$r" checkout -q -b typo
+cat >>"$r/.promptcost.yml" <<'EOF'
+  - family: typo
+    files: "patterns/*/sytem.md"
+    model: gpt-4o-mini
+    calls_per_day: 1
+EOF
+commit_all "$r" "typo"
+run "$r" check --base main
+expect_status 2 "family: a new family that matches nothing"
+expect_stderr_has ".promptcost.yml:19:12: 'patterns/*/sytem.md' in family 'typo' matches no file" \
+	"family: located"
 
 # --- variables: the rendered prompt's tokens; the delta exact while they do not change
 r=$TEST_TMP/vars
