@@ -1013,7 +1013,6 @@ int pc_csv_parse(struct pc_csv *out, const char *path, const char *text, size_t 
 
 			if (i < len && text[i] == '"') {
 				unsigned qline = line;
-				size_t qcol = i;
 
 				for (i++;; i++) {
 					if (i >= len) {
@@ -1021,7 +1020,6 @@ int pc_csv_parse(struct pc_csv *out, const char *path, const char *text, size_t 
 						for (size_t k = 0; k < nfields; k++)
 							free(fields[k]);
 						free(fields);
-						(void)qcol;
 						return fail_at(path, qline, 1,
 							       "a quoted field from this line is never closed");
 					}
@@ -1095,7 +1093,7 @@ static int select_csv(struct pc_fragment_matches *out, const char *path, const c
 		      size_t len, const struct pc_fragment *f)
 {
 	struct pc_csv csv;
-	size_t col, key = 0;
+	size_t col, key = 0, before = out->n;
 	int error;
 
 	if ((error = pc_csv_parse(&csv, path, text, len)) < 0)
@@ -1139,17 +1137,9 @@ static int select_csv(struct pc_fragment_matches *out, const char *path, const c
 			  pc_xstrdup(every ? (f->row_column ? selector : number) : ""));
 	}
 	/* a value that selects two rows is not one prompt */
-	if (f->row_column && strcmp(f->row_value, "*")) {
-		size_t n = 0;
-
-		for (size_t m = 0; m < out->n; m++)
-			n++;
-		if (n > 1) {
-			error = fail_at(path, 1, 1, "'%s' is '%s' in %zu rows: name the row by number "
-					"(row=N)", f->row_column, f->row_value, n);
-			goto done;
-		}
-	}
+	if (f->row_column && strcmp(f->row_value, "*") && out->n - before > 1)
+		error = fail_at(path, 1, 1, "'%s' is '%s' in %zu rows: name the row by number "
+				"(row=N)", f->row_column, f->row_value, out->n - before);
 done:
 	pc_csv_release(&csv);
 	return error;

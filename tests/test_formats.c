@@ -320,6 +320,15 @@ static void csv_library(void **state)
 	select_one(&m, "prompts.csv", text, len, "row=act:x&column=nope", PC_EINPUT);
 	assert_non_null(strstr(pc_error_message(), "no column 'nope'"));
 	select_one(&m, "prompts.csv", text, len, "/act", PC_EINPUT);
+	{
+		static const char dup[] = "\"act\",\"prompt\"\n\"A\",\"one\"\n\"A\",\"two\"\n";
+
+		select_one(&m, "dup.csv", dup, strlen(dup), "row=act:A&column=prompt", PC_EINPUT);
+		assert_non_null(strstr(pc_error_message(), "'act' is 'A' in 2 rows"));
+		pc_fragment_matches_release(&m);
+		select_one(&m, "dup.csv", dup, strlen(dup), "row=2&column=prompt", 0);
+		assert_string_equal(m.items[0].text, "two");
+	}
 	pc_fragment_matches_release(&m);
 	free(text);
 }
