@@ -99,7 +99,7 @@ static const char *front_matter_model(const struct pc_yaml_node *root)
 	places[0] = model;
 	places[1] = pc_yaml_find(model, "configuration", NULL);
 	for (int p = 0; p < 2; p++)
-		for (size_t k = 0; names[k]; k++)
+		for (size_t k = 0; places[p] && names[k]; k++)
 			if ((v = pc_yaml_find(places[p], names[k], NULL)) &&
 			    v->kind == PC_YAML_SCALAR && *v->text && !pc_yaml_is_null(v))
 				return v->text;
@@ -1020,6 +1020,7 @@ int pc_csv_parse(struct pc_csv *out, const char *path, const char *text, size_t 
 						for (size_t k = 0; k < nfields; k++)
 							free(fields[k]);
 						free(fields);
+						pc_csv_release(out);
 						return fail_at(path, qline, 1,
 							       "a quoted field from this line is never closed");
 					}

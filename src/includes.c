@@ -94,7 +94,7 @@ struct expand {
 	struct pc_include_list *used;
 	bool strict;
 	struct pc_strlist stack;
-	size_t total;
+	size_t count;           /* includes expanded so far, all levels */
 };
 
 static void position(const char *text, size_t at, unsigned *line, unsigned *col)
@@ -267,11 +267,18 @@ static int located(const char *path, const char *text, size_t at, const char *fm
 	va_list ap;
 	int error;
 
+	struct pc_buf shown = PC_BUF_INIT;
+
 	position(text, at, &line, &col);
 	va_start(ap, fmt);
 	pc_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	error = pc_error_set(PC_EINPUT, "%s:%u:%u: %s", path, line, col, msg.ptr);
+	/* names come from the head's text: one line, control characters shown */
+	pc_buf_add_visible(&shown, path);
+	pc_buf_addf(&shown, ":%u:%u: ", line, col);
+	pc_buf_add_visible(&shown, msg.ptr);
+	error = pc_error_set(PC_EINPUT, "%s", shown.ptr);
+	pc_buf_release(&shown);
 	pc_buf_release(&msg);
 	return error;
 }
@@ -359,7 +366,14 @@ static int include_one(struct expand *e, struct pc_buf *out, const char *path, c
 					d->name, cands.n ? cands.items[0] : d->name);
 			goto done;
 		}
-		pc_warn("%s: include '%s' not found: kept as text", path, d->name);
+		{
+			struct pc_buf name = PC_BUF_INIT;
+
+			pc_buf_add_visible(&name, d->name);
+			pc_buf_adds(&name, "' not found: kept as text");
+			pc_warn("%s: include '%s", path, name.ptr);
+			pc_buf_release(&name);
+		}
 		pc_buf_add(out, text + d->start, d->end - d->start);
 		goto done;
 	}
@@ -371,6 +385,12 @@ static int include_one(struct expand *e, struct pc_buf *out, const char *path, c
 		pc_buf_adds(&chain, found);
 		error = located(path, text, d->start, "include loop: %s", chain.ptr);
 		pc_buf_release(&chain);
+		goto done;
+	}
+	/* a partial included ten times by a partial included ten times... is exponential */
+	if (++e->count > PC_INCLUDE_MAX_COUNT) {
+		error = located(path, text, d->start, "more than %d includes in one template "
+				"(partials that include each other many times)", PC_INCLUDE_MAX_COUNT);
 		goto done;
 	}
 	if (e->stack.n >= PC_INCLUDE_MAX_DEPTH) {

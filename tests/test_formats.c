@@ -412,6 +412,37 @@ static void include_loop(void **state)
 	free(text);
 }
 
+/* fan/N.j2 includes fan/N+1.j2 ten times, to fan/15.j2: 10^15 includes if nothing stops it */
+static int read_fan(void *ctx, struct pc_buf *out, char *oid, const char *path)
+{
+	int n;
+
+	(void)ctx;
+	if (sscanf(path, "fan/%d.j2", &n) != 1)
+		return PC_ENOTFOUND;
+	for (int i = 0; n < 15 && i < 10; i++)
+		pc_buf_addf(out, "{%% include \"%d.j2\" %%}", n + 1);
+	snprintf(oid, PC_OID_HEXSZ + 1, "%040d", n);
+	return 0;
+}
+
+static void include_fan_out(void **state)
+{
+	struct pc_buf out = PC_BUF_INIT, text = PC_BUF_INIT;
+	struct pc_include_list used = { PC_STRLIST_INIT, PC_STRLIST_INIT };
+	char oid[PC_OID_HEXSZ + 1];
+
+	(void)state;
+	read_fan(NULL, &text, oid, "fan/0.j2");
+	assert_int_equal(pc_includes_expand(&out, "fan/0.j2", text.ptr, text.len, PC_INCLUDE_JINJA,
+					    read_fan, NULL, &used, false), PC_EINPUT);
+	assert_non_null(strstr(pc_error_message(), "more than 4096 includes in one template"));
+	assert_int_equal(used.paths.n, 15);
+	pc_include_list_release(&used);
+	pc_buf_release(&out);
+	pc_buf_release(&text);
+}
+
 static void jinja_includes(void **state)
 {
 	struct pc_buf out = PC_BUF_INIT;
@@ -542,6 +573,7 @@ int main(void)
 		cmocka_unit_test(include_paths),
 		cmocka_unit_test(include_loop),
 		cmocka_unit_test(jinja_includes),
+		cmocka_unit_test(include_fan_out),
 		cmocka_unit_test(config_keys),
 		cmocka_unit_test(config_errors),
 	};

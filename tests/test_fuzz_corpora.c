@@ -1,6 +1,6 @@
 /*
  * Replays the corpora of the fuzz targets for what a pull request's head
- * hands the tool (fuzz/fuzz_{config,approvals,glob,volumes}.c) as ordinary tests:
+ * hands the tool (fuzz/fuzz_{config,approvals,glob,volumes,formats}.c) as ordinary tests:
  * every input that once grew a fuzzer's coverage, or once crashed it, keeps
  * being checked by `make test` under the same properties (the targets abort
  * when a property fails). The tokenizer's corpus is replayed by
@@ -27,6 +27,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_volumes_one
 #include "../fuzz/fuzz_volumes.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_formats_one
+#include "../fuzz/fuzz_formats.c"
 #undef LLVMFuzzerTestOneInput
 
 /* Runs one target over every file of a corpus folder; returns how many. */
@@ -77,6 +80,12 @@ static void test_fuzz_corpora__volumes_corpus_reads_back_what_it_writes(void **s
 	assert_true(replay("fuzz/corpus/volumes", fuzz_volumes_one) >= 3);
 }
 
+static void test_fuzz_corpora__formats_corpus_fails_on_one_located_line(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/formats", fuzz_formats_one) >= 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +93,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz_corpora__approvals_corpus_reads_back_what_it_writes),
 		cmocka_unit_test(test_fuzz_corpora__glob_corpus_matches_without_crashing),
 		cmocka_unit_test(test_fuzz_corpora__volumes_corpus_reads_back_what_it_writes),
+		cmocka_unit_test(test_fuzz_corpora__formats_corpus_fails_on_one_located_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

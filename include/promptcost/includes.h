@@ -2,8 +2,9 @@
  * Partials and includes: Jinja `{% include "x" %}`, Handlebars and Dotprompt
  * `{{> name}}`, Markdown snippets `--8<-- "x"`, resolved inside the
  * repository and spliced into the template's text, recursively. An include
- * that leaves the repository, a loop, or one deeper than
- * PC_INCLUDE_MAX_DEPTH is PC_EINPUT located at the directive.
+ * that leaves the repository, a loop, one deeper than PC_INCLUDE_MAX_DEPTH,
+ * or more than PC_INCLUDE_MAX_COUNT of them (a hostile head's exponential
+ * fan-out) is PC_EINPUT located at the directive.
  */
 #ifndef PROMPTCOST_INCLUDES_H
 #define PROMPTCOST_INCLUDES_H
@@ -11,6 +12,8 @@
 #include "promptcost/common.h"
 
 #define PC_INCLUDE_MAX_DEPTH 16
+/* At most this many includes expanded for one file, all levels together. */
+#define PC_INCLUDE_MAX_COUNT 4096
 
 enum {
 	PC_INCLUDE_JINJA = 1,
