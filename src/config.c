@@ -429,9 +429,7 @@ static int read_files(struct pc_template_config *t, const struct ctx *c,
 	}
 	t->files = pc_xcalloc(n, sizeof(*t->files));
 	for (size_t i = 0; i < n; i++) {
-		const char *glob;
-
-		const char *hash;
+		const char *glob, *hash;
 		struct pc_fragment fragment;
 
 		if ((error = get_string(&glob, c, items[i], "files")))
