@@ -342,4 +342,41 @@ expect_status 2 "fragment: a malformed one is a configuration error"
 expect_stderr_has ".promptcost.yml:11:12: 'p.csv#row=act:x': a CSV fragment needs '&column=NAME'" \
 	"fragment: located and says what is missing"
 
+
+# --- an approval binds to the partials the prompt includes, not only to its own file
+r=$TEST_TMP/partial-approval
+new_repo "$r"
+mkdir -p "$r/prompts"
+cp "$F/genkit/_style.prompt" "$r/prompts/_style.prompt"
+cp "$F/genkit/story.prompt" "$r/prompts/story.prompt"
+config "$r" <<'EOF'
+  - id: story
+    files: prompts/story.prompt
+    model: gpt-4o-mini
+    calls_per_day: 100000
+policy:
+  cost_event:
+    monthly_delta: 0.01
+  approvers: [rm@agency.gov]
+  file_approvals: unsigned
+EOF
+commit_all "$r" "base"
+git -C "$r" checkout -q -b change
+printf 'Keep every sentence short and plain.\n' >>"$r/prompts/_style.prompt"
+commit_all "$r" "style: longer"
+run "$r" check --base main
+expect_status 1 "partial approval: the cost event needs an approval"
+run "$r" approve --base main --by rm@agency.gov --reason "house style"
+expect_status 0 "partial approval: approved (unsigned, as the base allows)"
+expect_eq "$(grep -c '_style.prompt' "$r/.promptcost/approvals.yml")" 1 \
+	"partial approval: the entry names the partial and its blob"
+commit_all "$r" "approve"
+run "$r" check --base main
+expect_status 0 "partial approval: the approved change passes"
+# the same number of tokens, other words: only the partial changes after the approval
+sed -i 's/short and plain/plain and short/' "$r/prompts/_style.prompt"
+commit_all "$r" "style: reworded after the approval"
+run "$r" check --base main
+expect_status 1 "partial approval: an edit of the partial after approval needs a new one"
+
 finish
