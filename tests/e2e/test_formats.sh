@@ -325,6 +325,18 @@ run "$r" check --base main --format json
 expect_eq "$(json "$out" '.templates[0].exact')" false "variables: a second use makes the delta an estimate"
 expect_eq "$(json "$out" '.templates[0].notes[0]' | grep -c 'went 1240 -> 2440')" 1 \
 	"variables: the note says how the variables' tokens moved"
+# recorded usage sizes the variables: 2,000 input tokens a billed call were recorded
+git -C "$r" checkout -q main
+mkdir -p "$r/.promptcost"
+printf 'version: 1\nwindow: {from: 2026-11-01, until: 2026-11-30, days: 30}\nrecords: 3000\ntemplates:\n  summarize: {days: 30, calls: 3000, response_cache_hits: 0, input_tokens: 6000000, output_tokens: 0, records: 3000}\n' \
+	>"$r/.promptcost/volumes.yml"
+commit_all "$r" "volumes"
+git -C "$r" checkout -q change
+run "$r" check --base main --format json
+expect_eq "$(json "$out" '.templates[0].tokens_before')" 2000 \
+	"variables: with recorded usage the base prompt is the recorded 2,000 input tokens a call"
+expect_eq "$(json "$out" '[.templates[0].notes[] | select(test("variables. tokens are recorded"))] | length')" 1 \
+	"variables: the note says the variables' tokens are recorded, an estimate"
 
 # --- a configuration error in a fragment is located
 r=$TEST_TMP/badfrag
