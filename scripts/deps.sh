@@ -22,10 +22,11 @@ libcrypto:libssl-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev"
 # and for the tests: cmocka (unit tests), jq (end-to-end tests), ssh-keygen
 # and ssh-agent (approval signatures), groff (man pages rendered), node and
 # npm (the Action's scripts and their tests; the JSON Schema and OpenAPI
-# validators come from npm into tests/node_modules, see tests/package.json).
+# validators come from npm into tests/node_modules, see tests/package.json);
+# sqlite3 (the shell) lets the end-to-end tests look into a store and hold its lock.
 test_modules="cmocka:libcmocka-dev"
 test_commands="jq:jq ssh-keygen:openssh-client ssh-agent:openssh-client groff:groff-base
-node:nodejs npm:npm"
+node:nodejs npm:npm sqlite3:sqlite3"
 
 # missing WHAT: the Debian packages missing for WHAT (build or test), one line
 missing() {
@@ -70,7 +71,7 @@ install)
 esac
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite, zlib, cmocka, pkg-config, jq, OpenSSH's client, groff, node and npm by hand" >&2
+	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite (and its shell), zlib, cmocka, pkg-config, jq, OpenSSH's client, groff, node and npm by hand" >&2
 	exit 1
 fi
 sudo=""

@@ -264,6 +264,35 @@ void pc_approvals_render(struct pc_buf *out, const struct pc_approvals *approval
 	}
 }
 
+static int compare_side_files(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_side_file *)a)->path, ((const struct pc_side_file *)b)->path);
+}
+
+size_t pc_approval_content(struct pc_side_file **out, const struct pc_template_side *side)
+{
+	size_t n = side->nfiles + side->partials.paths.n, k = 0;
+	struct pc_side_file *files = pc_xcalloc(n ? n : 1, sizeof(*files));
+
+	for (size_t i = 0; i < side->nfiles; i++)
+		files[k++] = side->files[i];
+	for (size_t i = 0; i < side->partials.paths.n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < side->nfiles && !seen; j++)
+			seen = !strcmp(side->files[j].path, side->partials.paths.items[i]);
+		if (seen)
+			continue;
+		memset(&files[k], 0, sizeof(files[k]));
+		files[k].path = side->partials.paths.items[i];
+		snprintf(files[k].oid, sizeof(files[k].oid), "%s", side->partials.oids.items[i]);
+		k++;
+	}
+	qsort(files, k, sizeof(*files), compare_side_files);
+	*out = files;
+	return k;
+}
+
 int pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_report *t,
 		     const char *by, const char *approved_at, const char *reason)
 {
@@ -295,11 +324,17 @@ int pc_approvals_add(struct pc_approvals *approvals, const struct pc_template_re
 	a = &approvals->items[approvals->n++];
 	memset(a, 0, sizeof(*a));
 	a->template_id = pc_xstrdup(t->id);
-	a->nfiles = t->after.nfiles;
-	a->files = pc_xcalloc(a->nfiles, sizeof(*a->files));
-	for (size_t i = 0; i < a->nfiles; i++) {
-		a->files[i].path = pc_xstrdup(t->after.files[i].path);
-		memcpy(a->files[i].oid, t->after.files[i].oid, sizeof(a->files[i].oid));
+	{
+		/* the files and the partials the prompt includes: an edit of either needs a new one */
+		struct pc_side_file *content;
+
+		a->nfiles = pc_approval_content(&content, &t->after);
+		a->files = pc_xcalloc(a->nfiles ? a->nfiles : 1, sizeof(*a->files));
+		for (size_t i = 0; i < a->nfiles; i++) {
+			a->files[i].path = pc_xstrdup(content[i].path);
+			memcpy(a->files[i].oid, content[i].oid, sizeof(a->files[i].oid));
+		}
+		free(content);
 	}
 	/*
 	 * The file keeps cents; round the approved delta up to the cent so that

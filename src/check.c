@@ -279,6 +279,47 @@ static int read_volumes(struct pc_check *check)
 	return 0;
 }
 
+/*
+ * A template with run-time variables and recorded usage: the variables'
+ * tokens come from what was recorded, not from the configured sizes. The
+ * recorded input per billed call, less the static prompt's tokens at the
+ * base, is what the variables brought per call; each side's variables are
+ * that amount scaled by the side's configured sizes (so a change that adds
+ * a variable use still adds its share). Still an estimate, and labelled so.
+ */
+static void recorded_variables(struct pc_template_report *t)
+{
+	const struct pc_volume *v = &t->rate;
+	int64_t billed = v->calls - v->response_cache_hits, per_call, recorded;
+	struct pc_buf note = PC_BUF_INIT;
+
+	if (v->source != PC_SPEND_RECORDED || billed <= 0 || v->input_tokens <= 0 ||
+	    !t->volume || !t->volume->nvariables || !t->before.present ||
+	    t->before.variable_tokens <= 0)
+		return;
+	per_call = (int64_t)pc_div_round(v->input_tokens, billed);
+	recorded = per_call - (t->before.tokens - t->before.variable_tokens);
+	if (recorded <= 0)
+		return; /* the records are smaller than the static prompt: keep the configured sizes */
+	for (int k = 0; k < 2; k++) {
+		struct pc_template_side *side = k ? &t->after : &t->before;
+		int64_t scaled;
+
+		if (!side->present)
+			continue;
+		scaled = (int64_t)pc_div_round((pc_int128)recorded * side->variable_tokens,
+					       t->before.variable_tokens);
+		side->tokens += scaled - side->variable_tokens;
+		side->variable_tokens = scaled;
+	}
+	t->delta_tokens = t->after.tokens - t->before.tokens;
+	pc_buf_addf(&note, "the variables' tokens are recorded: %lld a call (%lld recorded input "
+		    "tokens per billed call less the %lld of the static prompt), an estimate",
+		    (long long)recorded, (long long)per_call,
+		    (long long)(per_call - recorded));
+	pc_strlist_push_owned(&t->notes, pc_buf_detach(&note, NULL));
+}
+
 /* The volume that prices each template: recorded where the world's file has it. */
 static void set_rates(struct pc_report *report, const struct pc_volumes *volumes)
 {
@@ -290,6 +331,7 @@ static void set_rates(struct pc_report *report, const struct pc_volumes *volumes
 			t->rate = *v;
 		else
 			pc_volume_configured(&t->rate, t->volume);
+		recorded_variables(t);
 	}
 }
 
@@ -491,14 +533,21 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
 /*
  * Catalog prices are those in force on the date of the comparison: the
  * head commit's (committer) date, or today (UTC) for the index or the
- * working tree. Every side's configuration is priced at that one date.
+ * working tree. Every side's configuration is priced at that one date. The
+ * head's date is its author's to choose, so it never goes back before the
+ * base tip's (the world's): a pull request cannot backdate itself into older
+ * prices.
  */
 static int price_configs(struct pc_check *check)
 {
 	struct pc_config *configs[3] = { check->world_config, check->base_config,
 					 check->head_config };
 	int64_t when = pc_side_commit_time(check->head);
+	int64_t world = pc_side_commit_time(check->world);
 	int error;
+
+	if (when >= 0 && world > when)
+		when = world;
 
 	if (when >= 0)
 		pc_catalog_date_of(check->report.price_date, when);

@@ -5,6 +5,9 @@
  */
 #include "promptcost/config.h"
 
+#include "promptcost/formats.h"
+#include "promptcost/includes.h"
+
 #include "promptcost/money.h"
 #include "promptcost/yaml.h"
 
@@ -134,9 +137,12 @@ static const char *const budget_keys[] = {
 	"monthly_budget", "limit", "warn_at", "other_monthly_spend", NULL
 };
 static const char *const template_keys[] = {
-	"id", "files", "team", "use_case", "model", "service_tier", "calls_per_day",
-	"output_tokens_per_call", "cache_hit_rate", "cached_input_share", NULL
+	"id", "family", "files", "team", "use_case", "model", "service_tier", "calls_per_day",
+	"output_tokens_per_call", "cache_hit_rate", "cached_input_share", "format", "includes",
+	"variables", NULL
 };
+static const char *const format_choices[] = { "auto", "text", "front-matter", NULL };
+static const char *const include_choices[] = { "jinja", "handlebars", "snippets", NULL };
 static const char *const policy_keys[] = {
 	"cost_event", "unapproved_cost_event", "approvers", "file_approvals", NULL
 };
@@ -578,11 +584,27 @@ static int read_files(struct pc_template_config *t, const struct ctx *c,
 	}
 	t->files = pc_xcalloc(n, sizeof(*t->files));
 	for (size_t i = 0; i < n; i++) {
-		const char *glob;
+		const char *glob, *hash;
+		struct pc_fragment fragment;
 
 		if ((error = get_string(&glob, c, items[i], "files")))
 			return error;
-		t->files[t->nfiles].pattern = pc_xstrdup(glob);
+		hash = pc_fragment_start(glob);
+		if (hash && (hash == glob || hash[-1] == '/'))
+			return fail(c, items[i]->pos, "'%s' names no file before its '#'", glob);
+		if (hash && (error = pc_fragment_parse(&fragment, hash + 1)) < 0) {
+			struct pc_buf why = PC_BUF_INIT;
+
+			pc_buf_adds(&why, pc_error_message());
+			error = fail(c, items[i]->pos, "'%s': %s", glob, why.ptr);
+			pc_buf_release(&why);
+			return error;
+		}
+		if (hash) /* checked here, parsed again where it is used */
+			pc_fragment_release(&fragment);
+		t->files[t->nfiles].pattern = hash ? pc_xstrndup(glob, (size_t)(hash - glob))
+						   : pc_xstrdup(glob);
+		t->files[t->nfiles].fragment = hash ? pc_xstrdup(hash + 1) : NULL;
 		t->files[t->nfiles].pos = items[i]->pos;
 		t->nfiles++;
 	}
@@ -621,6 +643,64 @@ static int read_service_tier(struct pc_template_config *t, const struct ctx *c,
 	return 0;
 }
 
+/* format, includes and variables: how the files become the prompt that is sent. */
+static int read_prompt_keys(struct pc_template_config *t, const struct ctx *c,
+			    const struct pc_yaml_node *map)
+{
+	const struct pc_yaml_node *value;
+	int choice, error;
+
+	if ((value = pc_yaml_find(map, "format", NULL))) {
+		if ((error = pc_yaml_get_choice(&choice, c->path, value, "format", format_choices)))
+			return error;
+		t->format = choice == 0 ? PC_TEXT_AUTO : choice == 1 ? PC_TEXT_WHOLE
+								     : PC_TEXT_FRONT_MATTER;
+	}
+	if ((value = pc_yaml_find(map, "includes", NULL))) {
+		if (value->kind == PC_YAML_SCALAR && !strcmp(value->text, "auto")) {
+			t->includes = PC_INCLUDES_AUTO;
+		} else if (value->kind == PC_YAML_SCALAR && !strcmp(value->text, "none")) {
+			t->includes = 0;
+		} else if (value->kind == PC_YAML_SEQUENCE) {
+			t->includes = 0;
+			for (size_t i = 0; i < value->n; i++) {
+				if ((error = pc_yaml_get_choice(&choice, c->path, value->items[i],
+								"includes", include_choices)))
+					return error;
+				t->includes |= 1 << choice;
+			}
+		} else {
+			return fail(c, value->pos, "'includes' is auto, none, or a list of jinja, "
+				    "handlebars, snippets");
+		}
+	}
+	if ((value = pc_yaml_find(map, "variables", NULL))) {
+		if (value->kind != PC_YAML_MAPPING)
+			return fail(c, value->pos, "'variables' must be a mapping of variable name to "
+				    "expected tokens ({document: 1200})");
+		t->variables = pc_xcalloc(value->n / 2 + 1, sizeof(*t->variables));
+		for (size_t i = 0; i + 1 < value->n; i += 2) {
+			const struct pc_yaml_node *name = value->items[i];
+			struct pc_variable *v = &t->variables[t->nvariables];
+			const char *p = name->text;
+
+			for (; *p; p++)
+				if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+					break;
+			if (!*name->text || *p || isdigit((unsigned char)*name->text))
+				return fail(c, name->pos, "variable name '%s' may use only letters, "
+					    "digits, '_' and '.'", name->text);
+			if ((error = get_count(&v->tokens, c, value->items[i + 1], name->text,
+					       INT64_C(100000000))))
+				return error;
+			v->name = pc_xstrdup(name->text);
+			v->pos = name->pos;
+			t->nvariables++;
+		}
+	}
+	return 0;
+}
+
 struct template_refs {
 	const struct pc_name_index *models;
 	const struct pc_name_index *teams;
@@ -632,6 +712,7 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 			 const struct template_refs *refs)
 {
 	const struct pc_yaml_node *value, *id = pc_yaml_find(map, "id", NULL);
+	const struct pc_yaml_node *family = pc_yaml_find(map, "family", NULL), *family_key = NULL;
 	const struct pc_yaml_node *share_key = NULL;
 	const struct pc_model *model;
 	struct pc_buf where = PC_BUF_INIT;
@@ -639,8 +720,11 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 	int error;
 
 	t->pos = map->pos;
+	t->includes = PC_INCLUDES_AUTO;
 	if (id && id->kind == PC_YAML_SCALAR && !pc_yaml_is_null(id))
 		pc_buf_addf(&where, "in template '%s'", id->text);
+	else if (family && family->kind == PC_YAML_SCALAR && !pc_yaml_is_null(family))
+		pc_buf_addf(&where, "in family '%s'", family->text);
 	else
 		pc_buf_addf(&where, "in template %zu", number);
 	error = check_keys(c, map, template_keys, where.ptr);
@@ -648,13 +732,21 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 	if (error)
 		return error;
 
+	pc_yaml_find(map, "family", &family_key);
+	if (id && family)
+		return fail(c, family_key->pos, "a template has an 'id' or is a 'family', not both");
+	if (family) {
+		id = family;
+		t->family = true;
+	}
 	if (!id)
 		return fail(c, map->pos, "template %zu has no 'id'", number);
 	if ((error = get_string(&text, c, id, "id")))
 		return error;
 	if (!is_valid_id(text))
 		return fail(c, id->pos,
-			    "template id '%s' may use only letters, digits, '.', '_' and '-'", text);
+			    "%s '%s' may use only letters, digits, '.', '_' and '-'",
+			    t->family ? "family name" : "template id", text);
 	t->id = pc_xstrdup(text);
 
 	if (!(value = pc_yaml_find(map, "files", NULL)))
@@ -717,7 +809,7 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 				    "'cached_input_share' needs a cached input price for model '%s' "
 				    "(cached_input_per_1k or cached_input_per_1m)", t->model);
 	}
-	return 0;
+	return read_prompt_keys(t, c, map);
 }
 
 /* Template ids are unique: the first repeat in the file is reported. */
@@ -1144,18 +1236,8 @@ void pc_config_free(struct pc_config *config)
 	free(config->models);
 	budgets_free(config->teams, config->nteams);
 	budgets_free(config->use_cases, config->nuse_cases);
-	for (size_t i = 0; i < config->ntemplates; i++) {
-		struct pc_template_config *t = &config->templates[i];
-
-		for (size_t j = 0; j < t->nfiles; j++)
-			free(t->files[j].pattern);
-		free(t->files);
-		free(t->id);
-		free(t->team);
-		free(t->use_case);
-		free(t->model);
-		free(t->service_tier);
-	}
+	for (size_t i = 0; i < config->ntemplates; i++)
+		pc_template_config_release(&config->templates[i]);
 	free(config->templates);
 	pc_strlist_release(&config->policy.approvers);
 	for (size_t i = 0; i < config->policy.napprover_keys; i++) {
@@ -1223,3 +1305,47 @@ const struct pc_approver *pc_policy_approver(const struct pc_policy *policy, con
 	return NULL;
 }
 
+
+void pc_template_config_release(struct pc_template_config *t)
+{
+	for (size_t j = 0; j < t->nfiles; j++) {
+		free(t->files[j].pattern);
+		free(t->files[j].fragment);
+	}
+	free(t->files);
+	for (size_t j = 0; j < t->nvariables; j++)
+		free(t->variables[j].name);
+	free(t->variables);
+	free(t->id);
+	free(t->team);
+	free(t->use_case);
+	free(t->model);
+	free(t->service_tier);
+	memset(t, 0, sizeof(*t));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? pc_xstrdup(s) : NULL;
+}
+
+void pc_template_config_copy(struct pc_template_config *out, const struct pc_template_config *from)
+{
+	*out = *from;
+	out->id = dup_or_null(from->id);
+	out->team = dup_or_null(from->team);
+	out->use_case = dup_or_null(from->use_case);
+	out->model = dup_or_null(from->model);
+	out->files = pc_xcalloc(from->nfiles ? from->nfiles : 1, sizeof(*out->files));
+	for (size_t j = 0; j < from->nfiles; j++) {
+		out->files[j].pattern = pc_xstrdup(from->files[j].pattern);
+		out->files[j].fragment = dup_or_null(from->files[j].fragment);
+		out->files[j].pos = from->files[j].pos;
+	}
+	out->variables = pc_xcalloc(from->nvariables ? from->nvariables : 1,
+				    sizeof(*out->variables));
+	for (size_t j = 0; j < from->nvariables; j++) {
+		out->variables[j] = from->variables[j];
+		out->variables[j].name = pc_xstrdup(from->variables[j].name);
+	}
+}

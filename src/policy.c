@@ -525,15 +525,18 @@ static void add_pending(struct pc_report *report)
 	f->message = pc_buf_detach(&note, NULL);
 }
 
+/* An entry binds to the template's files and to the partials its prompt includes. */
 static bool files_match(const struct pc_approval *a, const struct pc_template_side *side)
 {
-	if (a->nfiles != side->nfiles)
-		return false;
-	for (size_t i = 0; i < a->nfiles; i++)
-		if (strcmp(a->files[i].path, side->files[i].path) ||
-		    strcmp(a->files[i].oid, side->files[i].oid))
-			return false;
-	return true;
+	struct pc_side_file *content;
+	size_t n = pc_approval_content(&content, side);
+	bool match = a->nfiles == n;
+
+	for (size_t i = 0; match && i < n; i++)
+		match = !strcmp(a->files[i].path, content[i].path) &&
+			!strcmp(a->files[i].oid, content[i].oid);
+	free(content);
+	return match;
 }
 
 /*

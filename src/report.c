@@ -14,12 +14,21 @@ void pc_report_init(struct pc_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
+void pc_side_file_release(struct pc_side_file *file)
+{
+	free(file->path);
+	free(file->fragment);
+	free(file->fm_model);
+	free(file->max_tokens_key);
+}
+
 static void release_side(struct pc_template_side *side)
 {
 	for (size_t i = 0; i < side->nfiles; i++)
-		free(side->files[i].path);
+		pc_side_file_release(&side->files[i]);
 	free(side->files);
 	pc_buf_release(&side->text);
+	pc_include_list_release(&side->partials);
 }
 
 void pc_report_release(struct pc_report *report)
@@ -36,10 +45,14 @@ void pc_report_release(struct pc_report *report)
 		free(t->approval.approved_at);
 		pc_strlist_release(&t->reasons);
 		pc_findings_release(&t->findings);
+		pc_strlist_release(&t->notes);
 	}
 	free(report->templates);
 	free(report->lines_before);
 	free(report->lines_after);
+	for (size_t i = 0; i < report->ngenerated; i++)
+		pc_template_config_release(&report->generated[i]);
+	free(report->generated);
 	free(report->teams);
 	free(report->use_cases);
 	free(report->base_label);

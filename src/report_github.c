@@ -96,8 +96,9 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report)
 
 			pc_buf_adds(out, "file=");
 			escaped(out, side->files[k].path, true);
-			if (line)
-				pc_buf_addf(out, ",line=%u", line);
+			/* the prompt's line in the file: after a front matter, or none for a key path */
+			if (line && side->files[k].text_line)
+				pc_buf_addf(out, ",line=%u", line + side->files[k].text_line - 1);
 			pc_buf_adds(out, ",");
 		}
 		pc_buf_adds(out, "title=promptcost ");
@@ -110,6 +111,8 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report)
 		pc_report_volume_source(&msg, t);
 		for (size_t r = 0; r < t->reasons.n; r++)
 			pc_buf_addf(&msg, "\n%s", t->reasons.items[r]);
+		for (size_t r = 0; r < t->notes.n; r++)
+			pc_buf_addf(&msg, "\nnote: %s", t->notes.items[r]);
 		escaped(out, msg.ptr, false);
 		pc_buf_addch(out, '\n');
 		pc_buf_release(&msg);

@@ -115,8 +115,19 @@ static json_t *template_json(const struct pc_template_report *t)
 	const struct pc_template_side *side = t->after.present ? &t->after : &t->before;
 	json_t *o = json_object(), *files = json_array(), *approval = json_null();
 
-	for (size_t i = 0; i < side->nfiles; i++)
-		json_array_append_new(files, json_string(side->files[i].path));
+	json_t *partials = json_array();
+
+	for (size_t i = 0; i < side->nfiles; i++) {
+		struct pc_buf name = PC_BUF_INIT;
+
+		/* a part of a structured file is named as in the configuration: path#fragment */
+		pc_buf_addf(&name, "%s%s%s", side->files[i].path, side->files[i].fragment ? "#" : "",
+			    side->files[i].fragment ? side->files[i].fragment : "");
+		json_array_append_new(files, json_string(name.ptr));
+		pc_buf_release(&name);
+	}
+	for (size_t i = 0; i < side->partials.paths.n; i++)
+		json_array_append_new(partials, json_string(side->partials.paths.items[i]));
 	if (t->approved) {
 		approval = json_object();
 		json_object_set_new(approval, "by", json_string(t->approval.approver));
@@ -153,6 +164,8 @@ static json_t *template_json(const struct pc_template_report *t)
 	json_object_set_new(o, "verdict", json_string(pc_verdict_name(t->verdict)));
 	json_object_set_new(o, "reasons", strings(&t->reasons));
 	json_object_set_new(o, "findings", findings_json(&t->findings));
+	json_object_set_new(o, "partials", partials);
+	json_object_set_new(o, "notes", strings(&t->notes));
 	return o;
 }
 

@@ -166,7 +166,7 @@ static void details(struct pc_buf *out, const struct pc_report *report)
 	for (size_t i = 0; i < report->ntemplates; i++) {
 		const struct pc_template_report *t = &report->templates[i];
 
-		if (t->change == PC_CHANGE_UNCHANGED && !t->reasons.n)
+		if (t->change == PC_CHANGE_UNCHANGED && !t->reasons.n && !t->notes.n)
 			continue;
 		pc_buf_adds(out, "\n**");
 		escaped(out, t->id);
@@ -185,6 +185,11 @@ static void details(struct pc_buf *out, const struct pc_report *report)
 		for (size_t r = 0; r < t->reasons.n; r++) {
 			pc_buf_adds(out, "- ");
 			escaped(out, t->reasons.items[r]);
+			pc_buf_addch(out, '\n');
+		}
+		for (size_t r = 0; r < t->notes.n; r++) {
+			pc_buf_adds(out, "- note: ");
+			escaped(out, t->notes.items[r]);
 			pc_buf_addch(out, '\n');
 		}
 	}

@@ -243,6 +243,16 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 			pc_buf_add_visible(out, r->reasons.items[k]);
 			pc_buf_addch(out, '\n');
 		}
+		for (size_t k = 0; k < r->notes.n; k++) {
+			if (!any_reason)
+				pc_buf_addch(out, '\n');
+			any_reason = true;
+			pc_buf_adds(out, "  ");
+			pc_buf_add_visible(out, r->id);
+			pc_buf_adds(out, ": note: ");
+			pc_buf_add_visible(out, r->notes.items[k]);
+			pc_buf_addch(out, '\n');
+		}
 	}
 	budgets_table(out, report, report->teams, report->nteams, "team");
 	budgets_table(out, report, report->use_cases, report->nuse_cases, "use case");

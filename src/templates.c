@@ -6,11 +6,15 @@
  */
 #include "promptcost/templates.h"
 
+#include "promptcost/formats.h"
 #include "promptcost/glob.h"
+#include "promptcost/includes.h"
 #include "promptcost/tokenizer.h"
 
 #include <assert.h>
 #include <stddef.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,11 @@ static bool has_wildcard(const char *glob)
 
 /* ---- collecting ---- */
 
+static bool same_fragment(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 /*
  * One configuration's templates sorted by id: with a thousand templates,
  * finding each one by a linear search (pc_config_template) took a tenth of
@@ -30,8 +39,8 @@ static bool has_wildcard(const char *glob)
  */
 /* A configuration's templates by id. */
 struct template_index {
-	const struct pc_config *config;
-	struct pc_name_index ids;
+	const struct pc_template_config **items;
+	size_t n;
 };
 
 /* Who configures a template's glob: the world or the base (trusted), or the change. */
@@ -51,27 +60,49 @@ struct collect {
 	struct pc_side *sides[2];        /* base, head */
 	struct pc_file_list lists[2];
 	const struct pc_config *configs[3]; /* world, base, head */
+	/* each configuration's templates in its order, families' members after them */
+	const struct pc_template_config **order[3];
+	size_t norder[3];
 	struct template_index index[3];
 	struct pc_rename_list renames;
 };
 
 enum { CFG_WORLD, CFG_BASE, CFG_HEAD };
 
-static void template_index_build(struct template_index *index, const struct pc_config *config)
+static int compare_template_ids(const void *a, const void *b)
 {
-	index->config = config;
-	pc_name_index_init(&index->ids, config ? config->templates : NULL,
-			   config ? config->ntemplates : 0, sizeof(*config->templates),
-			   offsetof(struct pc_template_config, id));
+	return strcmp((*(const struct pc_template_config *const *)a)->id,
+		      (*(const struct pc_template_config *const *)b)->id);
+}
+
+static void template_index_build(struct template_index *index,
+				 const struct pc_template_config *const *items, size_t n)
+{
+	index->n = n;
+	index->items = pc_xcalloc(n ? n : 1, sizeof(*index->items));
+	for (size_t i = 0; i < n; i++)
+		index->items[i] = items[i];
+	qsort(index->items, index->n, sizeof(*index->items), compare_template_ids);
 }
 
 /* The template with this id, or NULL (ids are unique within a configuration). */
 static const struct pc_template_config *template_index_find(const struct template_index *index,
 							    const char *id)
 {
-	size_t i = pc_name_index_find(&index->ids, id);
+	size_t lo = 0, hi = index->n;
 
-	return i == SIZE_MAX ? NULL : &index->config->templates[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(index->items[mid]->id, id);
+
+		if (!cmp)
+			return index->items[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 static bool is_directory_prefix(const struct pc_file_list *list, const char *glob)
@@ -88,7 +119,12 @@ static bool is_directory_prefix(const struct pc_file_list *list, const char *glo
 
 static int compare_side_files(const void *a, const void *b)
 {
-	return strcmp(((const struct pc_side_file *)a)->path, ((const struct pc_side_file *)b)->path);
+	const struct pc_side_file *x = a, *y = b;
+	int cmp = strcmp(x->path, y->path);
+
+	if (cmp || same_fragment(x->fragment, y->fragment))
+		return cmp;
+	return !x->fragment ? -1 : !y->fragment ? 1 : strcmp(x->fragment, y->fragment);
 }
 
 /*
@@ -117,13 +153,6 @@ static size_t first_with_prefix(const struct pc_file_list *list, const char *pre
 	return lo;
 }
 
-static int compare_indexes(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static const struct pc_file_entry *list_find(const struct pc_file_list *list, const char *path)
 {
 	size_t i = first_with_prefix(list, path, strlen(path) + 1);
@@ -140,11 +169,26 @@ static const struct pc_file_entry *list_find(const struct pc_file_list *list, co
  * is skipped with a warning; at the head (unless the base has it too) it is
  * an input error, since skipping it would make the prompt vanish.
  */
+struct found_file {
+	size_t file;            /* index in the side's list */
+	size_t glob;            /* the first glob that matched it with this fragment */
+};
+
+static int compare_found(const void *a, const void *b)
+{
+	const struct found_file *x = a, *y = b;
+
+	if (x->file != y->file)
+		return (x->file > y->file) - (x->file < y->file);
+	return (x->glob > y->glob) - (x->glob < y->glob);
+}
+
 static int match_side(struct pc_template_side *side, const char *id, const struct glob_ref *globs,
 		      size_t nglobs, const struct pc_file_list *list, size_t *hits,
 		      const struct pc_file_list *base_list)
 {
-	size_t *found = NULL, nfound = 0, found_cap = 0;
+	struct found_file *found = NULL;
+	size_t nfound = 0, found_cap = 0;
 	size_t cap = 0;
 	int error = 0;
 
@@ -158,16 +202,22 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 				continue;
 			hits[g]++;
 			PC_GROW(found, found_cap, nfound + 1);
-			found[nfound++] = i;
+			found[nfound].file = i;
+			found[nfound].glob = g;
+			nfound++;
 		}
 	}
-	/* back in list order, each file once even when several globs match it */
+	/* back in list order, each file (and fragment) once even when several globs match it */
 	if (nfound > 1)
-		qsort(found, nfound, sizeof(*found), compare_indexes);
+		qsort(found, nfound, sizeof(*found), compare_found);
 	for (size_t k = 0; k < nfound; k++) {
-		const struct pc_file_entry *entry = &list->items[found[k]];
+		const struct pc_file_entry *entry = &list->items[found[k].file];
+		const char *fragment = globs[found[k].glob].glob->fragment;
+		bool seen = false;
 
-		if (k && found[k] == found[k - 1])
+		for (size_t e = k; e-- > 0 && found[e].file == found[k].file && !seen;)
+			seen = same_fragment(globs[found[e].glob].glob->fragment, fragment);
+		if (seen)
 			continue;
 		if (entry->kind == PC_FILE_SUBMODULE) {
 			const struct pc_file_entry *before =
@@ -184,8 +234,9 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 			continue;
 		}
 		PC_GROW(side->files, cap, side->nfiles + 1);
+		memset(&side->files[side->nfiles], 0, sizeof(side->files[side->nfiles]));
 		side->files[side->nfiles].path = pc_xstrdup(entry->path);
-		side->files[side->nfiles].oid[0] = '\0';
+		side->files[side->nfiles].fragment = fragment ? pc_xstrdup(fragment) : NULL;
 		side->nfiles++;
 	}
 	free(found);
@@ -195,8 +246,8 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 static void side_add_file(struct pc_template_side *side, const char *path)
 {
 	side->files = pc_xrealloc(side->files, (side->nfiles + 1) * sizeof(*side->files));
+	memset(&side->files[side->nfiles], 0, sizeof(side->files[side->nfiles]));
 	side->files[side->nfiles].path = pc_xstrdup(path);
-	side->files[side->nfiles].oid[0] = '\0';
 	side->nfiles++;
 	qsort(side->files, side->nfiles, sizeof(*side->files), compare_side_files);
 }
@@ -278,6 +329,121 @@ static bool base_has_blob(struct pc_side *base, const char *path, const char *oi
 	return same;
 }
 
+static int read_from_side(void *ctx, struct pc_buf *out, char *oid, const char *path)
+{
+	return pc_side_read(out, oid, ctx, path, PC_TEMPLATE_MAX_BYTES);
+}
+
+static bool has_extension(const char *path, const char *ext)
+{
+	size_t n = strlen(path), m = strlen(ext);
+
+	return n > m && !strcasecmp(path + n - m, ext);
+}
+
+/* Whether a file's front matter is removed: by extension, or as the template's `format` says. */
+static bool strips_front_matter(const struct pc_template_config *how, const char *path)
+{
+	if (how->format == PC_TEXT_FRONT_MATTER)
+		return true;
+	return how->format == PC_TEXT_AUTO &&
+	       (has_extension(path, ".prompt") || has_extension(path, ".prompty"));
+}
+
+/*
+ * The prompt of one file (content[0..len)), appended to the side's text:
+ * the fragment's text, or the body after the front matter, or the whole
+ * file; then its includes spliced in. PC_ENOTFOUND when the fragment
+ * selects nothing here. strict (the head): what cannot be read is an error;
+ * at the base a warning, and the whole file (or nothing) is used.
+ */
+static int file_prompt(struct pc_template_side *side, struct pc_side_file *file,
+		       const char *content, size_t len, const struct pc_template_config *how,
+		       struct pc_side *git_side, bool strict, const char *template_id)
+{
+	struct pc_buf selected = PC_BUF_INIT;
+	const char *body = content;
+	size_t blen = len;
+	unsigned syntaxes;
+	int error = 0;
+
+	if (file->fragment) {
+		struct pc_fragment f;
+		struct pc_fragment_matches m = { NULL, 0, 0 };
+
+		if ((error = pc_fragment_parse(&f, file->fragment)) < 0)
+			return error;
+		error = pc_fragment_select(&m, file->path, content, len, &f);
+		for (size_t k = 0; !error && k < m.n; k++)
+			pc_buf_add(&selected, m.items[k].text, m.items[k].len);
+		if (!error && !m.n)
+			error = PC_ENOTFOUND;
+		pc_fragment_matches_release(&m);
+		pc_fragment_release(&f);
+		if (error == PC_ENOTFOUND && strict && !how->generated)
+			error = pc_error_set(PC_EINPUT,
+				"%s: no '#%s' in the %s (template '%s'): restore it, or change the "
+				"template's files in %s in the same change", file->path, file->fragment,
+				pc_side_label(git_side), template_id, PC_CONFIG_PATH);
+		if (error < 0 && !strict) {
+			pc_warn("%s (template '%s', %s): nothing of the file is priced",
+				pc_error_message(), template_id, pc_side_label(git_side));
+			pc_error_clear();
+			error = PC_ENOTFOUND;
+		}
+		if (error)
+			goto done;
+		body = selected.ptr ? selected.ptr : "";
+		blen = selected.len;
+	} else if (strips_front_matter(how, file->path)) {
+		struct pc_front_matter fm;
+
+		error = pc_front_matter_split(&fm, file->path, content, len,
+					      has_extension(file->path, ".prompt"));
+		if (error < 0 && !strict) {
+			pc_warn("%s (%s): the whole file is priced", pc_error_message(),
+				pc_side_label(git_side));
+			pc_error_clear();
+			error = 0;
+		} else if (error < 0) {
+			goto done;
+		} else {
+			if (fm.unread && strict)
+				pc_warn("%s: %s", file->path, fm.unread);
+			file->front_matter = fm.present;
+			file->fm_model = fm.model;
+			fm.model = NULL;
+			file->has_max_tokens = fm.has_max_tokens;
+			file->max_tokens = fm.max_tokens;
+			file->max_tokens_key = fm.max_tokens_key;
+			fm.max_tokens_key = NULL;
+			body = content + fm.body_offset;
+			blen = len - fm.body_offset;
+			file->text_line = fm.body_line;
+		}
+		pc_front_matter_release(&fm);
+	}
+	syntaxes = how->includes == PC_INCLUDES_AUTO ? pc_includes_for_path(file->path)
+						     : (unsigned)how->includes;
+	if (!file->fragment && !file->text_line)
+		file->text_line = 1;
+	if (syntaxes) {
+		size_t used = side->partials.paths.n, at = side->text.len;
+
+		error = pc_includes_expand(&side->text, file->path, body, blen, syntaxes,
+					   read_from_side, git_side, &side->partials, strict);
+		/* a spliced partial moves the lines: no one place in the file */
+		if (side->partials.paths.n != used ||
+		    side->text.len - at != blen || memcmp(side->text.ptr + at, body, blen))
+			file->text_line = 0;
+	} else {
+		pc_buf_add(&side->text, body, blen);
+	}
+done:
+	pc_buf_release(&selected);
+	return error;
+}
+
 /*
  * Reads a side's files into its text. At the base a binary file is skipped
  * with a warning. At the head (base_side set) a binary file or a Git LFS
@@ -285,7 +451,8 @@ static bool base_has_blob(struct pc_side *base, const char *path, const char *oi
  * pointer would make the prompt vanish.
  */
 static int read_side(struct pc_report *report, struct pc_template_side *side,
-		     struct pc_side *git_side, const char *template_id, struct pc_side *base_side)
+		     struct pc_side *git_side, const char *template_id, struct pc_side *base_side,
+		     const struct pc_template_config *how)
 {
 	struct pc_buf content = PC_BUF_INIT;
 	size_t kept = 0, i;
@@ -322,7 +489,7 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 				template_id, pc_side_label(git_side));
 			if (!pc_strlist_contains(&report->skipped, file->path))
 				pc_strlist_push(&report->skipped, file->path);
-			free(file->path);
+			pc_side_file_release(file);
 			continue;
 		}
 		bad = utf8_invalid_at((const unsigned char *)content.ptr, content.len);
@@ -339,8 +506,21 @@ static int read_side(struct pc_report *report, struct pc_template_side *side,
 			pc_warn("%s:%u:%u: invalid UTF-8 at the base, counted as U+FFFD as tiktoken does",
 				file->path, line, col);
 		}
-		file->len = content.len;
-		pc_buf_add(&side->text, content.ptr, content.len);
+		{
+			size_t at = side->text.len;
+
+			error = file_prompt(side, file, content.ptr, content.len, how, git_side,
+					    base_side != NULL, template_id);
+			if (error == PC_ENOTFOUND) {
+				/* the key or row is not in this side's file: not part of this side */
+				error = 0;
+				pc_side_file_release(file);
+				continue;
+			}
+			if (error)
+				goto done;
+			file->len = side->text.len - at;
+		}
 		side->files[kept++] = *file;
 	}
 	side->nfiles = kept;
@@ -360,7 +540,8 @@ static bool same_files(const struct pc_template_side *a, const struct pc_templat
 	if (a->nfiles != b->nfiles)
 		return false;
 	for (size_t i = 0; i < a->nfiles; i++)
-		if (strcmp(a->files[i].path, b->files[i].path))
+		if (strcmp(a->files[i].path, b->files[i].path) ||
+		    !same_fragment(a->files[i].fragment, b->files[i].fragment))
 			return false;
 	return true;
 }
@@ -478,7 +659,8 @@ static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
 		bool known = false;
 
 		for (size_t k = 0; k < *n && !known; k++)
-			known = !strcmp((*globs)[k].glob->pattern, tmpl->files[f].pattern);
+			known = !strcmp((*globs)[k].glob->pattern, tmpl->files[f].pattern) &&
+				same_fragment((*globs)[k].glob->fragment, tmpl->files[f].fragment);
 		if (known)
 			continue;
 		PC_GROW(*globs, *cap, *n + 1);
@@ -492,7 +674,9 @@ static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
 static void files_text(struct pc_buf *out, const struct pc_template_config *tmpl)
 {
 	for (size_t f = 0; f < tmpl->nfiles; f++)
-		pc_buf_addf(out, "%s%s", f ? ", " : "", tmpl->files[f].pattern);
+		pc_buf_addf(out, "%s%s%s%s", f ? ", " : "", tmpl->files[f].pattern,
+			    tmpl->files[f].fragment ? "#" : "",
+			    tmpl->files[f].fragment ? tmpl->files[f].fragment : "");
 }
 
 static bool same_patterns(const struct pc_template_config *a, const struct pc_template_config *b)
@@ -500,7 +684,8 @@ static bool same_patterns(const struct pc_template_config *a, const struct pc_te
 	if (a->nfiles != b->nfiles)
 		return false;
 	for (size_t f = 0; f < a->nfiles; f++)
-		if (strcmp(a->files[f].pattern, b->files[f].pattern))
+		if (strcmp(a->files[f].pattern, b->files[f].pattern) ||
+		    !same_fragment(a->files[f].fragment, b->files[f].fragment))
 			return false;
 	return true;
 }
@@ -520,7 +705,7 @@ static void pending_note(struct pc_report *report, const char *text)
  */
 static int follow_files(struct pc_template_report *t, const struct collect *c,
 			const struct glob_ref *globs, size_t nglobs, const size_t *hits_after,
-			bool head_lists_it)
+			bool head_lists_it, bool follow_renames)
 {
 	for (size_t i = 0; i < t->before.nfiles; i++) {
 		const char *path = t->before.files[i].path;
@@ -529,7 +714,8 @@ static int follow_files(struct pc_template_report *t, const struct collect *c,
 
 		if (side_has_path(&t->after, path) || list_find(&c->lists[1], path))
 			continue;
-		for (size_t r = 0; r < c->renames.n && !moved; r++)
+		/* a family's member is its path: renamed, it is another member */
+		for (size_t r = 0; follow_renames && r < c->renames.n && !moved; r++)
 			if (!strcmp(c->renames.items[r].old_path, path))
 				moved = c->renames.items[r].new_path;
 		if (moved && list_find(&c->lists[1], moved)) {
@@ -562,13 +748,141 @@ static void template_discard(struct pc_template_report *t)
 	free(t->id);
 	for (int s = 0; s < 2; s++) {
 		for (size_t i = 0; i < sides[s]->nfiles; i++)
-			free(sides[s]->files[i].path);
+			pc_side_file_release(&sides[s]->files[i]);
 		free(sides[s]->files);
 		pc_buf_release(&sides[s]->text);
+		pc_include_list_release(&sides[s]->partials);
 	}
 	pc_buf_release(&t->added_lines);
 	pc_buf_release(&t->removed_lines);
 	memset(t, 0, sizeof(*t));
+}
+
+static const struct pc_side_file *side_find(const struct pc_template_side *side,
+					     const struct pc_side_file *file)
+{
+	for (size_t i = 0; i < side->nfiles; i++)
+		if (!strcmp(side->files[i].path, file->path) &&
+		    same_fragment(side->files[i].fragment, file->fragment))
+			return &side->files[i];
+	return NULL;
+}
+
+static void add_setting(struct pc_buf *out, const char *name, const char *before,
+			const char *after)
+{
+	if (before && after && !strcmp(before, after))
+		return;
+	pc_buf_addf(out, "%s%s %s -> %s", out->len ? ", " : "", name, before ? before : "(none)",
+		    after ? after : "(none)");
+}
+
+static void max_text(char *out, size_t size, const struct pc_side_file *f)
+{
+	if (f && f->has_max_tokens)
+		snprintf(out, size, "%lld", (long long)f->max_tokens);
+	else
+		snprintf(out, size, "(none)");
+}
+
+/* Whether a front matter's model is the configured one ("googleai/gemini-pro" is "gemini-pro"). */
+static bool same_model(const char *front, const char *configured)
+{
+	const char *slash = strrchr(front, '/');
+
+	return !strcmp(front, configured) || (slash && !strcmp(slash + 1, configured));
+}
+
+/*
+ * What the prompt format says about a template, as notes: partials that
+ * changed (a change there is priced in every template that includes it),
+ * front-matter settings and their changes (a change to the front matter only
+ * is no prompt change), a front matter's model that is not the configured
+ * one, an output bound below the configured output.
+ */
+static void format_notes(struct pc_template_report *t, const struct pc_template_config *volume)
+{
+	const struct pc_template_side *b = &t->before, *a = &t->after;
+
+	for (size_t i = 0; i < a->partials.paths.n; i++) {
+		const char *path = a->partials.paths.items[i];
+		const char *oid = a->partials.oids.items[i];
+		bool found = false, same = false;
+
+		for (size_t k = 0; k < b->partials.paths.n && !found; k++)
+			if (!strcmp(b->partials.paths.items[k], path)) {
+				found = true;
+				same = !strcmp(b->partials.oids.items[k], oid);
+			}
+		if (same || !b->present)
+			continue;
+		{
+			struct pc_buf note = PC_BUF_INIT;
+
+			pc_buf_addf(&note, "partial %s %s%s", path, found ? "changed" : "added",
+				    t->change == PC_CHANGE_UNCHANGED ? " (no change to the text)" : "");
+			pc_strlist_push_owned(&t->notes, pc_buf_detach(&note, NULL));
+		}
+	}
+	for (size_t i = 0; a->present && i < b->partials.paths.n; i++)
+		if (!pc_strlist_contains(&a->partials.paths, b->partials.paths.items[i])) {
+			struct pc_buf note = PC_BUF_INIT;
+
+			pc_buf_addf(&note, "partial %s no longer included", b->partials.paths.items[i]);
+			pc_strlist_push_owned(&t->notes, pc_buf_detach(&note, NULL));
+		}
+	for (size_t i = 0; i < a->nfiles; i++) {
+		const struct pc_side_file *fa = &a->files[i], *fb = side_find(b, fa);
+		struct pc_buf changed = PC_BUF_INIT, note = PC_BUF_INIT;
+		char mb[32], ma[32];
+
+		if (!fa->front_matter)
+			continue;
+		max_text(mb, sizeof(mb), fb);
+		max_text(ma, sizeof(ma), fa);
+		if (fb && fb->front_matter) {
+			add_setting(&changed, "model", fb->fm_model, fa->fm_model);
+			add_setting(&changed, fa->max_tokens_key ? fa->max_tokens_key
+					      : fb->max_tokens_key ? fb->max_tokens_key : "max_tokens",
+				    mb, ma);
+		}
+		if (fb && t->change == PC_CHANGE_UNCHANGED && strcmp(fb->oid, fa->oid)) {
+			pc_buf_addf(&note, "%s: front matter only: %s (the prompt is unchanged)",
+				    fa->path, changed.len ? changed.ptr : "no cost setting changed");
+		} else if (changed.len) {
+			pc_buf_addf(&note, "%s: front matter %s", fa->path, changed.ptr);
+		} else if (t->change != PC_CHANGE_UNCHANGED && (fa->fm_model || fa->has_max_tokens)) {
+			pc_buf_addf(&note, "%s: front matter:", fa->path);
+			if (fa->fm_model)
+				pc_buf_addf(&note, " model %s", fa->fm_model);
+			if (fa->has_max_tokens)
+				pc_buf_addf(&note, "%s %s %s", fa->fm_model ? "," : "",
+					    fa->max_tokens_key, ma);
+		}
+		if (note.len)
+			pc_strlist_push_owned(&t->notes, pc_buf_detach(&note, NULL));
+		pc_buf_release(&note);
+		pc_buf_release(&changed);
+		if (t->change == PC_CHANGE_UNCHANGED && (!fb || !strcmp(fb->oid, fa->oid)))
+			continue;
+		if (fa->fm_model && a->model_name && !same_model(fa->fm_model, a->model_name)) {
+			struct pc_buf n2 = PC_BUF_INIT;
+
+			pc_buf_addf(&n2, "%s: front matter names model '%s'; priced as '%s' (the "
+				    "template's model in %s)", fa->path, fa->fm_model, a->model_name,
+				    PC_CONFIG_PATH);
+			pc_strlist_push_owned(&t->notes, pc_buf_detach(&n2, NULL));
+		}
+		if (fa->has_max_tokens && volume && volume->output_tokens_per_call > fa->max_tokens) {
+			struct pc_buf n2 = PC_BUF_INIT;
+
+			pc_buf_addf(&n2, "%s: output_tokens_per_call %lld is over the front matter's "
+				    "%s %lld (a call cannot return more)", fa->path,
+				    (long long)volume->output_tokens_per_call, fa->max_tokens_key,
+				    (long long)fa->max_tokens);
+			pc_strlist_push_owned(&t->notes, pc_buf_detach(&n2, NULL));
+		}
+	}
 }
 
 /*
@@ -618,7 +932,8 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	if ((error = match_side(&t->before, id, globs, nold, &c->lists[0], hits[0], NULL)) < 0 ||
 	    (error = match_side(&t->after, id, globs, nglobs, &c->lists[1], hits[1],
 				&c->lists[0])) < 0 ||
-	    (error = follow_files(t, c, globs, nglobs, hits[1], ch != NULL)) < 0)
+	    (error = follow_files(t, c, globs, nglobs, hits[1], ch != NULL && !ch->generated,
+				  ch == NULL || !ch->generated)) < 0)
 		goto done;
 	for (size_t g = 0; g < nglobs; g++)
 		if ((error = check_glob(&globs[g], id, hits[0][g] + hits[1][g], c)) < 0)
@@ -643,8 +958,9 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 			goto done;
 		}
 	}
-	if ((error = read_side(report, &t->before, c->sides[0], id, NULL)) < 0 ||
-	    (error = read_side(report, &t->after, c->sides[1], id, c->sides[0])) < 0)
+	/* how files become the prompt: as the configuration the change started from says */
+	if ((error = read_side(report, &t->before, c->sides[0], id, NULL, own ? own : ch)) < 0 ||
+	    (error = read_side(report, &t->after, c->sides[1], id, c->sides[0], own ? own : ch)) < 0)
 		goto done;
 	t->before.present = t->before.nfiles > 0;
 	t->after.present = t->after.nfiles > 0;
@@ -674,6 +990,7 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 		pc_buf_release(&note);
 	}
 	t->change = classify(c, t);
+	format_notes(t, t->volume);
 	if (t->change != PC_CHANGE_UNCHANGED)
 		error = pc_diff_lines(&t->added_lines, &t->removed_lines, t->before.text.ptr,
 				      t->before.text.len, t->after.text.ptr, t->after.text.len);
@@ -681,6 +998,282 @@ done:
 	free(globs);
 	free(hits[0]);
 	free(hits[1]);
+	return error;
+}
+
+/* ---- families ---- */
+
+static bool is_wildcard_char(char ch)
+{
+	return ch == '*' || ch == '?' || ch == '[' || ch == '\\';
+}
+
+/*
+ * The name a family gives a file: its path less the glob's literal folder
+ * and literal ending ("patterns/" and "/system.md" of the glob
+ * "patterns/STAR/system.md"), less an extension the ending did not remove,
+ * folders joined by '.'.
+ */
+static void member_name(struct pc_buf *out, const char *glob, const char *path)
+{
+	size_t first = strcspn(glob, "*?[\\"), dir = 0, plen = strlen(path), start, end;
+	const char *suffix = "";
+	bool wild = glob[first] != '\0';
+
+	for (size_t i = 0; i < first; i++)
+		if (glob[i] == '/')
+			dir = i + 1;
+	if (!wild) {
+		const char *slash = strrchr(path, '/');
+
+		dir = slash ? (size_t)(slash - path) + 1 : 0;
+	} else {
+		for (size_t i = strlen(glob); i-- > 0;)
+			if (is_wildcard_char(glob[i]) || glob[i] == ']') {
+				suffix = glob + i + 1;
+				break;
+			}
+	}
+	start = dir < plen ? dir : plen;
+	end = plen;
+	if (*suffix && strlen(suffix) <= end - start && !strcmp(path + end - strlen(suffix), suffix))
+		end -= strlen(suffix);
+	if (!strchr(suffix, '.')) {
+		for (size_t i = end; i-- > start && path[i] != '/';)
+			if (path[i] == '.' && i > start && path[i - 1] != '/') {
+				end = i;
+				break;
+			}
+	}
+	for (size_t i = start; i < end; i++)
+		pc_buf_addch(out, path[i] == '/' ? '.' : path[i]);
+}
+
+/* An id from a name: letters, digits, '.', '_', '-' kept; any other run becomes one '-'. */
+static void add_id_text(struct pc_buf *out, const char *name)
+{
+	bool dash = false;
+
+	for (const char *p = name; *p; p++) {
+		if (isalnum((unsigned char)*p) || *p == '.' || *p == '_' || *p == '-') {
+			if (dash && out->len && out->ptr[out->len - 1] != '.')
+				pc_buf_addch(out, '-');
+			dash = false;
+			pc_buf_addch(out, *p);
+		} else {
+			dash = true;
+		}
+	}
+}
+
+static void glob_escape(struct pc_buf *out, const char *path)
+{
+	for (; *path; path++) {
+		if (is_wildcard_char(*path))
+			pc_buf_addch(out, '\\');
+		pc_buf_addch(out, *path);
+	}
+}
+
+struct members {
+	struct pc_template_config *items;
+	int *config;            /* which configuration each belongs to */
+	size_t n, cap, config_cap;
+};
+
+static int add_member(struct members *m, int k, const struct pc_config *config,
+		      const struct pc_template_config *family, const struct pc_glob *glob,
+		      const char *path, const char *fragment, const char *name)
+{
+	struct pc_buf id = PC_BUF_INIT, pattern = PC_BUF_INIT;
+	struct pc_template_config *t;
+
+	pc_buf_adds(&id, family->id);
+	if (*name) {
+		pc_buf_addch(&id, '.');
+		add_id_text(&id, name);
+	}
+	for (size_t i = 0; i < config->ntemplates; i++)
+		if (!config->templates[i].family && !strcmp(config->templates[i].id, id.ptr)) {
+			/* a template of its own with this id says more than the family */
+			pc_buf_release(&id);
+			return 0;
+		}
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->config[i] != k || strcmp(m->items[i].id, id.ptr))
+			continue;
+		t = &m->items[i];
+		if (!pc_glob_match(t->files[0].pattern, path))
+			goto clash;
+		if (!same_fragment(t->files[0].fragment, fragment))
+			goto clash;
+		pc_buf_release(&id);
+		return 0;
+clash:
+		{
+			int error = pc_error_set(PC_EINPUT,
+				"%s:%u:%u: family '%s' makes template id '%s' for both %s%s%s and "
+				"%s%s%s: give one of them a template of its own", config->path,
+				glob->pos.line, glob->pos.col, family->id, id.ptr, path,
+				fragment ? "#" : "", fragment ? fragment : "", t->files[0].pattern,
+				t->files[0].fragment ? "#" : "",
+				t->files[0].fragment ? t->files[0].fragment : "");
+
+			pc_buf_release(&id);
+			return error;
+		}
+	}
+	PC_GROW(m->items, m->cap, m->n + 1);
+	PC_GROW(m->config, m->config_cap, m->n + 1);
+	t = &m->items[m->n];
+	m->config[m->n] = k;
+	m->n++;
+	pc_template_config_copy(t, family);
+	free(t->id);
+	t->id = pc_buf_detach(&id, NULL);
+	t->family = false;
+	t->generated = true;
+	for (size_t f = 0; f < t->nfiles; f++) {
+		free(t->files[f].pattern);
+		free(t->files[f].fragment);
+	}
+	glob_escape(&pattern, path);
+	t->nfiles = 1;
+	t->files[0].pattern = pc_buf_detach(&pattern, NULL);
+	t->files[0].fragment = fragment ? pc_xstrdup(fragment) : NULL;
+	t->files[0].pos = glob->pos;
+	return 0;
+}
+
+/* The members one glob of a family makes on one side. */
+static int expand_glob(struct members *m, struct collect *c, int k,
+		       const struct pc_template_config *family, const struct pc_glob *glob, int s)
+{
+	const struct pc_file_list *list = &c->lists[s];
+	struct pc_fragment f;
+	bool wild = false;
+	int error = 0;
+
+	if (glob->fragment) {
+		if ((error = pc_fragment_parse(&f, glob->fragment)) < 0)
+			return error;
+		wild = pc_fragment_is_wild(&f);
+	}
+	for (size_t i = 0; i < list->n && !error; i++) {
+		const struct pc_file_entry *entry = &list->items[i];
+		struct pc_buf name = PC_BUF_INIT;
+
+		if (entry->kind == PC_FILE_SUBMODULE || !pc_glob_match(glob->pattern, entry->path))
+			continue;
+		/* one file named outright: its keys (or rows) name the members alone */
+		if (!wild || glob->pattern[strcspn(glob->pattern, "*?[\\")])
+			member_name(&name, glob->pattern, entry->path);
+		if (!wild) {
+			error = add_member(m, k, c->configs[k], family, glob, entry->path,
+					   glob->fragment, name.ptr ? name.ptr : "");
+		} else {
+			struct pc_buf content = PC_BUF_INIT;
+			struct pc_fragment_matches found = { NULL, 0, 0 };
+			char oid[PC_OID_HEXSZ + 1];
+
+			error = pc_side_read(&content, oid, c->sides[s], entry->path,
+					     PC_TEMPLATE_MAX_BYTES);
+			if (!error)
+				error = pc_fragment_select(&found, entry->path,
+							   content.ptr ? content.ptr : "", content.len,
+							   &f);
+			if (error < 0 && s == 0) { /* the base's file: warned, its members skipped */
+				pc_warn("%s (family '%s', %s)", pc_error_message(), family->id,
+					pc_side_label(c->sides[s]));
+				pc_error_clear();
+				error = 0;
+			}
+			for (size_t j = 0; !error && j < found.n; j++) {
+				struct pc_buf full = PC_BUF_INIT;
+
+				pc_buf_addf(&full, "%s%s%s", name.ptr ? name.ptr : "",
+					    name.len && *found.items[j].name ? "." : "",
+					    found.items[j].name);
+				error = add_member(m, k, c->configs[k], family, glob, entry->path,
+						   found.items[j].fragment, full.ptr ? full.ptr : "");
+				pc_buf_release(&full);
+			}
+			pc_fragment_matches_release(&found);
+			pc_buf_release(&content);
+		}
+		pc_buf_release(&name);
+	}
+	if (glob->fragment)
+		pc_fragment_release(&f);
+	return error;
+}
+
+/* Whether the world's or the base's configuration declares this family. */
+static bool family_known(const struct collect *c, const char *id)
+{
+	for (int k = CFG_WORLD; k <= CFG_BASE; k++)
+		for (size_t i = 0; c->configs[k] && i < c->configs[k]->ntemplates; i++)
+			if (c->configs[k]->templates[i].family &&
+			    !strcmp(c->configs[k]->templates[i].id, id))
+				return true;
+	return false;
+}
+
+/*
+ * Every configuration's templates in order, each family replaced by its
+ * members: what its globs match on either side (a file the change adds to
+ * a family of the base is a new template with the family's volumes).
+ */
+static int expand_families(struct pc_report *report, struct collect *c)
+{
+	struct members m = { NULL, NULL, 0, 0, 0 };
+	int error = 0;
+
+	for (int k = 0; k < 3 && !error; k++) {
+		const struct pc_config *config = c->configs[k];
+
+		for (size_t i = 0; config && i < config->ntemplates && !error; i++) {
+			const struct pc_template_config *t = &config->templates[i];
+
+			for (size_t g = 0; t->family && g < t->nfiles && !error; g++) {
+				size_t before = m.n;
+
+				for (int s = 0; s < 2 && !error; s++)
+					error = expand_glob(&m, c, k, t, &t->files[g], s);
+				if (error || m.n > before)
+					continue;
+				if (k == CFG_HEAD && !family_known(c, t->id))
+					error = pc_error_set(PC_EINPUT,
+						"%s:%u:%u: '%s' in family '%s' matches no file (or key) "
+						"on either side of the comparison", config->path,
+						t->files[g].pos.line, t->files[g].pos.col,
+						t->files[g].pattern, t->id);
+				else if (k == CFG_BASE)
+					pc_warn("%s:%u:%u: '%s' in family '%s' matches no file (or key) on "
+						"either side of the comparison", config->path,
+						t->files[g].pos.line, t->files[g].pos.col,
+						t->files[g].pattern, t->id);
+			}
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		const struct pc_config *config = c->configs[k];
+		size_t n = 0;
+
+		c->order[k] = pc_xcalloc((config ? config->ntemplates : 0) + m.n + 1,
+					 sizeof(*c->order[k]));
+		for (size_t i = 0; config && i < config->ntemplates; i++)
+			if (!config->templates[i].family)
+				c->order[k][n++] = &config->templates[i];
+		for (size_t i = 0; !error && i < m.n; i++)
+			if (m.config[i] == k)
+				c->order[k][n++] = &m.items[i];
+		c->norder[k] = n;
+	}
+	/* the report owns the members: templates' volumes point into them */
+	report->generated = m.items;
+	report->ngenerated = m.n;
+	free(m.config);
 	return error;
 }
 
@@ -705,14 +1298,14 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	    (error = pc_repo_renames(&c.renames, repo, base, head)) < 0)
 		goto done;
 
+	if ((error = expand_families(report, &c)) < 0)
+		goto done;
 	/* every template any side configures, world order first (ids are unique on a side) */
 	for (int k = 0; k < 3; k++)
-		template_index_build(&c.index[k], c.configs[k]);
+		template_index_build(&c.index[k], c.order[k], c.norder[k]);
 	for (int k = 0; k < 3; k++) {
-		if (!c.configs[k])
-			continue;
-		for (size_t i = 0; i < c.configs[k]->ntemplates; i++) {
-			const char *id = c.configs[k]->templates[i].id;
+		for (size_t i = 0; i < c.norder[k]; i++) {
+			const char *id = c.order[k][i]->id;
 			bool seen = false;
 
 			for (int e = 0; e < k && !seen; e++)
@@ -727,8 +1320,10 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 			goto done;
 done:
 	pc_strlist_release(&ids);
-	for (int k = 0; k < 3; k++)
-		pc_name_index_release(&c.index[k].ids);
+	for (int k = 0; k < 3; k++) {
+		free(c.index[k].items);
+		free(c.order[k]);
+	}
 	pc_file_list_release(&c.lists[0]);
 	pc_file_list_release(&c.lists[1]);
 	pc_rename_list_release(&c.renames);
@@ -749,26 +1344,156 @@ static int64_t count_tokens(const struct pc_model *model, const char *text, size
 	return n;
 }
 
+static size_t identifier_len(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && (isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '.'))
+		n++;
+	return n;
+}
+
+static const struct pc_variable *find_variable(const struct pc_template_config *tmpl,
+					       const char *name, size_t len)
+{
+	for (size_t v = 0; v < tmpl->nvariables; v++)
+		if (strlen(tmpl->variables[v].name) == len &&
+		    !memcmp(tmpl->variables[v].name, name, len))
+			return &tmpl->variables[v];
+	return NULL;
+}
+
+/*
+ * A placeholder of a configured variable at text[i] ('{'): `{{ name }}`,
+ * `{{{name}}}`, `{{ name | filter }}` or `{name}`; its length, or 0.
+ */
+static size_t placeholder_at(const char *text, size_t len, size_t i,
+			     const struct pc_template_config *tmpl, const struct pc_variable **var)
+{
+	size_t j = i + 1, n;
+	int braces = 1;
+
+	while (j < len && text[j] == '{' && braces < 3) {
+		braces++;
+		j++;
+	}
+	if (braces == 1 && i > 0 && text[i - 1] == '{')
+		return 0;
+	while (braces > 1 && j < len && (text[j] == ' ' || text[j] == '\t'))
+		j++;
+	n = identifier_len(text + j, len - j);
+	if (!n || !(*var = find_variable(tmpl, text + j, n)))
+		return 0;
+	j += n;
+	if (braces == 1)
+		return j < len && text[j] == '}' && (j + 1 >= len || text[j + 1] != '}') ? j + 1 - i
+											  : 0;
+	while (j < len && (text[j] == ' ' || text[j] == '\t'))
+		j++;
+	if (j < len && text[j] == '|')
+		while (j < len && text[j] != '}' && text[j] != '\n')
+			j++;
+	for (int b = 0; b < braces; b++, j++)
+		if (j >= len || text[j] != '}')
+			return 0;
+	return j - i;
+}
+
+/*
+ * The rendered prompt of a side: its text less the placeholders of the
+ * configured variables (into out), their expected tokens and uses.
+ */
+static void render_variables(struct pc_buf *out, struct pc_template_side *side,
+			     const struct pc_template_config *tmpl)
+{
+	const char *text = side->text.ptr ? side->text.ptr : "";
+	size_t len = side->text.len, copied = 0;
+
+	side->variable_tokens = side->variable_uses = 0;
+	for (size_t i = 0; i < len; i++) {
+		const struct pc_variable *var = NULL;
+		size_t n;
+
+		if (text[i] != '{' || !(n = placeholder_at(text, len, i, tmpl, &var)))
+			continue;
+		pc_buf_add(out, text + copied, i - copied);
+		side->variable_tokens += var->tokens;
+		side->variable_uses++;
+		i += n - 1;
+		copied = i + 1;
+	}
+	pc_buf_add(out, text + copied, len - copied);
+}
+
+static void variable_note(struct pc_template_report *t, const struct pc_template_config *tmpl)
+{
+	struct pc_buf note = PC_BUF_INIT;
+	const struct pc_template_side *side = t->after.present ? &t->after : &t->before;
+
+	pc_buf_addf(&note, "tokens per call are the rendered prompt's, an estimate: %lld of %lld "
+		    "tokens are %lld variable use%s at their expected sizes (", 
+		    (long long)side->variable_tokens, (long long)side->tokens,
+		    (long long)side->variable_uses, side->variable_uses == 1 ? "" : "s");
+	for (size_t v = 0; v < tmpl->nvariables; v++)
+		pc_buf_addf(&note, "%s%s %lld", v ? ", " : "", tmpl->variables[v].name,
+			    (long long)tmpl->variables[v].tokens);
+	if (t->before.present && t->after.present &&
+	    t->before.variable_tokens == t->after.variable_tokens)
+		pc_buf_adds(&note, "); the delta is exact: the variables did not change");
+	else if (t->before.present && t->after.present)
+		pc_buf_addf(&note, "); the delta is an estimate: the variables' tokens went %lld -> "
+			    "%lld", (long long)t->before.variable_tokens,
+			    (long long)t->after.variable_tokens);
+	else
+		pc_buf_adds(&note, ")");
+	pc_strlist_push_owned(&t->notes, pc_buf_detach(&note, NULL));
+}
+
+/* A side's tokens: of its text, or of its rendered prompt when variables are configured. */
+static int64_t side_tokens(struct pc_template_side *side, const struct pc_template_config *tmpl)
+{
+	struct pc_buf rendered = PC_BUF_INIT;
+	int64_t n;
+
+	if (!tmpl || !tmpl->nvariables)
+		return count_tokens(side->model, side->text.ptr, side->text.len);
+	render_variables(&rendered, side, tmpl);
+	n = count_tokens(side->model, rendered.ptr, rendered.len) + side->variable_tokens;
+	pc_buf_release(&rendered);
+	return n;
+}
+
 void pc_templates_count_tokens(struct pc_report *report)
 {
 	report->exact = true;
 	for (size_t i = 0; i < report->ntemplates; i++) {
 		struct pc_template_report *t = &report->templates[i];
 		const struct pc_model *after_model = t->after.model;
+		const struct pc_template_config *vars =
+			t->volume && t->volume->nvariables ? t->volume : NULL;
 
-		t->before.tokens = count_tokens(t->before.model, t->before.text.ptr,
-						t->before.text.len);
+		t->before.tokens = side_tokens(&t->before, vars);
 		/* the same text in the same encoding needs counting once */
-		if (t->change == PC_CHANGE_UNCHANGED && t->before.model == after_model)
+		if (t->change == PC_CHANGE_UNCHANGED && t->before.model == after_model) {
 			t->after.tokens = t->before.tokens;
-		else
-			t->after.tokens = count_tokens(after_model, t->after.text.ptr,
-						       t->after.text.len);
+			t->after.variable_tokens = t->before.variable_tokens;
+			t->after.variable_uses = t->before.variable_uses;
+		} else {
+			t->after.tokens = side_tokens(&t->after, vars);
+		}
 		t->tokens_added = count_tokens(after_model, t->added_lines.ptr, t->added_lines.len);
 		t->tokens_removed = count_tokens(t->before.model, t->removed_lines.ptr,
 						 t->removed_lines.len);
 		t->delta_tokens = t->after.tokens - t->before.tokens;
 		t->exact = !t->before.model->approximate && !after_model->approximate;
+		if (vars && (t->before.variable_uses || t->after.variable_uses)) {
+			if (t->change != PC_CHANGE_UNCHANGED)
+				variable_note(t, vars);
+			/* the variables' own tokens moved: the delta is theirs too, an estimate */
+			if (t->before.present && t->after.present &&
+			    t->before.variable_tokens != t->after.variable_tokens)
+				t->exact = false;
+		}
 		/* the report shows the changed templates' figures: only theirs make it estimated */
 		if (!t->exact && t->change != PC_CHANGE_UNCHANGED)
 			report->exact = false;

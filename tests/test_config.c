@@ -796,8 +796,8 @@ static void approvals_fail(const char *text, const char *message)
 
 static void test_config__approvals_read_back_what_approve_writes(void **state)
 {
-	struct pc_side_file files[2] = { { (char *)"prompts/b.md", BLOB_B, 0 },
-					  { (char *)"prompts/a.md", BLOB_A, 0 } };
+	struct pc_side_file files[2] = { { .path = (char *)"prompts/b.md", .oid = BLOB_B },
+					  { .path = (char *)"prompts/a.md", .oid = BLOB_A } };
 	struct pc_approval entry = { (char *)"summarize", files, 2, INT64_C(2160000000),
 				     (char *)"release-manager@agency.gov",
 				     (char *)"2026-11-29T16:00:00Z", (char *)"q4 \"launch\"\nok",
@@ -898,7 +898,7 @@ static void test_config__a_bad_approver_key_is_an_error_at_its_place(void **stat
 
 static void test_config__a_signed_entry_reads_back_exactly(void **state)
 {
-	struct pc_side_file file = { (char *)"prompts/a\xc2\x85" "b.md", BLOB_A, 0 };
+	struct pc_side_file file = { .path = (char *)"prompts/a\xc2\x85" "b.md", .oid = BLOB_A };
 	struct pc_approval entry = { (char *)"summarize", &file, 1, INT64_C(2160000000),
 				     (char *)"release-manager@agency.gov",
 				     (char *)"2026-11-29T16:00:00Z", (char *)"line\xe2\x80\xa8sep",
@@ -943,7 +943,7 @@ static void test_config__a_signature_that_is_not_armored_is_refused(void **state
 
 static void test_config__the_writer_refuses_what_it_cannot_write(void **state)
 {
-	struct pc_side_file file = { (char *)"prompts/\xff.md", BLOB_A, 0 };
+	struct pc_side_file file = { .path = (char *)"prompts/\xff.md", .oid = BLOB_A };
 	struct pc_template_report t;
 	struct pc_approvals approvals = { NULL, 0, 0 };
 

@@ -1,7 +1,7 @@
 /*
  * Replays the corpora of the fuzz targets for what a pull request's head
- * hands the tool (fuzz/fuzz_{config,approvals,glob,volumes}.c), of a price file
- * for `prices import` (fuzz/fuzz_prices.c) and for the usage importers' mappers
+ * hands the tool (fuzz/fuzz_{config,approvals,glob,volumes,formats}.c), of a price
+ * file for `prices import` (fuzz/fuzz_prices.c) and for the usage importers' mappers
  * (fuzz/fuzz_usage_{langfuse,otlp,openai}.c) as ordinary tests:
  * every input that once grew a fuzzer's coverage, or once crashed it, keeps
  * being checked by `make test` under the same properties (the targets abort
@@ -41,6 +41,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_prices_one
 #include "../fuzz/fuzz_prices.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_formats_one
+#include "../fuzz/fuzz_formats.c"
 #undef LLVMFuzzerTestOneInput
 
 /* Runs one target over every file of a corpus folder; returns how many. */
@@ -105,6 +108,12 @@ static void test_fuzz_corpora__prices_corpus_imports_to_a_configuration(void **s
 	assert_true(replay("fuzz/corpus/prices", fuzz_prices_one) >= 4);
 }
 
+static void test_fuzz_corpora__formats_corpus_fails_on_one_located_line(void **state)
+{
+	(void)state;
+	assert_true(replay("fuzz/corpus/formats", fuzz_formats_one) >= 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz_corpora__volumes_corpus_reads_back_what_it_writes),
 		cmocka_unit_test(test_fuzz_corpora__usage_mapper_corpora_map_or_fail_on_one_line),
 		cmocka_unit_test(test_fuzz_corpora__prices_corpus_imports_to_a_configuration),
+		cmocka_unit_test(test_fuzz_corpora__formats_corpus_fails_on_one_located_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

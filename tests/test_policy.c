@@ -191,8 +191,8 @@ static void test_policy__a_saving_is_never_a_cost_event_nor_blocked(void **state
 
 static void test_policy__an_approval_binds_to_content_delta_and_approver(void **state)
 {
-	struct pc_side_file approved_file = { (char *)"prompts/s.md",
-					      "1111111111111111111111111111111111111111", 0 };
+	struct pc_side_file approved_file = {
+		.path = (char *)"prompts/s.md", .oid = "1111111111111111111111111111111111111111" };
 	struct pc_approval entry = { (char *)"summarize", &approved_file, 1, USD(600),
 				     (char *)"rm@agency.gov", (char *)"2026-11-29T16:00:00Z",
 				     NULL, NULL, { 1, 1 } };
@@ -227,8 +227,8 @@ static void test_policy__an_approval_binds_to_content_delta_and_approver(void **
 
 static void test_policy__an_unsigned_entry_counts_only_where_the_base_allows_it(void **state)
 {
-	struct pc_side_file approved_file = { (char *)"prompts/s.md",
-					      "1111111111111111111111111111111111111111", 0 };
+	struct pc_side_file approved_file = {
+		.path = (char *)"prompts/s.md", .oid = "1111111111111111111111111111111111111111" };
 	struct pc_approval entry = { (char *)"summarize", &approved_file, 1, USD(600),
 				     (char *)"rm@agency.gov", (char *)"2026-11-29T16:00:00Z",
 				     NULL, NULL, { 1, 1 } };
@@ -725,8 +725,8 @@ static void test_policy__budget_findings_carry_spend_budget_and_level(void **sta
 
 static void test_policy__approval_findings_say_which_entry_counted_or_why_not(void **state)
 {
-	struct pc_side_file approved_file = { (char *)"prompts/s.md",
-					      "1111111111111111111111111111111111111111", 0 };
+	struct pc_side_file approved_file = { .path = (char *)"prompts/s.md",
+					      .oid = "1111111111111111111111111111111111111111" };
 	struct pc_approval entry = { (char *)"summarize", &approved_file, 1, USD(600),
 				     (char *)"rm@agency.gov", (char *)"2026-11-29T16:00:00Z",
 				     NULL, NULL, { 1, 1 } };

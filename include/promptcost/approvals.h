@@ -84,4 +84,12 @@ void pc_approvals_remove(struct pc_approvals *approvals, const char *template_id
 
 void pc_approvals_release(struct pc_approvals *approvals);
 
+/*
+ * What an approval binds to on a side: the template's files and every
+ * partial its text includes (a partial is part of the prompt sent), each as
+ * (path, blob id), sorted by path, into *out (the caller frees the array;
+ * the paths are borrowed from side). Returns how many.
+ */
+size_t pc_approval_content(struct pc_side_file **out, const struct pc_template_side *side);
+
 #endif

@@ -76,9 +76,31 @@ struct pc_budget {
 	int64_t other_monthly_spend_micros;
 };
 
-/* One glob of a template's `files`, with its place for error messages. */
+/*
+ * One glob of a template's `files`, with its place for error messages. A
+ * fragment after the file's glob (`lib.yaml#/a/b`, `p.csv#row=act:X&column=prompt`,
+ * formats.h) names the part of each file that is the prompt.
+ */
 struct pc_glob {
-	char *pattern;
+	char *pattern;  /* the files' glob, without the fragment */
+	char *fragment; /* after the '#', or NULL: the whole file */
+	struct pc_pos pos;
+};
+
+/* How a template's files become its text (the `format` key). */
+enum pc_text_format {
+	PC_TEXT_AUTO,           /* front matter removed from .prompt and .prompty files */
+	PC_TEXT_WHOLE,          /* `text`: every byte of every file */
+	PC_TEXT_FRONT_MATTER    /* `front-matter`: front matter removed from every file */
+};
+
+/* Which include syntaxes are expanded (the `includes` key): includes.h's bits. */
+#define PC_INCLUDES_AUTO (-1)
+
+/* An expected size of a run-time variable of the template (`variables`). */
+struct pc_variable {
+	char *name;
+	int64_t tokens;
 	struct pc_pos pos;
 };
 
@@ -96,6 +118,17 @@ struct pc_template_config {
 	char *service_tier;         /* NULL (standard), "batch", "flex" or "priority" */
 	int64_t cache_hit_ppm;      /* calls answered by a response cache: no model call */
 	int64_t cached_input_ppm;   /* input tokens billed at the provider's cached price */
+	enum pc_text_format format;
+	int includes;               /* PC_INCLUDES_AUTO, or a mask of PC_INCLUDE_* */
+	struct pc_variable *variables;
+	size_t nvariables;
+	/*
+	 * A family (`family:` instead of `id:`): id is the family's name; every
+	 * file (or key, or row) its globs match is a template of its own, id
+	 * "<family>.<name from the path>", made by the templates stage.
+	 */
+	bool family;
+	bool generated;             /* such a member, made from a family */
 };
 
 enum pc_unapproved {
@@ -211,6 +244,10 @@ const struct pc_budget *pc_config_team(const struct pc_config *config, const cha
 const struct pc_budget *pc_config_use_case(const struct pc_config *config, const char *name);
 const struct pc_template_config *pc_config_template(const struct pc_config *config,
 						    const char *id);
+
+/* A deep copy of a template's settings into out (for a family's members); release with the next. */
+void pc_template_config_copy(struct pc_template_config *out, const struct pc_template_config *from);
+void pc_template_config_release(struct pc_template_config *t);
 
 /* The approver of policy with this id, or NULL; borrowed from policy. */
 const struct pc_approver *pc_policy_approver(const struct pc_policy *policy, const char *id);

@@ -9,6 +9,7 @@
 #include "promptcost/common.h"
 #include "promptcost/config.h"
 #include "promptcost/git.h"
+#include "promptcost/includes.h"
 #include "promptcost/spend.h"
 
 enum pc_change {
@@ -36,6 +37,14 @@ struct pc_side_file {
 	char *path;
 	char oid[PC_OID_HEXSZ + 1];
 	size_t len;                     /* its bytes in the side's text, which follow the previous file's */
+	char *fragment;                 /* the part of it that is the prompt (formats.h), or NULL */
+	unsigned text_line;             /* the file's line where those bytes start; 0: not one place */
+	/* its front matter's cost settings (formats.h), when it has one */
+	bool front_matter;
+	char *fm_model;
+	bool has_max_tokens;
+	int64_t max_tokens;
+	char *max_tokens_key;
 };
 
 /* What a template is on one side of the comparison. */
@@ -43,7 +52,10 @@ struct pc_template_side {
 	bool present;                   /* its files matched something here */
 	struct pc_side_file *files;     /* sorted by path */
 	size_t nfiles;
-	struct pc_buf text;             /* the files' concatenation, in path order */
+	struct pc_buf text;             /* the files' prompts (includes spliced in), in path order */
+	struct pc_include_list partials; /* the partials the text includes, with their blob ids */
+	int64_t variable_tokens;        /* the expected tokens of its variables (`variables`) */
+	int64_t variable_uses;          /* how many placeholders of configured variables it has */
 	const struct pc_model *model;   /* prices: from the base config where it has the model */
 	const char *model_name;
 	int64_t tokens;
@@ -156,6 +168,8 @@ struct pc_template_report {
 	struct pc_approval_match approval;
 	enum pc_verdict verdict;
 	struct pc_strlist reasons;      /* one line each, why the verdict is what it is */
+	/* one line each: what the prompt format says (partials, front matter, variables) */
+	struct pc_strlist notes;
 	size_t main_reason;             /* the reason that decided the verdict (when not pass) */
 	struct pc_findings findings;    /* the same, as data: each reason is one or more */
 };
@@ -200,12 +214,17 @@ struct pc_report {
 	struct pc_strlist skipped;      /* files skipped (binary), shown as notes */
 	char price_date[11];            /* the date catalog prices are at: the head commit's, or today */
 	struct pc_strlist prices;       /* where models' prices come from; cache findings */
+	/* the templates made from families (config.h), owned here; t->volume may point in */
+	struct pc_template_config *generated;
+	size_t ngenerated;
 	enum pc_verdict verdict;
 	char *verdict_reason;           /* one line that states the verdict and its reason */
 	struct pc_findings findings;    /* the policy's notes of pending, then the verdict */
 };
 
 void pc_report_init(struct pc_report *report);
+/* Frees what a side file owns (not the struct). */
+void pc_side_file_release(struct pc_side_file *file);
 /* Frees the contents (not the configs it points into). */
 void pc_report_release(struct pc_report *report);
 

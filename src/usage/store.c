@@ -1039,6 +1039,37 @@ static void column_totals(struct totals *t, sqlite3_stmt *st, int at)
  * overflow checks (SQLite's + turns an overflowing integer into a float,
  * silently), write it back.
  */
+
+/*
+ * Adds the stored totals of a bucket (get, bound to its key) to t and writes
+ * the sum (put, bound to its key, totals from column put_col on).
+ */
+static int merge_put(struct pc_store *store, sqlite3_stmt *get, sqlite3_stmt *put,
+		     struct totals *t, int put_col, const char *what)
+{
+	char message[64];
+	int rc = sqlite3_step(get), error = 0;
+
+	if (rc == SQLITE_ROW) {
+		struct totals old;
+
+		column_totals(&old, get, 0);
+		if (!totals_merge(t, &old))
+			error = overflow();
+	} else if (rc != SQLITE_DONE) {
+		snprintf(message, sizeof(message), "cannot read %s", what);
+		error = db_fail(store, rc, message);
+	}
+	sqlite3_reset(get);
+	if (error)
+		return error;
+	bind_totals(put, put_col, t);
+	rc = sqlite3_step(put);
+	sqlite3_reset(put);
+	snprintf(message, sizeof(message), "cannot write %s", what);
+	return rc == SQLITE_DONE ? 0 : db_fail(store, rc, message);
+}
+
 static int write_daily(struct pc_store_import *imp)
 {
 	struct pc_store *store = imp->store;
@@ -1056,7 +1087,6 @@ static int write_daily(struct pc_store_import *imp)
 		const struct bucket *b = &imp->buckets[i];
 		struct totals t = b->t;
 		sqlite3_stmt *sts[2] = { get, put };
-		int rc;
 
 		if (!t.records)
 			continue; /* every record of it was a duplicate */
@@ -1067,24 +1097,7 @@ static int write_daily(struct pc_store_import *imp)
 				sqlite3_bind_text(sts[s], 3 + d, str_of(imp, b->dim[d]), -1,
 						  SQLITE_STATIC);
 		}
-		rc = sqlite3_step(get);
-		if (rc == SQLITE_ROW) {
-			struct totals old;
-
-			column_totals(&old, get, 0);
-			if (!totals_merge(&t, &old))
-				error = overflow();
-		} else if (rc != SQLITE_DONE) {
-			error = db_fail(store, rc, "cannot read a daily bucket");
-		}
-		sqlite3_reset(get);
-		if (error)
-			break;
-		bind_totals(put, 9, &t);
-		rc = sqlite3_step(put);
-		sqlite3_reset(put);
-		if (rc != SQLITE_DONE)
-			error = db_fail(store, rc, "cannot write a daily bucket");
+		error = merge_put(store, get, put, &t, 9, "a daily bucket");
 	}
 done:
 	sqlite3_finalize(get);
@@ -1107,7 +1120,6 @@ static int write_hourly(struct pc_store_import *imp)
 		const struct hour_bucket *b = &imp->hours[i];
 		struct totals t = b->t;
 		sqlite3_stmt *sts[2] = { get, put };
-		int rc;
 
 		if (!t.records)
 			continue;
@@ -1116,24 +1128,7 @@ static int write_hourly(struct pc_store_import *imp)
 			sqlite3_bind_text(sts[s], 2, str_of(imp, b->deployment), -1, SQLITE_STATIC);
 			sqlite3_bind_text(sts[s], 3, str_of(imp, b->model), -1, SQLITE_STATIC);
 		}
-		rc = sqlite3_step(get);
-		if (rc == SQLITE_ROW) {
-			struct totals old;
-
-			column_totals(&old, get, 0);
-			if (!totals_merge(&t, &old))
-				error = overflow();
-		} else if (rc != SQLITE_DONE) {
-			error = db_fail(store, rc, "cannot read an hourly bucket");
-		}
-		sqlite3_reset(get);
-		if (error)
-			break;
-		bind_totals(put, 4, &t);
-		rc = sqlite3_step(put);
-		sqlite3_reset(put);
-		if (rc != SQLITE_DONE)
-			error = db_fail(store, rc, "cannot write an hourly bucket");
+		error = merge_put(store, get, put, &t, 4, "an hourly bucket");
 	}
 done:
 	sqlite3_finalize(get);

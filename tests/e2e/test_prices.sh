@@ -131,6 +131,16 @@ expect_stdout_has "monthly delta: +\$24.06 a month" "priced at \$2 per 1M from 2
 run "$r" check --base HEAD~1 --format json
 expect_eq "$(json "$out" '.price_date')" "2025-07-01" "the JSON report has the price date"
 
+# a head cannot backdate itself before the base tip's prices: main's tip is of 2025-07-01
+git -C "$r" checkout -q -b backdated HEAD~1
+printf 'Summarize the document in one line.\n' >"$r/prompts/s.md"
+git -C "$r" add -A
+GIT_AUTHOR_DATE="2023-11-14T12:00:00Z" GIT_COMMITTER_DATE="2023-11-14T12:00:00Z" \
+	git -C "$r" commit -q -m "backdated"
+run "$r" check --base main --format json
+expect_eq "$(json "$out" '.price_date')" "2025-07-01" "a backdated head is priced at the base tip's date"
+git -C "$r" checkout -q main
+
 # a configuration outside the repository serves both sides
 cat >"$TEST_TMP/override.yml" <<'EOF'
 version: 1
