@@ -310,6 +310,20 @@ static void test_usage_openai__the_samples_read_through_pc_usage_read(void **sta
 	assert_int_equal(c.records[3].line, 2);
 	cap_release(&c);
 
+	/* a page whose buckets are all empty (no usage those days) is still told: nothing to read */
+	{
+		static const char empty[] =
+			"{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":"
+			"1793491200,\"end_time\":1793577600,\"results\":[]}],\"has_more\":false,"
+			"\"next_page\":null}\n";
+
+		cap_init(&c);
+		assert_int_equal(cap_read_text(&c, "empty.json", empty, sizeof(empty) - 1,
+					       PC_USAGE_AUTO), 0);
+		assert_int_equal(c.n, 0);
+		cap_release(&c);
+	}
+
 	cap_init(&c);
 	assert_int_equal(cap_read_text(&c, "usage.jsonl", bad, sizeof(bad) - 1, PC_USAGE_AUTO),
 			 PC_EINPUT);

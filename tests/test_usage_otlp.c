@@ -333,6 +333,24 @@ static void test_usage_otlp__the_sample_reads_through_pc_usage_read(void **state
 	assert_int_equal(c.records[1].r.cache_write_tokens, 4000);
 	cap_release(&c);
 
+	/* a file exporter's metrics line first: still OTLP, passed over */
+	{
+		static const char metrics[] =
+			"{\"resourceMetrics\":[{\"resource\":{\"attributes\":[]},\"scopeMetrics\":[]}]}\n";
+		struct pc_buf both = PC_BUF_INIT;
+
+		pc_buf_addf(&both, "%s%s\n", metrics, line0);
+		cap_init(&c);
+		assert_int_equal(cap_read_text(&c, "mixed.json", metrics, sizeof(metrics) - 1,
+					       PC_USAGE_AUTO), 0);
+		assert_int_equal(c.n, 0);
+		assert_int_equal(cap_read_text(&c, "mixed.json", both.ptr, both.len, PC_USAGE_AUTO), 0);
+		assert_int_equal(c.n, 1);
+		assert_int_equal(c.records[0].line, 2);
+		cap_release(&c);
+		pc_buf_release(&both);
+	}
+
 	pc_buf_addf(&text, "%s\n%s\n%s\n", line0, line1, line0);
 	cap_init(&c);
 	assert_int_equal(cap_read_text(&c, "spans.json", text.ptr, text.len, PC_USAGE_AUTO),

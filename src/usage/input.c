@@ -527,6 +527,7 @@ enum {
 	K_REQUEST_ID = 1 << 6, K_PROMPT_TOKENS = 1 << 7, K_SPEND = 1 << 8, K_CACHE_HIT = 1 << 9,
 	K_TIME = 1 << 10, K_MODEL = 1 << 11, K_INPUT_TOKENS = 1 << 12, K_OUTPUT_TOKENS = 1 << 13,
 	K_COST_DETAILS = 1 << 14, K_START_TIME = 1 << 15,
+	K_RESOURCE_OTHER = 1 << 16, K_RESULTS = 1 << 17, K_END_TIME = 1 << 18,
 };
 
 static const struct { const char *name; unsigned bit; } detect_keys[] = {
@@ -536,6 +537,10 @@ static const struct { const char *name; unsigned bit; } detect_keys[] = {
 	{ "usageDetails", K_USAGE_DETAILS }, { "costDetails", K_COST_DETAILS },
 	{ "promptName", K_PROMPT_NAME }, { "traceId", K_TRACE_ID },
 	{ "startTime", K_START_TIME },
+	/* an OTLP file exporter's metrics or logs lines (the OTLP reader passes them over) */
+	{ "resourceMetrics", K_RESOURCE_OTHER }, { "resourceLogs", K_RESOURCE_OTHER },
+	/* an OpenAI usage bucket, even one whose results are empty */
+	{ "results", K_RESULTS }, { "end_time", K_END_TIME },
 	{ "request_id", K_REQUEST_ID }, { "prompt_tokens", K_PROMPT_TOKENS },
 	{ "completion_tokens", K_PROMPT_TOKENS }, { "spend", K_SPEND },
 	{ "cache_hit", K_CACHE_HIT }, { "time", K_TIME }, { "model", K_MODEL },
@@ -620,12 +625,13 @@ int pc_usage_detect(enum pc_usage_format *out, struct pc_usage_input *in)
 				    "pass --format", in->name);
 	if (c == '{' || c == '[') {
 		keys = json_keys(in->buf + at, in->end - at);
-		if (keys & K_RESOURCE_SPANS)
+		if (keys & (K_RESOURCE_SPANS | K_RESOURCE_OTHER))
 			*out = PC_USAGE_OTLP;
 		/* Langfuse's usageDetails may hold OpenAI's key names: Langfuse first */
 		else if (keys & (K_USAGE_DETAILS | K_PROMPT_NAME | K_TRACE_ID | K_COST_DETAILS))
 			*out = PC_USAGE_LANGFUSE;
-		else if (keys & (K_NUM_MODEL_REQUESTS | K_INPUT_CACHED_TOKENS))
+		else if ((keys & (K_NUM_MODEL_REQUESTS | K_INPUT_CACHED_TOKENS)) ||
+			 ((keys & K_RESULTS) && (keys & K_END_TIME)))
 			*out = PC_USAGE_OPENAI;
 		else if ((keys & K_REQUEST_ID) && (keys & (K_SPEND | K_PROMPT_TOKENS | K_CACHE_HIT)))
 			*out = PC_USAGE_LITELLM;
