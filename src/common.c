@@ -522,3 +522,53 @@ done:
 	pc_buf_release(&tmp);
 	return error;
 }
+
+/* Howard Hinnant's days_from_civil and civil_from_days. */
+int64_t pc_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? (int64_t)m - 3 : (int64_t)m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void pc_day_format(char out[11], int64_t z)
+{
+	int64_t era, yoe, doy, mp, y;
+	unsigned m, d;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	yoe = z - era * 146097;
+	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+	doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	y = yoe + era * 400 + (m <= 2);
+	snprintf(out, 11, "%04lld-%02u-%02u", (long long)(y < 0 ? 0 : y > 9999 ? 9999 : y), m, d);
+}
+
+bool pc_day_parse(int64_t *out, const char *s)
+{
+	char back[11];
+	unsigned y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = (unsigned)atoi(s);
+	m = (unsigned)atoi(s + 5);
+	d = (unsigned)atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	*out = pc_days_from_civil(y, m, d);
+	pc_day_format(back, *out);
+	return !strcmp(back, s); /* 2026-02-30 comes back as 2026-03-02 */
+}

@@ -430,8 +430,7 @@ static void add_match(struct pc_fragment_matches *out, const char *text, size_t 
 
 	PC_GROW(out->items, out->cap, out->n + 1);
 	m = &out->items[out->n++];
-	m->text = pc_xcalloc(len + 1, 1);
-	memcpy(m->text, text, len);
+	m->text = pc_xstrndup(text, len);
 	m->len = len;
 	m->fragment = fragment;
 	m->name = name;

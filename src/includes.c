@@ -156,14 +156,12 @@ static bool jinja_at(struct directive *d, const char *s, size_t i, size_t len)
 		const char *q = memchr(s + j + 1, s[j], (size_t)(end - s) - j - 1);
 
 		if (q) {
-			d->name = pc_xcalloc((size_t)(q - s) - j, 1);
-			memcpy(d->name, s + j + 1, (size_t)(q - s) - j - 1);
+			d->name = pc_xstrndup(s + j + 1, (size_t)(q - s) - j - 1);
 			d->literal = true;
 			return true;
 		}
 	}
-	d->name = pc_xcalloc((size_t)(end - s) - j + 1, 1);
-	memcpy(d->name, s + j, (size_t)(end - s) - j);
+	d->name = pc_xstrndup(s + j, (size_t)(end - s) - j);
 	d->literal = false;
 	return true;
 }
@@ -196,8 +194,7 @@ static bool handlebars_at(struct directive *d, const char *s, size_t i, size_t l
 		const char *q = memchr(s + j + 1, s[j], (size_t)(end - s) - j - 1);
 
 		if (q) {
-			d->name = pc_xcalloc((size_t)(q - s) - j, 1);
-			memcpy(d->name, s + j + 1, (size_t)(q - s) - j - 1);
+			d->name = pc_xstrndup(s + j + 1, (size_t)(q - s) - j - 1);
 			d->literal = true;
 			return true;
 		}
@@ -206,8 +203,7 @@ static bool handlebars_at(struct directive *d, const char *s, size_t i, size_t l
 	while (j + n < (size_t)(end - s) && !isspace((unsigned char)s[j + n]) && s[j + n] != '~' &&
 	       s[j + n] != '(')
 		n++;
-	d->name = pc_xcalloc(n + 1, 1);
-	memcpy(d->name, s + j, n);
+	d->name = pc_xstrndup(s + j, n);
 	d->literal = n > 0 && s[j + n] != '(';
 	return true;
 }
@@ -234,8 +230,7 @@ static bool snippet_at(struct directive *d, const char *s, size_t i, size_t len)
 	d->start = i;
 	d->end = (size_t)(q - s) + 1;
 	d->syntax = PC_INCLUDE_SNIPPETS;
-	d->name = pc_xcalloc((size_t)(q - s) - j, 1);
-	memcpy(d->name, s + j + 1, (size_t)(q - s) - j - 1);
+	d->name = pc_xstrndup(s + j + 1, (size_t)(q - s) - j - 1);
 	d->literal = true;
 	return true;
 }

@@ -20,41 +20,6 @@ static const char *const template_keys[] = { "days", "calls", "response_cache_hi
 					     "cache_write_tokens", "output_tokens", "records",
 					     NULL };
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* "YYYY-MM-DD", a real date, into days since 1970; false otherwise. */
-static bool parse_day(int64_t *out, const char *s)
-{
-	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned y, m, d;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = (unsigned)atoi(s);
-	m = (unsigned)atoi(s + 5);
-	d = (unsigned)atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-		return false;
-	*out = days_from_civil(y, m, d);
-	return true;
-}
-
 static int get_day(char out[11], int64_t *day, const char *path, const struct pc_yaml_node *map,
 		   const char *key)
 {
@@ -66,7 +31,7 @@ static int get_day(char out[11], int64_t *day, const char *path, const struct pc
 		return pc_yaml_fail(path, map->pos, "the window has no '%s' (a day, YYYY-MM-DD)", key);
 	if ((error = pc_yaml_get_string(&s, path, v, key)) < 0)
 		return error;
-	if (!parse_day(day, s))
+	if (!pc_day_parse(day, s))
 		return pc_yaml_fail(path, v->pos, "'%s' must be a day as YYYY-MM-DD (UTC), "
 				    "found '%s'", key, s);
 	memcpy(out, s, 11);

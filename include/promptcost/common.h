@@ -139,6 +139,16 @@ size_t pc_name_index_find(const struct pc_name_index *idx, const char *name);
 void pc_name_index_release(struct pc_name_index *idx);
 
 /*
+ * UTC days since 1970-01-01 in the proleptic Gregorian calendar, the one
+ * day arithmetic of the program (usage times, volume windows, sync's dates).
+ */
+int64_t pc_days_from_civil(int64_t year, unsigned month, unsigned day);
+/* day as "YYYY-MM-DD" into out[11]. */
+void pc_day_format(char out[11], int64_t day);
+/* Strictly "YYYY-MM-DD", a real date (2026-02-30 is not), into *out; false otherwise. */
+bool pc_day_parse(int64_t *out, const char *text);
+
+/*
  * The optimal-string-alignment distance between two names, ignoring ASCII
  * case (insertions, deletions, substitutions and adjacent transpositions
  * count one each), for did-you-mean suggestions. SIZE_MAX when either is

@@ -140,67 +140,20 @@ static char *count_text(int64_t v)
 	return pc_buf_detach(&b, NULL);
 }
 
-/* Days since 1970-01-01 and back (the proleptic Gregorian calendar, UTC). */
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	yoe = z - era * 146097;
-	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
-	doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int64_t days_from_civil(int y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static void add_date(struct pc_buf *b, int64_t day)
 {
-	int y;
-	unsigned m, d;
+	char text[11];
 
-	civil_from_days(day, &y, &m, &d);
-	pc_buf_addf(b, "%04d-%02u-%02u", y, m, d);
+	pc_day_format(text, day);
+	pc_buf_adds(b, text);
 }
 
 static char *date_text(int64_t day)
 {
-	struct pc_buf b = PC_BUF_INIT;
+	char text[11];
 
-	add_date(&b, day);
-	return pc_buf_detach(&b, NULL);
-}
-
-/* YYYY-MM-DD, a real date. */
-static bool parse_date(int64_t *out, const char *text)
-{
-	int y;
-	unsigned m, d;
-	int y2;
-	unsigned m2, d2;
-	char tail;
-
-	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
-	    sscanf(text, "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
-	    d > 31)
-		return false;
-	*out = days_from_civil(y, m, d);
-	civil_from_days(*out, &y2, &m2, &d2);
-	return y2 == y && m2 == m && d2 == d; /* 2026-02-30 is not a day */
+	pc_day_format(text, day);
+	return pc_xstrdup(text);
 }
 
 static int unknown_option(const char *sub, const char *arg)
@@ -534,15 +487,9 @@ done:
 static void volumes_of(struct pc_volumes *vol, const struct pc_template_usage *u, size_t n,
 		       int64_t from, int64_t until)
 {
-	char *text;
-
 	memset(vol, 0, sizeof(*vol));
-	text = date_text(from);
-	snprintf(vol->from, sizeof(vol->from), "%s", text);
-	free(text);
-	text = date_text(until);
-	snprintf(vol->until, sizeof(vol->until), "%s", text);
-	free(text);
+	pc_day_format(vol->from, from);
+	pc_day_format(vol->until, until);
 	vol->days = until - from + 1;
 	vol->entries = pc_xcalloc(n ? n : 1, sizeof(*vol->entries));
 	for (size_t i = 0; i < n; i++) {
@@ -625,7 +572,7 @@ static int usage_sync(int argc, char **argv)
 		}
 		days = v;
 	}
-	if (until_opt && !parse_date(&until, until_opt)) {
+	if (until_opt && !pc_day_parse(&until, until_opt)) {
 		status = cli_usage_error("usage sync", "--until must be a date YYYY-MM-DD (not '%s')",
 					 until_opt);
 		goto done;

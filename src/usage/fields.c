@@ -82,18 +82,6 @@ static int days_in_month(int year, int month)
 	return month == 2 && is_leap(year) ? 29 : days[month - 1];
 }
 
-/* Days from 1970-01-01 to year-month-day in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int year, int month, int day)
-{
-	int64_t y = year - (month <= 2);
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
-}
-
 static int parse_time(int64_t *out, const char *text, const char *field)
 {
 	char qbuf[QUOTE_MAX + 4], fbuf[128];
@@ -142,7 +130,7 @@ static int parse_time(int64_t *out, const char *text, const char *field)
 	    minute > 59 || second > 59 || zone_hours > 23 || zone_minutes > 59)
 		return pc_error_set(PC_EINPUT, "%stime '%s' is out of range",
 				    field_prefix(fbuf, field), quote(qbuf, text));
-	*out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+	*out = pc_days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + hour * 3600 + minute * 60 + second -
 	       sign * (zone_hours * 3600 + zone_minutes * 60);
 	return 0;
 
