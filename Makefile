@@ -56,7 +56,7 @@ SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fn
 PC_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -I$(BUILD)/gen $(WARNINGS) $(SAN_FLAGS) $(PKG_CFLAGS)
 PC_LDFLAGS = $(SAN_FLAGS)
 
-LIB_SRC := $(wildcard src/*.c src/usage/*.c src/spend/*.c src/tokenizer/*.c)
+LIB_SRC := $(wildcard src/*.c src/usage/*.c src/spend/*.c src/report/*.c src/tokenizer/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 SUPPORT_SRC := $(wildcard tests/support/*.c)
