@@ -172,8 +172,16 @@ struct pc_sr_reservation {
 
 /*
  * The charges behind every figure: one per day, template, model and kind
- * (and reservation), summing exactly to the totals. The FOCUS export
- * prints these; the daily chart sums them.
+ * (and reservation), summing exactly to the totals: the effective costs of
+ * all charges sum to posture.total_micros. The FOCUS export prints these;
+ * the daily chart sums them.
+ *
+ * A reservation's commitment for a day is split (largest remainder, so the
+ * parts sum exactly) into COMMITMENT_USE charges, each priced at its share
+ * of the day's capacity (its equivalents within capacity / the day's
+ * capacity), and one COMMITMENT_IDLE charge for the rest. (Showback to use
+ * cases, struct pc_sr_share, instead spreads the whole commitment over the
+ * consumers, idle part included: both views are given.)
  */
 enum pc_sr_charge_kind {
 	PC_SR_CHARGE_ON_DEMAND,         /* usage priced at list prices */
