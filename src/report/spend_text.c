@@ -24,7 +24,8 @@ static void table(struct pc_buf *out, struct sr_table *t, const char *none)
 		sr_table_text(out, t);
 	} else {
 		pc_strlist_release(&t->cells);
-		pc_buf_addf(out, "%s\n", none);
+		if (*none)
+			pc_buf_addf(out, "%s\n", none);
 	}
 }
 
