@@ -14,6 +14,7 @@
 #include "spend_render.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
