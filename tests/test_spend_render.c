@@ -406,6 +406,35 @@ static void test_spend_render__text_shows_control_characters_visibly(void **stat
 	sr_fixture_free(r);
 }
 
+/* The two causes the fixture's goldens do not show: a commit inferred, and none found. */
+static void test_spend_render__spikes_say_inferred_and_unknown_causes(void **state)
+{
+	struct pc_spend_report *r = sr_fixture_new();
+	struct pc_buf out = PC_BUF_INIT;
+
+	(void)state;
+	r->spikes[1].cause = PC_SR_CAUSE_INFERRED;
+	free(r->spikes[1].version);
+	r->spikes[1].version = NULL;
+	r->spikes[0].cause = PC_SR_CAUSE_UNKNOWN;
+	assert_int_equal(pc_spend_report_text(&out, r), 0);
+	assert_non_null(strstr(out.ptr, "summarize/document on 2026-11-02: inferred (no version "
+					"recorded: the last commit to its files before), commit "
+					SR_FIXTURE_COMMIT_V2));
+	assert_non_null(strstr(out.ptr, "campaign/headline on 2026-11-02: unknown: costlier "
+					"calls, and no commit found"));
+	pc_buf_reset(&out);
+	assert_int_equal(pc_spend_report_markdown(&out, r), 0);
+	assert_non_null(strstr(out.ptr, "inferred (no version recorded"));
+	assert_non_null(strstr(out.ptr, "unknown: costlier calls, and no commit found"));
+	pc_buf_reset(&out);
+	assert_int_equal(pc_spend_report_json(&out, r), 0);
+	assert_non_null(strstr(out.ptr, "\"cause\": \"inferred\""));
+	assert_non_null(strstr(out.ptr, "\"cause\": \"unknown\""));
+	pc_buf_release(&out);
+	sr_fixture_free(r);
+}
+
 /* Writes the report's JSON to a file and validates it with ajv against schema/report-v1.json. */
 static void expect_schema_valid(bool empty)
 {
@@ -445,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_spend_render__json_money_and_percentages_are_strings),
 		cmocka_unit_test(test_spend_render__undefined_ratios_read_n_a),
 		cmocka_unit_test(test_spend_render__text_shows_control_characters_visibly),
+		cmocka_unit_test(test_spend_render__spikes_say_inferred_and_unknown_causes),
 		cmocka_unit_test(test_spend_render__json_is_valid_against_its_schema),
 	};
 

@@ -45,7 +45,9 @@ static void table(struct pc_buf *out, struct sr_table *t, const char *none)
 
 static void commit_words(struct pc_buf *out, const struct pc_sr_commit *c, bool inferred)
 {
-	pc_buf_adds(out, inferred ? ", inferred commit `" : ", commit `");
+	pc_buf_adds(out, inferred ? " (no version recorded: the last commit to its files "
+				    "before), commit `"
+				  : ", commit `");
 	pc_buf_add_visible(out, c->id);
 	pc_buf_adds(out, "`");
 	if (c->author) {

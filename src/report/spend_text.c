@@ -103,8 +103,10 @@ static void spikes(struct pc_buf *out, const struct pc_spend_report *r)
 			pc_buf_add_visible(out, s->version);
 		}
 		if (s->commit.id) {
-			pc_buf_adds(out, s->cause == PC_SR_CAUSE_INFERRED ? ", inferred commit "
-									    : ", commit ");
+			pc_buf_adds(out, s->cause == PC_SR_CAUSE_INFERRED
+						 ? " (no version recorded: the last commit to its "
+						   "files before), commit "
+						 : ", commit ");
 			pc_buf_add_visible(out, s->commit.id);
 			if (s->commit.author) {
 				pc_buf_adds(out, " by ");
