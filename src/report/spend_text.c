@@ -76,10 +76,14 @@ static void templates(struct pc_buf *out, const struct pc_spend_report *r)
 static void spikes(struct pc_buf *out, const struct pc_spend_report *r)
 {
 	struct sr_table t;
+	struct pc_buf origin = PC_BUF_INIT;
 
-	heading(out, "Spikes",
-		"recorded; a day at least 1.2 x and $1.00 above the template's trailing "
-		"7-day mean");
+	/* the threshold is one unit of the currency, whichever it is */
+	pc_buf_adds(&origin, "recorded; a day at least 1.2 x and ");
+	sr_money(&origin, r, PC_MICROS, false);
+	pc_buf_adds(&origin, " above the template's trailing 7-day mean");
+	heading(out, "Spikes", origin.ptr);
+	pc_buf_release(&origin);
 	sr_spikes_table(&t, r);
 	table(out, &t, "no spikes");
 	for (size_t i = 0; i < r->nspikes; i++) {
