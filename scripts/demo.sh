@@ -7,7 +7,8 @@
 # usage is recorded: a generated log of November's calls (hourly buckets,
 # 14,812 calls a day) is imported into the store, `usage sync` writes
 # .promptcost/volumes.yml, main commits it, and the check runs again with the
-# recorded volume.
+# recorded volume. Last, a fictional agency's month in a second repository
+# (demo/agency/): `promptcost report --period 2026-11` and its HTML dashboard.
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")/.." && pwd)

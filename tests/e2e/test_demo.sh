@@ -88,13 +88,19 @@ if "$PROMPTCOST" report --help >/dev/null 2>&1; then
 	expect_eq "$(json "$out" '[.teams[] | "\(.id)=\(.cost)"] | sort | join(" ")')" \
 		"citizen-services=53700.00 digital-services=7500.00 policy-and-legal=25200.00 records-management=93600.00" \
 		"the teams' spend sums to the total"
+	expect_eq "$(json "$out" '[.teams[] | "\(.id)=\(.status)"] | sort | join(" ")')" \
+		"citizen-services=ok digital-services=ok policy-and-legal=over-soft records-management=warn" \
+		"team budgets: records-management at 93.6% of \$100,000 (warn at 90%), policy-and-legal over its soft \$24,000"
+	expect_eq "$(json "$out" '.use_cases[] | select(.id == "document-summarization") | "\(.projected_month_end) \(.status) \(.cache_hit_rate) \(.cache_hit_target)"')" \
+		"68400.00 warn 19.3 30.0" \
+		"document summarization: 97.7% of its \$70,000 (warn at 95%), 19.3% hits against its own 30.0%"
 else
 	why="ENGINE NOT MERGED: this promptcost has no 'report' command (issue 10); these run at merge"
 	for name in "the agency's month is imported" "the dashboard is written" "report --format json" \
 		"posture: total 180000.00" "posture: 14 active use cases" "posture: top use case 38.0%" \
 		"posture: cache 41.0% against 55.0%" "posture: utilization 78.0%" "the posture sentence" \
 		"the spike on 2026-11-16" "forecast against actual 2160.00" "ptu-eastus showback" \
-		"use cases and teams"; do
+		"use cases and teams" "budget statuses" "document summarization's budget and cache"; do
 		skip_check "$name" "$why"
 	done
 fi
