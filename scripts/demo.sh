@@ -7,7 +7,8 @@
 # usage is recorded: a generated log of November's calls (hourly buckets,
 # 14,812 calls a day) is imported into the store, `usage sync` writes
 # .promptcost/volumes.yml, main commits it, and the check runs again with the
-# recorded volume.
+# recorded volume. Last, a fictional agency's month in a second repository
+# (demo/agency/): `promptcost report --period 2026-11` and its HTML dashboard.
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,3 +79,66 @@ status2=0
 "$bin" check --base main || status2=$?
 echo
 echo "(exit status $status, then $status2; the repository is left in $repo to explore)"
+
+# ---- The agency's month: the spend report -----------------------------------
+# A second repository, a fictional public agency (demo/agency/): fourteen use
+# cases of four teams, sixteen templates, a provisioned-throughput reservation
+# and a response cache. Its history: the prompts on 2026-09-28, then on
+# 2026-11-13 the same 400 tokens of system context added to
+# document-summarization, live from Monday 2026-11-16. demo/agency/generate.awk
+# writes October and November's usage (one record per template and hour,
+# naming each template's version by its blob id), chosen so that the report
+# of November says $180,000.00, fourteen use cases, document summarization
+# 38.0%, a cache hit rate of 41.0% against 55.0% and 78.0% utilization, with
+# the change's spike on 2026-11-16 and its forecast of +$2,160.00 a month
+# beside the observed +$2,160.00 (generate.awk's comments work it out).
+echo
+if ! "$bin" report --help >/dev/null 2>&1; then
+	echo "(this promptcost has no 'report' command yet: the agency's month is not shown)"
+	exit 0
+fi
+agency=$(mktemp -d "${TMPDIR:-/tmp}/promptcost-agency-XXXXXX")
+cd "$agency"
+git init -q -b main .
+cp -R "$here/demo/agency/prompts" prompts
+cp "$here/demo/system.md" prompts/summarize/system.md
+cp "$here/demo/agency/promptcost.yml" .promptcost.yml
+echo /dashboard-2026-11.html >> .git/info/exclude
+export GIT_AUTHOR_NAME="Records Management" GIT_AUTHOR_EMAIL=records@agency.gov
+export GIT_COMMITTER_NAME="Records Management" GIT_COMMITTER_EMAIL=records@agency.gov
+export GIT_AUTHOR_DATE="2026-09-28T10:00:00Z" GIT_COMMITTER_DATE="2026-09-28T10:00:00Z"
+git add -A
+git commit -q -m "The agency's prompts, budgets and reservation"
+before=$(git rev-parse HEAD:prompts/summarize/system.md)
+
+export GIT_AUTHOR_NAME="Dana Whitfield" GIT_AUTHOR_EMAIL=dana.whitfield@agency.gov
+export GIT_COMMITTER_NAME="Dana Whitfield" GIT_COMMITTER_EMAIL=dana.whitfield@agency.gov
+export GIT_AUTHOR_DATE="2026-11-13T15:00:00Z" GIT_COMMITTER_DATE="2026-11-13T15:00:00Z"
+cat "$here/demo/system-context.md" >> prompts/summarize/system.md
+git commit -q -am "Give the summarizer more system context"
+after=$(git rev-parse HEAD:prompts/summarize/system.md)
+
+# each template's blob id, from its `files:` line (one file each)
+versions=$(awk '$1 == "-" && $2 == "id:" { id = $3 }
+	$1 == "files:" { f = $2; gsub(/[][]/, "", f); print id "=" f }' .promptcost.yml |
+	while IFS== read -r id file; do printf '%s=%s ' "$id" "$(git rev-parse "HEAD:$file")"; done)
+awk -v versions="$versions" -v before="$before" -v after="$after" \
+	-f "$here/demo/agency/generate.awk" | gzip -n > "$agency.usage-2026-10-11.jsonl.gz"
+
+echo "agency repository: $agency"
+echo "\$ promptcost usage import agency-usage-2026-10-11.jsonl.gz   (October and November, hourly)"
+status_import=0
+"$bin" usage import "$agency.usage-2026-10-11.jsonl.gz" || status_import=$?
+rm -f "$agency.usage-2026-10-11.jsonl.gz"
+[ "$status_import" = 0 ] || exit "$status_import"
+echo
+echo "\$ promptcost report --period 2026-11"
+echo
+status3=0
+"$bin" report --period 2026-11 || status3=$?
+status4=0
+"$bin" report --period 2026-11 --format html --output dashboard-2026-11.html || status4=$?
+echo
+echo "\$ promptcost report --period 2026-11 --format html --output dashboard-2026-11.html"
+echo "dashboard: $agency/dashboard-2026-11.html"
+echo "(exit status $status3, then $status4; the agency's repository is left in $agency)"
