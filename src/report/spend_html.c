@@ -54,26 +54,29 @@ static void esc(struct pc_buf *out, const char *s)
 	}
 }
 
-/* esc() of at most max_chars characters (UTF-8 sequences kept whole), "…" when cut. */
-static void esc_cut(struct pc_buf *out, const char *s, size_t max_chars)
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Appends at most max_chars characters of s (UTF-8 sequences kept whole), "…" when cut. */
+static void cut(struct pc_buf *out, const char *s, size_t max_chars)
 {
 	size_t chars = 0, i = 0;
-	char *copy;
 
 	if (!s)
 		return;
-	for (; s[i]; i++) {
+	for (; s[i]; i++)
 		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max_chars)
 			break;
-	}
-	if (!s[i]) {
-		esc(out, s);
-		return;
-	}
-	copy = pc_xstrndup(s, i);
-	esc(out, copy);
-	pc_buf_adds(out, "…");
-	free(copy);
+	pc_buf_add(out, s, i);
+	if (s[i])
+		pc_buf_adds(out, "…");
 }
 
 /* "$2,160.00" for USD, "2,160.00 EUR" otherwise (as the check report writes money). */
@@ -386,17 +389,17 @@ static size_t daily_series(struct series **out, const struct pc_spend_report *r)
 	return n;
 }
 
-/* A step of 1, 2 or 5 x 10^k micros so that max fits in about 4 steps (at least 1 cent). */
+/* A step of 1, 2 or 5 x 10^k micros so that max fits in 5 steps (at least 1 cent). */
 static int64_t axis_step(int64_t max)
 {
 	int64_t step = 10000;
 
 	for (;;) {
-		if (step * 4 >= max)
+		if (step * 5 >= max)
 			return step;
-		if (step * 2 * 4 >= max)
+		if (step * 2 * 5 >= max)
 			return step * 2;
-		if (step * 5 * 4 >= max)
+		if (step * 5 * 5 >= max)
 			return step * 5;
 		if (step > INT64_MAX / 100)
 			return step * 10;
@@ -424,22 +427,34 @@ static void axis_money(struct pc_buf *out, const struct pc_spend_report *r, int6
 	pc_buf_release(&b);
 }
 
-#define DAILY_W 720
-#define DAILY_H 300
-#define DAILY_LEFT 64
-#define DAILY_RIGHT 12
-#define DAILY_TOP 40
-#define DAILY_BOTTOM 36
+/* The chart is drawn twice, wide and narrow, so that its text stays readable on a phone;
+ * CSS shows one (the other is display:none, out of the accessibility tree too). */
+struct geometry {
+	const char *cls;        /* "wide" or "narrow" */
+	int64_t width, height;
+	size_t label_chars;     /* of a spike's commit subject */
+};
+static const struct geometry wide = { "wide", 720, 300, 48 };
+static const struct geometry narrow = { "narrow", 360, 280, 22 };
 
-static void daily_chart(struct page *p)
+#define DAILY_LEFT 60
+#define DAILY_RIGHT 10
+#define DAILY_BOTTOM 28
+#define SPIKE_ROWS 3
+#define SPIKE_ROW_H 18
+
+static void daily_svg(struct page *p, const struct series *s, size_t ns, const struct geometry *g)
 {
 	const struct pc_spend_report *r = p->r;
 	struct pc_buf *out = p->out;
-	struct series *s = NULL;
-	size_t ns = daily_series(&s, r);
 	int64_t nd = r->ndays > 0 ? r->ndays : 0, max = 0, charted = 0, step, top;
-	int64_t plot_w = DAILY_W - DAILY_LEFT - DAILY_RIGHT, plot_h = DAILY_H - DAILY_TOP - DAILY_BOTTOM;
-	int64_t peak_day = 0, peak = -1;
+	int64_t rows = r->nspikes < SPIKE_ROWS ? (int64_t)r->nspikes : SPIKE_ROWS;
+	int64_t daily_top = 14 + rows * SPIKE_ROW_H;
+	int64_t plot_w = g->width - DAILY_LEFT - DAILY_RIGHT;
+	int64_t plot_h = g->height - daily_top - DAILY_BOTTOM;
+	int64_t peak_day = 0, peak = -1, every, label_x, room_left, room_right, room;
+	size_t want;
+	struct pc_buf label = PC_BUF_INIT;
 	unsigned id;
 
 	for (int64_t d = 0; d < nd; d++) {
@@ -458,11 +473,8 @@ static void daily_chart(struct page *p)
 	step = axis_step(max);
 	top = max <= 0 ? step : (max + step - 1) / step * step;
 
-	pc_buf_adds(out, "<section id=\"daily\">\n<h2>Daily spend by use case</h2>\n"
-		    "<p class=\"lede\">Each day's cost (on demand plus the use case's share of reserved "
-		    "capacity), stacked by use case. Spikes are marked with the commit behind them.</p>\n");
-	pc_buf_adds(out, "<figure class=\"chart\">");
-	id = svg_open(p, "daily", DAILY_W, DAILY_H, NULL);
+	pc_buf_addf(out, "<div class=\"only-%s\">", g->cls);
+	id = svg_open(p, "daily", g->width, g->height, NULL);
 	pc_buf_addf(out, "<title id=\"c%u-t\">Daily spend by use case, ", id);
 	esc(out, r->since);
 	pc_buf_adds(out, " to ");
@@ -486,18 +498,37 @@ static void daily_chart(struct page *p)
 		}
 		if (r->posture.total_micros != charted) {
 			money(out, r, r->posture.total_micros - charted, false);
-			pc_buf_adds(out, " of the total is reserved capacity that no use case used, not charted. ");
+			pc_buf_adds(out, " of the total is not charted (reserved capacity no use case "
+				    "used). ");
 		}
-		pc_buf_addf(out, "%zu spike%s marked.", r->nspikes, r->nspikes == 1 ? "" : "s");
+		pc_buf_addf(out, "%zu spike%s marked", r->nspikes, r->nspikes == 1 ? "" : "s");
+		for (size_t k = 0; k < r->nspikes; k++) {
+			const struct pc_sr_spike *sp = &r->spikes[k];
+
+			pc_buf_addf(out, "%s%zu: ", k ? "; " : ": ", k + 1);
+			day(out, sp->day);
+			pc_buf_adds(out, ", ");
+			esc(out, sp->template);
+			pc_buf_adds(out, ", ");
+			if (sp->commit.id) {
+				pc_buf_adds(out, "commit ");
+				short_id(out, sp->commit.id);
+				pc_buf_adds(out, " ");
+				esc(out, sp->commit.subject);
+			} else {
+				pc_buf_adds(out, cause_words(sp->cause));
+			}
+		}
+		pc_buf_adds(out, ".");
 	}
 	pc_buf_adds(out, "</desc>\n");
 
 	/* grid and axis */
 	for (int64_t v = 0; v <= top; v += step) {
-		int64_t y = (DAILY_TOP + plot_h) * 10 - scale(v, top, plot_h);
+		int64_t y = (daily_top + plot_h) * 10 - scale(v, top, plot_h);
 
-		pc_buf_addf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"", DAILY_LEFT,
-			    DAILY_W - DAILY_RIGHT);
+		pc_buf_addf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%" PRId64 "\" y1=\"", DAILY_LEFT,
+			    g->width - DAILY_RIGHT);
 		coord(out, y);
 		pc_buf_adds(out, "\" y2=\"");
 		coord(out, y);
@@ -529,7 +560,7 @@ static void daily_chart(struct page *p)
 			pc_buf_adds(out, "<rect x=\"");
 			coord(out, x + gap / 2);
 			pc_buf_adds(out, "\" y=\"");
-			coord(out, (DAILY_TOP + plot_h) * 10 - y1);
+			coord(out, (daily_top + plot_h) * 10 - y1);
 			pc_buf_adds(out, "\" width=\"");
 			coord(out, w - gap);
 			pc_buf_adds(out, "\" height=\"");
@@ -538,58 +569,101 @@ static void daily_chart(struct page *p)
 		}
 		pc_buf_adds(out, "</g>\n");
 	}
-	/* day labels: first, last, and about every week */
+	/* day labels: about every week, the last day when not too near the one before */
+	every = nd > 14 ? 7 : (nd > 7 ? 2 : 1);
 	for (int64_t d = 0; d < nd; d++) {
-		int64_t every = nd > 14 ? 7 : (nd > 7 ? 2 : 1);
 		char text[11];
 
-		if (d % every != 0 && d != nd - 1)
+		if (d % every != 0 && (d != nd - 1 || d % every < (every + 1) / 2))
 			continue;
-		if (d == nd - 1 && d % every != 0 && d % every < every / 2 + 1 && d > 0)
-			continue; /* too near the last labelled day */
 		pc_day_format(text, r->since_day + d);
 		pc_buf_adds(out, "<text class=\"axis\" x=\"");
 		coord(out, DAILY_LEFT * 10 + plot_w * 10 * d / nd + plot_w * 10 / nd / 2);
-		pc_buf_addf(out, "\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-			    DAILY_H - DAILY_BOTTOM + 18, text + 5);
+		pc_buf_addf(out, "\" y=\"%" PRId64 "\" text-anchor=\"middle\">%s</text>\n",
+			    g->height - DAILY_BOTTOM + 18, text + 5);
 	}
-	/* spikes: a numbered marker above the day, the commit beside it */
+	/* spikes: a numbered marker on its own row above the bars, the commit beside it */
 	for (size_t k = 0; k < r->nspikes; k++) {
 		const struct pc_sr_spike *sp = &r->spikes[k];
-		int64_t d = sp->day - r->since_day, x, label_y;
+		int64_t d = sp->day - r->since_day, x, cy;
 		bool right_half;
 
 		if (d < 0 || d >= nd)
 			continue;
 		x = DAILY_LEFT * 10 + plot_w * 10 * d / nd + plot_w * 10 / nd / 2;
 		right_half = d * 2 > nd;
-		label_y = (DAILY_TOP - 22 + (int64_t)(k % 2) * 14) * 10;
+		cy = (14 + (int64_t)(k % SPIKE_ROWS) * SPIKE_ROW_H + 2) * 10;
 		pc_buf_adds(out, "<g class=\"spike\"><line x1=\"");
 		coord(out, x);
 		pc_buf_adds(out, "\" x2=\"");
 		coord(out, x);
-		pc_buf_addf(out, "\" y1=\"%d\" y2=\"%" PRId64 "\"/>", DAILY_TOP - 8, DAILY_TOP + plot_h);
+		pc_buf_adds(out, "\" y1=\"");
+		coord(out, cy);
+		pc_buf_addf(out, "\" y2=\"%" PRId64 "\"/>", daily_top + plot_h);
 		pc_buf_adds(out, "<circle cx=\"");
 		coord(out, x);
-		pc_buf_addf(out, "\" cy=\"%d\" r=\"8\"/><text class=\"num\" x=\"", DAILY_TOP - 8);
+		pc_buf_adds(out, "\" cy=\"");
+		coord(out, cy);
+		pc_buf_adds(out, "\" r=\"8\"/><text class=\"num\" x=\"");
 		coord(out, x);
-		pc_buf_addf(out, "\" y=\"%d\" text-anchor=\"middle\">%zu</text>", DAILY_TOP - 4, k + 1);
-		pc_buf_adds(out, "<text class=\"label\" x=\"");
-		coord(out, right_half ? x - 120 : x + 120);
 		pc_buf_adds(out, "\" y=\"");
-		coord(out, label_y + 40);
-		pc_buf_addf(out, "\" text-anchor=\"%s\">", right_half ? "end" : "start");
+		coord(out, cy + 40);
+		pc_buf_addf(out, "\" text-anchor=\"middle\">%zu</text>", k + 1);
+		/* the label, on the side where it fits, cut to the room there (12px text:
+		 * about 7.5px a character) */
+		room_right = (g->width * 10 - x - 120) / 75;
+		room_left = (x - 120) / 75;
+		pc_buf_reset(&label);
 		if (sp->commit.id) {
-			short_id(out, sp->commit.id);
-			pc_buf_adds(out, " ");
-			esc_cut(out, sp->commit.subject, 32);
+			char idtext[8];
+
+			snprintf(idtext, sizeof(idtext), "%s", sp->commit.id);
+			pc_buf_addf(&label, "%s ", idtext);
 		} else {
-			esc_cut(out, sp->template, 24);
-			pc_buf_adds(out, sp->cause == PC_SR_CAUSE_VOLUME ? ": volume" : ": no commit");
+			cut(&label, sp->template, g->label_chars / 2 + 4);
+			pc_buf_adds(&label, sp->cause == PC_SR_CAUSE_VOLUME ? ": volume" : ": no commit");
 		}
+		want = utf8_chars(label.ptr) + (sp->commit.id ? utf8_chars(sp->commit.subject ?
+			sp->commit.subject : "") : 0);
+		if (sp->commit.id && want > g->label_chars + 8)
+			want = g->label_chars + 8;
+		/* the preferred side (away from the nearer edge) when it fits, else the roomier one */
+		if ((int64_t)want > (right_half ? room_left : room_right))
+			right_half = room_left > room_right;
+		room = right_half ? room_left : room_right;
+		if (sp->commit.id) {
+			size_t left = utf8_chars(label.ptr);
+			int64_t subject_room = (room < (int64_t)want ? room : (int64_t)want) - (int64_t)left - 1;
+
+			cut(&label, sp->commit.subject, subject_room > 3 ? (size_t)subject_room : 3);
+		}
+		label_x = right_half ? x - 120 : x + 120;
+		pc_buf_adds(out, "<text class=\"label\" x=\"");
+		coord(out, label_x);
+		pc_buf_adds(out, "\" y=\"");
+		coord(out, cy + 40);
+		pc_buf_addf(out, "\" text-anchor=\"%s\">", right_half ? "end" : "start");
+		esc(out, label.ptr);
 		pc_buf_adds(out, "</text></g>\n");
 	}
-	pc_buf_adds(out, "</svg>\n");
+	pc_buf_adds(out, "</svg></div>\n");
+	pc_buf_release(&label);
+}
+
+static void daily_chart(struct page *p)
+{
+	const struct pc_spend_report *r = p->r;
+	struct pc_buf *out = p->out;
+	struct series *s = NULL;
+	size_t ns = daily_series(&s, r);
+	int64_t nd = r->ndays > 0 ? r->ndays : 0;
+
+	pc_buf_adds(out, "<section id=\"daily\">\n<h2>Daily spend by use case</h2>\n"
+		    "<p class=\"lede\">Each day's cost (on demand plus the use case's share of reserved "
+		    "capacity), stacked by use case. Spikes are marked with the commit behind them.</p>\n");
+	pc_buf_adds(out, "<figure class=\"chart\">");
+	daily_svg(p, s, ns, &wide);
+	daily_svg(p, s, ns, &narrow);
 
 	/* the legend, in HTML so that it wraps */
 	pc_buf_adds(out, "<figcaption><ul class=\"legend\">");
@@ -718,8 +792,8 @@ static void budget_table(struct page *p, const struct pc_sr_budget *lines, size_
 		    "<th scope=\"col\">Share</th><th scope=\"col\">Monthly budget</th>"
 		    "<th scope=\"col\">Month to date</th><th scope=\"col\">Projected month end</th>"
 		    "<th scope=\"col\">Limit</th><th scope=\"col\">Warn at</th>"
-		    "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
-		    kind, teams ? "Team" : "Use case", teams ? "" : "<th scope=\"col\">Team</th>");
+		    "<th scope=\"col\" class=\"text\">Status</th></tr></thead>\n<tbody>\n",
+		    kind, teams ? "Team" : "Use case", teams ? "" : "<th scope=\"col\" class=\"text\">Team</th>");
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_sr_budget *b = &lines[i];
 
@@ -751,7 +825,7 @@ static void budget_table(struct page *p, const struct pc_sr_budget *lines, size_
 			pc_ppm_format(out, b->warn_at_ppm);
 		else
 			pc_buf_adds(out, "—");
-		pc_buf_addf(out, "</td><td class=\"text\"><span class=\"status-%s\">%s</span></td></tr>\n",
+		pc_buf_addf(out, "</td><td class=\"text nowrap\"><span class=\"status-%s\">%s</span></td></tr>\n",
 			    pc_sr_status_name(b->status), status_words(b->status));
 	}
 	pc_buf_adds(out, "</tbody>\n</table></div>\n");
@@ -873,8 +947,8 @@ static void templates(struct page *p)
 		return;
 	}
 	pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Templates by cost</caption>\n"
-		    "<thead><tr><th scope=\"col\">Template</th><th scope=\"col\">Use case</th>"
-		    "<th scope=\"col\">Model</th><th scope=\"col\">Calls</th>"
+		    "<thead><tr><th scope=\"col\" class=\"text\">Template</th><th scope=\"col\" class=\"text\">Use case</th>"
+		    "<th scope=\"col\" class=\"text\">Model</th><th scope=\"col\">Calls</th>"
 		    "<th scope=\"col\">Tokens per call</th><th scope=\"col\">Cost per call</th>"
 		    "<th scope=\"col\">Cost</th><th scope=\"col\">Share</th><th scope=\"col\">Change</th>"
 		    "<th scope=\"col\">Daily cost</th></tr></thead>\n<tbody>\n");
@@ -889,7 +963,7 @@ static void templates(struct page *p)
 			pc_buf_adds(out, "<em>unattributed</em>");
 		pc_buf_adds(out, "</th><td class=\"text\">");
 		esc(out, t->use_case ? t->use_case : "—");
-		pc_buf_adds(out, "</td><td class=\"text\">");
+		pc_buf_adds(out, "</td><td class=\"text nowrap\">");
 		esc(out, t->model ? t->model : "—");
 		pc_buf_adds(out, "</td><td>");
 		count(out, t->calls);
@@ -1002,16 +1076,16 @@ static void spikes(struct page *p)
 	}
 	pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Spikes by day</caption>\n"
 		    "<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Day</th>"
-		    "<th scope=\"col\">Template</th><th scope=\"col\">Cost</th>"
+		    "<th scope=\"col\" class=\"text\">Template</th><th scope=\"col\">Cost</th>"
 		    "<th scope=\"col\">Baseline</th><th scope=\"col\">Calls (baseline)</th>"
-		    "<th scope=\"col\">Cause</th><th scope=\"col\">Commit</th>"
+		    "<th scope=\"col\" class=\"text\">Cause</th><th scope=\"col\" class=\"text\">Commit</th>"
 		    "<th scope=\"col\">Token change</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < r->nspikes; k++) {
 		const struct pc_sr_spike *sp = &r->spikes[k];
 
 		pc_buf_addf(out, "<tr><td>%zu</td><th scope=\"row\">", k + 1);
 		day(out, sp->day);
-		pc_buf_adds(out, "</th><td class=\"text\">");
+		pc_buf_adds(out, "</th><td class=\"text nowrap\">");
 		esc(out, sp->template);
 		pc_buf_adds(out, "</td><td>");
 		money(out, r, sp->cost_micros, false);
@@ -1052,7 +1126,7 @@ static void forecasts(struct page *p)
 		return;
 	}
 	pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Forecasts by live day</caption>\n"
-		    "<thead><tr><th scope=\"col\">Template</th><th scope=\"col\">Commit</th>"
+		    "<thead><tr><th scope=\"col\" class=\"text\">Template</th><th scope=\"col\" class=\"text\">Commit</th>"
 		    "<th scope=\"col\">Live from</th><th scope=\"col\">Daily before</th>"
 		    "<th scope=\"col\">Daily after</th><th scope=\"col\">Projected a month</th>"
 		    "<th scope=\"col\">Observed a month</th><th scope=\"col\">Error</th></tr></thead>\n<tbody>\n");
@@ -1162,7 +1236,7 @@ static void caching(struct page *p)
 		pc_buf_adds(out, "</ul>\n");
 	}
 	pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Response cache by use case</caption>\n"
-		    "<thead><tr><th scope=\"col\">Use case</th><th scope=\"col\">Calls</th>"
+		    "<thead><tr><th scope=\"col\" class=\"text\">Use case</th><th scope=\"col\">Calls</th>"
 		    "<th scope=\"col\">Cache hits</th><th scope=\"col\">Hit rate</th>"
 		    "<th scope=\"col\">Target</th><th scope=\"col\">Saving at target a month</th>"
 		    "</tr></thead>\n<tbody>\n");
@@ -1190,7 +1264,7 @@ static void caching(struct page *p)
 
 	pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Caching by template "
 		    "(the provider's prompt cache: cached input over input)</caption>\n"
-		    "<thead><tr><th scope=\"col\">Template</th><th scope=\"col\">Calls</th>"
+		    "<thead><tr><th scope=\"col\" class=\"text\">Template</th><th scope=\"col\">Calls</th>"
 		    "<th scope=\"col\">Response cache hit rate</th><th scope=\"col\">Target</th>"
 		    "<th scope=\"col\">Prompt cache share</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < r->ntemplates; i++) {
@@ -1233,11 +1307,12 @@ static void hour(struct pc_buf *out, int64_t h)
 	pc_buf_addf(out, " %02" PRId64 ":00 UTC", h - d * 24);
 }
 
-static void utilization_chart(struct page *p, const struct pc_sr_reservation *res)
+static void util_svg(struct page *p, const struct pc_sr_reservation *res, int64_t util_w,
+		     const char *cls)
 {
 	const struct pc_spend_report *r = p->r;
 	struct pc_buf *out = p->out;
-	int64_t nd = r->ndays, plot_w = UTIL_W - UTIL_LEFT - 12, plot_h = UTIL_H - UTIL_TOP - UTIL_BOTTOM;
+	int64_t nd = r->ndays, plot_w = util_w - UTIL_LEFT - 12, plot_h = UTIL_H - UTIL_TOP - UTIL_BOTTOM;
 	int64_t base = (UTIL_TOP + plot_h) * 10, lo = INT64_MAX, hi = -1, lod = 0, hid = 0;
 	unsigned id;
 
@@ -1255,8 +1330,8 @@ static void utilization_chart(struct page *p, const struct pc_sr_reservation *re
 			hid = d;
 		}
 	}
-	pc_buf_adds(out, "<figure class=\"chart\">");
-	id = svg_open(p, "util", UTIL_W, UTIL_H, NULL);
+	pc_buf_addf(out, "<div class=\"only-%s\">", cls);
+	id = svg_open(p, "util", util_w, UTIL_H, NULL);
 	pc_buf_addf(out, "<title id=\"c%u-t\">Daily utilization of reservation ", id);
 	esc(out, res->id);
 	pc_buf_addf(out, "</title><desc id=\"c%u-d\">Average ", id);
@@ -1277,7 +1352,7 @@ static void utilization_chart(struct page *p, const struct pc_sr_reservation *re
 	for (int64_t pct = 0; pct <= 100; pct += 50) {
 		int64_t y = base - plot_h * pct / 10;
 
-		pc_buf_addf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"", UTIL_LEFT, UTIL_W - 12);
+		pc_buf_addf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"", UTIL_LEFT, (int)(util_w - 12));
 		coord(out, y);
 		pc_buf_adds(out, "\" y2=\"");
 		coord(out, y);
@@ -1303,11 +1378,11 @@ static void utilization_chart(struct page *p, const struct pc_sr_reservation *re
 	{
 		int64_t y = base - plot_h * permille(res->utilization, 1000) / 100;
 
-		pc_buf_addf(out, "\n<line class=\"avg\" x1=\"%d\" x2=\"%d\" y1=\"", UTIL_LEFT, UTIL_W - 12);
+		pc_buf_addf(out, "\n<line class=\"avg\" x1=\"%d\" x2=\"%d\" y1=\"", UTIL_LEFT, (int)(util_w - 12));
 		coord(out, y);
 		pc_buf_adds(out, "\" y2=\"");
 		coord(out, y);
-		pc_buf_addf(out, "\"/><text class=\"axis avg-label\" x=\"%d\" y=\"", UTIL_W - 14);
+		pc_buf_addf(out, "\"/><text class=\"axis avg-label\" x=\"%d\" y=\"", (int)(util_w - 14));
 		coord(out, y - 40);
 		pc_buf_adds(out, "\" text-anchor=\"end\">average ");
 		percent(out, res->utilization);
@@ -1321,7 +1396,21 @@ static void utilization_chart(struct page *p, const struct pc_sr_reservation *re
 		coord(out, UTIL_LEFT * 10 + plot_w * 10 * d / nd + plot_w * 10 / nd / 2);
 		pc_buf_addf(out, "\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", UTIL_H - 10, text + 5);
 	}
-	pc_buf_adds(out, "</svg></figure>\n");
+	pc_buf_adds(out, "</svg></div>\n");
+}
+
+static void utilization_chart(struct page *p, const struct pc_sr_reservation *res)
+{
+	const struct pc_spend_report *r = p->r;
+	struct pc_buf *out = p->out;
+	int64_t nd = r->ndays;
+
+	if (!res->daily_utilization || nd <= 0)
+		return;
+	pc_buf_adds(out, "<figure class=\"chart\">");
+	util_svg(p, res, 720, "wide");
+	util_svg(p, res, 360, "narrow");
+	pc_buf_adds(out, "</figure>\n");
 
 	pc_buf_adds(out, "<details><summary>Daily utilization (a row per day)</summary>\n"
 		    "<div class=\"table-wrap\"><table class=\"num\"><thead><tr><th scope=\"col\">Day</th>"
@@ -1390,7 +1479,7 @@ static void reservations(struct page *p)
 
 		pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Showback of ");
 		esc(out, res->id);
-		pc_buf_adds(out, "</caption>\n<thead><tr><th scope=\"col\">Use case</th>"
+		pc_buf_adds(out, "</caption>\n<thead><tr><th scope=\"col\" class=\"text\">Use case</th>"
 			    "<th scope=\"col\">Token equivalents</th><th scope=\"col\">Share</th>"
 			    "<th scope=\"col\">Commitment shown back</th></tr></thead>\n<tbody>\n");
 		for (size_t k = 0; k < res->nshares; k++) {
@@ -1507,6 +1596,7 @@ static const char *const style[] = {
 	"figure{margin:0}\n"
 	".chart svg{display:block;width:100%;height:auto;max-width:100%}\n"
 	"svg text{font-family:inherit;fill:var(--ink)}\n"
+	".only-narrow{display:none}\n"
 	"svg .axis{font-size:12px;fill:var(--muted)}\n"
 	"svg .grid{stroke:var(--line);stroke-width:1}\n"
 	".spike line{stroke:" COLOUR_SPIKE ";stroke-width:1.5;stroke-dasharray:4 3}\n"
@@ -1528,12 +1618,13 @@ static const char *const style[] = {
 	"caption{text-align:left;font-weight:600;padding:4px 0;color:var(--muted)}\n"
 	"th,td{padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}\n"
 	"thead th{font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);"
-	"text-align:right;white-space:nowrap}\n"
-	"thead th:first-child{text-align:left}\n"
-	"tbody th{text-align:left;font-weight:600}\n"
+	"text-align:right;vertical-align:bottom}\n"
+	"thead th:first-child,thead th.text{text-align:left}\n"
+	"tbody th{text-align:left;font-weight:600;white-space:nowrap}\n"
 	"table.num td{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"table.num td.text{text-align:left;white-space:normal}\n"
 	"td.commit{min-width:16em}\n"
+	"table.num td.nowrap{white-space:nowrap}\n"
 	"table.kv{min-width:0}\n"
 	"tr.version th{font-weight:400;padding-left:24px;color:var(--muted)}\n"
 	"tr.version td{color:var(--muted)}\n"
@@ -1567,7 +1658,8 @@ static const char *const style[] = {
 	".util .avg-label{fill:var(--ink)}\n"
 	"footer{margin-top:40px;border-top:1px solid var(--line);padding-top:12px;font-size:13px;"
 	"color:var(--muted);overflow-wrap:anywhere}\n"
-	"@media (max-width:600px){.posture{font-size:20px}.big{font-size:22px}"
+	"@media (max-width:600px){.only-wide{display:none}.only-narrow{display:block}"
+	".posture{font-size:20px}.big{font-size:22px}"
 	".page{padding:16px 12px 32px}th,td{padding:5px 7px}}\n"
 	"@media print{body{font-size:11pt}.page{max-width:none;padding:0}nav,summary{display:none}"
 	"details::details-content{content-visibility:visible;display:block}"
