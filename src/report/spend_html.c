@@ -1229,7 +1229,7 @@ static void caching(struct page *p)
 		if (r->use_cases[i].calls > 0)
 			shown++;
 	if (shown) {
-		pc_buf_adds(out, "<ul class=\"bars\">\n");
+		pc_buf_adds(out, "<ul class=\"bars compact\">\n");
 		for (size_t i = 0; i < r->nuse_cases; i++)
 			if (r->use_cases[i].calls > 0)
 				cache_bar(p, &r->use_cases[i]);
@@ -1344,10 +1344,14 @@ static void util_svg(struct page *p, const struct pc_sr_reservation *res, int64_
 	day(out, r->since_day + hid);
 	pc_buf_adds(out, " at ");
 	percent(out, res->daily_utilization[hid]);
-	pc_buf_adds(out, "; the peak hour ");
-	hour(out, res->peak_hour);
-	pc_buf_adds(out, " at ");
-	percent(out, res->peak_utilization);
+	if (res->peak_utilization.num > 0) {
+		pc_buf_adds(out, "; the peak hour ");
+		hour(out, res->peak_hour);
+		pc_buf_adds(out, " at ");
+		percent(out, res->peak_utilization);
+	} else {
+		pc_buf_adds(out, "; no traffic in any hour");
+	}
 	pc_buf_adds(out, ".</desc>\n");
 	for (int64_t pct = 0; pct <= 100; pct += 50) {
 		int64_t y = base - plot_h * pct / 10;
@@ -1464,7 +1468,10 @@ static void reservations(struct page *p)
 		fig(out, "Peak hour");
 		percent(out, res->peak_utilization);
 		pc_buf_adds(out, " <span class=\"note\">");
-		hour(out, res->peak_hour);
+		if (res->peak_utilization.num > 0)
+			hour(out, res->peak_hour);
+		else
+			pc_buf_adds(out, "no traffic");
 		pc_buf_adds(out, "</span></dd></div>");
 		fig(out, "Idle");
 		money(out, r, res->idle_micros, false);
@@ -1643,6 +1650,12 @@ static const char *const style[] = {
 	".bar .projected{opacity:.35}\n"
 	".bar .limit{stroke:#000;stroke-width:3;vector-effect:non-scaling-stroke}\n"
 	".bar .warn{stroke:#000;stroke-width:2;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}\n"
+	/* the cache bars on a wide screen: one line each, name | bar | figure */
+	"@media (min-width:601px){.compact .bar-row{display:grid;grid-template-columns:minmax(8em,16em) 1fr "
+	"minmax(9em,auto);grid-template-areas:'name bar fig' '. note note';align-items:center;"
+	"gap:0 12px;margin:4px 0}"
+	".compact .bar-head{display:contents}.compact .name{grid-area:name}.compact .fig{grid-area:fig;"
+	"text-align:right}.compact svg.bar{grid-area:bar;margin:0}.compact .bar-figs{grid-area:note}}\n"
 	".bar-figs{margin:2px 0 0;font-size:14px;color:var(--muted);font-variant-numeric:tabular-nums}\n"
 	".badge{color:#fff;border-radius:10px;padding:0 8px;font-size:13px;font-weight:600;"
 	"print-color-adjust:exact;-webkit-print-color-adjust:exact}\n"
@@ -1652,10 +1665,11 @@ static const char *const style[] = {
 	".figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:0 0 8px}\n"
 	".figs dt{font-size:13px;color:var(--muted)}\n"
 	".figs dd{margin:0;font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}\n"
-	".figs .note{display:inline;font-weight:400}\n"
+	".figs .note{font-weight:400}\n"
 	".util .used{fill:#0e7490}\n"
 	".util .avg{stroke:#000;stroke-width:1.5;stroke-dasharray:6 4}\n"
-	".util .avg-label{fill:var(--ink)}\n"
+	".util .avg-label{fill:var(--ink);paint-order:stroke;stroke:#fff;stroke-width:4px}\n"
+	".spike .label{paint-order:stroke;stroke:#fff;stroke-width:3px}\n"
 	"footer{margin-top:40px;border-top:1px solid var(--line);padding-top:12px;font-size:13px;"
 	"color:var(--muted);overflow-wrap:anywhere}\n"
 	"@media (max-width:600px){.only-wide{display:none}.only-narrow{display:block}"
