@@ -676,6 +676,18 @@ static void daily_chart(struct page *p)
 	}
 	if (r->nspikes)
 		pc_buf_adds(out, "<li><span class=\"swatch spike-swatch\"></span>spike (see below)</li>");
+	{
+		int64_t charted = 0;
+
+		for (size_t i = 0; i < ns; i++)
+			charted += s[i].total;
+		/* a reservation nobody used: its commitment is in the total, not in any use case */
+		if (charted != r->posture.total_micros) {
+			pc_buf_adds(out, "<li>not charted: reserved capacity no use case used <span class=\"fig\">");
+			money(out, r, r->posture.total_micros - charted, false);
+			pc_buf_adds(out, "</span></li>");
+		}
+	}
 	pc_buf_adds(out, "</ul></figcaption>\n</figure>\n");
 
 	/* the figures behind the chart */
@@ -1296,7 +1308,7 @@ static void caching(struct page *p)
 #define UTIL_W 720
 #define UTIL_H 200
 #define UTIL_LEFT 48
-#define UTIL_TOP 16
+#define UTIL_TOP 30
 #define UTIL_BOTTOM 30
 
 static void hour(struct pc_buf *out, int64_t h)
@@ -1387,8 +1399,8 @@ static void util_svg(struct page *p, const struct pc_sr_reservation *res, int64_
 		pc_buf_adds(out, "\" y2=\"");
 		coord(out, y);
 		pc_buf_addf(out, "\"/><text class=\"axis avg-label\" x=\"%d\" y=\"", (int)(util_w - 14));
-		coord(out, y - 40);
-		pc_buf_adds(out, "\" text-anchor=\"end\">average ");
+		coord(out, (int64_t)(UTIL_TOP - 12) * 10);
+		pc_buf_adds(out, "\" text-anchor=\"end\">dashed line: average ");
 		percent(out, res->utilization);
 		pc_buf_adds(out, "</text>\n");
 	}
@@ -1652,7 +1664,7 @@ static const char *const style[] = {
 	".bar .warn{stroke:#000;stroke-width:2;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}\n"
 	/* the cache bars on a wide screen: one line each, name | bar | figure */
 	"@media (min-width:601px){.compact .bar-row{display:grid;grid-template-columns:minmax(8em,16em) 1fr "
-	"minmax(9em,auto);grid-template-areas:'name bar fig' '. note note';align-items:center;"
+	"13em;grid-template-areas:'name bar fig' '. note note';align-items:center;"
 	"gap:0 12px;margin:4px 0}"
 	".compact .bar-head{display:contents}.compact .name{grid-area:name}.compact .fig{grid-area:fig;"
 	"text-align:right}.compact svg.bar{grid-area:bar;margin:0}.compact .bar-figs{grid-area:note}}\n"
@@ -1668,7 +1680,7 @@ static const char *const style[] = {
 	".figs .note{font-weight:400}\n"
 	".util .used{fill:#0e7490}\n"
 	".util .avg{stroke:#000;stroke-width:1.5;stroke-dasharray:6 4}\n"
-	".util .avg-label{fill:var(--ink);paint-order:stroke;stroke:#fff;stroke-width:4px}\n"
+	".util .avg-label{fill:var(--ink)}\n"
 	".spike .label{paint-order:stroke;stroke:#fff;stroke-width:3px}\n"
 	"footer{margin-top:40px;border-top:1px solid var(--line);padding-top:12px;font-size:13px;"
 	"color:var(--muted);overflow-wrap:anywhere}\n"
