@@ -4,9 +4,10 @@
  * rewrites it), every section and chart text alternative present, nothing
  * that a browser would fetch, and hostile strings from commits escaped.
  *
- * `test_spend_html --write FILE [--figures FILE]` writes the fixture's page
- * (and the texts its DOM must show, one a line) for the browser test,
- * tests/e2e/test_dashboard.sh.
+ * `test_spend_html --write FILE [--figures FILE] [--hostile]` writes the
+ * fixture's page (and the texts its DOM must show, one a line; with
+ * --hostile, commit strings that try to inject markup) for the browser
+ * test, tests/e2e/test_dashboard.sh.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -185,26 +186,45 @@ static void test_spend_html__fetches_nothing(void **state)
 	sr_fixture_free(report);
 }
 
-/* A commit's subject, author and id, a template id and a version: hostile, in text and attributes. */
+/* Hostile strings from a commit and a configuration, swapped into a fixture (and back). */
+static char hostile_subject[] = "Add <script>alert('x')</script> & \"examples\"\x1b[31m";
+static char hostile_author[] = "Eve \"><img src=x onerror=alert(1)> <eve@example.com>";
+static char hostile_id[] = "\"><svg onload=alert(1)>0123456789abcdef";
+static char hostile_template[] = "<b onmouseover='x'>t&amp;</b>";
+
+struct hostile_saved {
+	struct pc_sr_commit commit;
+	char *template;
+};
+
+static void make_hostile(struct pc_spend_report *report, struct hostile_saved *saved)
+{
+	saved->commit = report->spikes[report->nspikes - 1].commit;
+	saved->template = report->templates[0].id;
+	report->spikes[report->nspikes - 1].commit.subject = hostile_subject;
+	report->spikes[report->nspikes - 1].commit.author = hostile_author;
+	report->spikes[report->nspikes - 1].commit.id = hostile_id;
+	report->templates[0].id = hostile_template;
+}
+
+static void unmake_hostile(struct pc_spend_report *report, const struct hostile_saved *saved)
+{
+	report->spikes[report->nspikes - 1].commit = saved->commit;
+	report->templates[0].id = saved->template;
+}
+
+/* A commit's subject, author and id, a template id: hostile, in text and attributes. */
 static void test_spend_html__escapes_hostile_strings(void **state)
 {
 	struct pc_spend_report *report = sr_fixture_new();
-	static char subject[] = "Add <script>alert('x')</script> & \"examples\"\x1b[31m";
-	static char author[] = "Eve \"><img src=x onerror=alert(1)> <eve@example.com>";
-	static char id[] = "\"><svg onload=alert(1)>0123456789abcdef";
-	static char tmpl[] = "<b onmouseover='x'>t&amp;</b>";
-	struct pc_sr_commit saved;
-	char *saved_template, *html;
+	struct hostile_saved saved;
+	char *html;
 
 	(void)state;
 	assert_true(report->nspikes > 0);
 	assert_true(report->ntemplates > 0);
-	saved = report->spikes[0].commit;
-	saved_template = report->templates[0].id;
-	report->spikes[0].commit.subject = subject;
-	report->spikes[0].commit.author = author;
-	report->spikes[0].commit.id = id;
-	report->templates[0].id = tmpl;
+	assert_non_null(report->spikes[report->nspikes - 1].commit.id);
+	make_hostile(report, &saved);
 	html = render(report);
 
 	assert_null(strstr(html, "<script"));
@@ -221,8 +241,24 @@ static void test_spend_html__escapes_hostile_strings(void **state)
 	/* the daily chart's label too: short id (7 characters of the hostile id) */
 	assert_non_null(strstr(html, "&quot;&gt;&lt;svg "));
 
-	report->spikes[0].commit = saved;
-	report->templates[0].id = saved_template;
+	unmake_hostile(report, &saved);
+	free(html);
+	sr_fixture_free(report);
+}
+
+/* The fixture with no records renders every section, each saying what is missing. */
+static void test_spend_html__empty_fixture_renders_every_section(void **state)
+{
+	struct pc_spend_report *report = sr_fixture_empty();
+	char *html = render(report);
+
+	(void)state;
+	assert_non_null(strstr(html, report->posture.text ? report->posture.text : ""));
+	assert_non_null(strstr(html, "<section id=\"quality\">"));
+	assert_non_null(strstr(html, "No spikes in the period."));
+	assert_non_null(strstr(html, "No template change went live in the period."));
+	assert_non_null(strstr(html, "n/a"));
+	assert_null(strstr(html, "<script"));
 	free(html);
 	sr_fixture_free(report);
 }
@@ -322,20 +358,35 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_spend_html__every_chart_has_a_text_alternative),
 		cmocka_unit_test(test_spend_html__fetches_nothing),
 		cmocka_unit_test(test_spend_html__escapes_hostile_strings),
+		cmocka_unit_test(test_spend_html__empty_fixture_renders_every_section),
 		cmocka_unit_test(test_spend_html__labels_spikes_with_their_commits),
 		cmocka_unit_test(test_spend_html__empty_report_says_so_in_every_section),
 	};
 
+	/* --write FILE [--figures FILE] [--hostile]: the page for the browser test */
 	if (argc >= 3 && !strcmp(argv[1], "--write")) {
 		struct pc_spend_report *report = sr_fixture_new();
 		struct pc_buf html = PC_BUF_INIT;
-		int rc = pc_spend_report_html(&html, report);
+		struct hostile_saved saved;
+		const char *figures = NULL;
+		bool hostile = false;
+		int rc;
 
+		for (int i = 3; i < argc; i++) {
+			if (!strcmp(argv[i], "--figures") && i + 1 < argc)
+				figures = argv[++i];
+			else if (!strcmp(argv[i], "--hostile"))
+				hostile = true;
+		}
+		if (hostile)
+			make_hostile(report, &saved);
+		rc = pc_spend_report_html(&html, report);
 		if (rc == 0)
 			rc = write_file(argv[2], html.ptr);
-
-		if (rc == 0 && argc >= 5 && !strcmp(argv[3], "--figures"))
-			rc = write_figures(argv[4], report);
+		if (rc == 0 && figures)
+			rc = write_figures(figures, report);
+		if (hostile)
+			unmake_hostile(report, &saved);
 		pc_buf_release(&html);
 		sr_fixture_free(report);
 		if (rc != 0)

@@ -231,4 +231,15 @@ if [ -s "$TEST_TMP/fixture.html" ]; then
 	dashboard_case fixture "$TEST_TMP/fixture.html" "$TEST_TMP/fixture.figures"
 fi
 
+# ---- hostile commit strings: shown as text, never markup, in the browser too
+"$writer" --write "$TEST_TMP/hostile.html" --hostile >"$TEST_TMP/writer.log" 2>&1
+_report $? "test_spend_html --write --hostile wrote the page" "$(cat "$TEST_TMP/writer.log")"
+browser hostile --window-size=1280,2400 --dump-dom "file://$TEST_TMP/hostile.html" >"$TEST_TMP/hostile.dom"
+expect_eq "$(grep -c -e '<script' -e '<img' -e '<svg onload' -e '<b onmouseover' "$TEST_TMP/hostile.dom")" 0 \
+	"hostile: no element made from a commit's subject, author or id"
+grep -qF "Add &lt;script&gt;alert('x')&lt;/script&gt; &amp; \"examples\"" "$TEST_TMP/hostile.dom"
+_report $? "hostile: the subject is shown as the text it is"
+expect_eq "$(requests hostile)" "" "hostile: the page made no request"
+expect_eq "$(csp_reports hostile)" "" "hostile: the page tried to load nothing"
+
 finish
