@@ -376,7 +376,7 @@ static size_t daily_series(struct series **out, const struct pc_spend_report *r)
 			continue;
 		if (!s[n].daily) {
 			s[n].daily = pc_xcalloc((size_t)nd, sizeof(int64_t));
-			s[n].label = "no use case (unattributed)";
+			s[n].label = "no use case or unattributed";
 			s[n].colour = COLOUR_NONE;
 		}
 		for (int64_t d = 0; d < nd; d++)
@@ -1305,7 +1305,6 @@ static void caching(struct page *p)
 
 /* ---- reservations ---- */
 
-#define UTIL_W 720
 #define UTIL_H 200
 #define UTIL_LEFT 48
 #define UTIL_TOP 30
