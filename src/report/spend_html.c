@@ -1039,7 +1039,33 @@ static void templates(struct page *p)
 			pc_buf_adds(out, "</td><td></td><td></td><td></td></tr>\n");
 		}
 	}
-	pc_buf_adds(out, "</tbody>\n</table></div>\n</section>\n");
+	pc_buf_adds(out, "</tbody>\n</table></div>\n");
+
+	/* the sparklines' figures */
+	pc_buf_adds(out, "<details><summary>The figures behind the trend lines (a row per day)</summary>\n"
+		    "<div class=\"table-wrap\"><table class=\"num\">\n<thead><tr><th scope=\"col\">Day</th>");
+	for (size_t i = 0; i < r->ntemplates; i++) {
+		pc_buf_adds(out, "<th scope=\"col\">");
+		if (r->templates[i].id)
+			esc(out, r->templates[i].id);
+		else
+			pc_buf_adds(out, "<em>unattributed</em>");
+		pc_buf_adds(out, "</th>");
+	}
+	pc_buf_adds(out, "</tr></thead>\n<tbody>\n");
+	for (int64_t d = 0; d < r->ndays; d++) {
+		pc_buf_adds(out, "<tr><th scope=\"row\">");
+		day(out, r->since_day + d);
+		pc_buf_adds(out, "</th>");
+		for (size_t i = 0; i < r->ntemplates; i++) {
+			pc_buf_adds(out, "<td>");
+			if (r->templates[i].daily_micros)
+				money(out, r, r->templates[i].daily_micros[d], false);
+			pc_buf_adds(out, "</td>");
+		}
+		pc_buf_adds(out, "</tr>\n");
+	}
+	pc_buf_adds(out, "</tbody>\n</table></div>\n</details>\n</section>\n");
 }
 
 /* ---- spikes ---- */
