@@ -46,6 +46,9 @@
  *         2,880,000: 70.0%)
  *   11-01 idle ptu-west: $6.00
  *   11-01 purchase ptu-east billed $24.00, ptu-west billed $6.00 (effective 0)
+ *   (each reservation charge carries its equivalents: use and spill-over as above,
+ *   idle the day's unused capacity 864,000 / 720,000, purchase the day's capacity
+ *   120,000 x 24 = 2,880,000 / 30,000 x 24 = 720,000)
  *   day total 2 + 26 + 1.425 + 0.70 + 15.12 + 1.68 + 7.20 + 6 = $60.125
  *
  *   11-02 on demand campaign/headline: 5,000 calls, in 2,500,000, out 1,250,000 = $5.00
@@ -492,6 +495,12 @@ static void charge(struct pc_spend_report *r, enum pc_sr_charge_kind kind, int64
 	c->list_micros = list;
 }
 
+/* The last charge's equivalents: its day's share of the reservation's capacity. */
+static void equivalents(struct pc_spend_report *r, int64_t n)
+{
+	r->charges[r->ncharges - 1].equivalents = n;
+}
+
 static void charges(struct pc_spend_report *r)
 {
 	const struct pc_sr_template *summarize = &r->templates[0], *clauses = &r->templates[1],
@@ -519,10 +528,13 @@ static void charges(struct pc_spend_report *r)
 			charge(r, PC_SR_CHARGE_COMMITMENT_USE, day, clauses, NULL, "ptu-east",
 			       (struct tokens){ 400, 0, 1314400, 200000, 0, 200000 }, 0, M(1512),
 			       18144000);
+			equivalents(r, 1814400);
 			charge(r, PC_SR_CHARGE_COMMITMENT_USE, day, unattributed, NULL, "ptu-east",
 			       (struct tokens){ 50, 0, 141600, 0, 0, 20000 }, 0, M(168), 2016000);
+			equivalents(r, 201600);
 			charge(r, PC_SR_CHARGE_COMMITMENT_IDLE, day, NULL, NULL, "ptu-east", none, 0,
 			       M(720), 0);
+			equivalents(r, 2880000 - 2016000);
 		} else {
 			charge(r, PC_SR_CHARGE_ON_DEMAND, day, headline, NULL, NULL,
 			       (struct tokens){ 5000, 0, 2500000, 0, 0, 1250000 }, M(500), M(500),
@@ -534,20 +546,27 @@ static void charges(struct pc_spend_report *r)
 			       1425000, 1425000, 1425000);
 			charge(r, PC_SR_CHARGE_SPILLOVER, day, clauses, NULL, "ptu-east",
 			       (struct tokens){ 10, 0, 30000, 0, 0, 10000 }, M(60), M(60), M(60));
+			equivalents(r, 60000);
 			charge(r, PC_SR_CHARGE_COMMITMENT_USE, day, clauses, NULL, "ptu-east",
 			       (struct tokens){ 430, 0, 1543600, 200000, 0, 210000 }, 0, M(1728),
 			       20736000);
+			equivalents(r, 2073600);
 			charge(r, PC_SR_CHARGE_COMMITMENT_USE, day, unattributed, NULL, "ptu-east",
 			       (struct tokens){ 60, 0, 170400, 0, 0, 20000 }, 0, M(192), 2304000);
+			equivalents(r, 230400);
 			charge(r, PC_SR_CHARGE_COMMITMENT_IDLE, day, NULL, NULL, "ptu-east", none, 0,
 			       M(480), 0);
+			equivalents(r, 2880000 - 2304000);
 		}
 		charge(r, PC_SR_CHARGE_COMMITMENT_IDLE, day, NULL, NULL, "ptu-west", none, 0, M(600),
 		       0);
+		equivalents(r, 720000);
 		charge(r, PC_SR_CHARGE_PURCHASE, day, NULL, NULL, "ptu-east", none, M(2400), 0,
 		       M(2400));
+		equivalents(r, 2880000);
 		charge(r, PC_SR_CHARGE_PURCHASE, day, NULL, NULL, "ptu-west", none, M(600), 0,
 		       M(600));
+		equivalents(r, 720000);
 	}
 }
 
