@@ -229,6 +229,10 @@ _report $? "test_spend_html --write wrote the fixture's dashboard" "$(cat "$TEST
 if [ -s "$TEST_TMP/fixture.html" ]; then
 	cp "$TEST_TMP/fixture.html" "$shots/fixture.html"
 	dashboard_case fixture "$TEST_TMP/fixture.html" "$TEST_TMP/fixture.figures"
+	# the figures the dashboard was checked for are the JSON report's of the same fixture
+	expect_eq "$(figures_from_json "$PC_ROOT/tests/golden/report/agency.json")" \
+		"$(cat "$TEST_TMP/fixture.figures")" \
+		"fixture: the figures checked are what the JSON report of the fixture says (figures_from_json)"
 fi
 
 # ---- hostile commit strings: shown as text, never markup, in the browser too
