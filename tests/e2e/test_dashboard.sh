@@ -59,6 +59,7 @@ browser() {
 # requests NAME: the URLs a run asked the network for, one a line, less the
 # browser's own background calls (its update and account services)
 requests() {
+	[ -s "$TEST_TMP/$1.net.json" ] || { echo "(no network log: $1.net.json)"; return; }
 	grep -o '"url":"[^"]*"' "$TEST_TMP/$1.net.json" 2>/dev/null | sed 's/^"url":"//; s/"$//' |
 		grep -Ev '^https?://([a-z0-9-]+\.)*(google\.com|googleapis\.com|gvt1\.com)(/|:|$)' | sort -u
 }
@@ -151,6 +152,8 @@ _report $? "the phone probe sees a page wider than 390 px (the check of the dash
 dashboard_case() {
 	_case=$1 _html=$2 _figures=$3
 	_url="file://$_html"
+	# nothing from an earlier run can stand in for this one's
+	rm -f "$shots/$_case"-*.png "$shots/$_case-print.pdf"
 
 	# the desktop: a screenshot with content and the charts' colours, the DOM's figures
 	browser "$_case-desktop" --window-size=1280,2400 --screenshot="$shots/$_case-desktop.png" "$_url" >/dev/null
@@ -206,7 +209,6 @@ $_fig"
 	browser "$_case-print" --no-pdf-header-footer --print-to-pdf="$shots/$_case-print.pdf" "$_url" >/dev/null
 	[ -s "$shots/$_case-print.pdf" ]
 	_report $? "$_case: the page prints to PDF" "$(tail -5 "$TEST_TMP/$_case-print.log")"
-	rm -f "$shots/$_case-print"-*.png
 	pdftoppm -r 60 -png "$shots/$_case-print.pdf" "$shots/$_case-print" 2>/dev/null
 	_pages=$(ls "$shots/$_case-print"-*.png 2>/dev/null | wc -l)
 	expect_at_least 2 "$_pages" "$_case: the printout has its pages"
