@@ -6,7 +6,8 @@
 # the DOM for the figures (the posture sentence, the total, a spike's
 # commit), that nothing was fetched (Chromium's network log and its console's
 # Content Security Policy reports), and that a phone's width needs no
-# horizontal scroll outside the tables' own scroll boxes.
+# horizontal scroll outside the tables' own scroll boxes and that its text
+# has enough contrast (WCAG 2.1 AA).
 #
 # Chromium and pdftoppm are installed here when missing (scripts/deps.sh
 # install browser: apt-get, sudo when not root); if that fails the test fails.
@@ -111,33 +112,20 @@ _report $? "the console shows what a policy blocked (the check of the dashboard 
 
 # A phone: headless Chromium's windows are at least 500 px wide, so the page
 # is shown in a frame 390 px wide (its media queries and layout see 390 px);
-# the screenshot is the frame. The probe, in the frame's parent only (the
-# dashboard itself has no script), writes the frame's scroll width and every
-# element reaching past it outside a table's own scroll box.
+# the screenshot is the frame's top (the frame is tall, so that all of the
+# page can be hit-tested). tests/browser/probe.js, in the frame's parent
+# only (the dashboard itself has no script), measures the frame's layout and
+# its text's contrast.
 phone_page() {
-	cat <<EOF
-<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}iframe{border:0;width:390px;height:3200px;display:block}</style></head>
-<body><iframe id="f" src="$1"></iframe>
-<script>
-window.addEventListener("load", function () {
-	var d = document.getElementById("f").contentDocument, w = d.documentElement.clientWidth, bad = [];
-	d.querySelectorAll("body *").forEach(function (e) {
-		if (e.closest(".table-wrap") || e.closest("details:not([open])")) return;
-		var r = e.getBoundingClientRect();
-		if (r.width > 0 && (r.right > w + 0.5 || r.left < -0.5))
-			bad.push(e.tagName.toLowerCase() + "." + (e.getAttribute("class") || "") + "@" + Math.round(r.right));
-	});
-	var p = document.createElement("pre");
-	p.id = "probe";
-	p.textContent = "viewport=" + w + " scroll=" + d.documentElement.scrollWidth + " offenders=" + bad.slice(0, 8).join(",");
-	document.body.appendChild(p);
-});
-</script></body></html>
-EOF
+	printf '<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}'
+	printf 'iframe{border:0;width:390px;height:16000px;display:block}</style></head>\n'
+	printf '<body><iframe id="f" src="%s"></iframe>\n<script>\n' "$1"
+	cat "$PC_ROOT/tests/browser/probe.js"
+	printf '</script></body></html>\n'
 }
 
 # ... and the probe sees a page too wide for a phone
-printf '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div style="width:600px">wide</div></body></html>\n' \
+printf '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div style="width:600px">wide</div><p style="color:#bbb">faint</p></body></html>\n' \
 	>"$TEST_TMP/wide.html"
 phone_page "file://$TEST_TMP/wide.html" >"$TEST_TMP/wide-phone.html"
 browser wide --allow-file-access-from-files --window-size=390,800 --dump-dom "file://$TEST_TMP/wide-phone.html" \
@@ -145,6 +133,9 @@ browser wide --allow-file-access-from-files --window-size=390,800 --dump-dom "fi
 grep -q '<pre id="probe">viewport=390 scroll=6[0-9][0-9] offenders=div' "$TEST_TMP/wide.dom"
 _report $? "the phone probe sees a page wider than 390 px (the check of the dashboard can fail)" \
 	"$(grep -o '<pre id="probe">[^<]*' "$TEST_TMP/wide.dom")"
+grep -q '<pre id="contrast">checked=[0-9]* svg=0 offenders=p\.=1\.[0-9]*&lt;4\.5' "$TEST_TMP/wide.dom"
+_report $? "the probe sees faint text (the contrast check of the dashboard can fail)" \
+	"$(grep -o '<pre id="contrast">[^<]*' "$TEST_TMP/wide.dom")"
 
 # dashboard_case NAME HTML FIGURES: the checks of one dashboard file; FIGURES
 # holds one text a line that the page's DOM must show (the posture sentence,
@@ -204,6 +195,11 @@ $_fig"
 	_probe=$(sed -n 's|.*<pre id="probe">\([^<]*\)</pre>.*|\1|p' "$TEST_TMP/$_case-probe.dom")
 	expect_eq "$_probe" "viewport=390 scroll=390 offenders=" \
 		"$_case: at 390 px nothing scrolls sideways but the tables in their boxes"
+	_contrast=$(sed -n 's|.*<pre id="contrast">\([^<]*\)</pre>.*|\1|p' "$TEST_TMP/$_case-probe.dom")
+	expect_eq "${_contrast#* offenders=}" "" "$_case: all visible text has WCAG AA contrast with its background"
+	_checked=$(printf '%s' "$_contrast" | sed -n 's/^checked=\([0-9]*\) svg=\([0-9]*\) .*/\1 \2/p')
+	expect_at_least 100 "${_checked% *}" "$_case: the contrast check saw the page's text (elements)"
+	expect_at_least 10 "${_checked#* }" "$_case: the contrast check saw the charts' text (SVG elements)"
 
 	# print: a PDF whose pages have the content and the charts' colours
 	browser "$_case-print" --no-pdf-header-footer --print-to-pdf="$shots/$_case-print.pdf" "$_url" >/dev/null
