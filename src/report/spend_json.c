@@ -14,6 +14,7 @@
 #include "spend_render.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,7 +165,6 @@ static json_t *templates(const struct pc_spend_report *r)
 	for (size_t i = 0; i < r->ntemplates; i++) {
 		const struct pc_sr_template *t = &r->templates[i];
 		json_t *o = json_object();
-		struct pc_ratio per_1000 = { t->cost_per_call.num * 1000, t->cost_per_call.den };
 
 		json_object_set_new(o, "id", string_or_null(t->id));
 		json_object_set_new(o, "team", string_or_null(t->team));
@@ -175,9 +175,11 @@ static json_t *templates(const struct pc_spend_report *r)
 		       t->cached_input_tokens, t->cache_write_tokens, t->output_tokens);
 		json_object_set_new(o, "tokens_per_call", decimal(t->tokens_per_call));
 		json_object_set_new(o, "cost_per_1000_calls",
-				    per_1000.den ? money((int64_t)pc_div_round(per_1000.num,
-									      per_1000.den))
-						 : json_null());
+				    t->cost_per_call.den
+					    ? money((int64_t)pc_div_round(
+						    (pc_int128)t->cost_per_call.num * 1000,
+						    t->cost_per_call.den))
+					    : json_null());
 		json_object_set_new(o, "cost", money(t->cost_micros));
 		json_object_set_new(o, "share", percent(t->share));
 		json_object_set_new(o, "previous_cost",

@@ -45,7 +45,9 @@ static void table(struct pc_buf *out, struct sr_table *t, const char *none)
 
 static void commit_words(struct pc_buf *out, const struct pc_sr_commit *c, bool inferred)
 {
-	pc_buf_adds(out, inferred ? ", inferred commit `" : ", commit `");
+	pc_buf_adds(out, inferred ? " (no version recorded: the last commit to its files "
+				    "before), commit `"
+				  : ", commit `");
 	pc_buf_add_visible(out, c->id);
 	pc_buf_adds(out, "`");
 	if (c->author) {
@@ -140,9 +142,11 @@ int pc_spend_report_markdown(struct pc_buf *out, const struct pc_spend_report *r
 	sr_versions_table(&t, r);
 	table(out, &t, NULL);
 
-	heading(out, "Spikes",
-		"Recorded; a day at least 1.2 x and $1.00 above the template's trailing 7-day "
-		"mean.");
+	pc_buf_adds(&note, "Recorded; a day at least 1.2 x and ");
+	sr_money(&note, r, PC_MICROS, false);
+	pc_buf_adds(&note, " above the template's trailing 7-day mean.");
+	heading(out, "Spikes", note.ptr);
+	pc_buf_reset(&note);
 	sr_spikes_table(&t, r);
 	table(out, &t, "No spikes.");
 	spike_lines(out, r);

@@ -73,7 +73,7 @@ void sr_cache_templates_table(struct sr_table *t, const struct pc_spend_report *
 void sr_reservations_table(struct sr_table *t, const struct pc_spend_report *report);
 void sr_shares_table(struct sr_table *t, const struct pc_spend_report *report);
 
-/* "unattributed" for a NULL template or use case. */
+/* id, or "(unattributed)" for a NULL template or use case. */
 const char *sr_name(const char *id);
 
 #endif

@@ -24,7 +24,8 @@ static void table(struct pc_buf *out, struct sr_table *t, const char *none)
 		sr_table_text(out, t);
 	} else {
 		pc_strlist_release(&t->cells);
-		pc_buf_addf(out, "%s\n", none);
+		if (*none)
+			pc_buf_addf(out, "%s\n", none);
 	}
 }
 
@@ -75,10 +76,14 @@ static void templates(struct pc_buf *out, const struct pc_spend_report *r)
 static void spikes(struct pc_buf *out, const struct pc_spend_report *r)
 {
 	struct sr_table t;
+	struct pc_buf origin = PC_BUF_INIT;
 
-	heading(out, "Spikes",
-		"recorded; a day at least 1.2 x and $1.00 above the template's trailing "
-		"7-day mean");
+	/* the threshold is one unit of the currency, whichever it is */
+	pc_buf_adds(&origin, "recorded; a day at least 1.2 x and ");
+	sr_money(&origin, r, PC_MICROS, false);
+	pc_buf_adds(&origin, " above the template's trailing 7-day mean");
+	heading(out, "Spikes", origin.ptr);
+	pc_buf_release(&origin);
 	sr_spikes_table(&t, r);
 	table(out, &t, "no spikes");
 	for (size_t i = 0; i < r->nspikes; i++) {
@@ -102,8 +107,10 @@ static void spikes(struct pc_buf *out, const struct pc_spend_report *r)
 			pc_buf_add_visible(out, s->version);
 		}
 		if (s->commit.id) {
-			pc_buf_adds(out, s->cause == PC_SR_CAUSE_INFERRED ? ", inferred commit "
-									    : ", commit ");
+			pc_buf_adds(out, s->cause == PC_SR_CAUSE_INFERRED
+						 ? " (no version recorded: the last commit to its "
+						   "files before), commit "
+						 : ", commit ");
 			pc_buf_add_visible(out, s->commit.id);
 			if (s->commit.author) {
 				pc_buf_adds(out, " by ");
