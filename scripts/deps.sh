@@ -32,7 +32,9 @@ test_modules="cmocka:libcmocka-dev"
 test_commands="jq:jq ssh-keygen:openssh-client ssh-agent:openssh-client groff:groff-base
 node:nodejs npm:npm sqlite3:sqlite3"
 # and the dashboard's browser test: headless Chromium (Debian's, not a
-# browser build downloaded by npm), pdftoppm to look at its printed PDF
+# browser build downloaded by npm), pdftoppm to look at its printed PDF.
+# Not part of `test`: no make target installs a browser; the test itself
+# runs `deps.sh install browser` when they are missing.
 browser_commands="chromium:chromium pdftoppm:poppler-utils"
 
 # missing WHAT: the Debian packages missing for WHAT (build, test or browser), one line
@@ -58,7 +60,7 @@ missing() {
 		done
 	fi
 	if [ "$1" = test ]; then
-		for pair in $test_commands $browser_commands; do
+		for pair in $test_commands; do
 			command -v "${pair%%:*}" >/dev/null 2>&1 || m="$m ${pair#*:}"
 		done
 	fi
