@@ -961,7 +961,7 @@ static void templates(struct page *p)
 	pc_buf_adds(out, "<div class=\"table-wrap\"><table class=\"num\"><caption>Templates by cost</caption>\n"
 		    "<thead><tr><th scope=\"col\" class=\"text\">Template</th><th scope=\"col\" class=\"text\">Use case</th>"
 		    "<th scope=\"col\" class=\"text\">Model</th><th scope=\"col\">Calls</th>"
-		    "<th scope=\"col\">Tokens per call</th><th scope=\"col\">Cost per call</th>"
+		    "<th scope=\"col\">Tokens per call</th><th scope=\"col\">Cost per 1,000 calls</th>"
 		    "<th scope=\"col\">Cost</th><th scope=\"col\">Share</th><th scope=\"col\">Change</th>"
 		    "<th scope=\"col\">Daily cost</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < r->ntemplates; i++) {
@@ -986,21 +986,12 @@ static void templates(struct page *p)
 			pc_buf_adds(out, "n/a");
 		}
 		pc_buf_adds(out, "</td><td>");
-		if (t->cost_per_call.den) {
-			/* to a hundredth of a cent: 1e-4 units, rounded once */
-			int64_t per = (int64_t)pc_div_round(t->cost_per_call.num,
-							   (pc_int128)t->cost_per_call.den * 100);
-			bool usd = r->currency && !strcmp(r->currency, "USD");
-
-			pc_buf_addf(out, "%s%" PRId64 ".%04" PRId64, usd ? "$" : "", per / 10000,
-				    per % 10000);
-			if (!usd) {
-				pc_buf_addch(out, ' ');
-				esc(out, r->currency);
-			}
-		} else {
+		/* per 1,000 calls, as the text and markdown reports say it */
+		if (t->cost_per_call.den)
+			money(out, r, (int64_t)pc_div_round((pc_int128)t->cost_per_call.num * 1000,
+							    t->cost_per_call.den), false);
+		else
 			pc_buf_adds(out, "n/a");
-		}
 		pc_buf_adds(out, "</td><td>");
 		money(out, r, t->cost_micros, false);
 		pc_buf_adds(out, "</td><td>");
