@@ -1225,7 +1225,6 @@ static void quality_section(struct ctx *c)
 			q->unattributed_calls += b->calls;
 		} else if (!b->version) {
 			q->unversioned_calls += b->calls;
-			q->unversioned_micros += cd->ondemand + cd->commit_use;
 		}
 		if (b->cost_records > 0) {
 			/* the part of the bucket that carried a cost: all of it, or its share */
@@ -1235,9 +1234,18 @@ static void quality_section(struct ctx *c)
 							b->records);
 		}
 	}
-	for (size_t i = 0; i < r->ntemplates; i++)
-		if (!r->templates[i].id)
-			q->unattributed_micros = r->templates[i].cost_micros;
+	/* costs as the templates show them: on demand + their share of commitments */
+	for (size_t i = 0; i < r->ntemplates; i++) {
+		const struct pc_sr_template *t = &r->templates[i];
+
+		if (!t->id) {
+			q->unattributed_micros = t->cost_micros;
+			continue;
+		}
+		for (size_t v = 0; v < t->nversions; v++)
+			if (!t->versions[v].version)
+				q->unversioned_micros += t->versions[v].cost_micros;
+	}
 	q->drift = (struct pc_ratio){ q->reported_micros - q->repriced_micros, q->repriced_micros };
 }
 
