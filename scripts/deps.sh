@@ -10,6 +10,10 @@
 #   deps.sh install       installs what is missing for building and testing,
 #                         through apt-get, with sudo when not root (`make deps`,
 #                         and `make test` and `make demo`, the quick start)
+#   deps.sh check browser / deps.sh install browser
+#                         only the browser test's tools (tests/e2e/test_dashboard.sh
+#                         runs the install when they are missing: a test set-up,
+#                         never `make`)
 #
 # Libraries are looked for with pkg-config, not dpkg, so a system that has
 # them from elsewhere builds too; tools with `command -v`.
@@ -27,10 +31,22 @@ libcrypto:libssl-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev"
 test_modules="cmocka:libcmocka-dev"
 test_commands="jq:jq ssh-keygen:openssh-client ssh-agent:openssh-client groff:groff-base
 node:nodejs npm:npm sqlite3:sqlite3"
+# and the dashboard's browser test: headless Chromium (Debian's, not a
+# browser build downloaded by npm), pdftoppm to look at its printed PDF.
+# Not part of `test`: no make target installs a browser; the test itself
+# runs `deps.sh install browser` when they are missing.
+browser_commands="chromium:chromium pdftoppm:poppler-utils"
 
-# missing WHAT: the Debian packages missing for WHAT (build or test), one line
+# missing WHAT: the Debian packages missing for WHAT (build, test or browser), one line
 missing() {
 	m=""
+	if [ "$1" = browser ]; then
+		for pair in $browser_commands; do
+			command -v "${pair%%:*}" >/dev/null 2>&1 || m="$m ${pair#*:}"
+		done
+		printf '%s\n' $m | awk 'NF && !seen[$0]++' | tr '\n' ' ' | sed 's/ $//'
+		return
+	fi
 	if ! command -v pkg-config >/dev/null 2>&1; then
 		m="pkg-config"
 		mods=$build_modules
@@ -57,21 +73,22 @@ check)
 	what=${2:-build}
 	m=$(missing "$what")
 	[ -z "$m" ] && exit 0
+	[ "$what" = browser ] && what="run the browser test"
 	echo "promptcost: cannot ${what}: missing Debian packages: $m; run 'make deps' (as root, or with sudo) to install them" >&2
 	exit 1
 	;;
 install)
-	m=$(missing test)
+	if [ "${2:-}" = browser ]; then m=$(missing browser); else m=$(missing test); fi
 	[ -z "$m" ] && exit 0
 	;;
 *)
-	echo "usage: deps.sh check build|test, or deps.sh install" >&2
+	echo "usage: deps.sh check build|test|browser, or deps.sh install [browser]" >&2
 	exit 2
 	;;
 esac
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite (and its shell), zlib, cmocka, pkg-config, jq, OpenSSH's client, groff, node and npm by hand" >&2
+	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite (and its shell), zlib, cmocka, pkg-config, jq, OpenSSH's client, groff, node, npm, Chromium and poppler-utils by hand" >&2
 	exit 1
 fi
 sudo=""

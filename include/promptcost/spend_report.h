@@ -198,6 +198,10 @@ struct pc_sr_charge {
 	const char *team, *use_case, *model, *reservation;
 	int64_t calls, response_cache_hits;
 	int64_t input_tokens, cached_input_tokens, cache_write_tokens, output_tokens;
+	int64_t equivalents;            /* input-token equivalents on the reservation: COMMITMENT_USE
+					   within capacity, SPILLOVER spilled, COMMITMENT_IDLE the day's
+					   unused capacity, PURCHASE the day's capacity; 0 on demand
+					   (FOCUS's CommitmentDiscountQuantity) */
 	int64_t billed_micros;          /* what is invoiced for it */
 	int64_t effective_micros;       /* amortized: sums to the report's total */
 	int64_t list_micros;            /* at on-demand list prices */
