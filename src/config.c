@@ -117,7 +117,7 @@ static int check_reference(const struct ctx *c, const struct pc_name_index *idx,
 
 static const char *const top_keys[] = {
 	"version", "currency", "days_per_month", "models", "teams", "use_cases", "templates",
-	"policy", "usage", NULL
+	"policy", "usage", "reservations", NULL
 };
 static const char *const model_keys[] = {
 	"encoding", "approximate_base", "approximate_factor", "input_per_1k", "input_per_1m",
@@ -136,15 +136,23 @@ static const char *const service_tiers[] = { "standard", "batch", "flex", "prior
 static const char *const budget_keys[] = {
 	"monthly_budget", "limit", "warn_at", "other_monthly_spend", NULL
 };
+static const char *const use_case_keys[] = {
+	"monthly_budget", "limit", "warn_at", "other_monthly_spend", "cache_hit_target", NULL
+};
+static const char *const reservation_keys[] = {
+	"model", "units", "unit_price_per_hour", "tokens_per_minute_per_unit",
+	"output_token_weight", "cached_token_weight", NULL
+};
 static const char *const template_keys[] = {
 	"id", "family", "files", "team", "use_case", "model", "service_tier", "calls_per_day",
 	"output_tokens_per_call", "cache_hit_rate", "cached_input_share", "format", "includes",
-	"variables", NULL
+	"variables", "deployment", NULL
 };
 static const char *const format_choices[] = { "auto", "text", "front-matter", NULL };
 static const char *const include_choices[] = { "jinja", "handlebars", "snippets", NULL };
 static const char *const policy_keys[] = {
-	"cost_event", "unapproved_cost_event", "approvers", "file_approvals", NULL
+	"cost_event", "unapproved_cost_event", "approvers", "file_approvals", "cache_hit_target",
+	NULL
 };
 static const char *const approver_keys[] = { "id", "key", NULL };
 static const char *const file_approvals_choices[] = { "signed", "unsigned", NULL };
@@ -498,10 +506,16 @@ static int read_budget(struct pc_budget *budget, const struct ctx *c,
 	if (!map)
 		return 0;
 	pc_buf_addf(&where, "in %s '%s'", what, name->text);
-	error = check_keys(c, map, budget_keys, where.ptr);
+	error = check_keys(c, map, strcmp(what, "use case") ? budget_keys : use_case_keys,
+			   where.ptr);
 	pc_buf_release(&where);
 	if (error)
 		return error;
+	if ((value = pc_yaml_find(map, "cache_hit_target", NULL))) {
+		if ((error = get_share(&budget->cache_hit_target_ppm, c, value, "cache_hit_target")))
+			return error;
+		budget->has_cache_hit_target = true;
+	}
 	if ((value = pc_yaml_find(map, "monthly_budget", NULL))) {
 		if ((error = get_decimal(&budget->monthly_budget_micros, c, value, "monthly_budget",
 					 6)))
@@ -785,6 +799,23 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 		return error;
 	}
 	t->model_pos = value->pos;
+	if ((value = pc_yaml_find(map, "deployment", NULL))) {
+		const struct pc_reservation *r;
+
+		if ((error = get_string(&text, c, value, "deployment")))
+			return error;
+		if (!(r = pc_config_reservation(c->config, text)))
+			return fail(c, value->pos, "template '%s': deployment '%s' names no "
+				    "reservation (%s)", t->id, text,
+				    c->config->nreservations ? "see 'reservations'"
+							     : "'reservations' names none");
+		/* the reservation serves one model: traffic of another would not run on it */
+		if (strcmp(r->model, t->model))
+			return fail(c, value->pos, "template '%s' uses model '%s' but its "
+				    "deployment '%s' serves model '%s'", t->id, t->model, r->id,
+				    r->model);
+		t->deployment = pc_xstrdup(text);
+	}
 
 	if (!(value = pc_yaml_find(map, "calls_per_day", NULL)))
 		return fail(c, map->pos,
@@ -971,6 +1002,11 @@ static int read_policy(const struct ctx *c, const struct pc_yaml_node *section)
 					 "min_monthly_delta", 6)))
 			return error;
 	}
+	if ((value = pc_yaml_find(section, "cache_hit_target", NULL))) {
+		if ((error = get_share(&policy->cache_hit_target_ppm, c, value, "cache_hit_target")))
+			return error;
+		policy->has_cache_hit_target = true;
+	}
 	if ((value = pc_yaml_find(section, "unapproved_cost_event", NULL))) {
 		if ((error = get_choice(&choice, c, value, "unapproved_cost_event",
 					unapproved_choices)))
@@ -1128,6 +1164,93 @@ done:
 	return error;
 }
 
+/*
+ * `reservations:` ID -> {model, units, unit_price_per_hour,
+ * tokens_per_minute_per_unit, output_token_weight, cached_token_weight}:
+ * every key required but the weights (1 and 1: an output or cached token
+ * uses the capacity of one input token), the model one of `models` (read
+ * before: a reservation is priced on demand when it spills over).
+ */
+static int read_reservations(const struct ctx *c, const struct pc_yaml_node *section)
+{
+	struct pc_config *config = c->config;
+	static const char *const required[] = { "model", "units", "unit_price_per_hour",
+						"tokens_per_minute_per_unit" };
+	int error;
+
+	if (pc_yaml_is_null(section))
+		return 0;
+	if ((error = expect_mapping(c, section, "'reservations'")))
+		return error;
+	config->reservations = pc_xcalloc(section->n / 2 + 1, sizeof(*config->reservations));
+	for (size_t i = 0; i + 1 < section->n; i += 2) {
+		const struct pc_yaml_node *name = section->items[i], *map = section->items[i + 1];
+		const struct pc_yaml_node *value;
+		struct pc_reservation *r = &config->reservations[config->nreservations];
+		struct pc_buf where = PC_BUF_INIT;
+		const char *text;
+
+		if (!*name->text || pc_yaml_is_null(name) || !is_valid_id(name->text))
+			return fail(c, name->pos, "a reservation needs an id of letters, digits, "
+				    "'.', '_' and '-'");
+		if (map->kind != PC_YAML_MAPPING)
+			return fail(c, map->pos, "reservation '%s' must be a mapping (model, units, "
+				    "unit_price_per_hour, tokens_per_minute_per_unit...), found %s",
+				    name->text, pc_yaml_is_null(map) ? "nothing"
+								     : pc_yaml_kind_name(map));
+		config->nreservations++;
+		r->id = pc_xstrdup(name->text);
+		r->pos = name->pos;
+		r->output_token_weight = 1;
+		r->cached_token_weight = 1;
+		pc_buf_addf(&where, "in reservation '%s'", r->id);
+		error = check_keys(c, map, reservation_keys, where.ptr);
+		pc_buf_release(&where);
+		if (error)
+			return error;
+		for (size_t k = 0; k < sizeof(required) / sizeof(required[0]); k++)
+			if (!pc_yaml_find(map, required[k], NULL))
+				return fail(c, map->pos, "reservation '%s' has no '%s'", r->id,
+					    required[k]);
+		value = pc_yaml_find(map, "model", NULL);
+		if ((error = get_string(&text, c, value, "model")))
+			return error;
+		if (!pc_config_model(config, text))
+			return fail(c, value->pos, "reservation '%s': unknown model '%s' (a "
+				    "reservation's model must be one of 'models')", r->id, text);
+		r->model = pc_xstrdup(text);
+		/* bounds that keep capacity x hours and price x units x hours in int64 */
+		if ((error = get_count(&r->units, c, pc_yaml_find(map, "units", NULL), "units",
+				       INT64_C(1000000))) ||
+		    (error = get_decimal(&r->unit_price_per_hour_micros, c,
+					 pc_yaml_find(map, "unit_price_per_hour", NULL),
+					 "unit_price_per_hour", 6)) ||
+		    (error = get_count(&r->tokens_per_minute_per_unit, c,
+				       pc_yaml_find(map, "tokens_per_minute_per_unit", NULL),
+				       "tokens_per_minute_per_unit", INT64_C(100000000))))
+			return error;
+		if (r->units < 1)
+			return fail(c, pc_yaml_find(map, "units", NULL)->pos,
+				    "reservation '%s': 'units' must be at least 1", r->id);
+		if (r->tokens_per_minute_per_unit < 1)
+			return fail(c, pc_yaml_find(map, "tokens_per_minute_per_unit", NULL)->pos,
+				    "reservation '%s': 'tokens_per_minute_per_unit' must be at "
+				    "least 1", r->id);
+		if (r->unit_price_per_hour_micros > INT64_C(1000000000000))
+			return fail(c, pc_yaml_find(map, "unit_price_per_hour", NULL)->pos,
+				    "reservation '%s': 'unit_price_per_hour' is too large", r->id);
+		if ((value = pc_yaml_find(map, "output_token_weight", NULL)) &&
+		    (error = get_count(&r->output_token_weight, c, value, "output_token_weight",
+				       1000)))
+			return error;
+		if ((value = pc_yaml_find(map, "cached_token_weight", NULL)) &&
+		    (error = get_count(&r->cached_token_weight, c, value, "cached_token_weight",
+				       1000)))
+			return error;
+	}
+	return 0;
+}
+
 static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 {
 	struct pc_config *config = c->config;
@@ -1180,6 +1303,9 @@ static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 	if ((value = pc_yaml_find(root, "use_cases", NULL)) &&
 	    (error = read_budgets(&config->use_cases, &config->nuse_cases, c, value, "use_cases",
 				  "use case")))
+		return error;
+	if ((value = pc_yaml_find(root, "reservations", NULL)) &&
+	    (error = read_reservations(c, value)))
 		return error;
 	if ((value = pc_yaml_find(root, "templates", NULL)) && (error = read_templates(c, value)))
 		return error;
@@ -1239,6 +1365,11 @@ void pc_config_free(struct pc_config *config)
 	for (size_t i = 0; i < config->ntemplates; i++)
 		pc_template_config_release(&config->templates[i]);
 	free(config->templates);
+	for (size_t i = 0; i < config->nreservations; i++) {
+		free(config->reservations[i].id);
+		free(config->reservations[i].model);
+	}
+	free(config->reservations);
 	pc_strlist_release(&config->policy.approvers);
 	for (size_t i = 0; i < config->policy.napprover_keys; i++) {
 		struct pc_approver *a = &config->policy.approver_keys[i];
@@ -1297,6 +1428,15 @@ const struct pc_template_config *pc_config_template(const struct pc_config *conf
 	return NULL;
 }
 
+const struct pc_reservation *pc_config_reservation(const struct pc_config *config,
+						   const char *id)
+{
+	for (size_t i = 0; i < config->nreservations; i++)
+		if (!strcmp(config->reservations[i].id, id))
+			return &config->reservations[i];
+	return NULL;
+}
+
 const struct pc_approver *pc_policy_approver(const struct pc_policy *policy, const char *id)
 {
 	for (size_t i = 0; i < policy->napprover_keys; i++)
@@ -1320,6 +1460,7 @@ void pc_template_config_release(struct pc_template_config *t)
 	free(t->team);
 	free(t->use_case);
 	free(t->model);
+	free(t->deployment);
 	free(t->service_tier);
 	memset(t, 0, sizeof(*t));
 }
@@ -1336,6 +1477,8 @@ void pc_template_config_copy(struct pc_template_config *out, const struct pc_tem
 	out->team = dup_or_null(from->team);
 	out->use_case = dup_or_null(from->use_case);
 	out->model = dup_or_null(from->model);
+	out->deployment = dup_or_null(from->deployment);
+	out->service_tier = dup_or_null(from->service_tier);
 	out->files = pc_xcalloc(from->nfiles ? from->nfiles : 1, sizeof(*out->files));
 	for (size_t j = 0; j < from->nfiles; j++) {
 		out->files[j].pattern = pc_xstrdup(from->files[j].pattern);

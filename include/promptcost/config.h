@@ -74,6 +74,26 @@ struct pc_budget {
 	bool has_warn_at;
 	int64_t warn_at_ppm;
 	int64_t other_monthly_spend_micros;
+	/* use cases only: the response-cache hit rate aimed at (`cache_hit_target`) */
+	bool has_cache_hit_target;
+	int64_t cache_hit_target_ppm;
+};
+
+/*
+ * A reservation (provisioned throughput, `reservations:`): capacity paid for
+ * by the hour, used or not. Equivalents of traffic = (input - cached input)
+ * + output x output_token_weight + cached input x cached_token_weight (whole
+ * numbers, so every sum is exact).
+ */
+struct pc_reservation {
+	char *id;
+	struct pc_pos pos;
+	char *model;                    /* a model of the configuration */
+	int64_t units;
+	int64_t unit_price_per_hour_micros;
+	int64_t tokens_per_minute_per_unit;
+	int64_t output_token_weight;
+	int64_t cached_token_weight;
 };
 
 /*
@@ -113,6 +133,7 @@ struct pc_template_config {
 	char *use_case; /* NULL when not given */
 	char *model;
 	struct pc_pos model_pos;
+	char *deployment;           /* a reservation id (`deployment:`), or NULL: on demand */
 	int64_t calls_per_day;
 	int64_t output_tokens_per_call;
 	char *service_tier;         /* NULL (standard), "batch", "flex" or "priority" */
@@ -161,6 +182,8 @@ struct pc_policy {
 	struct pc_approver *approver_keys;  /* the same approvers, with their keys */
 	size_t napprover_keys;
 	enum pc_file_approvals file_approvals;
+	bool has_cache_hit_target;  /* policy.cache_hit_target: the organisation's */
+	int64_t cache_hit_target_ppm;
 };
 
 /*
@@ -214,6 +237,8 @@ struct pc_config {
 	size_t nuse_cases;
 	struct pc_template_config *templates;
 	size_t ntemplates;
+	struct pc_reservation *reservations; /* in file order */
+	size_t nreservations;
 	struct pc_policy policy;
 	struct pc_usage_config usage;
 };
@@ -244,6 +269,8 @@ const struct pc_budget *pc_config_team(const struct pc_config *config, const cha
 const struct pc_budget *pc_config_use_case(const struct pc_config *config, const char *name);
 const struct pc_template_config *pc_config_template(const struct pc_config *config,
 						    const char *id);
+const struct pc_reservation *pc_config_reservation(const struct pc_config *config,
+						   const char *id);
 
 /* A deep copy of a template's settings into out (for a family's members); release with the next. */
 void pc_template_config_copy(struct pc_template_config *out, const struct pc_template_config *from);

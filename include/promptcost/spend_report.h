@@ -257,6 +257,7 @@ struct pc_spend_report {
 	struct pc_sr_quality quality;
 	struct pc_sr_charge *charges;   /* by day, kind, template, model */
 	size_t ncharges;
+	struct pc_strlist strings;      /* owns the strings the charges borrow */
 };
 
 struct pc_spend_report_options {

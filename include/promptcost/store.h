@@ -171,4 +171,29 @@ void pc_store_summary_free(struct pc_store_summary *summary);
 /* The last day with records; PC_ENOTFOUND when the store holds none. */
 int pc_store_last_day(int64_t *out, struct pc_store *store);
 
+/*
+ * For the spend report. A bucket as stored: a daily one (at: the day) keyed
+ * by template, version, team, use case, model and deployment, or an hourly
+ * one (at: the hour; template, version, team and use case NULL) keyed by
+ * deployment and model. NULL stands for none; known false: the template was
+ * not in the configuration at import (unattributed). cost_micros is what the
+ * cost_records records that carried their source's cost said they cost.
+ */
+struct pc_store_bucket {
+	int64_t at;
+	bool known;
+	char *template, *version, *team, *use_case, *model, *deployment;
+	int64_t records, calls, response_cache_hits;
+	int64_t input_tokens, cached_input_tokens, cache_write_tokens, output_tokens;
+	int64_t cost_records, cost_micros;
+};
+
+/* Daily buckets of days [from, until], by day, then known first, then their keys. */
+int pc_store_daily(struct pc_store *store, int64_t from, int64_t until,
+		   struct pc_store_bucket **out, size_t *nout);
+/* Hourly buckets of hours [from_hour, until_hour], by deployment, then hour, then model. */
+int pc_store_hourly(struct pc_store *store, int64_t from_hour, int64_t until_hour,
+		    struct pc_store_bucket **out, size_t *nout);
+void pc_store_buckets_free(struct pc_store_bucket *buckets, size_t n);
+
 #endif

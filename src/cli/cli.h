@@ -17,6 +17,7 @@ int cmd_install_hook(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /*
  * Prints "promptcost: <message>" for the last error, then any collected

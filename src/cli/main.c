@@ -25,6 +25,7 @@ static const char usage[] =
 	"  init           write a commented starter .promptcost.yml\n"
 	"  install-hook   install the pre-commit hook into this repository\n"
 	"  usage          recorded usage: import logs, show the store, sync volumes.yml\n"
+	"  report         the spend report of a period: posture, budgets, spikes, showback\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this help; 'promptcost help <command>' (or 'promptcost <command>\n"
@@ -51,6 +52,7 @@ static const struct {
 	{ "models", cmd_models },
 	{ "prices", cmd_prices },
 	{ "usage", cmd_usage },
+	{ "report", cmd_report },
 };
 
 int cli_fail(int error)

@@ -766,7 +766,7 @@ int pc_store_import_record(struct pc_store_import *imp, const struct pc_usage_re
 	uint32_t dim[6], model_id;
 	int32_t template_index = -1, model_index = -1;
 	struct pending p;
-	const char *model;
+	const char *model, *deployment;
 
 	imp->summary.read++;
 	dim[DIM_TEMPLATE] = strtab_intern_s(s, r->template);
@@ -789,11 +789,13 @@ int pc_store_import_record(struct pc_store_import *imp, const struct pc_usage_re
 	dim[DIM_VERSION] = strtab_intern_s(s, r->template_version);
 	dim[DIM_TEAM] = strtab_intern_s(s, r->team ? r->team : tc ? tc->team : NULL);
 	dim[DIM_USE_CASE] = strtab_intern_s(s, r->use_case ? r->use_case : tc ? tc->use_case : NULL);
-	dim[DIM_DEPLOYMENT] = strtab_intern_s(s, r->deployment);
+	/* a record naming no deployment runs where its template's configuration says */
+	deployment = r->deployment && *r->deployment ? r->deployment : tc ? tc->deployment : NULL;
+	dim[DIM_DEPLOYMENT] = strtab_intern_s(s, deployment);
 
 	memset(&p, 0, sizeof(p));
 	p.bucket = bucket_find(imp, floor_div(r->time, 86400), dim, template_index >= 0);
-	p.hour = r->deployment && *r->deployment
+	p.hour = deployment && *deployment
 			 ? hour_find(imp, floor_div(r->time, 3600), dim[DIM_DEPLOYMENT],
 				     dim[DIM_MODEL])
 			 : UINT32_MAX;
@@ -1522,4 +1524,129 @@ void pc_store_summary_free(struct pc_store_summary *summary)
 	}
 	free(summary->templates);
 	free(summary);
+}
+
+/* ---- the spend report's reads -------------------------------------------- */
+
+static char *col_text_or_null(sqlite3_stmt *st, int i)
+{
+	const char *text = (const char *)sqlite3_column_text(st, i);
+
+	return text && *text ? pc_xstrdup(text) : NULL;
+}
+
+int pc_store_daily(struct pc_store *store, int64_t from, int64_t until,
+		   struct pc_store_bucket **out, size_t *nout)
+{
+	sqlite3_stmt *st = NULL;
+	struct pc_store_bucket *items = NULL;
+	size_t n = 0, cap = 0;
+	int error, rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((error = prepare(&st, store,
+			     "SELECT day, known, template, version, team, use_case, model, deployment,"
+			     " records, calls, hits, input_tokens, cached_input_tokens,"
+			     " cache_write_tokens, output_tokens, cost_records, cost_micros"
+			     " FROM daily WHERE day BETWEEN ? AND ? ORDER BY day, known DESC,"
+			     " template, version, team, use_case, model, deployment")))
+		return error;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, until);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pc_store_bucket *b;
+
+		PC_GROW(items, cap, n + 1);
+		b = &items[n++];
+		memset(b, 0, sizeof(*b));
+		b->at = col64(st, 0);
+		b->known = sqlite3_column_int(st, 1) != 0;
+		b->template = col_text_or_null(st, 2);
+		b->version = col_text_or_null(st, 3);
+		b->team = col_text_or_null(st, 4);
+		b->use_case = col_text_or_null(st, 5);
+		b->model = col_text_or_null(st, 6);
+		b->deployment = col_text_or_null(st, 7);
+		b->records = col64(st, 8);
+		b->calls = col64(st, 9);
+		b->response_cache_hits = col64(st, 10);
+		b->input_tokens = col64(st, 11);
+		b->cached_input_tokens = col64(st, 12);
+		b->cache_write_tokens = col64(st, 13);
+		b->output_tokens = col64(st, 14);
+		b->cost_records = col64(st, 15);
+		b->cost_micros = col64(st, 16);
+	}
+	if (rc != SQLITE_DONE) {
+		error = db_fail(store, rc, "cannot read the daily buckets");
+		pc_store_buckets_free(items, n);
+	} else {
+		*out = items;
+		*nout = n;
+	}
+	sqlite3_finalize(st);
+	return error;
+}
+
+int pc_store_hourly(struct pc_store *store, int64_t from_hour, int64_t until_hour,
+		    struct pc_store_bucket **out, size_t *nout)
+{
+	sqlite3_stmt *st = NULL;
+	struct pc_store_bucket *items = NULL;
+	size_t n = 0, cap = 0;
+	int error, rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((error = prepare(&st, store,
+			     "SELECT hour, deployment, model, records, calls, hits, input_tokens,"
+			     " cached_input_tokens, cache_write_tokens, output_tokens, cost_records,"
+			     " cost_micros FROM hourly WHERE hour BETWEEN ? AND ?"
+			     " ORDER BY deployment, hour, model")))
+		return error;
+	sqlite3_bind_int64(st, 1, from_hour);
+	sqlite3_bind_int64(st, 2, until_hour);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pc_store_bucket *b;
+
+		PC_GROW(items, cap, n + 1);
+		b = &items[n++];
+		memset(b, 0, sizeof(*b));
+		b->at = col64(st, 0);
+		b->known = true;
+		b->deployment = col_text_or_null(st, 1);
+		b->model = col_text_or_null(st, 2);
+		b->records = col64(st, 3);
+		b->calls = col64(st, 4);
+		b->response_cache_hits = col64(st, 5);
+		b->input_tokens = col64(st, 6);
+		b->cached_input_tokens = col64(st, 7);
+		b->cache_write_tokens = col64(st, 8);
+		b->output_tokens = col64(st, 9);
+		b->cost_records = col64(st, 10);
+		b->cost_micros = col64(st, 11);
+	}
+	if (rc != SQLITE_DONE) {
+		error = db_fail(store, rc, "cannot read the hourly buckets");
+		pc_store_buckets_free(items, n);
+	} else {
+		*out = items;
+		*nout = n;
+	}
+	sqlite3_finalize(st);
+	return error;
+}
+
+void pc_store_buckets_free(struct pc_store_bucket *buckets, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(buckets[i].template);
+		free(buckets[i].version);
+		free(buckets[i].team);
+		free(buckets[i].use_case);
+		free(buckets[i].model);
+		free(buckets[i].deployment);
+	}
+	free(buckets);
 }
