@@ -142,7 +142,7 @@ demo: deps
 # so installing them needs no tool. Their footers carry @VERSION@.
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
-SCHEMAS := $(wildcard schema/*.json)
+SCHEMAS := $(wildcard schema/*.json schema/*.sql)
 
 install: all install-data
 	install -d $(DESTDIR)$(BINDIR)
