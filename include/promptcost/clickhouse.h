@@ -65,7 +65,6 @@ int pc_ch_query(struct pc_buf *out, const struct pc_ch_source *source, enum pc_c
 struct pc_ch_transfer {
 	uint64_t rows;          /* buckets read */
 	uint64_t bytes;         /* of the answer, as received */
-	uint64_t rows_read;     /* rows the server read to sum them (its statistics) */
 };
 
 /*

@@ -287,10 +287,10 @@ static int import_clickhouse(struct pc_store *store, const struct pc_import_opti
 	pc_day_format(a, req->since);
 	pc_day_format(b, req->until);
 	bytes = count_text((int64_t)transfer.bytes);
-	rows = count_text((int64_t)transfer.rows_read);
+	rows = count_text((int64_t)transfer.rows);
 	printf("source:       %s (%s preset), %s to %s\n", url, pc_ch_preset_name(req->preset), a,
 	       b);
-	printf("transferred:  %s bytes (the server read %s rows to sum them)\n", bytes, rows);
+	printf("transferred:  %s bytes, %s buckets summed by the server\n", bytes, rows);
 	free(bytes);
 	free(rows);
 	print_import_summary(&s, NULL, store_path_text, false);

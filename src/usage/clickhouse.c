@@ -1,14 +1,17 @@
 /*
  * Usage in ClickHouse (clickhouse.h): the only user of libcurl.
  *
- * The query sums in the engine and returns buckets as JSONCompact (the
- * 64-bit counts as strings, so nothing passes through a double). The
- * server is asked to finish the query before it answers
- * (wait_end_of_query=1), so an error is an HTTP error, not a message
- * appended to half an answer; and the answer must parse whole and end with
- * its "rows" count and "statistics", which ClickHouse writes last: a
- * connection dropped midway is an unparsable or short answer, refused
- * before the store is touched.
+ * The query sums in the engine and returns buckets as TabSeparated, read
+ * as they arrive (memory does not grow with the answer: a year of hourly
+ * buckets is millions of rows) straight into the store's import, which
+ * commits only at the end. The server is asked to finish the query before
+ * it answers (wait_end_of_query=1), so an error is an HTTP error, not a
+ * message appended to half an answer; and the query asks WITH TOTALS, whose
+ * row ClickHouse writes last, after an empty line: an answer is complete
+ * only when that row came and its sums equal the sums of the rows read, so
+ * a connection dropped midway (or a row lost) is refused and the import
+ * rolled back. (JSONCompact, tried first, ends with a row count too, but
+ * parsing it whole held 16 bytes of tree per byte of answer.)
  *
  * ClickHouse's HTTP interface, as read for 18.16 (Debian's package) and
  * current releases: https://clickhouse.com/docs/en/interfaces/http (the
@@ -18,7 +21,6 @@
 #include "promptcost/clickhouse.h"
 
 #include <curl/curl.h>
-#include <jansson.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -27,8 +29,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* An answer of more buckets than this is refused rather than held: narrow the window. */
-#define MAX_ANSWER (UINT64_C(1) << 30)
+/* A bucket's line longer than this is not ClickHouse's answer to our query. */
+#define MAX_LINE (1u << 20)
 
 static const char *const preset_names[] = {
 	[PC_CH_PROMPTCOST] = "promptcost",
@@ -243,8 +245,9 @@ static void add_window(struct pc_buf *out, const char *column, int64_t since, in
 
 static const char GROUP_ORDER[] =
 	"GROUP BY day, hour, template, version, team, use_case, model, deployment\n"
+	"WITH TOTALS\n"
 	"ORDER BY day, hour, template, version, team, use_case, model, deployment\n"
-	"FORMAT JSONCompact\n";
+	"FORMAT TabSeparated\n";
 
 int pc_ch_query(struct pc_buf *out, const struct pc_ch_source *source, enum pc_ch_preset preset,
 		int64_t since, int64_t until)
@@ -335,25 +338,179 @@ int pc_ch_query(struct pc_buf *out, const struct pc_ch_source *source, enum pc_c
 	return 0;
 }
 
-/* ---- talking to the server ----------------------------------------------- */
+/* ---- reading the answer, as it comes -------------------------------------- */
 
-struct answer {
-	struct pc_buf body;
-	bool too_big;
+struct reader {
+	struct pc_store_import *imp;
+	const struct pc_ch_source *source;
+	enum pc_ch_preset preset;
+	const char *name;
+	struct pc_buf line;     /* a row not yet complete */
+	struct pc_buf id;
+	uint64_t rows, bytes;
+	bool blank;             /* the empty line before the totals came */
+	bool totals;            /* and the totals row */
+	int64_t sums[9];        /* of the rows read, to hold against the totals */
+	int64_t totals_sums[9];
+	int error;              /* set when a row stopped the transfer */
 };
+
+/* Unescapes a TabSeparated field in place (ClickHouse: \b \f \r \n \t \0 \' \\). */
+static bool tsv_unescape(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (*r != '\\') {
+			*w++ = *r;
+			continue;
+		}
+		switch (*++r) {
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'r': *w++ = '\r'; break;
+		case 'n': *w++ = '\n'; break;
+		case 't': *w++ = '\t'; break;
+		case '0': return false; /* a NUL names nothing we can keep */
+		case '\'': *w++ = '\''; break;
+		case '\\': *w++ = '\\'; break;
+		default: return false;
+		}
+	}
+	*w = '\0';
+	return true;
+}
+
+static bool parse_count(int64_t *out, const char *s, bool negative_ok)
+{
+	char *end;
+
+	if (!*s || (*s == '-' && !negative_ok) || (*s != '-' && (*s < '0' || *s > '9')))
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+static void id_part(struct pc_buf *id, const char *s)
+{
+	pc_buf_addf(id, "|%zu:%s", s ? strlen(s) : (size_t)0, s ? s : "");
+}
+
+static int bad_row(struct reader *rd, const char *what)
+{
+	return pc_error_set(PC_EIO, "%s: bucket %" PRIu64 ": %s; nothing was imported", rd->name,
+			    rd->rows + 1, what);
+}
+
+/* One line of the answer: a bucket, the empty line, or the totals. */
+static int on_line(struct reader *rd, char *line)
+{
+	char *cell[NCOLUMNS];
+	int n = 0;
+	int64_t v[9], day, hour;
+	const char *dims[6];
+	struct pc_usage_record r;
+
+	if (rd->totals)
+		return bad_row(rd, "a line after the totals");
+	if (!*line) {
+		if (rd->blank)
+			return bad_row(rd, "two empty lines");
+		rd->blank = true;
+		return 0;
+	}
+	for (char *p = line;; p++) {
+		if (n == NCOLUMNS)
+			return bad_row(rd, "more columns than the query asked for");
+		cell[n++] = p;
+		p += strcspn(p, "\t");
+		if (!*p)
+			break;
+		*p = '\0';
+	}
+	if (n != NCOLUMNS)
+		return bad_row(rd, "fewer columns than the query asked for");
+	for (int k = 0; k < 9; k++)
+		if (!parse_count(&v[k], cell[8 + k], k == 8))
+			return bad_row(rd, "a sum that is not a count");
+	if (rd->blank) { /* the totals: keys are defaults */
+		memcpy(rd->totals_sums, v, sizeof(v));
+		rd->totals = true;
+		return 0;
+	}
+	if (!pc_day_parse(&day, cell[0]))
+		return bad_row(rd, "a day that is not YYYY-MM-DD");
+	if (!parse_count(&hour, cell[1], false) || hour > 23)
+		return bad_row(rd, "an hour not 0 to 23");
+	for (int k = 0; k < 6; k++) {
+		if (!tsv_unescape(cell[2 + k]))
+			return bad_row(rd, "a name with an escape promptcost does not keep");
+		dims[k] = *cell[2 + k] ? cell[2 + k] : NULL;
+	}
+	for (int k = 0; k < 9; k++)
+		if (__builtin_add_overflow(rd->sums[k], v[k], &rd->sums[k]))
+			return bad_row(rd, "sums past 9.2e18");
+	rd->rows++;
+	if (v[1] < 1) /* a bucket of no calls says nothing */
+		return 0;
+	if (v[2] > v[1] || v[4] > v[3] || v[5] > v[3])
+		return bad_row(rd, "its parts exceed its whole (hits over calls, or cached over input)");
+	memset(&r, 0, sizeof(r));
+	r.time = day * 86400 + hour * 3600;
+	r.template = dims[0];
+	r.template_version = dims[1];
+	r.team = dims[2];
+	r.use_case = dims[3];
+	r.model = dims[4];
+	r.deployment = dims[5];
+	r.records = v[0];
+	r.calls = v[1];
+	r.response_cache_hits = v[2];
+	r.input_tokens = v[3];
+	r.cached_input_tokens = v[4];
+	r.cache_write_tokens = v[5];
+	r.output_tokens = v[6];
+	r.cost_records = v[7];
+	r.has_cost = v[7] > 0;
+	r.cost_micros = v[8];
+	/* the bucket's identity: where it came from and its key, never its totals */
+	pc_buf_reset(&rd->id);
+	pc_buf_addf(&rd->id, "%s:%d/%s#%s/%s@%" PRId64 ":%" PRId64, rd->source->host,
+		    rd->source->port, rd->source->database, pc_ch_preset_name(rd->preset),
+		    rd->source->table ? rd->source->table : "", day, hour);
+	for (int k = 0; k < 6; k++)
+		id_part(&rd->id, dims[k]);
+	r.id = rd->id.ptr;
+	return pc_store_import_record(rd->imp, &r, PC_USAGE_CLICKHOUSE, rd->name, rd->rows);
+}
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *ctx)
 {
-	struct answer *a = ctx;
-	size_t len = size * n;
+	struct reader *rd = ctx;
+	size_t len = size * n, start = 0;
 
-	if (a->body.len + len > MAX_ANSWER) {
-		a->too_big = true;
+	if (rd->error)
+		return 0;
+	rd->bytes += len;
+	for (size_t i = 0; i < len; i++) {
+		if (ptr[i] != '\n')
+			continue;
+		pc_buf_add(&rd->line, ptr + start, i - start);
+		start = i + 1;
+		if ((rd->error = on_line(rd, rd->line.ptr ? rd->line.ptr : (char *)"")))
+			return 0;
+		pc_buf_reset(&rd->line);
+	}
+	pc_buf_add(&rd->line, ptr + start, len - start);
+	if (rd->line.len > MAX_LINE) {
+		rd->error = bad_row(rd, "a line over 1 MiB");
 		return 0;
 	}
-	pc_buf_add(&a->body, ptr, len);
 	return len;
 }
+
+/* ---- talking to the server ----------------------------------------------- */
 
 static void url_name(struct pc_buf *out, const struct pc_ch_source *s)
 {
@@ -377,189 +534,97 @@ static void server_message(struct pc_buf *out, const struct pc_buf *body)
 		pc_buf_adds(out, "(no message)");
 }
 
-static int fetch(struct answer *a, const struct pc_ch_source *s, const char *query,
-		 const char *name)
-{
+struct transfer {
 	CURL *curl;
+	struct reader *rd;
+	bool checked;           /* the status was looked at */
+	bool failed;            /* not 200: the body is the server's message */
+	struct pc_buf message;
+};
+
+static size_t on_body(char *ptr, size_t size, size_t n, void *ctx)
+{
+	struct transfer *t = ctx;
+	size_t len = size * n;
+
+	if (!t->checked) {
+		long status = 0;
+
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		t->failed = status != 200;
+		t->checked = true;
+	}
+	if (t->failed) {
+		if (t->message.len < 4096)
+			pc_buf_add(&t->message, ptr, len < 4096 ? len : 4096);
+		return len;
+	}
+	return on_data(ptr, size, n, t->rd);
+}
+
+static int fetch(struct reader *rd, const struct pc_ch_source *s, const char *query)
+{
+	struct transfer t;
 	CURLcode rc;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
 	struct pc_buf url = PC_BUF_INIT;
 	int error = 0;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	memset(&t, 0, sizeof(t));
+	t.rd = rd;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(t.curl = curl_easy_init()))
 		return pc_error_set(PC_EINTERNAL, "libcurl would not start");
-	if (!(curl = curl_easy_init()))
-		return pc_error_set(PC_EINTERNAL, "libcurl would not start");
-	pc_buf_addf(&url, "%s://%s:%d/?database=%s&wait_end_of_query=1"
-		    "&output_format_json_quote_64bit_integers=1",
-		    s->tls ? "https" : "http", s->host, s->port, s->database);
-	curl_easy_setopt(curl, CURLOPT_URL, url.ptr);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, s->tls ? "https" : "http");
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, query);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(query));
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, s->connect_timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, s->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl decodes */
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "promptcost");
+	pc_buf_addf(&url, "%s://%s:%d/?database=%s&wait_end_of_query=1", s->tls ? "https" : "http",
+		    s->host, s->port, s->database);
+	curl_easy_setopt(t.curl, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(t.curl, CURLOPT_PROTOCOLS_STR, s->tls ? "https" : "http");
+	curl_easy_setopt(t.curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(t.curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t.curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(t.curl, CURLOPT_POSTFIELDS, query);
+	curl_easy_setopt(t.curl, CURLOPT_POSTFIELDSIZE, (long)strlen(query));
+	curl_easy_setopt(t.curl, CURLOPT_CONNECTTIMEOUT_MS, s->connect_timeout_ms);
+	curl_easy_setopt(t.curl, CURLOPT_TIMEOUT_MS, s->timeout_ms);
+	curl_easy_setopt(t.curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(t.curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(t.curl, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(t.curl, CURLOPT_USERAGENT, "promptcost");
 	if (s->tls) {
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+		curl_easy_setopt(t.curl, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(t.curl, CURLOPT_SSL_VERIFYHOST, 2L);
 		if (s->ca_file)
-			curl_easy_setopt(curl, CURLOPT_CAINFO, s->ca_file);
+			curl_easy_setopt(t.curl, CURLOPT_CAINFO, s->ca_file);
 	}
 	if (s->user || s->password) {
-		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(curl, CURLOPT_USERNAME, s->user ? s->user : "default");
-		curl_easy_setopt(curl, CURLOPT_PASSWORD, s->password ? s->password : "");
+		curl_easy_setopt(t.curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(t.curl, CURLOPT_USERNAME, s->user ? s->user : "default");
+		curl_easy_setopt(t.curl, CURLOPT_PASSWORD, s->password ? s->password : "");
 	}
-	rc = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	if (a->too_big) {
-		error = pc_error_set(PC_EIO, "%s: the answer passed 1 GiB of buckets; import a "
-				     "shorter window (--since/--until)", name);
+	rc = curl_easy_perform(t.curl);
+	curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &status);
+	if (rd->error) {
+		error = rd->error; /* a row refused: its message is set */
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		error = pc_error_set(PC_EIO, "%s: no complete answer within %ld ms (--timeout); "
-				     "nothing was imported", name, s->timeout_ms);
+				     "nothing was imported", rd->name, s->timeout_ms);
 	} else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) {
-		error = pc_error_set(PC_EIO, "%s: cannot connect: %s", name,
+		error = pc_error_set(PC_EIO, "%s: cannot connect: %s", rd->name,
 				     *errbuf ? errbuf : curl_easy_strerror(rc));
 	} else if (rc != CURLE_OK) {
 		error = pc_error_set(PC_EIO, "%s: the answer broke off (%s); nothing was imported",
-				     name, *errbuf ? errbuf : curl_easy_strerror(rc));
+				     rd->name, *errbuf ? errbuf : curl_easy_strerror(rc));
 	} else if (status != 200) {
 		struct pc_buf m = PC_BUF_INIT;
 
-		server_message(&m, &a->body);
-		error = pc_error_set(PC_EIO, "%s: the server answered HTTP %ld: %s", name, status,
-				     m.ptr);
+		server_message(&m, &t.message);
+		error = pc_error_set(PC_EIO, "%s: the server answered HTTP %ld: %s", rd->name,
+				     status, m.ptr);
 		pc_buf_release(&m);
 	}
-	curl_easy_cleanup(curl);
+	curl_easy_cleanup(t.curl);
+	pc_buf_release(&t.message);
 	pc_buf_release(&url);
-	return error;
-}
-
-/* ---- reading the answer -------------------------------------------------- */
-
-static bool cell_int(int64_t *out, json_t *v, bool negative_ok)
-{
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
-	} else if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		char *end;
-
-		if (!*s || (*s == '-' && !negative_ok) || (*s != '-' && (*s < '0' || *s > '9')))
-			return false;
-		errno = 0;
-		*out = strtoll(s, &end, 10);
-		if (errno || *end)
-			return false;
-	} else {
-		return false;
-	}
-	return negative_ok || *out >= 0;
-}
-
-static const char *cell_str(json_t *v)
-{
-	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-
-	return s && *s ? s : NULL;
-}
-
-static void id_part(struct pc_buf *id, const char *s)
-{
-	pc_buf_addf(id, "|%zu:%s", s ? strlen(s) : (size_t)0, s ? s : "");
-}
-
-static int import_rows(struct pc_store_import *imp, json_t *data, const char *name,
-		       const struct pc_ch_source *s, enum pc_ch_preset preset)
-{
-	struct pc_buf id = PC_BUF_INIT;
-	size_t i;
-	json_t *row;
-	int error = 0;
-
-	json_array_foreach(data, i, row) {
-		struct pc_usage_record r;
-		int64_t v[9], day, hour;
-		const char *dims[6];
-		json_t *c;
-		uint64_t line = (uint64_t)i + 1;
-
-		if (!json_is_array(row) || json_array_size(row) != NCOLUMNS) {
-			error = pc_error_set(PC_EIO, "%s: bucket %" PRIu64 ": expected %d columns",
-					     name, line, NCOLUMNS);
-			break;
-		}
-		c = json_array_get(row, 0);
-		if (!json_is_string(c) || !pc_day_parse(&day, json_string_value(c))) {
-			error = pc_error_set(PC_EIO, "%s: bucket %" PRIu64 ": a day that is not "
-					     "YYYY-MM-DD", name, line);
-			break;
-		}
-		if (!cell_int(&hour, json_array_get(row, 1), false) || hour > 23) {
-			error = pc_error_set(PC_EIO, "%s: bucket %" PRIu64 ": an hour not 0 to 23",
-					     name, line);
-			break;
-		}
-		for (int k = 0; k < 6; k++)
-			dims[k] = cell_str(json_array_get(row, 2 + (size_t)k));
-		for (int k = 0; k < 9; k++) {
-			if (!cell_int(&v[k], json_array_get(row, 8 + (size_t)k), k == 8)) {
-				error = pc_error_set(PC_EIO, "%s: bucket %" PRIu64 ": column %d is not "
-						     "a count", name, line, 9 + k);
-				goto done;
-			}
-		}
-		if (v[1] < 1) /* a bucket of no calls says nothing */
-			continue;
-		memset(&r, 0, sizeof(r));
-		r.time = day * 86400 + hour * 3600;
-		r.template = dims[0];
-		r.template_version = dims[1];
-		r.team = dims[2];
-		r.use_case = dims[3];
-		r.model = dims[4];
-		r.deployment = dims[5];
-		r.records = v[0];
-		r.calls = v[1];
-		r.response_cache_hits = v[2];
-		r.input_tokens = v[3];
-		r.cached_input_tokens = v[4];
-		r.cache_write_tokens = v[5];
-		r.output_tokens = v[6];
-		r.cost_records = v[7];
-		r.has_cost = v[7] > 0;
-		r.cost_micros = v[8];
-		if (r.response_cache_hits > r.calls || r.cached_input_tokens > r.input_tokens ||
-		    r.cache_write_tokens > r.input_tokens) {
-			error = pc_error_set(PC_EIO, "%s: bucket %" PRIu64 ": its parts exceed its "
-					     "whole (hits over calls, or cached over input)", name, line);
-			break;
-		}
-		/* the bucket's identity: where it came from and its key, never its totals */
-		pc_buf_reset(&id);
-		pc_buf_addf(&id, "%s:%d/%s#%s/%s@%" PRId64 ":%" PRId64, s->host, s->port,
-			    s->database, pc_ch_preset_name(preset), s->table ? s->table : "",
-			    day, hour);
-		for (int k = 0; k < 6; k++)
-			id_part(&id, dims[k]);
-		r.id = id.ptr;
-		if ((error = pc_store_import_record(imp, &r, PC_USAGE_CLICKHOUSE, name, line)))
-			break;
-	}
-done:
-	pc_buf_release(&id);
 	return error;
 }
 
@@ -569,44 +634,36 @@ int pc_ch_import(struct pc_store *store, const struct pc_ch_source *source,
 		 struct pc_ch_transfer *transfer)
 {
 	struct pc_buf query = PC_BUF_INIT, name = PC_BUF_INIT;
-	struct answer a = { PC_BUF_INIT, false };
-	struct pc_store_import *imp = NULL;
-	json_t *root = NULL, *data, *rows, *stats;
-	json_error_t jerr;
+	struct reader rd;
 	int error;
 
 	memset(transfer, 0, sizeof(*transfer));
+	memset(&rd, 0, sizeof(rd));
 	url_name(&name, source);
+	rd.source = source;
+	rd.preset = preset;
+	rd.name = name.ptr;
 	if ((error = pc_ch_query(&query, source, preset, since, until)) ||
-	    (error = fetch(&a, source, query.ptr, name.ptr)))
+	    (error = pc_store_import_begin(&rd.imp, store, options)) ||
+	    (error = fetch(&rd, source, query.ptr)))
 		goto done;
-	transfer->bytes = a.body.len;
-	root = json_loadb(a.body.ptr ? a.body.ptr : "", a.body.len, JSON_REJECT_DUPLICATES, &jerr);
-	data = json_object_get(root, "data");
-	rows = json_object_get(root, "rows");
-	stats = json_object_get(root, "statistics");
-	if (!root || !json_is_array(data) || !json_is_integer(rows) || !json_is_object(stats) ||
-	    (size_t)json_integer_value(rows) != json_array_size(data)) {
-		error = pc_error_set(PC_EIO, "%s: the answer is incomplete or not ClickHouse's "
-				     "JSONCompact (%s); nothing was imported", name.ptr,
-				     root ? "no rows count and statistics at its end" : jerr.text);
+	transfer->bytes = rd.bytes;
+	transfer->rows = rd.rows;
+	if (rd.line.len || !rd.totals) {
+		error = pc_error_set(PC_EIO, "%s: the answer ended before its totals row (%" PRIu64
+				     " buckets read); nothing was imported", name.ptr, rd.rows);
 		goto done;
 	}
-	transfer->rows = json_array_size(data);
-	{
-		int64_t read = 0;
-
-		if (cell_int(&read, json_object_get(stats, "rows_read"), false))
-			transfer->rows_read = (uint64_t)read;
-	}
-	if ((error = pc_store_import_begin(&imp, store, options)) ||
-	    (error = import_rows(imp, data, name.ptr, source, preset)) ||
-	    (error = pc_store_import_commit(imp, summary)))
+	if (memcmp(rd.sums, rd.totals_sums, sizeof(rd.sums))) {
+		error = pc_error_set(PC_EIO, "%s: the buckets read do not add up to the server's "
+				     "totals; nothing was imported", name.ptr);
 		goto done;
+	}
+	error = pc_store_import_commit(rd.imp, summary);
 done:
-	pc_store_import_free(imp);
-	json_decref(root);
-	pc_buf_release(&a.body);
+	pc_store_import_free(rd.imp);
+	pc_buf_release(&rd.line);
+	pc_buf_release(&rd.id);
 	pc_buf_release(&query);
 	pc_buf_release(&name);
 	return error;

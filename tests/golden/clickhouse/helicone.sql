@@ -12,5 +12,6 @@ FROM `analytics`.`request_response_rmt` FINAL
 WHERE request_created_at >= toDateTime('2026-11-01 00:00:00', 'UTC') AND request_created_at < toDateTime('2026-12-01 00:00:00', 'UTC')
   AND status = 200
 GROUP BY day, hour, template, version, team, use_case, model, deployment
+WITH TOTALS
 ORDER BY day, hour, template, version, team, use_case, model, deployment
-FORMAT JSONCompact
+FORMAT TabSeparated

@@ -14,5 +14,6 @@ FROM `analytics`.`observations` FINAL
 WHERE start_time >= toDateTime('2026-11-01 00:00:00', 'UTC') AND start_time < toDateTime('2026-12-01 00:00:00', 'UTC')
   AND type = 'GENERATION' AND is_deleted = 0
 GROUP BY day, hour, template, version, team, use_case, model, deployment
+WITH TOTALS
 ORDER BY day, hour, template, version, team, use_case, model, deployment
-FORMAT JSONCompact
+FORMAT TabSeparated

@@ -7,5 +7,6 @@ SELECT toDate(time, 'UTC') AS day,
 FROM `analytics`.`promptcost_usage`
 WHERE time >= toDateTime('2026-11-01 00:00:00', 'UTC') AND time < toDateTime('2026-12-01 00:00:00', 'UTC')
 GROUP BY day, hour, template, version, team, use_case, model, deployment
+WITH TOTALS
 ORDER BY day, hour, template, version, team, use_case, model, deployment
-FORMAT JSONCompact
+FORMAT TabSeparated
