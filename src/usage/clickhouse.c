@@ -80,7 +80,10 @@ int pc_ch_source_parse(struct pc_ch_source *out, const char *url)
 				    "clickhouse://HOST[:PORT][/DATABASE], or clickhouses:// for HTTPS)",
 				    url);
 	}
-	end = p + strcspn(p, "/?#");
+	if (strpbrk(p, "?#"))
+		return pc_error_set(PC_EINPUT, "%s: no query or fragment is read from the URL "
+				    "(settings are promptcost's options)", url);
+	end = p + strcspn(p, "/");
 	if (memchr(p, '@', (size_t)(end - p))) /* the message must not repeat the secret */
 		return pc_error_set(PC_EINPUT, "--from: credentials do not go in the URL, where "
 				    "every process listing shows them: set PROMPTCOST_CLICKHOUSE_USER "
@@ -119,9 +122,6 @@ int pc_ch_source_parse(struct pc_ch_source *out, const char *url)
 	}
 	if (p != end)
 		return pc_error_set(PC_EINPUT, "%s: a bad character in the host", url);
-	if (*p == '?' || *p == '#')
-		return pc_error_set(PC_EINPUT, "%s: no query or fragment is read from the URL "
-				    "(settings are promptcost's options)", url);
 	if (*p == '/' && p[1]) {
 		const char *db = p + 1;
 
