@@ -21,7 +21,7 @@ CFLAGS ?= -O2 -g
 SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
-PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib
+PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib libcurl
 # src/crypto.c (SHA-256 for usage fingerprints, the signature checks of sshsig.c) uses OpenSSL's libcrypto, which the
 # static libgit2 link below already brings (-lcrypto).
 # Recursive (=) so pkg-config runs after scripts/deps.sh has checked (or
@@ -40,7 +40,7 @@ ifeq ($(STATIC_GIT),1)
 GIT_LIBS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	-Wl,-Bstatic $(shell pkg-config --static --libs-only-l libgit2 2>/dev/null) -lcrypto \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread
-PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib 2>/dev/null) $(GIT_LIBS)
+PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib libcurl 2>/dev/null) $(GIT_LIBS)
 else
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) libcrypto 2>/dev/null)
 endif
@@ -142,7 +142,7 @@ demo: deps
 # so installing them needs no tool. Their footers carry @VERSION@.
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
-SCHEMAS := $(wildcard schema/*.json)
+SCHEMAS := $(wildcard schema/*.json schema/*.sql)
 
 install: all install-data
 	install -d $(DESTDIR)$(BINDIR)

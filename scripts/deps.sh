@@ -20,17 +20,19 @@
 set -eu
 
 # pkg-config module -> Debian package, for what the build links (libcrypto:
-# src/sshsig.c verifies approvals' signatures).
+# src/sshsig.c verifies approvals' signatures; libcurl: usage import --from
+# clickhouse://, src/usage/clickhouse.c).
 build_modules="libgit2:libgit2-dev yaml-0.1:libyaml-dev jansson:libjansson-dev
-libcrypto:libssl-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev"
+libcrypto:libssl-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcurl:libcurl4-openssl-dev"
 # and for the tests: cmocka (unit tests), jq (end-to-end tests), ssh-keygen
 # and ssh-agent (approval signatures), groff (man pages rendered), node and
 # npm (the Action's scripts and their tests; the JSON Schema and OpenAPI
 # validators come from npm into tests/node_modules, see tests/package.json);
-# sqlite3 (the shell) lets the end-to-end tests look into a store and hold its lock.
+# sqlite3 (the shell) lets the end-to-end tests look into a store and hold its lock;
+# clickhouse-server is the real server tests/e2e/test_clickhouse.sh imports from.
 test_modules="cmocka:libcmocka-dev"
 test_commands="jq:jq ssh-keygen:openssh-client ssh-agent:openssh-client groff:groff-base
-node:nodejs npm:npm sqlite3:sqlite3"
+node:nodejs npm:npm sqlite3:sqlite3 clickhouse-server:clickhouse-server"
 # and the dashboard's browser test: headless Chromium (Debian's, not a
 # browser build downloaded by npm), pdftoppm to look at its printed PDF.
 # Not part of `test`: no make target installs a browser; the test itself
@@ -88,7 +90,7 @@ install)
 esac
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite (and its shell), zlib, cmocka, pkg-config, jq, OpenSSH's client, groff, node, npm, Chromium and poppler-utils by hand" >&2
+	echo "promptcost: missing: $m (Debian package names); this is not a Debian system: install libgit2, libyaml, jansson, OpenSSL, SQLite (and its shell), zlib, libcurl, cmocka, clickhouse-server, pkg-config, jq, OpenSSH's client, groff, node, npm, Chromium and poppler-utils by hand" >&2
 	exit 1
 fi
 sudo=""

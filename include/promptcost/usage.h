@@ -22,7 +22,8 @@ enum pc_usage_format {
 	PC_USAGE_LITELLM,       /* LiteLLM_SpendLogs rows: CSV, JSONL or a JSON array */
 	PC_USAGE_LANGFUSE,      /* Langfuse observations: export (JSONL / array) or API pages */
 	PC_USAGE_OTLP,          /* OpenTelemetry GenAI spans, OTLP JSON (the file exporter's lines) */
-	PC_USAGE_OPENAI         /* OpenAI /v1/organization/usage/completions pages */
+	PC_USAGE_OPENAI,        /* OpenAI /v1/organization/usage/completions pages */
+	PC_USAGE_CLICKHOUSE     /* buckets read from a ClickHouse server (clickhouse.h), never a file */
 };
 
 /* "native", "litellm", "langfuse", "otlp", "openai"; PC_ENOTFOUND otherwise. */
@@ -59,6 +60,13 @@ struct pc_usage_record {
 	int64_t output_tokens;
 	bool has_cost;
 	int64_t cost_micros;            /* what the source says it cost (reconciliation only) */
+	/*
+	 * A bucket a server summed (ClickHouse): how many source records it
+	 * stands for, and how many of them carried a cost; 0: one record (and
+	 * has_cost says whether it carried one), as every file importer leaves it.
+	 */
+	int64_t records;
+	int64_t cost_records;
 };
 
 /* An opened input: its name for messages, its decompressed bytes as a stream. */

@@ -18,7 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "promptcost/clickhouse.h"
+
 #include <jansson.h>
+#include <time.h>
 
 #define VOLUMES_PATH PC_VOLUMES_PATH
 #define DEFAULT_DAYS 30
@@ -26,25 +29,30 @@
 
 static const char usage[] =
 	"usage: promptcost usage import [--format F] [--store P] [--config F] [--skip-bad FILE] FILE...\n"
+	"       promptcost usage import --from clickhouse://HOST[:PORT][/DB] [--preset P] [--since D]\n"
+	"                 [--until D] [--credentials FILE] [--timeout S] [--table T] [--print-query]\n"
 	"       promptcost usage show [--store P] [--format text|json]\n"
 	"       promptcost usage sync [--days N] [--until DATE] [--store P] [--output F]\n"
 	"\n"
-	"Recorded usage: 'import' reads usage logs into a local store (one transaction;\n"
-	"the same data twice counts once), 'show' says what it holds, 'sync' writes\n"
-	".promptcost/volumes.yml, which 'promptcost check' prices with.\n"
+	"Recorded usage: 'import' reads usage logs, or buckets a ClickHouse server sums, into\n"
+	"a local store (one transaction; the same data twice counts once), 'show' says what\n"
+	"it holds, 'sync' writes .promptcost/volumes.yml, which 'promptcost check' prices with.\n"
 	"\n"
 	"  --format F      import: native, litellm, langfuse, otlp or openai (default:\n"
 	"                  from the content); show: text (default) or json\n"
 	"  --config F      import: the configuration (default .promptcost.yml)\n"
 	"  --skip-bad FILE import: set bad records aside in FILE, import the others\n"
+	"  --from URL      import: from ClickHouse (clickhouses:// for HTTPS); --preset\n"
+	"                  promptcost, langfuse or helicone; days default to the 30 to\n"
+	"                  yesterday; credentials from --credentials FILE or\n"
+	"                  $PROMPTCOST_CLICKHOUSE_USER/_PASSWORD, never the URL\n"
 	"  --days N        sync: the window's length in days (default 30)\n"
 	"  --until DATE    sync: its last day, YYYY-MM-DD (default: the last with records)\n"
 	"  --output F      sync: write F instead\n"
 	"  --store P       the store (default $PROMPTCOST_STORE, else\n"
 	"                  <git-common-dir>/promptcost/usage.db, never committed)\n"
 	"  -h, --help      this help\n"
-	"\n"
-	"exit status: 0 done, 2 usage, configuration or input error, 3 git, I/O or\n"
+	"exit status: 0 done, 2 usage, configuration or input error, 3 git, I/O, server or\n"
 	"internal error (a store locked by another import)\n"
 	"\n"
 	"The manual: man promptcost-usage\n";
@@ -170,10 +178,133 @@ static bool is_help(const char *arg)
 
 /* ---- import -------------------------------------------------------------- */
 
+/* Prints what an import did (files and ClickHouse alike). */
+static void print_import_summary(const struct pc_import_summary *s, const char *skip_bad,
+				 const char *store_path_text, bool files)
+{
+	char *f = count_text((int64_t)s->files), *a = count_text((int64_t)s->files_already);
+	char *rd = count_text((int64_t)s->read), *im = count_text((int64_t)s->imported);
+	char *du = count_text((int64_t)s->duplicate), *sa = count_text((int64_t)s->set_aside);
+	char *un = count_text((int64_t)s->unattributed);
+
+	if (files)
+		printf("files:        %s (%s imported before, skipped)\n", f, a);
+	printf("read:         %s %s\n", rd, files ? "records" : "buckets");
+	printf("imported:     %s\n", im);
+	printf("duplicate:    %s (ids already in the store, not counted again)\n", du);
+	if (files) {
+		if (skip_bad)
+			printf("set aside:    %s (in %s)\n", sa, skip_bad);
+		else
+			printf("set aside:    %s\n", sa);
+	}
+	printf("unattributed: %s (kept; they name no template of the configuration)\n", un);
+	printf("store:        %s\n", store_path_text);
+	free(f);
+	free(a);
+	free(rd);
+	free(im);
+	free(du);
+	free(sa);
+	free(un);
+}
+
+/* What `usage import --from` was told, checked before the store is opened. */
+struct ch_request {
+	struct pc_ch_source source;
+	enum pc_ch_preset preset;
+	int64_t since, until;    /* UTC days, inclusive */
+};
+
+/*
+ * Checks --from's options (the days default to the 30 to yesterday: a day
+ * still running would be imported half, and its bucket never again) and
+ * reads the credentials. Returns an exit status; PC_EXIT_PASS to go on.
+ */
+static int clickhouse_prepare(struct ch_request *req, const char *url, const char *preset_opt,
+			      const char *since_opt, const char *until_opt,
+			      const char *credentials, const char *timeout_opt, const char *table)
+{
+	int64_t today = (int64_t)time(NULL) / 86400;
+	int error;
+
+	memset(req, 0, sizeof(*req));
+	req->preset = PC_CH_PROMPTCOST;
+	if (preset_opt && pc_ch_preset_lookup(&req->preset, preset_opt))
+		return cli_usage_error("usage import", "unknown preset '%s' (expected promptcost, "
+				       "langfuse or helicone)", preset_opt);
+	req->until = today - 1;
+	if (until_opt && !pc_day_parse(&req->until, until_opt))
+		return cli_usage_error("usage import", "--until: expected a day, YYYY-MM-DD, not "
+				       "'%s'", until_opt);
+	req->since = req->until - (DEFAULT_DAYS - 1);
+	if (since_opt && !pc_day_parse(&req->since, since_opt))
+		return cli_usage_error("usage import", "--since: expected a day, YYYY-MM-DD, not "
+				       "'%s'", since_opt);
+	if (req->since > req->until)
+		return cli_usage_error("usage import", "--since is after --until");
+	if (req->until - req->since >= MAX_DAYS)
+		return cli_usage_error("usage import", "a window of at most %d days", MAX_DAYS);
+	if ((error = pc_ch_source_parse(&req->source, url)))
+		return cli_fail(error);
+	if (table) {
+		if (!*table || strspn(table, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789_") != strlen(table))
+			return cli_usage_error("usage import", "--table: letters, digits and '_', "
+					       "not '%s'", table);
+		req->source.table = pc_xstrdup(table);
+	}
+	if (timeout_opt) {
+		char *end;
+		long v = strtol(timeout_opt, &end, 10);
+
+		if (!*timeout_opt || *end || v < 1 || v > 86400)
+			return cli_usage_error("usage import", "--timeout: seconds, 1 to 86400, not "
+					       "'%s'", timeout_opt);
+		req->source.timeout_ms = v * 1000;
+		if (req->source.connect_timeout_ms > req->source.timeout_ms)
+			req->source.connect_timeout_ms = req->source.timeout_ms;
+	}
+	if ((error = pc_ch_credentials(&req->source, credentials, NULL)))
+		return cli_fail(error);
+	return PC_EXIT_PASS;
+}
+
+static int import_clickhouse(struct pc_store *store, const struct pc_import_options *options,
+			     const struct ch_request *req, const char *url,
+			     const char *store_path_text)
+{
+	struct pc_ch_transfer transfer;
+	struct pc_import_summary s;
+	char a[11], b[11];
+	char *bytes, *rows;
+	int error;
+
+	if ((error = pc_ch_import(store, &req->source, req->preset, req->since, req->until,
+				  options, &s, &transfer)))
+		return cli_fail(error);
+	cli_print_warnings();
+	pc_day_format(a, req->since);
+	pc_day_format(b, req->until);
+	bytes = count_text((int64_t)transfer.bytes);
+	rows = count_text((int64_t)transfer.rows);
+	printf("source:       %s (%s preset), %s to %s\n", url, pc_ch_preset_name(req->preset), a,
+	       b);
+	printf("transferred:  %s bytes, %s buckets summed by the server\n", bytes, rows);
+	free(bytes);
+	free(rows);
+	print_import_summary(&s, NULL, store_path_text, false);
+	return PC_EXIT_PASS;
+}
+
 static int usage_import(int argc, char **argv)
 {
 	const char *store_opt = NULL, *config_opt = NULL, *format_opt = NULL, *skip_bad = NULL;
+	const char *from = NULL, *preset = NULL, *since = NULL, *until = NULL;
+	const char *credentials = NULL, *timeout = NULL, *table = NULL;
+	bool print_query = false;
 	struct pc_strlist files = PC_STRLIST_INIT;
+	struct ch_request req;
 	struct pc_import_options options;
 	struct pc_import_summary s;
 	struct pc_repo *repo = NULL;
@@ -184,6 +315,7 @@ static int usage_import(int argc, char **argv)
 	int error = 0, status = PC_EXIT_PASS, r;
 
 	memset(&options, 0, sizeof(options));
+	memset(&req, 0, sizeof(req));
 	for (int i = 1; i < argc; i++) {
 		if (!options_done && argv[i][0] == '-' && argv[i][1]) {
 			if (!strcmp(argv[i], "--")) {
@@ -194,10 +326,22 @@ static int usage_import(int argc, char **argv)
 				fputs(usage, stdout);
 				goto done;
 			}
+			if (!strcmp(argv[i], "--print-query")) {
+				print_query = true;
+				continue;
+			}
 			if ((r = cli_option_value(&store_opt, argc, argv, &i, "--store", "usage import")) ||
 			    (r = cli_option_value(&config_opt, argc, argv, &i, "--config", "usage import")) ||
 			    (r = cli_option_value(&format_opt, argc, argv, &i, "--format", "usage import")) ||
-			    (r = cli_option_value(&skip_bad, argc, argv, &i, "--skip-bad", "usage import"))) {
+			    (r = cli_option_value(&skip_bad, argc, argv, &i, "--skip-bad", "usage import")) ||
+			    (r = cli_option_value(&from, argc, argv, &i, "--from", "usage import")) ||
+			    (r = cli_option_value(&preset, argc, argv, &i, "--preset", "usage import")) ||
+			    (r = cli_option_value(&since, argc, argv, &i, "--since", "usage import")) ||
+			    (r = cli_option_value(&until, argc, argv, &i, "--until", "usage import")) ||
+			    (r = cli_option_value(&credentials, argc, argv, &i, "--credentials",
+						  "usage import")) ||
+			    (r = cli_option_value(&timeout, argc, argv, &i, "--timeout", "usage import")) ||
+			    (r = cli_option_value(&table, argc, argv, &i, "--table", "usage import"))) {
 				if (r < 0) {
 					status = PC_EXIT_INPUT;
 					goto done;
@@ -209,7 +353,22 @@ static int usage_import(int argc, char **argv)
 		}
 		pc_strlist_push(&files, argv[i]);
 	}
-	if (!files.n) {
+	if (from && files.n) {
+		status = cli_usage_error("usage import", "--from imports from a server: name no "
+					 "files with it");
+		goto done;
+	}
+	if (from && (format_opt || skip_bad)) {
+		status = cli_usage_error("usage import", "--format and --skip-bad are for files, "
+					 "not --from");
+		goto done;
+	}
+	if (!from && (preset || since || until || credentials || timeout || table || print_query)) {
+		status = cli_usage_error("usage import", "--preset, --since, --until, --credentials, "
+					 "--timeout, --table and --print-query go with --from");
+		goto done;
+	}
+	if (!from && !files.n) {
 		status = cli_usage_error("usage import", "name the files to import ('-' for stdin)");
 		goto done;
 	}
@@ -220,40 +379,30 @@ static int usage_import(int argc, char **argv)
 		goto done;
 	}
 	options.skip_bad_path = skip_bad;
+	if (from && (status = clickhouse_prepare(&req, from, preset, since, until, credentials,
+						 timeout, table)) != PC_EXIT_PASS)
+		goto done;
+	if (print_query) { /* what would be sent; nothing is contacted or opened */
+		if ((error = pc_ch_query(&path, &req.source, req.preset, req.since, req.until)))
+			goto done;
+		fputs(path.ptr, stdout);
+		goto done;
+	}
 	if ((error = open_repo(&repo)) || (error = load_config(&config, config_opt, repo)) ||
 	    (error = store_path(&path, store_opt, repo, true)) ||
 	    (error = pc_store_open(&store, path.ptr, true)))
 		goto done;
 	options.config = config;
 	options.repo = repo;
+	if (from) {
+		status = import_clickhouse(store, &options, &req, from, path.ptr);
+		goto done;
+	}
 	if ((error = pc_store_import(store, (const char *const *)files.items, files.n, &options,
 				     &s)))
 		goto done;
 	cli_print_warnings();
-	{
-		char *f = count_text((int64_t)s.files), *a = count_text((int64_t)s.files_already);
-		char *rd = count_text((int64_t)s.read), *im = count_text((int64_t)s.imported);
-		char *du = count_text((int64_t)s.duplicate), *sa = count_text((int64_t)s.set_aside);
-		char *un = count_text((int64_t)s.unattributed);
-
-		printf("files:        %s (%s imported before, skipped)\n", f, a);
-		printf("read:         %s records\n", rd);
-		printf("imported:     %s\n", im);
-		printf("duplicate:    %s (ids already in the store, not counted again)\n", du);
-		if (skip_bad)
-			printf("set aside:    %s (in %s)\n", sa, skip_bad);
-		else
-			printf("set aside:    %s\n", sa);
-		printf("unattributed: %s (kept; they name no template of the configuration)\n", un);
-		printf("store:        %s\n", path.ptr);
-		free(f);
-		free(a);
-		free(rd);
-		free(im);
-		free(du);
-		free(sa);
-		free(un);
-	}
+	print_import_summary(&s, skip_bad, path.ptr, true);
 done:
 	if (error)
 		status = cli_fail(error);
@@ -262,6 +411,7 @@ done:
 	pc_repo_free(repo);
 	pc_buf_release(&path);
 	pc_strlist_release(&files);
+	pc_ch_source_release(&req.source);
 	return status;
 }
 

@@ -33,6 +33,7 @@ static const char *const format_names[] = {
 	[PC_USAGE_LANGFUSE] = "langfuse",
 	[PC_USAGE_OTLP] = "otlp",
 	[PC_USAGE_OPENAI] = "openai",
+	[PC_USAGE_CLICKHOUSE] = "clickhouse",
 };
 
 int pc_usage_format_lookup(enum pc_usage_format *out, const char *name)
@@ -693,6 +694,10 @@ int pc_usage_read(struct pc_usage_input *in, enum pc_usage_format format, uint64
 		return pc_usage_read_json(in, skip, pc_usage_map_otlp, handler);
 	case PC_USAGE_OPENAI:
 		return pc_usage_read_json(in, skip, pc_usage_map_openai, handler);
+	case PC_USAGE_CLICKHOUSE:
+		return pc_error_set(PC_EINPUT, "%s: ClickHouse is read from a server "
+				    "(usage import --from clickhouse://...), not from a file",
+				    pc_usage_input_name(in));
 	case PC_USAGE_AUTO:
 		break;
 	}

@@ -228,7 +228,7 @@ void pc_store_close(struct pc_store *store)
  * importers come to call their formats.
  */
 static const char *const source_names[] = { "auto", "native", "litellm", "langfuse", "otlp",
-					    "openai" };
+					    "openai", "clickhouse" };
 
 static const char *source_name(enum pc_usage_format format)
 {
@@ -425,6 +425,7 @@ struct pending {
 	uint32_t bucket;
 	uint32_t hour;     /* UINT32_MAX: none */
 	bool has_cost;
+	int64_t records, cost_records; /* source records it stands for (a server's bucket: many) */
 	int64_t calls, hits, input, cached, cache_write, output, cost_micros;
 };
 
@@ -659,11 +660,11 @@ static bool add_checked(int64_t *sum, int64_t v)
 /* Adds one record's counts to totals; false on an overflow (a sum past 9.2e18). */
 static bool totals_add(struct totals *t, const struct pending *p)
 {
-	return add_checked(&t->records, 1) && add_checked(&t->calls, p->calls) &&
+	return add_checked(&t->records, p->records) && add_checked(&t->calls, p->calls) &&
 	       add_checked(&t->hits, p->hits) && add_checked(&t->input, p->input) &&
 	       add_checked(&t->cached, p->cached) && add_checked(&t->cache_write, p->cache_write) &&
 	       add_checked(&t->output, p->output) &&
-	       (!p->has_cost || (add_checked(&t->cost_records, 1) &&
+	       (!p->has_cost || (add_checked(&t->cost_records, p->cost_records) &&
 				 add_checked(&t->cost_micros, p->cost_micros)));
 }
 
@@ -807,6 +808,8 @@ int pc_store_import_record(struct pc_store_import *imp, const struct pc_usage_re
 	p.output = r->output_tokens;
 	p.has_cost = r->has_cost;
 	p.cost_micros = r->has_cost ? r->cost_micros : 0;
+	p.records = r->records > 0 ? r->records : 1;
+	p.cost_records = r->cost_records > 0 ? r->cost_records : 1;
 	if (!r->id || !*r->id)
 		return apply(imp, &p); /* no id: only its file's content guards against a repeat */
 	record_key(p.key, format, r->id);
