@@ -5,6 +5,7 @@
  */
 #include "promptcost/check.h"
 
+#include "promptcost/cache.h"
 #include "promptcost/cost.h"
 #include "promptcost/money.h"
 #include "promptcost/policy.h"
@@ -713,6 +714,26 @@ static int price_notes(struct pc_report *report)
 	return 0;
 }
 
+/*
+ * The token-count cache, where git keeps its own caches (the common git
+ * directory, shared by worktrees): off with --no-cache or PROMPTCOST_NO_CACHE.
+ */
+static void open_cache(struct pc_check *check, const struct pc_check_options *options)
+{
+	struct pc_buf path = PC_BUF_INIT;
+
+	if (options->no_cache || pc_cache_disabled_by_env())
+		return;
+	if (pc_repo_common_dir(&path, check->repo) < 0) {
+		pc_error_clear();
+	} else {
+		pc_buf_adds(&path, "/promptcost/" PC_CACHE_FILE);
+		check->cache = pc_cache_open(path.ptr);
+		check->report.cache = check->cache;
+	}
+	pc_buf_release(&path);
+}
+
 int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 {
 	struct pc_report *report = &check->report;
@@ -727,6 +748,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 		return error;
 	if (check->unconfigured)
 		return 0;
+	open_cache(check, options);
 	if ((error = price_configs(check)) < 0 || (error = read_approvals(check)) < 0)
 		return error;
 
@@ -757,6 +779,8 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 					  check->head_config)) < 0)
 		return error;
 	pc_templates_count_tokens(report);
+	if (check->cache && pc_cache_save(check->cache) < 0)
+		pc_error_clear(); /* a cache only saves time: a read-only repository still checks */
 	if ((error = read_volumes(check)) < 0)
 		return error;
 	set_rates(report, check->volumes);
@@ -781,5 +805,6 @@ void pc_check_release(struct pc_check *check)
 	pc_side_free(check->base);
 	pc_side_free(check->head);
 	pc_repo_free(check->repo);
+	pc_cache_free(check->cache);
 	memset(check, 0, sizeof(*check));
 }

@@ -1453,6 +1453,67 @@ int pc_side_read(struct pc_buf *out, char *oid_hex, struct pc_side *side, const 
 	return error;
 }
 
+/*
+ * Whether the index entry's stat data says the file on disk (st) is what the
+ * entry records, as git's "stat clean" test does: size, modification and
+ * change times, inode, device and mode; and the entry is not "racily clean"
+ * (modified in the same second the index was written, when the times cannot
+ * tell an edit apart: git re-reads such files, and so do we).
+ */
+static bool stat_clean(const git_index_entry *entry, const struct stat *st,
+		       const struct stat *index_st)
+{
+	if ((uint32_t)st->st_size != entry->file_size ||
+	    (int32_t)st->st_mtim.tv_sec != entry->mtime.seconds ||
+	    (uint32_t)st->st_mtim.tv_nsec != entry->mtime.nanoseconds ||
+	    (int32_t)st->st_ctim.tv_sec != entry->ctime.seconds ||
+	    (uint32_t)st->st_ctim.tv_nsec != entry->ctime.nanoseconds ||
+	    (uint32_t)st->st_ino != entry->ino || (uint32_t)st->st_dev != entry->dev ||
+	    !S_ISREG(st->st_mode) ||
+	    ((st->st_mode & 0100) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB) != entry->mode)
+		return false;
+	if (!index_st)
+		return false;
+	return (int64_t)entry->mtime.seconds < (int64_t)index_st->st_mtim.tv_sec ||
+	       ((int64_t)entry->mtime.seconds == (int64_t)index_st->st_mtim.tv_sec &&
+		entry->mtime.nanoseconds < (uint32_t)index_st->st_mtim.tv_nsec);
+}
+
+int pc_side_blob_id(char *oid_hex, struct pc_side *side, const char *path)
+{
+	struct pc_buf full = PC_BUF_INIT;
+	struct found file;
+	int error;
+
+	oid_hex[0] = '\0';
+	if (!path_is_valid(path))
+		return 1;
+	error = find_file(&file, side, path, &full);
+	if (error < 0 || file.kind != PC_FILE_REGULAR) {
+		pc_error_clear();
+		error = 1;
+		goto done;
+	}
+	if (file.on_disk) {
+		const git_index_entry *entry = git_index_get_bypath(side->index, path, 0);
+		const char *index_path = git_index_path(side->index);
+		struct stat st, index_st;
+		bool have_index_st = index_path && stat(index_path, &index_st) == 0;
+
+		if (!entry || intent_to_add(entry) || lstat(full.ptr, &st) < 0 ||
+		    !stat_clean(entry, &st, have_index_st ? &index_st : NULL)) {
+			error = 1;
+			goto done;
+		}
+		git_oid_cpy(&file.id, &entry->id);
+	}
+	git_oid_tostr(oid_hex, PC_OID_HEXSZ + 1, &file.id);
+	error = 0;
+done:
+	pc_buf_release(&full);
+	return error;
+}
+
 /* ---- renames ------------------------------------------------------------- */
 
 /* The diff from base to head as libgit2 sees them (the working tree includes untracked files). */
