@@ -68,6 +68,14 @@ struct collect {
 	const struct pc_template_config **order[3];
 	size_t norder[3];
 	struct template_index index[3];
+	/*
+	 * git's renames between the sides, found the first time a template's
+	 * file is gone from the head (the only case where one counts: classify,
+	 * follow_files): most changes move no template file, and rename
+	 * detection over a whole repository was most of a check's time.
+	 */
+	struct pc_repo *repo;
+	bool renames_found;
 	struct pc_rename_list renames;
 };
 
@@ -1048,6 +1056,19 @@ static void key_side_read(struct pc_report *report, struct pc_template_side *sid
 	side->cache_keyed = true;
 }
 
+/* The renames, when one of the side's files is not in the head's list (once per run). */
+static int find_renames_if_gone(struct collect *c, const struct pc_template_side *before)
+{
+	if (c->renames_found)
+		return 0;
+	for (size_t i = 0; i < before->nfiles; i++)
+		if (!list_find(&c->lists[1], before->files[i].path)) {
+			c->renames_found = true;
+			return pc_repo_renames(&c->renames, c->repo, c->sides[0], c->sides[1]);
+		}
+	return 0;
+}
+
 static int collect_template(struct pc_report *report, struct collect *c, const char *id)
 {
 	const struct pc_template_config *cw, *cb, *ch, *own, *how, *vars;
@@ -1088,6 +1109,7 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	if ((error = match_side(&t->before, id, globs, nold, &c->lists[0], hits[0], NULL)) < 0 ||
 	    (error = match_side(&t->after, id, globs, nglobs, &c->lists[1], hits[1],
 				&c->lists[0])) < 0 ||
+	    (error = find_renames_if_gone(c, &t->before)) < 0 ||
 	    (error = follow_files(t, c, globs, nglobs, hits[1], ch != NULL && !ch->generated,
 				  ch == NULL || !ch->generated)) < 0)
 		goto done;
@@ -1460,9 +1482,9 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	c.configs[CFG_BASE] = base_config;
 	c.configs[CFG_HEAD] = head_config;
 
+	c.repo = repo;
 	if ((error = pc_side_files(&c.lists[0], base)) < 0 ||
-	    (error = pc_side_files(&c.lists[1], head)) < 0 ||
-	    (error = pc_repo_renames(&c.renames, repo, base, head)) < 0)
+	    (error = pc_side_files(&c.lists[1], head)) < 0)
 		goto done;
 
 	if ((error = expand_families(report, &c)) < 0)
