@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1198,6 +1200,96 @@ static int too_large(const char *path, unsigned long long size, size_t max_bytes
 			    path, size, max_bytes);
 }
 
+/* ---- partial clones ------------------------------------------------------ */
+
+static int promisor_remote(const git_config_entry *entry, void *payload)
+{
+	int yes = 0;
+
+	if (git_config_parse_bool(&yes, entry->value) == 0 && yes)
+		*(bool *)payload = true;
+	return 0;
+}
+
+/*
+ * Whether the repository is a partial clone (`git clone --filter=...`): a
+ * remote is its promisor (remote.NAME.promisor), or extensions.partialClone
+ * names one. Objects the filter left out are fetched by git on demand;
+ * libgit2 (1.5) has no promisor support and sees them as missing.
+ */
+static bool is_partial_clone(struct pc_repo *repo)
+{
+	git_config *config = NULL;
+	const char *value = NULL;
+	bool partial = false;
+
+	if (git_repository_config_snapshot(&config, repo->git) < 0) {
+		git_error_clear();
+		return false;
+	}
+	if (git_config_get_string(&value, config, "extensions.partialclone") == 0 && *value)
+		partial = true;
+	else if (git_config_foreach_match(config, "^remote\\..*\\.promisor$", promisor_remote,
+					  &partial) < 0)
+		git_error_clear();
+	git_config_free(config);
+	git_error_clear();
+	return partial;
+}
+
+/*
+ * An object missing from a partial clone, fetched through git, which does
+ * it on demand: `git cat-file -e ID` (no shell; quiet). 0 when the object
+ * database now has it; otherwise PC_EGIT naming the object and the command
+ * that fetches it. Not a partial clone: PC_EGIT as libgit2 said.
+ */
+static int fetch_missing(struct pc_side *side, const git_oid *id, const char *path)
+{
+	char hex[GIT_OID_HEXSZ + 1], git[] = "git", opt[] = "--git-dir", cmd[] = "cat-file",
+	     exists[] = "-e";
+	char *gitdir = pc_xstrdup(git_repository_path(side->repo->git));
+	char *argv[] = { git, opt, gitdir, cmd, exists, hex, NULL };
+	posix_spawn_file_actions_t actions;
+	extern char **environ;
+	pid_t pid;
+	int status = -1;
+
+	if (!is_partial_clone(side->repo))
+		return git_fail("cannot read a file's object");
+	git_error_clear();
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (posix_spawn_file_actions_init(&actions) == 0) {
+		posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+		if (posix_spawnp(&pid, "git", &actions, NULL, argv, environ) == 0)
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+		posix_spawn_file_actions_destroy(&actions);
+	}
+	free(gitdir);
+	if (status == 0 && git_odb_refresh(side->odb) == 0 && git_odb_exists(side->odb, id))
+		return 0;
+	git_error_clear();
+	return pc_error_set(PC_EGIT, "%s: object %s is not in this partial clone and git could "
+			    "not fetch it: run 'git cat-file -e %s' (or 'git fetch') and check again",
+			    path, hex, hex);
+}
+
+/* The size and type of an object, fetched first when a partial clone lacks it. */
+static int read_header(size_t *size, git_object_t *type, struct pc_side *side, const git_oid *id,
+		       const char *path)
+{
+	int error = git_odb_read_header(size, type, side->odb, id);
+
+	if (error == GIT_ENOTFOUND) {
+		if ((error = fetch_missing(side, id, path)) < 0)
+			return error;
+		error = git_odb_read_header(size, type, side->odb, id);
+	}
+	return error < 0 ? git_fail("cannot read a file's object") : 0;
+}
+
 /* Reads a blob, checking its size from the object header before inflating it. */
 static int read_blob(struct pc_buf *out, struct pc_side *side, const git_oid *id,
 		     const char *path, size_t max_bytes)
@@ -1205,9 +1297,10 @@ static int read_blob(struct pc_buf *out, struct pc_side *side, const git_oid *id
 	git_odb_object *obj = NULL;
 	git_object_t type;
 	size_t size;
+	int error;
 
-	if (git_odb_read_header(&size, &type, side->odb, id) < 0)
-		return git_fail("cannot read a file's object");
+	if ((error = read_header(&size, &type, side, id, path)) < 0)
+		return error;
 	if (type != GIT_OBJECT_BLOB)
 		return pc_error_set(PC_EGIT, "%s: the object is not a blob", path);
 	if (size > max_bytes)
@@ -1426,9 +1519,7 @@ int pc_side_stat(struct pc_file_info *out, struct pc_side *side, const char *pat
 			error = pc_error_set(PC_EIO, "%s: cannot stat: %s", path, strerror(errno));
 		else
 			out->size = (unsigned long long)st.st_size;
-	} else if (git_odb_read_header(&size, &type, side->odb, &file.id) < 0) {
-		error = git_fail("cannot read a file's object");
-	} else {
+	} else if ((error = read_header(&size, &type, side, &file.id, path)) == 0) {
 		out->size = size;
 	}
 done:
@@ -1549,6 +1640,36 @@ static int diff_sides(git_diff **out, git_diff_find_options *find, struct pc_rep
 	return 0;
 }
 
+/*
+ * In a partial clone, the blobs rename detection compares (the files added
+ * and deleted) are fetched through git first: libgit2 would stop at the
+ * first one missing.
+ */
+static int fetch_rename_candidates(git_diff *diff, struct pc_side *base)
+{
+	size_t count = git_diff_num_deltas(diff);
+	bool partial = false, asked = false;
+
+	for (size_t i = 0; i < count; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const git_diff_file *f = d->status == GIT_DELTA_DELETED ? &d->old_file
+				       : d->status == GIT_DELTA_ADDED  ? &d->new_file : NULL;
+		int error;
+
+		if (!f || git_oid_is_zero(&f->id) || git_odb_exists(base->odb, &f->id))
+			continue;
+		if (!asked) {
+			partial = is_partial_clone(base->repo);
+			asked = true;
+		}
+		if (!partial)
+			return 0; /* as before: libgit2 says what is missing */
+		if ((error = fetch_missing(base, &f->id, f->path)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 int pc_repo_renames(struct pc_rename_list *out, struct pc_repo *repo, struct pc_side *base,
 		    struct pc_side *head)
 {
@@ -1560,7 +1681,8 @@ int pc_repo_renames(struct pc_rename_list *out, struct pc_repo *repo, struct pc_
 	/* git's defaults: renames only, 50% similarity, no copies, no rewrites broken up. */
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
 	find.flags = GIT_DIFF_FIND_RENAMES;
-	if ((error = diff_sides(&diff, &find, repo, base, head)) < 0)
+	if ((error = diff_sides(&diff, &find, repo, base, head)) < 0 ||
+	    (error = fetch_rename_candidates(diff, base)) < 0)
 		goto done;
 	if (git_diff_find_similar(diff, &find) < 0) {
 		error = git_fail("cannot find renames");
