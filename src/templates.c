@@ -936,25 +936,23 @@ static void side_key(unsigned char key[PC_CACHE_KEY_SIZE], const struct pc_templ
 	/*
 	 * One file and no variables, the common case: the key is the blob id
 	 * itself (a digest of the bytes already), then a marker, the encoding,
-	 * the include syntaxes and 6 bytes of the digest of the program's
+	 * the include syntaxes and 6 bytes of an FNV-1a hash of the program's
 	 * version; no hashing per template (SHA-256 through EVP costs 7,000
-	 * instructions a call). Other keys are SHA-256 digests, which such a
-	 * layout matches with the odds of a preimage.
+	 * instructions a call, and libcrypto's first one 4 million to set up).
+	 * Other keys are SHA-256 digests, which such a layout matches with the
+	 * odds of a preimage.
 	 */
 	if (side->nfiles == 1 && (!vars || !vars->nvariables)) {
-		static unsigned char version[PC_SHA256_SIZE];
-		static bool have_version;
+		static const char version_text[] = "promptcost token count 1\n" PC_VERSION;
+		uint64_t version = 0xcbf29ce484222325ULL;
 		const char *hex = oids ? oids[0] : side->files[0].oid;
 		unsigned syntaxes = how->includes == PC_INCLUDES_AUTO
 					    ? pc_includes_for_path(side->files[0].path)
 					    : (unsigned)how->includes;
 
 		if (strlen(hex) == 40) {
-			if (!have_version) {
-				pc_hash(PC_HASH_SHA256, version, &n, "promptcost token count 1\n"
-					PC_VERSION, strlen("promptcost token count 1\n" PC_VERSION));
-				have_version = true;
-			}
+			for (const char *v = version_text; *v; v++)
+				version = (version ^ (unsigned char)*v) * 0x100000001b3ULL;
 			for (int i = 0; i < 20; i++) {
 				int hi = hex[2 * i], lo = hex[2 * i + 1];
 
@@ -965,7 +963,8 @@ static void side_key(unsigned char key[PC_CACHE_KEY_SIZE], const struct pc_templ
 			key[20] = 0xB1;
 			key[21] = (unsigned char)side->model->encoding;
 			memcpy(key + 22, &syntaxes, 4);
-			memcpy(key + 26, version, 6);
+			for (int i = 0; i < 6; i++)
+				key[26 + i] = (unsigned char)(version >> (8 * i));
 			return;
 		}
 	}

@@ -20,6 +20,7 @@
 
 #include "promptcost/cache.h"
 #include "promptcost/common.h"
+#include "promptcost/yaml.h"
 
 #define NKEYS 8
 #define HEADER_SIZE 16
@@ -298,6 +299,82 @@ static void test_cache__processes_saving_at_once_leave_a_sound_file(void **state
 	pc_cache_free(c);
 }
 
+static bool same_tree(const struct pc_yaml_node *a, const struct pc_yaml_node *b)
+{
+	if (a->kind != b->kind || a->plain != b->plain || a->pos.line != b->pos.line ||
+	    a->pos.col != b->pos.col || a->n != b->n)
+		return false;
+	if (a->kind == PC_YAML_SCALAR)
+		return !strcmp(a->text, b->text);
+	for (size_t i = 0; i < a->n; i++)
+		if (!same_tree(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+static void test_cache__a_parsed_configuration_round_trips_or_is_refused(void **state)
+{
+	static const char yaml[] =
+		"version: 1\nmodels:\n  m: {encoding: o200k_base, input_per_1m: \"0.15\"}\n"
+		"templates:\n  - id: a\n    files: [p/a.md, 'p/b c.md']\n    calls_per_day: 10\n"
+		"  - id: b\n    empty:\n    text: |\n      two\n      lines\n";
+	const char *oid = "0123456789abcdef0123456789abcdef01234567";
+	struct pc_yaml_node *root = NULL, *back;
+	struct pc_buf tpath = PC_BUF_INIT, good = PC_BUF_INIT;
+	char tdir[160];
+
+	(void)state;
+	snprintf(tdir, sizeof(tdir), "%s/trees", dir);
+	assert_int_equal(pc_yaml_load(&root, "c.yml", yaml, strlen(yaml), 1 << 20), 0);
+	assert_null(pc_cache_tree_load(tdir, oid));
+	pc_cache_tree_store(tdir, oid, root);
+	back = pc_cache_tree_load(tdir, oid);
+	assert_non_null(back);
+	assert_true(same_tree(root, back));
+	pc_yaml_free(back);
+	/* another blob id: not this tree */
+	assert_null(pc_cache_tree_load(tdir, "1123456789abcdef0123456789abcdef01234567"));
+	pc_buf_addf(&tpath, "%s/config-%s.tree", tdir, oid);
+	assert_int_equal(pc_file_read(&good, tpath.ptr, 1 << 20), 0);
+	for (size_t at = 0; at < good.len; at++) {
+		char *bad = pc_xmalloc(good.len);
+		FILE *f;
+
+		memcpy(bad, good.ptr, good.len);
+		bad[at] = (char)(bad[at] ^ 0x20);
+		f = fopen(tpath.ptr, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(bad, 1, good.len, f), good.len);
+		assert_int_equal(fclose(f), 0);
+		assert_null(pc_cache_tree_load(tdir, oid));
+		free(bad);
+	}
+	for (size_t len = 0; len < good.len; len++) {
+		FILE *f = fopen(tpath.ptr, "wb");
+
+		assert_non_null(f);
+		assert_int_equal(fwrite(good.ptr, 1, len, f), len);
+		assert_int_equal(fclose(f), 0);
+		assert_null(pc_cache_tree_load(tdir, oid));
+	}
+	/* the 8 newest trees are kept */
+	for (int i = 0; i < 12; i++) {
+		char other[41];
+
+		snprintf(other, sizeof(other), "%040d", i);
+		pc_cache_tree_store(tdir, other, root);
+	}
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "test $(ls '%s' | grep -c '^config-.*\\.tree$') -eq 8", tdir);
+		assert_int_equal(system(cmd), 0);
+	}
+	pc_yaml_free(root);
+	pc_buf_release(&tpath);
+	pc_buf_release(&good);
+}
+
 static void test_cache__the_environment_turns_it_off(void **state)
 {
 	(void)state;
@@ -321,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_cache__garbage_and_other_files_are_not_trusted),
 		cmocka_unit_test(test_cache__a_save_keeps_what_another_run_saved),
 		cmocka_unit_test(test_cache__processes_saving_at_once_leave_a_sound_file),
+		cmocka_unit_test(test_cache__a_parsed_configuration_round_trips_or_is_refused),
 		cmocka_unit_test(test_cache__the_environment_turns_it_off),
 	};
 

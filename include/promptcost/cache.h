@@ -51,4 +51,17 @@ void pc_cache_free(struct pc_cache *cache);
 /* Whether PROMPTCOST_NO_CACHE asks for no cache. */
 bool pc_cache_disabled_by_env(void);
 
+/*
+ * The parsed-configuration cache: the YAML tree pc_yaml_load made of the
+ * configuration whose blob id is oid (40 hex digits), kept in dir as
+ * config-OID.tree (the 8 newest), with the program's version and a checksum;
+ * parsing a 1,000-template configuration with libyaml was a third of a check.
+ * pc_cache_tree_load returns NULL when it is absent, damaged or of another
+ * version (then the text is parsed), never a tree that does not verify.
+ * Storing never fails the caller: the cache only saves time.
+ */
+struct pc_yaml_node;
+struct pc_yaml_node *pc_cache_tree_load(const char *dir, const char *oid);
+void pc_cache_tree_store(const char *dir, const char *oid, const struct pc_yaml_node *root);
+
 #endif

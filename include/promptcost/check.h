@@ -46,6 +46,7 @@ struct pc_check {
 	struct pc_approvals approvals;  /* read from the head side */
 	struct pc_report report;
 	struct pc_cache *cache;         /* <git-common-dir>/promptcost/tokens.cache, or NULL */
+	char *cache_dir;                /* <git-common-dir>/promptcost, or NULL: no caches */
 };
 
 /*
