@@ -42,6 +42,8 @@ enum side_kind {
 	SIDE_WORKDIR /* the working tree, seen through the index */
 };
 
+#define REAL_FOLDERS 32
+
 struct pc_side {
 	enum side_kind kind;
 	struct pc_repo *repo;
@@ -50,7 +52,11 @@ struct pc_side {
 	git_odb *odb;
 	char *label;
 	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
-	struct pc_buf real_folder; /* SIDE_WORKDIR: the last folder seen to be no link */
+	/* SIDE_WORKDIR: the last folders seen to be no link (templates alternate between folders) */
+	struct pc_buf real_folders[REAL_FOLDERS];
+	unsigned next_real;
+	int index_stat_known;      /* SIDE_WORKDIR: 0 not looked at, 1 index_st holds, -1 none */
+	struct stat index_st;      /* the index file's, for git's racy-clean test */
 };
 
 /* What a path names on a side, found before anything is read. */
@@ -405,7 +411,8 @@ static struct pc_side *side_new(struct pc_repo *repo, enum side_kind kind)
 
 	side->kind = kind;
 	side->repo = repo;
-	pc_buf_init(&side->real_folder);
+	for (int i = 0; i < REAL_FOLDERS; i++)
+		pc_buf_init(&side->real_folders[i]);
 	return side;
 }
 
@@ -416,7 +423,8 @@ void pc_side_free(struct pc_side *side)
 	git_tree_free(side->tree);
 	git_index_free(side->index);
 	git_odb_free(side->odb);
-	pc_buf_release(&side->real_folder);
+	for (int i = 0; i < REAL_FOLDERS; i++)
+		pc_buf_release(&side->real_folders[i]);
 	free(side->label);
 	free(side);
 }
@@ -1113,6 +1121,14 @@ static int find_in_index(struct found *out, struct pc_side *side, const char *pa
  * bytes of it are the root) is a real folder, not a link to one. The last
  * folder found real is remembered: files are mostly read folder by folder.
  */
+static bool seen_real(const struct pc_side *side, const char *dir, size_t len)
+{
+	for (int i = 0; i < REAL_FOLDERS; i++)
+		if (side->real_folders[i].len == len && !memcmp(side->real_folders[i].ptr, dir, len))
+			return true;
+	return false;
+}
+
 static bool folders_are_real(struct pc_side *side, struct pc_buf *full, size_t root_len)
 {
 	const char *last_slash = strrchr(full->ptr + root_len, '/');
@@ -1121,19 +1137,23 @@ static bool folders_are_real(struct pc_side *side, struct pc_buf *full, size_t r
 
 	if (!last_slash)
 		return true;
-	if (side->real_folder.len == dir_len && !memcmp(side->real_folder.ptr, full->ptr, dir_len))
+	if (seen_real(side, full->ptr, dir_len))
 		return true;
 	for (char *slash = strchr(full->ptr + root_len, '/'); slash; slash = strchr(slash + 1, '/')) {
+		size_t len = (size_t)(slash - full->ptr);
 		bool real;
 
+		if (seen_real(side, full->ptr, len))
+			continue;
 		*slash = '\0';
 		real = lstat(full->ptr, &st) == 0 && S_ISDIR(st.st_mode);
 		*slash = '/';
 		if (!real)
 			return false;
+		pc_buf_reset(&side->real_folders[side->next_real]);
+		pc_buf_add(&side->real_folders[side->next_real], full->ptr, len);
+		side->next_real = (side->next_real + 1) % REAL_FOLDERS;
 	}
-	pc_buf_reset(&side->real_folder);
-	pc_buf_add(&side->real_folder, full->ptr, dir_len);
 	return true;
 }
 
@@ -1570,6 +1590,38 @@ static bool stat_clean(const git_index_entry *entry, const struct stat *st,
 		entry->mtime.nanoseconds < (uint32_t)index_st->st_mtim.tv_nsec);
 }
 
+/*
+ * The working tree's side of pc_side_blob_id: a tracked file (not skipped,
+ * not intent-to-add) under real folders whose stat data the index entry
+ * matches. One lstat per file, the index file's stat once per run.
+ */
+static int workdir_blob_id(git_oid *id, struct pc_side *side, const char *path)
+{
+	const git_index_entry *entry = git_index_get_bypath(side->index, path, 0);
+	struct pc_buf full = PC_BUF_INIT;
+	struct stat st;
+	int result = 1;
+
+	if (!entry || intent_to_add(entry) ||
+	    (entry->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE))
+		return 1;
+	if (!side->index_stat_known) {
+		const char *index_path = git_index_path(side->index);
+
+		side->index_stat_known = index_path && stat(index_path, &side->index_st) == 0 ? 1 : -1;
+	}
+	pc_buf_adds(&full, side->repo->workdir);
+	pc_buf_adds(&full, path);
+	if (folders_are_real(side, &full, strlen(side->repo->workdir)) &&
+	    lstat(full.ptr, &st) == 0 &&
+	    stat_clean(entry, &st, side->index_stat_known > 0 ? &side->index_st : NULL)) {
+		git_oid_cpy(id, &entry->id);
+		result = 0;
+	}
+	pc_buf_release(&full);
+	return result;
+}
+
 int pc_side_blob_id(char *oid_hex, struct pc_side *side, const char *path)
 {
 	struct pc_buf full = PC_BUF_INIT;
@@ -1579,24 +1631,19 @@ int pc_side_blob_id(char *oid_hex, struct pc_side *side, const char *path)
 	oid_hex[0] = '\0';
 	if (!path_is_valid(path))
 		return 1;
+	if (side->kind == SIDE_WORKDIR) {
+		git_oid id;
+
+		if (workdir_blob_id(&id, side, path))
+			return 1;
+		git_oid_tostr(oid_hex, PC_OID_HEXSZ + 1, &id);
+		return 0;
+	}
 	error = find_file(&file, side, path, &full);
 	if (error < 0 || file.kind != PC_FILE_REGULAR) {
 		pc_error_clear();
 		error = 1;
 		goto done;
-	}
-	if (file.on_disk) {
-		const git_index_entry *entry = git_index_get_bypath(side->index, path, 0);
-		const char *index_path = git_index_path(side->index);
-		struct stat st, index_st;
-		bool have_index_st = index_path && stat(index_path, &index_st) == 0;
-
-		if (!entry || intent_to_add(entry) || lstat(full.ptr, &st) < 0 ||
-		    !stat_clean(entry, &st, have_index_st ? &index_st : NULL)) {
-			error = 1;
-			goto done;
-		}
-		git_oid_cpy(&file.id, &entry->id);
 	}
 	git_oid_tostr(oid_hex, PC_OID_HEXSZ + 1, &file.id);
 	error = 0;

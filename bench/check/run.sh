@@ -189,7 +189,7 @@ measure() {
 			"COMPARE check --base $REV" "$COMPARE check --base $REV"
 	fi
 	# one staged change: a line added to the first template file
-	f=$(git ls-files prompts | head -n 1)
+	f=$(git ls-files -- prompts patterns | head -n 1)
 	printf 'One more line for the benchmark, staged.\n' >>"$f"
 	git add -- "$f"
 	"$PROMPTCOST" check --staged >/dev/null 2>&1 || true
@@ -197,31 +197,27 @@ measure() {
 		"git diff --cached --stat" "git diff --cached --stat" \
 		"check --staged (one staged change; warm)" "$PROMPTCOST check --staged"
 	git reset -q --hard
-	gd=$(median "$warm" "git diff --stat $REV...HEAD")
-	gdc=$(median "$cold" "git diff --stat $REV...HEAD")
-	gh=$(median "$warm" "git diff HEAD --stat")
-	gs=$(median "$staged" "git diff --cached --stat")
-	row() { printf '| `%s` | %s | %s | %s | %s |\n' "$1" "$(ms "$2")" "$(ms "$3")" "$4" "$5"; }
-	echo "| command | wall median (ms) | CPU (ms) | compared with | ratio |"
-	echo "|---|---:|---:|---|---:|"
-	row "git diff --stat $REV...HEAD" "$gd" "$(cpu "$warm" "git diff --stat $REV...HEAD")" "" ""
-	for n in "check --base $REV (warm cache)" "check --base $REV --format json (warm)"; do
-		row "$n" "$(median "$warm" "$n")" "$(cpu "$warm" "$n")" "git diff --stat" "$(ratio "$(median "$warm" "$n")" "$gd")"
-	done
-	n="check --base $REV (cold cache)"
-	row "$n" "$(median "$cold" "$n")" "$(cpu "$cold" "$n")" "git diff --stat (same run: $(ms "$gdc") ms)" \
-		"$(ratio "$(median "$cold" "$n")" "$gdc")"
-	if [ -n "${COMPARE:-}" ]; then
-		n="COMPARE check --base $REV"
-		gdx=$(median "$work/compare.csv" "git diff --stat $REV...HEAD")
-		row "$n" "$(median "$work/compare.csv" "$n")" "$(cpu "$work/compare.csv" "$n")" \
-			"git diff --stat (same run: $(ms "$gdx") ms)" "$(ratio "$(median "$work/compare.csv" "$n")" "$gdx")"
-	fi
-	row "git diff --cached --stat (one staged change)" "$gs" "$(cpu "$staged" "git diff --cached --stat")" "" ""
-	n="check --staged (one staged change; warm)"
-	row "$n" "$(median "$staged" "$n")" "$(cpu "$staged" "$n")" "git diff --cached --stat" "$(ratio "$(median "$staged" "$n")" "$gs")"
-	n="check (working tree; warm)"
-	row "$n" "$(median "$warm" "$n")" "$(cpu "$warm" "$n")" "git diff HEAD --stat ($(ms "$gh") ms)" "$(ratio "$(median "$warm" "$n")" "$gh")"
+	# rows: name, its CSV and name there, the git row it is compared with (same CSV)
+	echo "| command | wall median (ms) | CPU (ms) | compared with | wall ratio | CPU ratio |"
+	echo "|---|---:|---:|---|---:|---:|"
+	row() { # row CSV NAME [GITNAME]
+		w=$(median "$1" "$2") c=$(cpu "$1" "$2")
+		if [ -z "${3:-}" ]; then
+			printf '| `%s` | %s | %s | | | |\n' "$2" "$(ms "$w")" "$(ms "$c")"
+			return
+		fi
+		gw=$(median "$1" "$3") gc=$(cpu "$1" "$3")
+		printf '| `%s` | %s | %s | `%s` (%s ms, CPU %s) | %s | %s |\n' "$2" "$(ms "$w")" "$(ms "$c")" \
+			"$3" "$(ms "$gw")" "$(ms "$gc")" "$(ratio "$w" "$gw")" "$(ratio "$c" "$gc")"
+	}
+	g="git diff --stat $REV...HEAD"
+	row "$warm" "$g"
+	row "$warm" "check --base $REV (warm cache)" "$g"
+	row "$warm" "check --base $REV --format json (warm)" "$g"
+	row "$cold" "check --base $REV (cold cache)" "$g"
+	[ -z "${COMPARE:-}" ] || row "$work/compare.csv" "COMPARE check --base $REV" "$g"
+	row "$staged" "check --staged (one staged change; warm)" "git diff --cached --stat"
+	row "$warm" "check (working tree; warm)" "git diff HEAD --stat"
 	cd "$root"
 }
 
