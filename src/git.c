@@ -1222,15 +1222,6 @@ static int too_large(const char *path, unsigned long long size, size_t max_bytes
 
 /* ---- partial clones ------------------------------------------------------ */
 
-static int promisor_remote(const git_config_entry *entry, void *payload)
-{
-	int yes = 0;
-
-	if (git_config_parse_bool(&yes, entry->value) == 0 && yes)
-		*(bool *)payload = true;
-	return 0;
-}
-
 /*
  * Whether the repository is a partial clone (`git clone --filter=...`): a
  * remote is its promisor (remote.NAME.promisor), or extensions.partialClone
@@ -1247,11 +1238,26 @@ static bool is_partial_clone(struct pc_repo *repo)
 		git_error_clear();
 		return false;
 	}
-	if (git_config_get_string(&value, config, "extensions.partialclone") == 0 && *value)
+	if (git_config_get_string(&value, config, "extensions.partialclone") == 0 && *value) {
 		partial = true;
-	else if (git_config_foreach_match(config, "^remote\\..*\\.promisor$", promisor_remote,
-					  &partial) < 0)
-		git_error_clear();
+	} else {
+		/* remote.NAME.promisor, compared by hand: libgit2's regex matching leaks (pcre2) */
+		git_config_iterator *it = NULL;
+		git_config_entry *entry;
+
+		if (git_config_iterator_new(&it, config) == 0) {
+			while (!partial && git_config_next(&entry, it) == 0) {
+				size_t n = strlen(entry->name);
+				int yes = 0;
+
+				if (!strncmp(entry->name, "remote.", 7) && n > 16 &&
+				    !strcmp(entry->name + n - 9, ".promisor") &&
+				    git_config_parse_bool(&yes, entry->value) == 0 && yes)
+					partial = true;
+			}
+			git_config_iterator_free(it);
+		}
+	}
 	git_config_free(config);
 	git_error_clear();
 	return partial;

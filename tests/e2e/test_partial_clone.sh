@@ -6,6 +6,14 @@
 # command to run (exit 3).
 . "$(dirname "$0")/lib.sh"
 
+# libgit2 1.5 leaks a pcre2 match block each time git_repository_open_ext
+# reads a repository with extensions (a partial clone has
+# extensions.partialClone): all_iter_glob_next -> git_regexp_match, never
+# freed. Not promptcost's (which never calls pcre2 itself); suppressed for
+# LeakSanitizer builds by pcre2's allocator, the frames a fast unwind keeps.
+printf 'leak:all_iter_glob_next\nleak:_pcre2_memctl_malloc_8\nleak:pcre2_match_8\n' >"$TEST_TMP/lsan.supp"
+export LSAN_OPTIONS="suppressions=$TEST_TMP/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
 src=$TEST_TMP/src
 new_repo "$src"
 mkdir -p "$src/prompts"
