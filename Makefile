@@ -103,6 +103,7 @@ $(BUILD)/gen/version.h: VERSION
 	@printf '/* Generated from VERSION by the Makefile: do not edit. */\n#define PC_VERSION "%s"\n' \
 		"$(VERSION)" >$@.tmp && mv $@.tmp $@
 $(BUILD)/src/cli/main.o: $(BUILD)/gen/version.h
+$(BUILD)/src/templates.o $(BUILD)/src/cache.o: $(BUILD)/gen/version.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -7,6 +7,12 @@
 #   build.sh build  makes sure dir/promptcost runs: a cached binary is kept when
 #                   its libraries are present; otherwise the Debian packages are
 #                   installed (scripts/deps.sh) and the tool is built
+#   build.sh tokens-key
+#                   writes path= (the token-count cache's folder, in the
+#                   checked-out repository's git directory), key= (keyed by the
+#                   base commit, $PROMPTCOST_BASE_COMMIT) and restore-keys= (any
+#                   earlier base: counts are keyed by blob ids, so an older
+#                   cache is still right where it hits) to $GITHUB_OUTPUT
 # hashFiles() cannot see the action's folder (it only hashes the workspace),
 # hence the hash here.
 set -eu
@@ -47,8 +53,26 @@ build)
 	mv "$bin.tmp" "$bin"
 	echo "promptcost: built $("$bin" --version)"
 	;;
+tokens-key)
+	# the repository the check runs in: working-directory inside the workspace
+	wd=${PROMPTCOST_WORKING_DIRECTORY:-.}
+	cd "${GITHUB_WORKSPACE:-.}" && cd "$wd"
+	common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || common=""
+	# no repository (yet): a folder of its own, so that the cache steps still run
+	[ -n "$common" ] || common="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/promptcost-no-repository"
+	base=${PROMPTCOST_BASE_COMMIT:-}
+	case "$base" in
+	"" | 0000000000000000000000000000000000000000) base=none ;;
+	esac
+	prefix="promptcost-tokens-1-${ImageOS:-$(uname -s)}-"
+	{
+		echo "path=$common/promptcost"
+		echo "key=$prefix$base"
+		echo "restore-keys=$prefix"
+	} >>"${GITHUB_OUTPUT:-/dev/stdout}"
+	;;
 *)
-	echo "usage: build.sh key|build" >&2
+	echo "usage: build.sh key|build|tokens-key" >&2
 	exit 2
 	;;
 esac

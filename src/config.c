@@ -1316,14 +1316,23 @@ static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len)
 {
-	struct pc_config *config = NULL;
 	struct pc_yaml_node *root = NULL;
+	int error;
+
+	*out = NULL;
+	if (!(error = pc_yaml_load(&root, path, text, len, PC_CONFIG_MAX_BYTES)))
+		error = pc_config_parse_tree(out, path, root);
+	pc_yaml_free(root);
+	return error;
+}
+
+int pc_config_parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root)
+{
+	struct pc_config *config = NULL;
 	struct ctx c;
 	int error;
 
 	*out = NULL;
-	if ((error = pc_yaml_load(&root, path, text, len, PC_CONFIG_MAX_BYTES)))
-		goto done;
 	config = pc_xcalloc(1, sizeof(*config));
 	config->path = pc_xstrdup(path);
 	c.path = path;
@@ -1342,7 +1351,6 @@ int pc_config_parse(struct pc_config **out, const char *path, const char *text, 
 	config = NULL;
 done:
 	pc_config_free(config);
-	pc_yaml_free(root);
 	return error;
 }
 

@@ -17,9 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The digests, fetched from the provider once: EVP_sha256() makes every
+ * EVP_Digest fetch the implementation again (OpenSSL 3), which cost more
+ * than hashing the 100 bytes of a cache key. Kept for the process's life.
+ */
 static const EVP_MD *md_of(enum pc_hash hash)
 {
-	return hash == PC_HASH_SHA512 ? EVP_sha512() : EVP_sha256();
+	static EVP_MD *fetched[2];
+	int k = hash == PC_HASH_SHA512;
+
+	if (!fetched[k])
+		fetched[k] = EVP_MD_fetch(NULL, k ? "SHA512" : "SHA256", NULL);
+	if (fetched[k])
+		return fetched[k];
+	return k ? EVP_sha512() : EVP_sha256();
 }
 
 /* libcrypto failing to hash memory we hold is not an input error: stop. */

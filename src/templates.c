@@ -6,6 +6,8 @@
  */
 #include "promptcost/templates.h"
 
+#include "promptcost/cache.h"
+#include "promptcost/crypto.h"
 #include "promptcost/formats.h"
 #include "promptcost/glob.h"
 #include "promptcost/includes.h"
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "version.h" /* PC_VERSION: a new build counts afresh */
 
 /* ---- globs ---- */
 
@@ -64,6 +68,14 @@ struct collect {
 	const struct pc_template_config **order[3];
 	size_t norder[3];
 	struct template_index index[3];
+	/*
+	 * git's renames between the sides, found the first time a template's
+	 * file is gone from the head (the only case where one counts: classify,
+	 * follow_files): most changes move no template file, and rename
+	 * detection over a whole repository was most of a check's time.
+	 */
+	struct pc_repo *repo;
+	bool renames_found;
 	struct pc_rename_list renames;
 };
 
@@ -892,9 +904,173 @@ static void format_notes(struct pc_template_report *t, const struct pc_template_
  * globs elsewhere cannot make the judged prompt smaller. A template the head
  * no longer configures is deleted only when its files are gone too.
  */
+/* ---- the token-count cache ---- */
+
+/*
+ * A side's count can be cached when it depends on its files' blob ids only:
+ * no fragment and no front matter to cut (includes are checked after
+ * reading: a text with none spliced is its files' bytes).
+ */
+static bool side_keyable(const struct pc_template_side *side, const struct pc_template_config *how)
+{
+	if (!side->nfiles)
+		return false;
+	for (size_t i = 0; i < side->nfiles; i++)
+		if (side->files[i].fragment || strips_front_matter(how, side->files[i].path))
+			return false;
+	return true;
+}
+
+/*
+ * The cache key of a side's count, from its files' blob ids (oids[i], or
+ * the files' own): the program's version, the encoding, the variables'
+ * sizes, and each file's include syntaxes and blob id, in path order.
+ */
+static void side_key(unsigned char key[PC_CACHE_KEY_SIZE], const struct pc_template_side *side,
+		     char (*oids)[PC_OID_HEXSZ + 1], const struct pc_template_config *how,
+		     const struct pc_template_config *vars)
+{
+	struct pc_buf b = PC_BUF_INIT;
+	size_t n;
+
+	/*
+	 * One file and no variables, the common case: the key is the blob id
+	 * itself (a digest of the bytes already), then a marker, the encoding,
+	 * the include syntaxes and 6 bytes of an FNV-1a hash of the program's
+	 * version; no hashing per template (SHA-256 through EVP costs 7,000
+	 * instructions a call, and libcrypto's first one 4 million to set up).
+	 * Other keys are SHA-256 digests, which such a layout matches with the
+	 * odds of a preimage.
+	 */
+	if (side->nfiles == 1 && (!vars || !vars->nvariables)) {
+		static const char version_text[] = "promptcost token count 1\n" PC_VERSION;
+		uint64_t version = 0xcbf29ce484222325ULL;
+		const char *hex = oids ? oids[0] : side->files[0].oid;
+		unsigned syntaxes = how->includes == PC_INCLUDES_AUTO
+					    ? pc_includes_for_path(side->files[0].path)
+					    : (unsigned)how->includes;
+
+		if (strlen(hex) == 40) {
+			for (const char *v = version_text; *v; v++)
+				version = (version ^ (unsigned char)*v) * 0x100000001b3ULL;
+			for (int i = 0; i < 20; i++) {
+				int hi = hex[2 * i], lo = hex[2 * i + 1];
+
+				hi = hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10;
+				lo = lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10;
+				key[i] = (unsigned char)(hi << 4 | lo);
+			}
+			key[20] = 0xB1;
+			key[21] = (unsigned char)side->model->encoding;
+			memcpy(key + 22, &syntaxes, 4);
+			for (int i = 0; i < 6; i++)
+				key[26 + i] = (unsigned char)(version >> (8 * i));
+			return;
+		}
+	}
+	/* without printf: this runs for every template on every run */
+	pc_buf_grow(&b, 256);
+	pc_buf_adds(&b, "promptcost token count 1\n" PC_VERSION "\n");
+	pc_buf_adds(&b, pc_encoding_name(side->model->encoding));
+	pc_buf_addch(&b, '\n');
+	for (size_t v = 0; vars && v < vars->nvariables; v++)
+		pc_buf_addf(&b, "var %s %lld\n", vars->variables[v].name,
+			    (long long)vars->variables[v].tokens);
+	for (size_t i = 0; i < side->nfiles; i++) {
+		unsigned syntaxes = how->includes == PC_INCLUDES_AUTO
+					    ? pc_includes_for_path(side->files[i].path)
+					    : (unsigned)how->includes;
+
+		pc_buf_addch(&b, 'f');
+		pc_buf_add(&b, &syntaxes, sizeof(syntaxes));
+		pc_buf_adds(&b, oids ? oids[i] : side->files[i].oid);
+		pc_buf_addch(&b, '\n');
+	}
+	pc_hash(PC_HASH_SHA256, key, &n, b.ptr, b.len);
+	pc_buf_release(&b);
+}
+
+/*
+ * Before reading: when both sides have the same files with the same blob
+ * ids (known without reading them) and the cache has both counts, the
+ * template is unchanged and nothing of it is read. True then.
+ */
+static bool sides_from_cache(struct pc_report *report, struct pc_template_report *t,
+			     const struct collect *c, const struct pc_template_config *how,
+			     const struct pc_template_config *vars)
+{
+	struct pc_template_side *sides[2] = { &t->before, &t->after };
+	char (*oids)[PC_OID_HEXSZ + 1];
+	struct pc_cache_value v[2];
+	unsigned char key[2][PC_CACHE_KEY_SIZE];
+	bool ok = true;
+
+	if (!report->cache || !side_keyable(&t->before, how) || !same_files(&t->before, &t->after))
+		return false;
+	oids = pc_xcalloc(t->before.nfiles, sizeof(*oids));
+	for (size_t i = 0; ok && i < t->before.nfiles; i++) {
+		char head_oid[PC_OID_HEXSZ + 1];
+
+		ok = pc_side_blob_id(oids[i], c->sides[0], t->before.files[i].path) == 0 &&
+		     pc_side_blob_id(head_oid, c->sides[1], t->after.files[i].path) == 0 &&
+		     !strcmp(oids[i], head_oid);
+	}
+	for (int s = 0; ok && s < 2; s++) {
+		side_key(key[s], sides[s], oids, how, vars);
+		ok = pc_cache_get(report->cache, key[s], &v[s]);
+	}
+	for (int s = 0; ok && s < 2; s++) {
+		struct pc_template_side *side = sides[s];
+
+		for (size_t i = 0; i < side->nfiles; i++) {
+			memcpy(side->files[i].oid, oids[i], sizeof(oids[i]));
+			side->files[i].text_line = 1;
+		}
+		side->from_cache = side->cache_keyed = true;
+		memcpy(side->cache_key, key[s], PC_CACHE_KEY_SIZE);
+		side->cached_raw_tokens = v[s].v[0];
+		side->variable_tokens = v[s].v[1];
+		side->variable_uses = v[s].v[2];
+	}
+	free(oids);
+	return ok;
+}
+
+/*
+ * After reading: the side's count can be cached when its text is its files'
+ * bytes as read (nothing skipped, spliced, cut or warned about).
+ */
+static void key_side_read(struct pc_report *report, struct pc_template_side *side,
+			  size_t nfiles_listed, size_t warnings_before,
+			  const struct pc_template_config *how, const struct pc_template_config *vars)
+{
+	side->cache_keyed = false;
+	if (!report->cache || side->nfiles != nfiles_listed || !side_keyable(side, how) ||
+	    pc_warning_count() != warnings_before || side->partials.paths.n)
+		return;
+	for (size_t i = 0; i < side->nfiles; i++)
+		if (side->files[i].text_line != 1 || side->files[i].front_matter)
+			return;
+	side_key(side->cache_key, side, NULL, how, vars);
+	side->cache_keyed = true;
+}
+
+/* The renames, when one of the side's files is not in the head's list (once per run). */
+static int find_renames_if_gone(struct collect *c, const struct pc_template_side *before)
+{
+	if (c->renames_found)
+		return 0;
+	for (size_t i = 0; i < before->nfiles; i++)
+		if (!list_find(&c->lists[1], before->files[i].path)) {
+			c->renames_found = true;
+			return pc_repo_renames(&c->renames, c->repo, c->sides[0], c->sides[1]);
+		}
+	return 0;
+}
+
 static int collect_template(struct pc_report *report, struct collect *c, const char *id)
 {
-	const struct pc_template_config *cw, *cb, *ch, *own;
+	const struct pc_template_config *cw, *cb, *ch, *own, *how, *vars;
 	struct pc_template_report *t;
 	struct glob_ref *globs = NULL;
 	size_t nold = 0, nglobs = 0, globs_cap = 0;
@@ -932,6 +1108,7 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	if ((error = match_side(&t->before, id, globs, nold, &c->lists[0], hits[0], NULL)) < 0 ||
 	    (error = match_side(&t->after, id, globs, nglobs, &c->lists[1], hits[1],
 				&c->lists[0])) < 0 ||
+	    (error = find_renames_if_gone(c, &t->before)) < 0 ||
 	    (error = follow_files(t, c, globs, nglobs, hits[1], ch != NULL && !ch->generated,
 				  ch == NULL || !ch->generated)) < 0)
 		goto done;
@@ -959,9 +1136,20 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 		}
 	}
 	/* how files become the prompt: as the configuration the change started from says */
-	if ((error = read_side(report, &t->before, c->sides[0], id, NULL, own ? own : ch)) < 0 ||
-	    (error = read_side(report, &t->after, c->sides[1], id, c->sides[0], own ? own : ch)) < 0)
-		goto done;
+	how = own ? own : ch;
+	vars = t->volume && t->volume->nvariables ? t->volume : NULL;
+	if (!sides_from_cache(report, t, c, how, vars)) {
+		size_t listed[2] = { t->before.nfiles, t->after.nfiles }, warnings;
+
+		warnings = pc_warning_count();
+		if ((error = read_side(report, &t->before, c->sides[0], id, NULL, how)) < 0)
+			goto done;
+		key_side_read(report, &t->before, listed[0], warnings, how, vars);
+		warnings = pc_warning_count();
+		if ((error = read_side(report, &t->after, c->sides[1], id, c->sides[0], how)) < 0)
+			goto done;
+		key_side_read(report, &t->after, listed[1], warnings, how, vars);
+	}
 	t->before.present = t->before.nfiles > 0;
 	t->after.present = t->after.nfiles > 0;
 	if (!t->before.present && !t->after.present) {
@@ -1293,9 +1481,9 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	c.configs[CFG_BASE] = base_config;
 	c.configs[CFG_HEAD] = head_config;
 
+	c.repo = repo;
 	if ((error = pc_side_files(&c.lists[0], base)) < 0 ||
-	    (error = pc_side_files(&c.lists[1], head)) < 0 ||
-	    (error = pc_repo_renames(&c.renames, repo, base, head)) < 0)
+	    (error = pc_side_files(&c.lists[1], head)) < 0)
 		goto done;
 
 	if ((error = expand_families(report, &c)) < 0)
@@ -1332,16 +1520,19 @@ done:
 
 /* ---- tokens ---- */
 
-static int64_t count_tokens(const struct pc_model *model, const char *text, size_t len)
+/* The model's count from its encoding's: an approximate model's scaled, rounded up. */
+static int64_t model_count(const struct pc_model *model, int64_t n)
 {
-	int64_t n;
-
-	if (!len)
-		return 0;
-	n = (int64_t)pc_tokens_count(model->encoding, text, len);
-	if (model->approximate) /* an estimate: the base encoding's count scaled, rounded up */
+	if (n && model->approximate) /* an estimate: the base encoding's count scaled */
 		n = (int64_t)(((pc_int128)n * model->approx_factor_ppm + 999999) / 1000000);
 	return n;
+}
+
+static int64_t count_tokens(const struct pc_model *model, const char *text, size_t len)
+{
+	if (!len)
+		return 0;
+	return model_count(model, (int64_t)pc_tokens_count(model->encoding, text, len));
 }
 
 static size_t identifier_len(const char *s, size_t len)
@@ -1449,18 +1640,45 @@ static void variable_note(struct pc_template_report *t, const struct pc_template
 	pc_strlist_push_owned(&t->notes, pc_buf_detach(&note, NULL));
 }
 
-/* A side's tokens: of its text, or of its rendered prompt when variables are configured. */
-static int64_t side_tokens(struct pc_template_side *side, const struct pc_template_config *tmpl)
+/*
+ * A side's tokens: of its text, or of its rendered prompt when variables are
+ * configured. The encoding's count of that text (and the variables' figures)
+ * come from the cache when the side is keyed and the cache has them; a
+ * count made here is added to it.
+ */
+static int64_t side_tokens(struct pc_cache *cache, struct pc_template_side *side,
+			   const struct pc_template_config *tmpl)
 {
 	struct pc_buf rendered = PC_BUF_INIT;
-	int64_t n;
+	struct pc_cache_value v;
+	int64_t raw;
 
-	if (!tmpl || !tmpl->nvariables)
-		return count_tokens(side->model, side->text.ptr, side->text.len);
-	render_variables(&rendered, side, tmpl);
-	n = count_tokens(side->model, rendered.ptr, rendered.len) + side->variable_tokens;
-	pc_buf_release(&rendered);
-	return n;
+	if (side->from_cache)
+		return model_count(side->model, side->cached_raw_tokens) + side->variable_tokens;
+	if (cache && side->cache_keyed && pc_cache_get(cache, side->cache_key, &v)) {
+		side->variable_tokens = v.v[1];
+		side->variable_uses = v.v[2];
+		return model_count(side->model, v.v[0]) + side->variable_tokens;
+	}
+	if (!tmpl || !tmpl->nvariables) {
+		raw = side->text.len
+			      ? (int64_t)pc_tokens_count(side->model->encoding, side->text.ptr,
+							 side->text.len)
+			      : 0;
+	} else {
+		render_variables(&rendered, side, tmpl);
+		raw = rendered.len ? (int64_t)pc_tokens_count(side->model->encoding, rendered.ptr,
+							      rendered.len)
+				   : 0;
+		pc_buf_release(&rendered);
+	}
+	if (cache && side->cache_keyed) {
+		v.v[0] = raw;
+		v.v[1] = side->variable_tokens;
+		v.v[2] = side->variable_uses;
+		pc_cache_put(cache, side->cache_key, &v);
+	}
+	return model_count(side->model, raw) + side->variable_tokens;
 }
 
 void pc_templates_count_tokens(struct pc_report *report)
@@ -1472,14 +1690,14 @@ void pc_templates_count_tokens(struct pc_report *report)
 		const struct pc_template_config *vars =
 			t->volume && t->volume->nvariables ? t->volume : NULL;
 
-		t->before.tokens = side_tokens(&t->before, vars);
+		t->before.tokens = side_tokens(report->cache, &t->before, vars);
 		/* the same text in the same encoding needs counting once */
 		if (t->change == PC_CHANGE_UNCHANGED && t->before.model == after_model) {
 			t->after.tokens = t->before.tokens;
 			t->after.variable_tokens = t->before.variable_tokens;
 			t->after.variable_uses = t->before.variable_uses;
 		} else {
-			t->after.tokens = side_tokens(&t->after, vars);
+			t->after.tokens = side_tokens(report->cache, &t->after, vars);
 		}
 		t->tokens_added = count_tokens(after_model, t->added_lines.ptr, t->added_lines.len);
 		t->tokens_removed = count_tokens(t->before.model, t->removed_lines.ptr,

@@ -730,7 +730,7 @@ static void test_config__an_oversized_or_empty_file_is_an_error(void **state)
 	assert_int_equal(pc_config_parse(&config, PATH, big, PC_CONFIG_MAX_BYTES + 1), PC_EINPUT);
 	assert_null(config);
 	assert_string_equal(pc_error_message(),
-			    PATH ":1:1: the file is 1048577 bytes, over the 1048576-byte limit");
+			    PATH ":1:1: the file is 16777217 bytes, over the 16777216-byte limit");
 	free(big);
 
 	parse_fails("", PATH ":1:1: the configuration is empty; it needs at least 'version: 1'");

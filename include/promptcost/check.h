@@ -23,6 +23,7 @@ struct pc_check_options {
 					 * repository it is read at each side, outside it serves
 					 * every side */
 	const struct pc_strlist *verified; /* identities approved elsewhere (--approved-by) */
+	bool no_cache;                  /* --no-cache: count every template, keep no counts */
 };
 
 /* Everything one evaluation owns; the report points into the configs. */
@@ -44,6 +45,8 @@ struct pc_check {
 	struct pc_volumes *volumes;     /* .promptcost/volumes.yml of the world side, or NULL */
 	struct pc_approvals approvals;  /* read from the head side */
 	struct pc_report report;
+	struct pc_cache *cache;         /* <git-common-dir>/promptcost/tokens.cache, or NULL */
+	char *cache_dir;                /* <git-common-dir>/promptcost, or NULL: no caches */
 };
 
 /*

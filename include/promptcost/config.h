@@ -13,7 +13,12 @@
 #include "promptcost/yaml.h"
 
 #define PC_CONFIG_PATH ".promptcost.yml"
-#define PC_CONFIG_MAX_BYTES PC_YAML_MAX_BYTES
+/*
+ * The largest configuration (and approvals or volumes file) read: 16 MiB,
+ * room for 10,000 templates with their settings several times over (the
+ * YAML reader's 1 MiB default refused more than about 4,000 templates).
+ */
+#define PC_CONFIG_MAX_BYTES (16 * 1024 * 1024)
 
 struct pc_model {
 	char *name;
@@ -250,6 +255,8 @@ struct pc_config {
  * "path:line:col: what is wrong" and *out is NULL.
  */
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len);
+/* The same from the YAML tree pc_yaml_load made of the text (borrowed; may be NULL: empty). */
+int pc_config_parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root);
 void pc_config_free(struct pc_config *config);
 
 /*

@@ -112,6 +112,15 @@ int pc_side_files(struct pc_file_list *out, struct pc_side *side);
 int pc_side_read(struct pc_buf *out, char *oid_hex, struct pc_side *side, const char *path,
 		 size_t max_bytes);
 
+/*
+ * The blob id path has on the side, without reading the file: from the tree
+ * or the index; for the working tree, the index's id when the index's stat
+ * data says the file is unchanged (as `git status` trusts it). 0 with
+ * oid_hex set; 1 when it cannot be told so (a link, a submodule, a file
+ * changed or racily clean on disk, no such file): read it with pc_side_read.
+ */
+int pc_side_blob_id(char *oid_hex, struct pc_side *side, const char *path);
+
 struct pc_file_info {
 	enum pc_file_kind kind;
 	unsigned long long size; /* a file's bytes, a link's target's; 0 for a submodule */

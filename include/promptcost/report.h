@@ -33,6 +33,8 @@ enum pc_status {
 };
 
 /* One file of a template on one side. */
+struct pc_cache;
+
 struct pc_side_file {
 	char *path;
 	char oid[PC_OID_HEXSZ + 1];
@@ -61,6 +63,16 @@ struct pc_template_side {
 	int64_t tokens;
 	int64_t cost_micros;            /* per month */
 	int64_t cost_per_day_micros;
+	/*
+	 * The token-count cache (cache.h): the key of this side's count when it
+	 * can be cached (its files' blob ids, no fragment, front matter or
+	 * include), and whether the count came from it (then text is empty:
+	 * the files were not read, only their blob ids).
+	 */
+	bool cache_keyed;
+	bool from_cache;
+	unsigned char cache_key[32];
+	int64_t cached_raw_tokens;      /* the encoding's count of the rendered text */
 };
 
 struct pc_approval_match {
@@ -220,6 +232,7 @@ struct pc_report {
 	enum pc_verdict verdict;
 	char *verdict_reason;           /* one line that states the verdict and its reason */
 	struct pc_findings findings;    /* the policy's notes of pending, then the verdict */
+	struct pc_cache *cache;         /* borrowed, or NULL: token counts of unchanged files */
 };
 
 void pc_report_init(struct pc_report *report);

@@ -16,6 +16,7 @@ static const char usage[] =
 	"usage: promptcost check [--staged | --base REV [--head REV]] [--config FILE]\n"
 	"                        [--format FMT] [--output FILE] [--max-size BYTES]\n"
 	"                        [--approved-by ID...] [--output-format FMT[:BYTES]=FILE...]\n"
+	"                        [--no-cache]\n"
 	"\n"
 	"Reports what a change to the prompt templates costs, per template and per\n"
 	"budget, and a verdict. The base describes the world (prices, volumes, budgets,\n"
@@ -31,8 +32,8 @@ static const char usage[] =
 	"  --max-size BYTES       markdown: never more than BYTES (128 to 1073741824)\n"
 	"  --approved-by ID       an identity verified elsewhere (github:LOGIN); repeatable\n"
 	"  --output-format FMT[:BYTES]=FILE\n"
-	"                         also write the report in FMT to FILE ('-': stdout),\n"
-	"                         from the same run; repeatable\n"
+	"                         also write the report in FMT to FILE ('-': stdout); repeatable\n"
+	"  --no-cache             count every template (also PROMPTCOST_NO_CACHE=1)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"exit status: 0 pass (warnings allowed), 1 blocked by policy, 2 usage,\n"
@@ -111,7 +112,8 @@ static int write_report(const char *path, const struct pc_buf *text)
 
 int cmd_check(int argc, char **argv)
 {
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL };
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL,
+					    false };
 	struct pc_strlist verified = PC_STRLIST_INIT;
 	struct pc_render_options render = { false, 0 };
 	struct pc_check check;
@@ -132,6 +134,8 @@ int cmd_check(int argc, char **argv)
 			fputs(usage, stdout);
 			status = PC_EXIT_PASS;
 			goto done;
+		} else if (!strcmp(arg, "--no-cache")) {
+			options.no_cache = true;
 		} else if ((r = cli_compare_option(&options, &staged, argc, argv, &i, "check")) != 0) {
 			if (r < 0)
 				goto done;

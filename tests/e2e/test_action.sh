@@ -721,6 +721,53 @@ mkdir -p "$cache_dir" && cp "$PROMPTCOST" "$cache_dir/promptcost"
 PROMPTCOST_BUILD_DIR="$cache_dir" sh "$PC_ROOT/action/build.sh" build >"$TEST_TMP/build.out" 2>&1
 expect_eq "$(grep -c 'using the cached build' "$TEST_TMP/build.out")" 1 "a cached binary is used without building"
 
+# --- the token-count cache: restored and saved by the runner's cache, keyed by the base ---
+awk '/^    - name:/ { step = $0 } /uses: actions\/cache\/restore@v4/ { r = NR } /id: check$/ { c = NR }
+	/uses: actions\/cache\/save@v4/ { s = NR } END { exit !(r && c && s && r < c && c < s) }' "$YML"
+_report $? "action.yml restores the token counts before the check and saves them after"
+for what in path key; do
+	expect_eq "$(grep -c "$what: \${{ steps\.tokens\.outputs\.$what }}" "$YML")" 2 \
+		"action.yml: restore and save use the same $what"
+done
+grep -q 'restore-keys: ${{ steps.tokens.outputs.restore-keys }}' "$YML"
+_report $? "action.yml: an earlier base's cache is restored when this base has none"
+grep -q "if: always() && steps.tokens-restore.outputs.cache-hit != 'true'" "$YML"
+_report $? "action.yml: saved even when the check fails, not again after an exact hit"
+grep -q 'PROMPTCOST_BASE_COMMIT: ${{ github.event.pull_request.base.sha || github.event.before }}' "$YML"
+_report $? "action.yml: the key's base commit is the pull request's base (or the push's before)"
+kr=$TEST_TMP/keyrepo
+new_repo "$kr"
+mkdir -p "$kr/prompts"
+printf 'version: 1\ncurrency: USD\ndays_per_month: 30\nmodels:\n  m:\n    encoding: o200k_base\n    input_per_1m: 1\n    output_per_1m: 1\ntemplates:\n  - id: a\n    files: [prompts/a.md]\n    model: m\n    calls_per_day: 10\n' >"$kr/.promptcost.yml"
+printf 'Hello.\n' >"$kr/prompts/a.md"
+commit_all "$kr" "base"
+base_sha=$(git -C "$kr" rev-parse HEAD)
+printf 'Hello there.\n' >"$kr/prompts/a.md"
+commit_all "$kr" "change"
+GITHUB_OUTPUT="$TEST_TMP/tk" GITHUB_WORKSPACE="$kr" PROMPTCOST_WORKING_DIRECTORY=. \
+	PROMPTCOST_BASE_COMMIT="$base_sha" ImageOS=ubuntu24 sh "$PC_ROOT/action/build.sh" tokens-key
+tk_path=$(sed -n 's/^path=//p' "$TEST_TMP/tk")
+tk_key=$(sed -n 's/^key=//p' "$TEST_TMP/tk")
+tk_restore=$(sed -n 's/^restore-keys=//p' "$TEST_TMP/tk")
+expect_eq "$tk_path" "$(cd "$kr" && pwd -P)/.git/promptcost" "tokens-key: the path is the repository's git directory's promptcost folder"
+expect_eq "$tk_key" "promptcost-tokens-1-ubuntu24-$base_sha" "tokens-key: the key names the base commit"
+expect_eq "$tk_restore" "promptcost-tokens-1-ubuntu24-" "tokens-key: the restore prefix is the key less the base"
+run "$kr" check --base HEAD~1
+expect_status 0 "tokens-key: the check runs"
+[ -f "$tk_path/tokens.cache" ]; _report $? "tokens-key: the check writes its cache where the Action caches it"
+git -C "$kr" worktree add -q --detach "$TEST_TMP/keywt" HEAD
+GITHUB_OUTPUT="$TEST_TMP/tk2" GITHUB_WORKSPACE="$TEST_TMP/keywt" PROMPTCOST_BASE_COMMIT="$base_sha" \
+	ImageOS=ubuntu24 sh "$PC_ROOT/action/build.sh" tokens-key
+expect_eq "$(sed -n 's/^path=//p' "$TEST_TMP/tk2")" "$tk_path" "tokens-key: a worktree shares the common git directory's cache"
+GITHUB_OUTPUT="$TEST_TMP/tk3" GITHUB_WORKSPACE="$kr" PROMPTCOST_BASE_COMMIT=0000000000000000000000000000000000000000 \
+	ImageOS=ubuntu24 sh "$PC_ROOT/action/build.sh" tokens-key
+expect_eq "$(sed -n 's/^key=//p' "$TEST_TMP/tk3")" "promptcost-tokens-1-ubuntu24-none" "tokens-key: a push that creates a branch has no base"
+mkdir -p "$TEST_TMP/norepo"
+GITHUB_OUTPUT="$TEST_TMP/tk4" GITHUB_WORKSPACE="$TEST_TMP/norepo" RUNNER_TEMP="$TEST_TMP/rt" \
+	sh "$PC_ROOT/action/build.sh" tokens-key
+expect_eq "$(sed -n 's/^path=//p' "$TEST_TMP/tk4")" "$TEST_TMP/rt/promptcost-no-repository/promptcost" \
+	"tokens-key: no repository yet: a path of its own, so the cache steps still run"
+
 # --- the action against GitHub's own description of its API ---
 # Every request the action made to the fake (operation, parameters, body),
 # every response the fake sent (the documented schema of its status), and

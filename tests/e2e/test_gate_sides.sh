@@ -192,7 +192,7 @@ expect_status 1 "subdir: an absolute --config inside the repository is read at e
 
 # --- a configuration over the size limit ----------------------------------------
 fixture big
-{ cat "$r/.promptcost.yml"; head -c 1100000 /dev/zero | tr '\0' '#'; echo; } >"$r/big.yml"
+{ cat "$r/.promptcost.yml"; head -c 16800000 /dev/zero | tr '\0' '#'; echo; } >"$r/big.yml"
 mv "$r/big.yml" "$r/.promptcost.yml"
 run "$r" check
 expect_status 2 "big: an oversized configuration is an input error"

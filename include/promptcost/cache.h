@@ -1,0 +1,67 @@
+/*
+ * The token-count cache: what `check` counted before, so that a template
+ * whose files did not change costs a lookup instead of inflating and
+ * tokenizing its blobs again. Keys are 32-byte digests the caller makes of
+ * everything a count depends on (the files' blob ids, the encoding, the
+ * variables, the program's version); values are three integers.
+ *
+ * The cache lives where git keeps its own: <git-common-dir>/promptcost/
+ * tokens.cache, never in the working tree. The file is a header and
+ * fixed-size records, each with its own checksum: a record that does not
+ * verify, a truncated tail, a wrong header or an oversized file is ignored
+ * (never trusted) and the file is rewritten without it. Saving re-reads the
+ * file, merges, and replaces it with a temporary file and rename(), so
+ * concurrent runs can lose each other's additions but never see a torn file.
+ * A cache can only make a run faster: every failure to read or write it is
+ * silent and the counts are computed.
+ */
+#ifndef PROMPTCOST_CACHE_H
+#define PROMPTCOST_CACHE_H
+
+#include "promptcost/common.h"
+
+#define PC_CACHE_KEY_SIZE 32
+#define PC_CACHE_FILE "tokens.cache"
+/* The environment variable that turns the cache off (set to anything but "" or "0"). */
+#define PC_CACHE_ENV "PROMPTCOST_NO_CACHE"
+
+struct pc_cache;
+
+struct pc_cache_value {
+	int64_t v[3];
+};
+
+/*
+ * Opens the cache file at path (created on save; its folder too), loading
+ * the records that verify. Never fails: an unreadable file is an empty cache.
+ */
+struct pc_cache *pc_cache_open(const char *path);
+/* Whether key is cached; its value into out. */
+bool pc_cache_get(const struct pc_cache *cache, const unsigned char key[PC_CACHE_KEY_SIZE],
+		  struct pc_cache_value *out);
+/* Adds (or replaces) key's value, kept in memory until pc_cache_save. */
+void pc_cache_put(struct pc_cache *cache, const unsigned char key[PC_CACHE_KEY_SIZE],
+		  const struct pc_cache_value *value);
+/* Writes the file when something was added or something read was damaged; 0 or PC_EIO. */
+int pc_cache_save(struct pc_cache *cache);
+/* How many records were loaded, and how many of the file's were dropped as damaged. */
+size_t pc_cache_loaded(const struct pc_cache *cache);
+size_t pc_cache_dropped(const struct pc_cache *cache);
+void pc_cache_free(struct pc_cache *cache);
+/* Whether PROMPTCOST_NO_CACHE asks for no cache. */
+bool pc_cache_disabled_by_env(void);
+
+/*
+ * The parsed-configuration cache: the YAML tree pc_yaml_load made of the
+ * configuration whose blob id is oid (40 hex digits), kept in dir as
+ * config-OID.tree (the 8 newest), with the program's version and a checksum;
+ * parsing a 1,000-template configuration with libyaml was a third of a check.
+ * pc_cache_tree_load returns NULL when it is absent, damaged or of another
+ * version (then the text is parsed), never a tree that does not verify.
+ * Storing never fails the caller: the cache only saves time.
+ */
+struct pc_yaml_node;
+struct pc_yaml_node *pc_cache_tree_load(const char *dir, const char *oid);
+void pc_cache_tree_store(const char *dir, const char *oid, const struct pc_yaml_node *root);
+
+#endif
