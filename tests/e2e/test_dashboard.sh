@@ -14,12 +14,9 @@
 # The screenshots stay in build/dashboard/ (beside the binary) to be looked at.
 #
 # One case is the shared fixture (tests/support/sr_fixture.c) written by
-# `test_spend_html --write`. A case driven by the real binary is one more call:
-#
-#   run "$repo" report --period 2026-11 --format json --output "$TEST_TMP/r.json"
-#   run "$repo" report --period 2026-11 --format html --output "$TEST_TMP/r.html"
-#   figures_from_json "$TEST_TMP/r.json" >"$TEST_TMP/r.figures"
-#   dashboard_case demo "$TEST_TMP/r.html" "$TEST_TMP/r.figures"
+# `test_spend_html --write`; the other is the real binary's report of the
+# demo agency's November (scripts/demo.sh: a month of generated usage in a
+# real repository and store), checked for the figures its JSON report gives.
 . "$(dirname "$0")/lib.sh"
 
 bin_dir=$(dirname "$PROMPTCOST")
@@ -231,6 +228,23 @@ if [ -s "$TEST_TMP/fixture.html" ]; then
 	expect_eq "$(figures_from_json "$PC_ROOT/tests/golden/report/agency.json")" \
 		"$(cat "$TEST_TMP/fixture.figures")" \
 		"fixture: the figures checked are what the JSON report of the fixture says (figures_from_json)"
+fi
+
+# ---- the real binary: the demo agency's month, end to end
+TMPDIR="$TEST_TMP" sh "$PC_ROOT/scripts/demo.sh" "$PROMPTCOST" >"$TEST_TMP/demo.out" 2>&1
+agency=$(sed -n 's/^agency repository: //p' "$TEST_TMP/demo.out")
+[ -n "$agency" ] && [ -d "$agency" ]
+_report $? "make demo's agency repository is built" "$(tail -5 "$TEST_TMP/demo.out")"
+if [ -n "$agency" ] && [ -d "$agency" ]; then
+	run "$agency" report --period 2026-11 --format json --output "$TEST_TMP/agency.json"
+	expect_status 0 "agency: report --format json"
+	run "$agency" report --period 2026-11 --format html --output "$TEST_TMP/agency.html"
+	expect_status 0 "agency: report --format html"
+	figures_from_json "$TEST_TMP/agency.json" >"$TEST_TMP/agency.figures"
+	grep -q '^\$180,000.00$' "$TEST_TMP/agency.figures"
+	_report $? "agency: the figures to look for include the seed's total" "$(cat "$TEST_TMP/agency.figures")"
+	cp "$TEST_TMP/agency.html" "$shots/agency.html"
+	dashboard_case agency "$TEST_TMP/agency.html" "$TEST_TMP/agency.figures"
 fi
 
 # ---- hostile commit strings: shown as text, never markup, in the browser too
