@@ -400,7 +400,8 @@ static void test_config__unknown_key_far_from_any_lists_the_allowed_ones(void **
 	(void)state;
 	parse_fails("version: 1\npolicy:\n  frobnicate: 1\n",
 		    PATH ":3:3: unknown key 'frobnicate' in 'policy' (expected one of: "
-		    "cost_event, unapproved_cost_event, approvers, file_approvals)");
+		    "cost_event, unapproved_cost_event, approvers, file_approvals, "
+		    "cache_hit_target)");
 }
 
 static void test_config__unknown_model_suggests_the_nearest(void **state)

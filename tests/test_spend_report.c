@@ -380,11 +380,73 @@ static void test_spend_report__totals_shares_reservations_and_posture(void **sta
 	pc_spend_report_free(r);
 }
 
+/*
+ * Spikes. reply (on demand): 1 call of 1,000,000 input tokens (1.00) a day
+ * on D0-5..D0-1, then 3 such calls (3.00) on D0 and D0+1. sum, on a
+ * deployment that is no reservation ("od", so on demand): version v1, one
+ * call of 1,000,000 tokens a day on D0-5..D0-1, then v2 on D0, one call of
+ * 2,000,000 tokens (2.00).
+ *   reply D0: baseline D0-5..D0-1 (5 days on or after its first, D0-5) =
+ *     1.00; 3.00 >= 1.2 x 1.00 and 3.00 - 1.00 >= 1.00: a spike; the cost
+ *     per model call (1.00) is the baseline's: volume.
+ *   reply D0+1: baseline 8.00 / 6 = 1.33, 3.00 is a spike day again, but
+ *     the day after one: the same spike.
+ *   sum D0: 2.00 against 1.00, per call 2.00 >= 1.05 x 1.00: the prompt;
+ *     v2, first recorded on D0 (within D0-6..D0): cause version v2.
+ */
+static void test_spend_report__spikes_by_volume_and_by_a_new_version(void **state)
+{
+	struct env *e = *state;
+	struct pc_spend_report *r;
+	struct pc_usage_record x;
+
+	begin(e);
+	for (int64_t d = e->d0 - 5; d < e->d0; d++) {
+		x = rec("reply", d, 9, 1, 0, 1000000, 0);
+		add(e, &x);
+		x = rec("sum", d, 9, 1, 0, 1000000, 0);
+		x.template_version = "v1";
+		x.deployment = "od";
+		add(e, &x);
+	}
+	x = rec("reply", e->d0, 9, 3, 0, 3000000, 0);
+	add(e, &x);
+	x = rec("reply", e->d0 + 1, 9, 3, 0, 3000000, 0);
+	add(e, &x);
+	x = rec("sum", e->d0, 9, 1, 0, 2000000, 0);
+	x.template_version = "v2";
+	x.deployment = "od";
+	add(e, &x);
+	commit(e);
+
+	r = build(e, e->d0, e->d0 + 1, NULL);
+	assert_int_equal(r->nspikes, 2);
+	assert_string_equal(r->spikes[0].template, "reply");
+	assert_int_equal(r->spikes[0].day, e->d0);
+	assert_int_equal(r->spikes[0].cost_micros, 3000000);
+	assert_int_equal(r->spikes[0].baseline_micros, 1000000);
+	assert_int_equal(r->spikes[0].calls, 3);
+	assert_int_equal(r->spikes[0].baseline_calls, 1);
+	assert_int_equal(r->spikes[0].cause, PC_SR_CAUSE_VOLUME);
+	assert_string_equal(r->spikes[1].template, "sum");
+	assert_int_equal(r->spikes[1].day, e->d0);
+	assert_int_equal(r->spikes[1].cost_micros, 2000000);
+	assert_int_equal(r->spikes[1].cause, PC_SR_CAUSE_VERSION);
+	assert_string_equal(r->spikes[1].version, "v2");
+	/* sum's versions in the period: v2 only, on demand (od is no reservation) */
+	assert_int_equal(tpl(r, "sum")->nversions, 1);
+	assert_string_equal(tpl(r, "sum")->versions[0].version, "v2");
+	assert_int_equal(tpl(r, "sum")->cost_micros, 2000000);
+	pc_spend_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spend_report__percentages_round_half_away_from_zero),
 		cmocka_unit_test_setup_teardown(test_spend_report__totals_shares_reservations_and_posture,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spend_report__spikes_by_volume_and_by_a_new_version,
 						setup, teardown),
 	};
 

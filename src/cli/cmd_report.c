@@ -15,14 +15,14 @@
 #include <time.h>
 
 static const char usage[] =
-	"usage: promptcost report [--period YYYY-MM | --since DATE --until DATE]\n"
+	"usage: promptcost report [--period MONTH | --since DATE --until DATE]\n"
 	"                         [--format F] [--output FILE] [--store P] [--config F]\n"
 	"\n"
 	"The spend report from the usage store: the governance posture, budgets, spend\n"
 	"by template and version, spikes traced to commits, forecast against actual,\n"
 	"caching, reservations (showback) and data quality.\n"
 	"\n"
-	"  --period YYYY-MM  a calendar month\n"
+	"  --period MONTH    a calendar month, YYYY-MM\n"
 	"  --since DATE      the first day, YYYY-MM-DD (UTC; with --until)\n"
 	"  --until DATE      the last day, inclusive (default: the current month to today)\n"
 	"  --format F        text (default), markdown, json, html or focus (FOCUS CSV)\n"

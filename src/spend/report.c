@@ -196,6 +196,8 @@ struct ctx {
 	struct res_day *rdays;          /* nres x (hi - lo + 1) */
 	struct pc_store_summary *summary;
 	struct pc_strlist strings;      /* strings the charges borrow */
+	char **slots;                   /* a hash table of them (borrowed) */
+	size_t nslots;
 };
 
 static size_t ndays_loaded(const struct ctx *c)
@@ -1251,15 +1253,44 @@ static void quality_section(struct ctx *c)
 
 /* ---- charges ------------------------------------------------------------- */
 
+static uint64_t hash_text(const char *s)
+{
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The report's own copy of s (one per distinct string, found through an open-addressed table). */
 static const char *borrow(struct ctx *c, const char *s)
 {
+	size_t at;
+
 	if (!s)
 		return NULL;
-	for (size_t i = c->strings.n; i-- > 0;)
-		if (!strcmp(c->strings.items[i], s))
-			return c->strings.items[i];
+	if (2 * (c->strings.n + 1) > c->nslots) {
+		size_t n = c->nslots ? 2 * c->nslots : 64;
+
+		free(c->slots);
+		c->slots = pc_xcalloc(n, sizeof(*c->slots));
+		c->nslots = n;
+		for (size_t i = 0; i < c->strings.n; i++) {
+			at = hash_text(c->strings.items[i]) & (n - 1);
+			while (c->slots[at])
+				at = (at + 1) & (n - 1);
+			c->slots[at] = c->strings.items[i];
+		}
+	}
+	at = hash_text(s) & (c->nslots - 1);
+	while (c->slots[at]) {
+		if (!strcmp(c->slots[at], s))
+			return c->slots[at];
+		at = (at + 1) & (c->nslots - 1);
+	}
 	pc_strlist_push(&c->strings, s);
-	return c->strings.items[c->strings.n - 1];
+	c->slots[at] = c->strings.items[c->strings.n - 1];
+	return c->slots[at];
 }
 
 static int compare_charges(const void *pa, const void *pb)
@@ -1488,6 +1519,7 @@ int pc_spend_report_build(struct pc_spend_report **out, struct pc_store *store,
 done:
 	pc_spend_report_free(r);
 	pc_strlist_release(&c.strings);
+	free(c.slots);
 	for (size_t i = 0; i < nd; i++)
 		free(c.prices[i]);
 	free(c.prices);
