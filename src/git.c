@@ -2121,3 +2121,66 @@ int pc_repo_version_commit(char *commit_hex, enum pc_version_kind *kind, struct 
 	pc_buf_release(&walk.path);
 	return error;
 }
+
+/* ---- commits the spend report names -------------------------------------- */
+
+int pc_repo_commit_at(char *commit_hex, struct pc_repo *repo, int64_t time)
+{
+	git_reference *ref = NULL;
+	git_commit *commit = NULL, *parent = NULL;
+	int error = 0;
+
+	commit_hex[0] = '\0';
+	if (git_repository_head(&ref, repo->git) < 0 ||
+	    git_commit_lookup(&commit, repo->git, git_reference_target(ref)) < 0) {
+		git_error_clear(); /* an unborn or detached-to-nothing HEAD: no commit */
+		git_reference_free(ref);
+		return 0;
+	}
+	while (commit) {
+		if ((int64_t)git_commit_time(commit) <= time) {
+			git_oid_tostr(commit_hex, PC_OID_HEXSZ + 1, git_commit_id(commit));
+			break;
+		}
+		if (git_commit_parentcount(commit) == 0 || git_commit_parent(&parent, commit, 0) < 0) {
+			git_error_clear(); /* the root, or a shallow clone's boundary */
+			break;
+		}
+		git_commit_free(commit);
+		commit = parent;
+		parent = NULL;
+	}
+	git_commit_free(commit);
+	git_reference_free(ref);
+	return error;
+}
+
+int pc_repo_commit_info(struct pc_buf *author, struct pc_buf *date, struct pc_buf *subject,
+			struct pc_repo *repo, const char *commit_hex)
+{
+	git_oid id;
+	git_commit *commit = NULL;
+	const git_signature *sig;
+	const char *summary;
+	char day[11];
+	int64_t t;
+
+	if (git_oid_fromstr(&id, commit_hex) < 0 || git_commit_lookup(&commit, repo->git, &id) < 0) {
+		git_error_clear();
+		return PC_ENOTFOUND;
+	}
+	sig = git_commit_author(commit);
+	pc_buf_addf(author, "%s <%s>", sig->name, sig->email);
+	t = (int64_t)sig->when.time;
+	pc_day_format(day, t >= 0 ? t / 86400 : (t - 86399) / 86400);
+	{
+		int64_t s = ((t % 86400) + 86400) % 86400;
+
+		pc_buf_addf(date, "%sT%02d:%02d:%02dZ", day, (int)(s / 3600), (int)(s / 60 % 60),
+			    (int)(s % 60));
+	}
+	summary = git_commit_summary(commit);
+	pc_buf_adds(subject, summary ? summary : "");
+	git_commit_free(commit);
+	return 0;
+}

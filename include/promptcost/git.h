@@ -185,4 +185,19 @@ enum pc_version_kind {
 int pc_repo_version_commit(char *commit_hex, enum pc_version_kind *kind, struct pc_repo *repo,
 			   const char *const *globs, size_t nglobs, const char *version);
 
+/*
+ * The newest commit on HEAD's first-parent line whose committer time is at
+ * or before time (seconds since 1970): commit_hex[PC_OID_HEXSZ + 1], or ""
+ * when there is none (an unborn HEAD, all of it later, a shallow boundary).
+ */
+int pc_repo_commit_at(char *commit_hex, struct pc_repo *repo, int64_t time);
+
+/*
+ * A commit's author ("Name <email>"), author date (ISO 8601, UTC) and
+ * subject (its first paragraph on one line), appended to the buffers;
+ * PC_ENOTFOUND when the repository has no such commit.
+ */
+int pc_repo_commit_info(struct pc_buf *author, struct pc_buf *date, struct pc_buf *subject,
+			struct pc_repo *repo, const char *commit_hex);
+
 #endif

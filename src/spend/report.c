@@ -18,6 +18,8 @@
  */
 #include "promptcost/spend_report.h"
 
+#include "promptcost/check.h"
+#include "promptcost/git.h"
 #include "promptcost/money.h"
 #include "promptcost/spend.h"
 #include "promptcost/store.h"
@@ -180,6 +182,8 @@ struct res_day {
 	int64_t peak_hour;
 };
 
+struct tokens_memo;
+
 struct ctx {
 	const struct pc_config *config;
 	struct pc_store *store;
@@ -198,6 +202,8 @@ struct ctx {
 	struct pc_strlist strings;      /* strings the charges borrow */
 	char **slots;                   /* a hash table of them (borrowed) */
 	size_t nslots;
+	struct tokens_memo *memo;       /* commit_tokens(): what each commit did to a template */
+	size_t nmemo, memo_cap;
 };
 
 static size_t ndays_loaded(const struct ctx *c)
@@ -959,10 +965,124 @@ done:
 
 /* ---- spikes -------------------------------------------------------------- */
 
-static void commit_of(struct pc_sr_commit *out, const char *id)
+/* ---- commits: who changed the prompt, and by how many tokens ------------ */
+
+/*
+ * A template's prompt tokens just before and at a commit, as `check`
+ * counts them: the comparison commit^..commit run through the same pipeline
+ * (its templates, formats, includes and tokenizer), read from the report.
+ * Remembered per commit and template, since a spike and a forecast often
+ * name the same one. False when it cannot be told (no working tree, a root
+ * commit, a configuration there that does not parse): the figure is left
+ * out, never guessed.
+ */
+struct tokens_memo {
+	char *commit, *tpl;
+	bool ok;
+	int64_t before, after;
+};
+
+static bool commit_tokens(struct ctx *c, const char *commit, const char *tpl, int64_t *before,
+			  int64_t *after)
 {
+	struct pc_check check;
+	struct pc_check_options o;
+	struct pc_buf base = PC_BUF_INIT;
+	struct tokens_memo *m;
+	const char *workdir = c->repo ? pc_repo_workdir(c->repo) : NULL;
+
+	for (size_t i = 0; i < c->nmemo; i++)
+		if (!strcmp(c->memo[i].commit, commit) && !strcmp(c->memo[i].tpl, tpl)) {
+			*before = c->memo[i].before;
+			*after = c->memo[i].after;
+			return c->memo[i].ok;
+		}
+	PC_GROW(c->memo, c->memo_cap, c->nmemo + 1);
+	m = &c->memo[c->nmemo++];
+	memset(m, 0, sizeof(*m));
+	m->commit = pc_xstrdup(commit);
+	m->tpl = pc_xstrdup(tpl);
+	if (!workdir)
+		return false;
+	memset(&check, 0, sizeof(check));
+	memset(&o, 0, sizeof(o));
+	pc_buf_addf(&base, "%s^", commit);
+	o.repo_path = workdir;
+	o.mode = PC_COMPARE_RANGE;
+	o.base_rev = base.ptr;
+	o.head_rev = commit;
+	check.allow_unconfigured = true;
+	if (pc_check_run(&check, &o) == 0 && !check.unconfigured) {
+		for (size_t i = 0; i < check.report.ntemplates; i++) {
+			const struct pc_template_report *t = &check.report.templates[i];
+
+			if (strcmp(t->id, tpl))
+				continue;
+			m->before = t->before.present ? t->before.tokens : 0;
+			m->after = t->after.present ? t->after.tokens : 0;
+			m->ok = true;
+		}
+	} else {
+		pc_error_clear();
+	}
+	pc_check_release(&check);
+	pc_buf_release(&base);
+	*before = m->before;
+	*after = m->after;
+	return m->ok;
+}
+
+/* A commit as the report names it: id, author, date, subject and, for tpl, its token change. */
+static void commit_of(struct ctx *c, struct pc_sr_commit *out, const char *id, const char *tpl)
+{
+	struct pc_buf author = PC_BUF_INIT, date = PC_BUF_INIT, subject = PC_BUF_INIT;
+	int64_t before, after;
+
 	memset(out, 0, sizeof(*out));
 	out->id = dup_or_null(id);
+	if (!id || !*id || !c->repo)
+		return;
+	if (pc_repo_commit_info(&author, &date, &subject, c->repo, id) == 0) {
+		out->author = pc_buf_detach(&author, NULL);
+		out->date = pc_buf_detach(&date, NULL);
+		out->subject = pc_buf_detach(&subject, NULL);
+	}
+	pc_buf_release(&author);
+	pc_buf_release(&date);
+	pc_buf_release(&subject);
+	if (tpl && commit_tokens(c, id, tpl, &before, &after)) {
+		out->has_delta_tokens = true;
+		out->delta_tokens = after - before;
+	}
+}
+
+/*
+ * Where records carry no versions: the last commit to the template's files
+ * at or before the end of day d, on HEAD's first-parent line (inferred).
+ */
+static bool inferred_commit(struct ctx *c, char hex[PC_OID_HEXSZ + 1], const char *tpl,
+			    int64_t day)
+{
+	const struct pc_template_config *tc = pc_config_template(c->config, tpl);
+	char at[PC_OID_HEXSZ + 1];
+	enum pc_version_kind kind;
+	const char **globs;
+	bool found;
+
+	hex[0] = '\0';
+	if (!c->repo || !tc || !tc->nfiles || pc_repo_commit_at(at, c->repo, (day + 1) * 86400 - 1) ||
+	    !at[0]) {
+		pc_error_clear();
+		return false;
+	}
+	globs = pc_xcalloc(tc->nfiles, sizeof(*globs));
+	for (size_t i = 0; i < tc->nfiles; i++)
+		globs[i] = tc->files[i].pattern;
+	found = pc_repo_version_commit(hex, &kind, c->repo, globs, tc->nfiles, at) == 0 && hex[0];
+	if (!found)
+		pc_error_clear();
+	free(globs);
+	return found;
 }
 
 /*
@@ -988,6 +1108,7 @@ static void spikes_section(struct ctx *c, const int64_t *tdaily, const int64_t *
 			size_t at = t * nd + (size_t)(d - c->lo);
 			int64_t sum = 0, mc = 0, days = 0, cost = tdaily[at];
 			struct pc_sr_spike *s;
+			char hex[PC_OID_HEXSZ + 1];
 			bool spike;
 
 			for (int64_t e = d - SPIKE_WINDOW; e < d; e++)
@@ -1040,10 +1161,11 @@ static void spikes_section(struct ctx *c, const int64_t *tdaily, const int64_t *
 				if (best) {
 					s->cause = PC_SR_CAUSE_VERSION;
 					s->version = pc_xstrdup(best->version);
-					commit_of(&s->commit, best->commit);
-				} else if (!tversioned[at]) {
-					/* no version on the records: the last commit to its files, if known */
-					s->cause = PC_SR_CAUSE_UNKNOWN;
+					commit_of(c, &s->commit, best->commit, id);
+				} else if (!tversioned[at] && inferred_commit(c, hex, id, d)) {
+					/* no version on the records: the last commit to its files */
+					s->cause = PC_SR_CAUSE_INFERRED;
+					commit_of(c, &s->commit, hex, id);
 				} else {
 					s->cause = PC_SR_CAUSE_UNKNOWN;
 				}
@@ -1064,6 +1186,124 @@ static void spikes_section(struct ctx *c, const int64_t *tdaily, const int64_t *
 			*x = *y;
 			*y = tmp;
 		}
+}
+
+/* ---- forecast against actual ---------------------------------------------- */
+
+/*
+ * README "Forecast against actual": every version of a template first
+ * recorded inside the period after another version of it was recorded, and
+ * resolved to a commit. projected: what `check` projects for that commit
+ * (its token change, counted as check counts it) at the volume recorded in
+ * the up to 30 days before the version went live (calls, response-cache
+ * hits, input, cached input and cache writes, as `usage sync` sums them),
+ * priced at the template's model on the live day, for days_per_month days;
+ * observed: (mean daily cost from the live day to `until` - mean daily cost
+ * over those days before) x days_per_month; error: (observed - projected) /
+ * |projected|.
+ */
+static int forecasts_section(struct ctx *c, const int64_t *tdaily)
+{
+	struct pc_spend_report *r = c->r;
+	size_t nd = ndays_loaded(c), cap = 0;
+
+	for (size_t t = 0; t < c->tpls.n; t++) {
+		const char *id = c->tpls.items[t].key;
+		const struct pc_store_template *st = stored_template(c, id);
+		const struct pc_template_config *tc = id ? pc_config_template(c->config, id) : NULL;
+
+		if (!st || !tc)
+			continue;
+		for (size_t v = 0; v < st->nversions; v++) {
+			const struct pc_store_version *sv = &st->versions[v];
+			int64_t live = sv->first_day, b0, nb, na, sum_b = 0, sum_a = 0;
+			int64_t before_tokens, after_tokens, cost_b, cost_a;
+			struct pc_volume vol;
+			struct pc_spend_qty qb, qa;
+			const struct pc_model *models;
+			struct pc_sr_forecast *f;
+			size_t mi;
+			bool earlier = false;
+			int error;
+
+			if (!sv->commit || !*sv->commit || live < r->since_day || live > r->until_day)
+				continue;
+			for (size_t w = 0; w < st->nversions; w++)
+				if (w != v && st->versions[w].first_day < live)
+					earlier = true;
+			if (!earlier)
+				continue;
+			b0 = live - FORECAST_WINDOW;
+			if (b0 < st->first_day)
+				b0 = st->first_day;
+			if (b0 < c->lo)
+				b0 = c->lo;
+			nb = live - b0;
+			na = r->until_day - live + 1;
+			if (nb < 1 || !commit_tokens(c, sv->commit, id, &before_tokens, &after_tokens))
+				continue;
+			memset(&vol, 0, sizeof(vol));
+			vol.source = PC_SPEND_RECORDED;
+			vol.days = nb;
+			for (size_t k = 0; k < c->ncells; k++) {
+				const struct cell_day *cd = &c->cells[k];
+
+				if (cd->tpl != t || cd->day < b0 || cd->day >= live)
+					continue;
+				vol.calls += cd->b->calls;
+				vol.response_cache_hits += cd->b->response_cache_hits;
+				vol.input_tokens += cd->b->input_tokens;
+				vol.cached_input_tokens += cd->b->cached_input_tokens;
+				vol.cache_write_tokens += cd->b->cache_write_tokens;
+				vol.output_tokens += cd->b->output_tokens;
+				vol.records += cd->b->records;
+			}
+			if ((mi = model_index(c, tc->model)) == NO_INDEX)
+				continue;
+			if ((error = prices_at(&models, c, live)) ||
+			    (error = pc_spend_project(&qb, &vol, before_tokens, r->days_per_month)) ||
+			    (error = pc_spend_project(&qa, &vol, after_tokens, r->days_per_month)) ||
+			    (error = pc_spend_cost(&cost_b, &models[mi], &qb, id)) ||
+			    (error = pc_spend_cost(&cost_a, &models[mi], &qa, id)))
+				return error;
+			for (int64_t d = b0; d < live; d++)
+				sum_b += tdaily[t * nd + (size_t)(d - c->lo)];
+			for (int64_t d = live; d <= r->until_day; d++)
+				sum_a += tdaily[t * nd + (size_t)(d - c->lo)];
+			PC_GROW(r->forecasts, cap, r->nforecasts + 1);
+			f = &r->forecasts[r->nforecasts++];
+			memset(f, 0, sizeof(*f));
+			f->template = pc_xstrdup(id);
+			commit_of(c, &f->commit, sv->commit, id);
+			f->live_day = live;
+			f->projected_monthly_delta_micros = cost_a - cost_b;
+			f->before_daily_micros = div_round(sum_b, nb);
+			f->after_daily_micros = div_round(sum_a, na);
+			/* (sum_a / na - sum_b / nb) x days_per_month, divided once */
+			f->observed_monthly_delta_micros =
+				div_round(((pc_int128)sum_a * nb - (pc_int128)sum_b * na) *
+						  r->days_per_month,
+					  (pc_int128)na * nb);
+			f->error.num = f->observed_monthly_delta_micros - f->projected_monthly_delta_micros;
+			f->error.den = f->projected_monthly_delta_micros < 0
+					       ? -f->projected_monthly_delta_micros
+					       : f->projected_monthly_delta_micros;
+		}
+	}
+	/* by live day, then template */
+	for (size_t a = 1; a < r->nforecasts; a++)
+		for (size_t b = a; b > 0; b--) {
+			struct pc_sr_forecast *x = &r->forecasts[b - 1], *y = &r->forecasts[b];
+			struct pc_sr_forecast tmp;
+
+			if (x->live_day < y->live_day ||
+			    (x->live_day == y->live_day && strcmp(x->template, y->template) <= 0))
+				break;
+			tmp = *x;
+			*x = *y;
+			*y = tmp;
+		}
+	return 0;
 }
 
 /* ---- posture ------------------------------------------------------------- */
@@ -1509,6 +1749,8 @@ int pc_spend_report_build(struct pc_spend_report **out, struct pc_store *store,
 	qsort(r->templates, r->ntemplates, sizeof(*r->templates), compare_templates);
 	posture_section(&c);
 	spikes_section(&c, tdaily, tmc, tversioned);
+	if ((error = forecasts_section(&c, tdaily)))
+		goto done;
 	quality_section(&c);
 	if ((error = charges_section(&c, idle)))
 		goto done;
@@ -1520,6 +1762,11 @@ done:
 	pc_spend_report_free(r);
 	pc_strlist_release(&c.strings);
 	free(c.slots);
+	for (size_t i = 0; i < c.nmemo; i++) {
+		free(c.memo[i].commit);
+		free(c.memo[i].tpl);
+	}
+	free(c.memo);
 	for (size_t i = 0; i < nd; i++)
 		free(c.prices[i]);
 	free(c.prices);
