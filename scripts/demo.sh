@@ -93,10 +93,6 @@ echo "(exit status $status, then $status2; the repository is left in $repo to ex
 # the change's spike on 2026-11-16 and its forecast of +$2,160.00 a month
 # beside the observed +$2,160.00 (generate.awk's comments work it out).
 echo
-if ! "$bin" report --help >/dev/null 2>&1; then
-	echo "(this promptcost has no 'report' command yet: the agency's month is not shown)"
-	exit 0
-fi
 agency=$(mktemp -d "${TMPDIR:-/tmp}/promptcost-agency-XXXXXX")
 cd "$agency"
 git init -q -b main .

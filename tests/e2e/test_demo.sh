@@ -39,70 +39,57 @@ _report $? "the forecast: +\$2,160.00 projected and observed, error 0.0%" "$(cat
 expect_eq "$(grep -c '^spike ' "$TEST_TMP/proof")" "1" "one spike in the month, the change's"
 
 # The agency's month (demo/agency/, generate.awk works every figure out):
-# the spend report of November 2026. These checks need `promptcost report`
-# (issue 10, branch report-engine): until it is merged they are reported as
-# SKIP, loudly; once the binary has the command they all run, as real checks.
+# the spend report of November 2026.
 agency=$(sed -n 's/^agency repository: //p' "$out")
-if "$PROMPTCOST" report --help >/dev/null 2>&1; then
-	expect_stdout_has "imported:     23,424" "the agency's October and November are imported (16 templates x 1,464 hours)"
-	expect_stdout_has "dashboard: $agency/dashboard-2026-11.html" "the demo prints the dashboard's path"
-	html="$agency/dashboard-2026-11.html"
-	[ -s "$html" ] && grep -qi '<!doctype html' "$html"
-	_report $? "the dashboard is written, an HTML page" "$(ls -l "$html" 2>&1)"
-	change=$(git -C "$agency" rev-parse HEAD)
-	run "$agency" report --period 2026-11 --format json
-	expect_status 0 "report --period 2026-11 --format json"
-	expect_eq "$(json "$out" .posture.total_cost)" "180000.00" "posture: \$144,000.00 on demand + \$36,000.00 commitment"
-	expect_eq "$(json "$out" .posture.active_use_cases)" "14" "posture: fourteen active use cases"
-	expect_eq "$(json "$out" '.posture.top_use_case | "\(.id) \(.cost) \(.share)"')" \
-		"document-summarization 68400.00 38.0" "posture: document summarization \$68,400.00, 38.0%"
-	expect_eq "$(json "$out" '.posture | "\(.cache_hit_rate) \(.cache_hit_target)"')" "41.0 55.0" \
-		"posture: cache hit rate 41.0% (7,011,000 hits of 17,100,000 calls) against 55.0%"
-	expect_eq "$(json "$out" .posture.reservation_utilization)" "78.0" \
-		"posture: utilization 78.0% (12,636,000,000 of 16,200,000,000 equivalents)"
-	for word in 180,000 fourteen 38 41 55 78; do
-		json "$out" .posture.text | grep -qF -- "$word"
-		_report $? "the posture sentence says $word" "$(json "$out" .posture.text)"
-	done
-	expect_eq "$(json "$out" '[.spikes[] | select(.template == "document-summarization")] | length')" "1" \
-		"one spike of document-summarization"
-	expect_eq "$(json "$out" '.spikes[] | select(.template == "document-summarization") |
-		"\(.day) \(.cost) \(.baseline) \(.cause) \(.commit) \(.delta_tokens)"')" \
-		"2026-11-16 378.00 306.00 version $change 400" \
-		"the spike on the live day: \$378.00 against \$306.00, traced to the change's commit, +400 tokens"
-	expect_eq "$(json "$out" '.spikes[] | select(.template == "document-summarization") | "\(.author) / \(.subject)"')" \
-		"Dana Whitfield <dana.whitfield@agency.gov> / Give the summarizer more system context" \
-		"the spike names the change's author and subject"
-	expect_eq "$(json "$out" '[.spikes[] | select(.template != "document-summarization")] | length')" "0" \
-		"no other spike (every other template costs the same every day)"
-	expect_eq "$(json "$out" '.forecasts[] | select(.template == "document-summarization") |
-		"\(.commit) \(.projected_monthly_delta) \(.observed_monthly_delta) \(.error_percent)"')" \
-		"$change 2160.00 2160.00 0.0" \
-		"forecast against actual: +\$2,160.00 projected (15,000 model calls/day x 400 x \$0.012/1k x 30), +\$2,160.00 observed"
-	expect_eq "$(json "$out" '.reservations[] | "\(.id) \(.commitment) \(.utilization) \(.peak_utilization) \(.idle_cost) \(.spillover_cost) \(.on_demand_equivalent)"')" \
-		"ptu-eastus 36000.00 78.0 90.6 7920.00 0.00 36855.00" \
-		"ptu-eastus: \$36,000.00, 78.0% (peak 90.6%), \$7,920.00 idle, nothing spilled, \$36,855.00 on demand"
-	expect_eq "$(json "$out" '[.use_cases[] | select(.id == "foi-request-triage" or .id == "document-summarization") | "\(.id)=\(.cost)"] | sort | join(" ")')" \
-		"document-summarization=68400.00 foi-request-triage=21600.00" \
-		"the commitment shown back: 40% to case files (document summarization), 60% to FOI triage"
-	expect_eq "$(json "$out" '[.teams[] | "\(.id)=\(.cost)"] | sort | join(" ")')" \
-		"citizen-services=53700.00 digital-services=7500.00 policy-and-legal=25200.00 records-management=93600.00" \
-		"the teams' spend sums to the total"
-	expect_eq "$(json "$out" '[.teams[] | "\(.id)=\(.status)"] | sort | join(" ")')" \
-		"citizen-services=ok digital-services=ok policy-and-legal=over-soft records-management=warn" \
-		"team budgets: records-management at 93.6% of \$100,000 (warn at 90%), policy-and-legal over its soft \$24,000"
-	expect_eq "$(json "$out" '.use_cases[] | select(.id == "document-summarization") | "\(.projected_month_end) \(.status) \(.cache_hit_rate) \(.cache_hit_target)"')" \
-		"68400.00 warn 19.3 30.0" \
-		"document summarization: 97.7% of its \$70,000 (warn at 95%), 19.3% hits against its own 30.0%"
-else
-	why="ENGINE NOT MERGED: this promptcost has no 'report' command (issue 10); these run at merge"
-	for name in "the agency's month is imported" "the dashboard is written" "report --format json" \
-		"posture: total 180000.00" "posture: 14 active use cases" "posture: top use case 38.0%" \
-		"posture: cache 41.0% against 55.0%" "posture: utilization 78.0%" "the posture sentence" \
-		"the spike on 2026-11-16" "forecast against actual 2160.00" "ptu-eastus showback" \
-		"use cases and teams" "budget statuses" "document summarization's budget and cache"; do
-		skip_check "$name" "$why"
-	done
-fi
+expect_stdout_has "imported:     23,424" "the agency's October and November are imported (16 templates x 1,464 hours)"
+expect_stdout_has "dashboard: $agency/dashboard-2026-11.html" "the demo prints the dashboard's path"
+html="$agency/dashboard-2026-11.html"
+[ -s "$html" ] && grep -qi '<!doctype html' "$html"
+_report $? "the dashboard is written, an HTML page" "$(ls -l "$html" 2>&1)"
+change=$(git -C "$agency" rev-parse HEAD)
+run "$agency" report --period 2026-11 --format json
+expect_status 0 "report --period 2026-11 --format json"
+expect_eq "$(json "$out" .posture.total_cost)" "180000.00" "posture: \$144,000.00 on demand + \$36,000.00 commitment"
+expect_eq "$(json "$out" .posture.active_use_cases)" "14" "posture: fourteen active use cases"
+expect_eq "$(json "$out" '.posture.top_use_case | "\(.id) \(.cost) \(.share)"')" \
+	"document-summarization 68400.00 38.0" "posture: document summarization \$68,400.00, 38.0%"
+expect_eq "$(json "$out" '.posture | "\(.cache_hit_rate) \(.cache_hit_target)"')" "41.0 55.0" \
+	"posture: cache hit rate 41.0% (7,011,000 hits of 17,100,000 calls) against 55.0%"
+expect_eq "$(json "$out" .posture.reservation_utilization)" "78.0" \
+	"posture: utilization 78.0% (12,636,000,000 of 16,200,000,000 equivalents)"
+for word in 180,000 fourteen 38 41 55 78; do
+	json "$out" .posture.text | grep -qF -- "$word"
+	_report $? "the posture sentence says $word" "$(json "$out" .posture.text)"
+done
+expect_eq "$(json "$out" '[.spikes[] | select(.template == "document-summarization")] | length')" "1" \
+	"one spike of document-summarization"
+expect_eq "$(json "$out" '.spikes[] | select(.template == "document-summarization") |
+	"\(.day) \(.cost) \(.baseline) \(.cause) \(.commit) \(.delta_tokens)"')" \
+	"2026-11-16 378.00 306.00 version $change 400" \
+	"the spike on the live day: \$378.00 against \$306.00, traced to the change's commit, +400 tokens"
+expect_eq "$(json "$out" '.spikes[] | select(.template == "document-summarization") | "\(.author) / \(.subject)"')" \
+	"Dana Whitfield <dana.whitfield@agency.gov> / Give the summarizer more system context" \
+	"the spike names the change's author and subject"
+expect_eq "$(json "$out" '[.spikes[] | select(.template != "document-summarization")] | length')" "0" \
+	"no other spike (every other template costs the same every day)"
+expect_eq "$(json "$out" '.forecasts[] | select(.template == "document-summarization") |
+	"\(.commit) \(.projected_monthly_delta) \(.observed_monthly_delta) \(.error_percent)"')" \
+	"$change 2160.00 2160.00 0.0" \
+	"forecast against actual: +\$2,160.00 projected (15,000 model calls/day x 400 x \$0.012/1k x 30), +\$2,160.00 observed"
+expect_eq "$(json "$out" '.reservations[] | "\(.id) \(.commitment) \(.utilization) \(.peak_utilization) \(.idle_cost) \(.spillover_cost) \(.on_demand_equivalent)"')" \
+	"ptu-eastus 36000.00 78.0 90.6 7920.00 0.00 36855.00" \
+	"ptu-eastus: \$36,000.00, 78.0% (peak 90.6%), \$7,920.00 idle, nothing spilled, \$36,855.00 on demand"
+expect_eq "$(json "$out" '[.use_cases[] | select(.id == "foi-request-triage" or .id == "document-summarization") | "\(.id)=\(.cost)"] | sort | join(" ")')" \
+	"document-summarization=68400.00 foi-request-triage=21600.00" \
+	"the commitment shown back: 40% to case files (document summarization), 60% to FOI triage"
+expect_eq "$(json "$out" '[.teams[] | "\(.id)=\(.cost)"] | sort | join(" ")')" \
+	"citizen-services=53700.00 digital-services=7500.00 policy-and-legal=25200.00 records-management=93600.00" \
+	"the teams' spend sums to the total"
+expect_eq "$(json "$out" '[.teams[] | "\(.id)=\(.status)"] | sort | join(" ")')" \
+	"citizen-services=ok digital-services=ok policy-and-legal=over-soft records-management=warn" \
+	"team budgets: records-management at 93.6% of \$100,000 (warn at 90%), policy-and-legal over its soft \$24,000"
+expect_eq "$(json "$out" '.use_cases[] | select(.id == "document-summarization") | "\(.projected_month_end) \(.status) \(.cache_hit_rate) \(.cache_hit_target)"')" \
+	"68400.00 warn 19.3 30.0" \
+	"document summarization: 97.7% of its \$70,000 (warn at 95%), 19.3% hits against its own 30.0%"
 
 finish
