@@ -29,10 +29,11 @@ libcrypto:libssl-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcurl:libcurl4-ope
 # npm (the Action's scripts and their tests; the JSON Schema and OpenAPI
 # validators come from npm into tests/node_modules, see tests/package.json);
 # sqlite3 (the shell) lets the end-to-end tests look into a store and hold its lock;
-# clickhouse-server is the real server tests/e2e/test_clickhouse.sh imports from.
+# clickhouse-server is the real server tests/e2e/test_clickhouse.sh imports from,
+# curl what the tests fill it with (over its HTTP interface).
 test_modules="cmocka:libcmocka-dev"
 test_commands="jq:jq ssh-keygen:openssh-client ssh-agent:openssh-client groff:groff-base
-node:nodejs npm:npm sqlite3:sqlite3 clickhouse-server:clickhouse-server"
+node:nodejs npm:npm sqlite3:sqlite3 curl:curl clickhouse-server:clickhouse-server"
 # and the dashboard's browser test: headless Chromium (Debian's, not a
 # browser build downloaded by npm), pdftoppm to look at its printed PDF.
 # Not part of `test`: no make target installs a browser; the test itself

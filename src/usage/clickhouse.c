@@ -243,6 +243,9 @@ static void add_window(struct pc_buf *out, const char *column, int64_t since, in
 		    "00:00:00', 'UTC')\n", column, a, column, b);
 }
 
+/* Helicone: a row not answered from its cache, i.e. a model call */
+#define MODEL_CALL "cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')"
+
 static const char GROUP_ORDER[] =
 	"GROUP BY day, hour, template, version, team, use_case, model, deployment\n"
 	"WITH TOTALS\n"
@@ -301,33 +304,33 @@ int pc_ch_query(struct pc_buf *out, const struct pc_ch_source *source, enum pc_c
 		break;
 	case PC_CH_HELICONE:
 		/*
-		 * Helicone's request_response_rmt (Helicone/helicone,
-		 * clickhouse/migrations: 20200101000041 and later, which add the
-		 * prompt-cache columns and cache_reference_id): a
-		 * ReplacingMergeTree, hence FINAL; successful requests; the
-		 * template is the Helicone-Prompt-Id property; prompt_tokens is
-		 * all input (OpenAI's convention), the cache columns parts of it;
-		 * a response-cache hit (cache_reference_id set) counts as a hit
-		 * with no tokens. Needs Map columns: ClickHouse 21.1 or later.
+		 * Helicone's request log (Helicone/helicone, clickhouse/migrations:
+		 * 20200101000041_request_response_replacing_merge_tree.sql, with
+		 * schema_43_cache_tokens.sql, schema_47_cache_to_request_response_rmt.sql
+		 * and schema_59_prompt_column.sql): a ReplacingMergeTree(updated_at),
+		 * hence FINAL; answered requests only (status 200); prompt_id and
+		 * prompt_version are the template and its version; prompt_tokens,
+		 * prompt_cache_read_tokens and prompt_cache_write_tokens are disjoint
+		 * parts of the input (Helicone prices them apart), so input is their
+		 * sum; a row with a cache_reference_id is an answer from Helicone's
+		 * cache: a response-cache hit, with no tokens (no model call). Plain
+		 * columns only, so it runs on 18.16 as on current releases.
 		 */
 		pc_buf_addf(out,
 			    "SELECT toDate(request_created_at, 'UTC') AS day, toUInt8(0) AS hour,\n"
-			    "  properties['Helicone-Prompt-Id'] AS template, '' AS version,\n"
-			    "  '' AS team, '' AS use_case, model, '' AS deployment,\n"
+			    "  prompt_id AS template, prompt_version AS version,\n"
+			    "  '' AS team, '' AS use_case, toString(model) AS model, '' AS deployment,\n"
 			    "  count() AS records, count() AS calls,\n"
 			    "  countIf(cache_reference_id != toUUID('00000000-0000-0000-0000-000000000000'))"
 			    " AS hits,\n"
-			    "  sumIf(ifNull(prompt_tokens, 0), cache_reference_id = toUUID("
-			    "'00000000-0000-0000-0000-000000000000')),\n"
-			    "  sumIf(ifNull(prompt_cache_read_tokens, 0), cache_reference_id = toUUID("
-			    "'00000000-0000-0000-0000-000000000000')),\n"
-			    "  sumIf(ifNull(prompt_cache_write_tokens, 0), cache_reference_id = toUUID("
-			    "'00000000-0000-0000-0000-000000000000')),\n"
-			    "  sumIf(ifNull(completion_tokens, 0), cache_reference_id = toUUID("
-			    "'00000000-0000-0000-0000-000000000000')),\n"
+			    "  sumIf(ifNull(prompt_tokens, 0) + prompt_cache_read_tokens"
+			    " + prompt_cache_write_tokens, %s),\n"
+			    "  sumIf(prompt_cache_read_tokens, %s),\n"
+			    "  sumIf(prompt_cache_write_tokens, %s),\n"
+			    "  sumIf(ifNull(completion_tokens, 0), %s),\n"
 			    "  toUInt64(0), toInt64(0)\n"
-			    "FROM `%s`.`%s` FINAL\n", source->database,
-			    table ? table : "request_response_rmt");
+			    "FROM `%s`.`%s` FINAL\n", MODEL_CALL, MODEL_CALL, MODEL_CALL, MODEL_CALL,
+			    source->database, table ? table : "request_response_rmt");
 		add_window(out, "request_created_at", since, until);
 		pc_buf_adds(out, "  AND status = 200\n");
 		break;

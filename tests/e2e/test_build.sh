@@ -15,7 +15,7 @@ out="$TEST_TMP/stdout" err="$TEST_TMP/stderr"
 	make --no-print-directory BUILD="$TEST_TMP/b") >"$out" 2>"$err"
 status=$?
 expect_status 2 "make stops when the libraries are missing"
-expect_stderr_has "promptcost: cannot build: missing Debian packages: libgit2-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev zlib1g-dev; run 'make deps'" \
+expect_stderr_has "promptcost: cannot build: missing Debian packages: libgit2-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev; run 'make deps'" \
 	"the one message names the Debian packages and make deps"
 expect_eq "$(grep -c '^promptcost:' "$err")" 1 "one message, not one per library"
 expect_eq "$([ -e "$TEST_TMP/b" ] && echo built || echo nothing)" nothing "nothing was compiled"

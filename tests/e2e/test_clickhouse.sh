@@ -15,9 +15,9 @@
 #   midway, ends cleanly without its totals row, sends rows that do not add
 #   up to the totals, or answers something else: exit 3, one line, the store
 #   unchanged (sqlite3 .dump before and after);
-# - the Langfuse and Helicone presets as golden SQL (their tables need Map
-#   columns, which ClickHouse 18.16 lacks, so 18.16 cannot run them: see
-#   README "Usage in ClickHouse").
+# - the Langfuse and Helicone presets as golden SQL; Helicone's also for
+#   real, on a reduced table of the columns it reads (Langfuse's reads Map
+#   columns, which ClickHouse 18.16 lacks: README "Usage in ClickHouse").
 #
 # ClickHouse's HTTP interface: https://clickhouse.com/docs/en/interfaces/http
 . "$(dirname "$0")/lib.sh"
@@ -223,6 +223,39 @@ expect_status 2 "a URL that is not clickhouse://"
 run "$r" usage import --store "$TEST_TMP/none.db" --from "$url" "$TEST_TMP/records.jsonl"
 expect_status 2 "--from and files together"
 [ ! -e "$TEST_TMP/none.db" ]; _report $? "a refused import creates no store"
+
+# Helicone's preset, for real, on a reduced request_response_rmt with the
+# columns it reads in types 18.16 has (DateTime for DateTime64, String for
+# LowCardinality): a row replaced by a newer version counts once (FINAL), a
+# failed request not at all, an answer from Helicone's cache as a hit with
+# no tokens, a request naming no prompt as unattributed.
+cat <<SQL | q
+CREATE TABLE $db.request_response_rmt (request_id UUID, request_created_at DateTime, status Int64,
+	model String, prompt_id String, prompt_version String, prompt_tokens Nullable(Int64),
+	completion_tokens Nullable(Int64), prompt_cache_write_tokens Int64 DEFAULT 0,
+	prompt_cache_read_tokens Int64 DEFAULT 0, cache_reference_id UUID, updated_at DateTime)
+	ENGINE = ReplacingMergeTree(updated_at) PARTITION BY toYYYYMM(request_created_at)
+	ORDER BY (model, request_created_at, request_id)
+SQL
+z=00000000-0000-0000-0000-000000000000
+cat <<SQL | q
+INSERT INTO $db.request_response_rmt VALUES
+	('11111111-1111-1111-1111-111111111111', '2026-11-28 10:00:00', 200, 'gpt-4o', 'summarize', '3', 100, 10, 0, 20, '$z', '2026-11-28 10:00:01'),
+	('11111111-1111-1111-1111-111111111111', '2026-11-28 10:00:00', 200, 'gpt-4o', 'summarize', '3', 100, 10, 0, 20, '$z', '2026-11-28 10:00:05'),
+	('22222222-2222-2222-2222-222222222222', '2026-11-28 23:59:59', 200, 'gpt-4o', 'summarize', '3', NULL, 10, 5, 0, '11111111-1111-1111-1111-111111111111', '2026-11-28 23:59:59'),
+	('33333333-3333-3333-3333-333333333333', '2026-11-28 12:00:00', 500, 'gpt-4o', 'summarize', '3', 100, 0, 0, 0, '$z', '2026-11-28 12:00:00'),
+	('44444444-4444-4444-4444-444444444444', '2026-11-29 00:00:00', 200, 'gpt-4o-mini', '', '', 7, 3, 0, 0, '$z', '2026-11-29 00:00:00')
+SQL
+run "$r" usage import --store "$TEST_TMP/hl.db" --from "$url" --preset helicone --since 2026-11-28 --until 2026-11-29
+expect_status 0 "--preset helicone runs on a reduced request_response_rmt on this server"
+# 2026-11-28 (day 20785): the replaced row once (100 + 20 cached input, 10
+# output) and the cache hit (a call, no tokens); the failed request left out;
+# 2026-11-29: the request naming no prompt, unattributed
+expect_eq "$(sqlite3 "$TEST_TMP/hl.db" "SELECT day, known, template, version, model, records, calls, hits, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens FROM daily ORDER BY day" | tr '\n' ' ')" \
+	"20785|0|summarize|3|gpt-4o|2|2|1|120|20|0|10 20786|0|||gpt-4o-mini|1|1|0|7|0|0|3 " \
+	"Helicone's rows as buckets: replaced rows once, failed requests out, cache hits with no tokens"
+run "$r" usage import --store "$TEST_TMP/hl.db" --from "$url" --preset langfuse --since 2026-11-28 --until 2026-11-29
+expect_status 3 "--preset langfuse where the table is missing (18.16 cannot hold its Map columns)"
 
 # the presets' SQL, as sent
 for p in promptcost langfuse helicone; do

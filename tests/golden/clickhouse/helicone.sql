@@ -1,11 +1,11 @@
 SELECT toDate(request_created_at, 'UTC') AS day, toUInt8(0) AS hour,
-  properties['Helicone-Prompt-Id'] AS template, '' AS version,
-  '' AS team, '' AS use_case, model, '' AS deployment,
+  prompt_id AS template, prompt_version AS version,
+  '' AS team, '' AS use_case, toString(model) AS model, '' AS deployment,
   count() AS records, count() AS calls,
   countIf(cache_reference_id != toUUID('00000000-0000-0000-0000-000000000000')) AS hits,
-  sumIf(ifNull(prompt_tokens, 0), cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
-  sumIf(ifNull(prompt_cache_read_tokens, 0), cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
-  sumIf(ifNull(prompt_cache_write_tokens, 0), cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
+  sumIf(ifNull(prompt_tokens, 0) + prompt_cache_read_tokens + prompt_cache_write_tokens, cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
+  sumIf(prompt_cache_read_tokens, cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
+  sumIf(prompt_cache_write_tokens, cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
   sumIf(ifNull(completion_tokens, 0), cache_reference_id = toUUID('00000000-0000-0000-0000-000000000000')),
   toUInt64(0), toInt64(0)
 FROM `analytics`.`request_response_rmt` FINAL
