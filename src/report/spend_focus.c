@@ -154,11 +154,42 @@ static void set_time(struct row *row, enum column c, int64_t day)
 	set(row, c, text);
 }
 
-/* RFC 4180: quoted when it holds a comma, a quote, CR or LF (or is an empty string). */
+/* A number as this file writes them: [-]digits[.digits]. */
+static bool is_number(const char *s)
+{
+	bool digits = false;
+
+	if (*s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits = true;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits = true;
+	return digits && !*s;
+}
+
+/*
+ * RFC 4180: quoted when it holds a comma, a quote, CR or LF (or is an empty
+ * string). A name that a spreadsheet would run as a formula (=, +, -, @, a
+ * tab or CR first: OWASP's "CSV injection") gets a leading apostrophe: names
+ * reach this file from usage logs (a record's team or use case), which
+ * anybody who can call the model writes, and a CFO opens it in a
+ * spreadsheet. Numbers are left as they are.
+ */
 static void csv_field(struct pc_buf *out, const char *s)
 {
+	struct pc_buf guarded = PC_BUF_INIT;
+
 	if (!s)
 		return;
+	if (strchr("=+-@\t\r", *s) && *s && !is_number(s)) {
+		pc_buf_addch(&guarded, '\'');
+		pc_buf_adds(&guarded, s);
+		csv_field(out, guarded.ptr);
+		pc_buf_release(&guarded);
+		return;
+	}
 	if (*s && !strpbrk(s, ",\"\r\n")) {
 		pc_buf_adds(out, s);
 		return;
