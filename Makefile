@@ -22,6 +22,9 @@ SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
 PKGS := libgit2 yaml-0.1 jansson sqlite3 zlib libcurl
+# libcurl's headers only: src/usage/clickhouse.c loads the library with
+# dlopen() when a ClickHouse import runs, since linking it costs every run
+# (the pre-commit hook's too) its dependencies' symbol lookups at start.
 # src/crypto.c (SHA-256 for usage fingerprints, the signature checks of sshsig.c) uses OpenSSL's libcrypto, which the
 # static libgit2 link below already brings (-lcrypto).
 # Recursive (=) so pkg-config runs after scripts/deps.sh has checked (or
@@ -40,9 +43,9 @@ ifeq ($(STATIC_GIT),1)
 GIT_LIBS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	-Wl,-Bstatic $(shell pkg-config --static --libs-only-l libgit2 2>/dev/null) -lcrypto \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread
-PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib libcurl 2>/dev/null) $(GIT_LIBS)
+PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib 2>/dev/null) $(GIT_LIBS)
 else
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) libcrypto 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) libcrypto 2>/dev/null)
 endif
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -114,11 +117,11 @@ $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(PC_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(PC_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS) -lm -ldl
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(SUPPORT_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(PC_LDFLAGS) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIB) $(PKG_LIBS) \
-		$(CMOCKA_LIBS) -lm
+		$(CMOCKA_LIBS) -lm -ldl
 
 # The whole suite: unit tests (cmocka), end-to-end tests of the binary, the
 # fuzz corpora replayed. tests/run.sh prints one "N passed, N failed, N skipped" line.
