@@ -133,6 +133,11 @@ buckets "$TEST_TMP/ch.db" >"$TEST_TMP/ch2.buckets"
 cmp -s "$TEST_TMP/ch.buckets" "$TEST_TMP/ch2.buckets"
 _report $? "the same window twice counts once"
 
+# an empty window: nothing to import, and that is no error (its totals row still comes)
+run "$r" usage import --store "$TEST_TMP/ch.db" --from "$url" --since 2025-01-01 --until 2025-01-31
+expect_status 0 "a window with no records"
+expect_stdout_has "read:         0 buckets" "it reads no bucket"
+
 # an overlapping window with a new day: only the new day's buckets are added
 printf '2026-11-04 10:00:00\tfoi-triage\tv1\t\t\topenai\tgpt-4o-mini\t\t1\t9\t0\t100\t0\t0\t10\t0\t0\n' |
 	curl -sS --fail-with-body "$ch/?database=$db&query=INSERT%20INTO%20promptcost_usage%20FORMAT%20TabSeparated" --data-binary @-
