@@ -630,72 +630,8 @@ struct pc_spend_report *sr_fixture_empty(void)
 	return r;
 }
 
-static void commit_release(struct pc_sr_commit *c)
-{
-	free(c->id);
-	free(c->author);
-	free(c->date);
-	free(c->subject);
-}
-
-static void budgets_free(struct pc_sr_budget *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(b[i].id);
-		free(b[i].team);
-		free(b[i].daily_micros);
-	}
-	free(b);
-}
-
+/* The fixture owns what a built report owns: the report's own free releases it. */
 void sr_fixture_free(struct pc_spend_report *r)
 {
-	if (!r)
-		return;
-	free(r->currency);
-	free(r->price_note);
-	free(r->posture.text);
-	free(r->posture.top_use_case);
-	budgets_free(r->teams, r->nteams);
-	budgets_free(r->use_cases, r->nuse_cases);
-	for (size_t i = 0; i < r->ntemplates; i++) {
-		struct pc_sr_template *t = &r->templates[i];
-
-		free(t->id);
-		free(t->team);
-		free(t->use_case);
-		free(t->model);
-		free(t->deployment);
-		free(t->daily_micros);
-		for (size_t j = 0; j < t->nversions; j++) {
-			free(t->versions[j].version);
-			free(t->versions[j].commit);
-		}
-		free(t->versions);
-	}
-	free(r->templates);
-	for (size_t i = 0; i < r->nspikes; i++) {
-		free(r->spikes[i].template);
-		free(r->spikes[i].version);
-		commit_release(&r->spikes[i].commit);
-	}
-	free(r->spikes);
-	for (size_t i = 0; i < r->nforecasts; i++) {
-		free(r->forecasts[i].template);
-		commit_release(&r->forecasts[i].commit);
-	}
-	free(r->forecasts);
-	for (size_t i = 0; i < r->nreservations; i++) {
-		struct pc_sr_reservation *v = &r->reservations[i];
-
-		free(v->id);
-		free(v->model);
-		for (size_t j = 0; j < v->nshares; j++)
-			free(v->shares[j].use_case);
-		free(v->shares);
-		free(v->daily_utilization);
-	}
-	free(r->reservations);
-	free(r->charges);
-	free(r);
+	pc_spend_report_free(r);
 }
