@@ -375,53 +375,113 @@ static bool get32(struct reader *r, uint32_t *v)
 	return true;
 }
 
-/* One node, checked as pc_yaml_load makes them; NULL when the bytes are not one. */
-static struct pc_yaml_node *tree_read(struct reader *r, int depth)
+/* What a tree's bytes hold: nodes, item slots and text bytes (each text with its NUL). */
+struct tree_size {
+	size_t nodes, items, text;
+};
+
+/*
+ * One node at r, checked as pc_yaml_load makes them, counted into size;
+ * false when the bytes are not one. Every node takes at least 14 bytes, so a
+ * count the rest cannot hold is damage.
+ */
+static bool tree_measure(struct reader *r, int depth, struct tree_size *size, int *kind_out)
 {
-	struct pc_yaml_node *node;
 	uint32_t line, col, n;
 	int kind, plain;
 
 	if (depth > TREE_MAX_DEPTH || r->end - r->p < 2)
-		return NULL;
+		return false;
 	kind = r->p[0];
 	plain = r->p[1];
 	r->p += 2;
 	if ((kind != PC_YAML_SCALAR && kind != PC_YAML_SEQUENCE && kind != PC_YAML_MAPPING) ||
 	    plain > 1 || !get32(r, &line) || !get32(r, &col) || !get32(r, &n))
-		return NULL;
-	node = pc_xcalloc(1, sizeof(*node));
-	node->kind = (enum pc_yaml_kind)kind;
-	node->plain = plain;
+		return false;
+	*kind_out = kind;
+	size->nodes++;
+	if (kind == PC_YAML_SCALAR) {
+		if ((size_t)(r->end - r->p) < n || memchr(r->p, '\0', n))
+			return false;
+		r->p += n;
+		size->text += (size_t)n + 1;
+		return true;
+	}
+	if ((size_t)(r->end - r->p) / 14 < n || (kind == PC_YAML_MAPPING && n % 2))
+		return false;
+	size->items += n ? n : 1;
+	for (uint32_t i = 0; i < n; i++) {
+		int item_kind;
+
+		if (!tree_measure(r, depth + 1, size, &item_kind) ||
+		    (kind == PC_YAML_MAPPING && i % 2 == 0 && item_kind != PC_YAML_SCALAR))
+			return false;
+	}
+	return true;
+}
+
+/* Where tree_build puts the next node, item slot and text of the one block. */
+struct tree_arena {
+	struct pc_yaml_node *nodes;
+	struct pc_yaml_node **items;
+	char *text;
+};
+
+/* The node at r, measured before (so unchecked here), built in the arena. */
+static struct pc_yaml_node *tree_build(struct reader *r, struct tree_arena *a)
+{
+	struct pc_yaml_node *node = a->nodes++;
+	uint32_t line = 0, col = 0, n = 0;
+
+	memset(node, 0, sizeof(*node));
+	node->kind = (enum pc_yaml_kind)r->p[0];
+	node->plain = r->p[1];
+	r->p += 2;
+	get32(r, &line);
+	get32(r, &col);
+	get32(r, &n);
 	node->pos.line = line;
 	node->pos.col = col;
-	if (kind == PC_YAML_SCALAR) {
-		if ((size_t)(r->end - r->p) < n || memchr(r->p, '\0', n)) {
-			free(node);
-			return NULL;
-		}
-		node->text = pc_xstrndup((const char *)r->p, n);
+	if (node->kind == PC_YAML_SCALAR) {
+		node->text = a->text;
+		memcpy(a->text, r->p, n);
+		a->text[n] = '\0';
+		a->text += (size_t)n + 1;
 		r->p += n;
 		return node;
 	}
-	/* every node takes at least 14 bytes: a count the rest cannot hold is damage */
-	if ((size_t)(r->end - r->p) / 14 < n || (kind == PC_YAML_MAPPING && n % 2)) {
-		free(node);
-		return NULL;
-	}
-	node->items = pc_xcalloc(n ? n : 1, sizeof(*node->items));
+	node->items = a->items;
 	node->cap = n;
-	for (uint32_t i = 0; i < n; i++) {
-		struct pc_yaml_node *item = tree_read(r, depth + 1);
-
-		if (!item || (kind == PC_YAML_MAPPING && i % 2 == 0 && item->kind != PC_YAML_SCALAR)) {
-			pc_yaml_free(item);
-			pc_yaml_free(node);
-			return NULL;
-		}
-		node->items[node->n++] = item;
-	}
+	a->items += n ? n : 1;
+	for (uint32_t i = 0; i < n; i++)
+		node->items[node->n++] = tree_build(r, a);
 	return node;
+}
+
+/*
+ * The tree at r (to its end) as one allocation: a configuration of 10,000
+ * templates is some 200,000 nodes, and a malloc and a free for each node,
+ * items array and text was a quarter of a cached check.
+ */
+static struct pc_yaml_node *tree_read(struct reader *r)
+{
+	struct reader measure = *r;
+	struct tree_size size = { 0, 0, 0 };
+	struct tree_arena a;
+	struct pc_yaml_node *root;
+	int kind;
+	char *block;
+
+	if (!tree_measure(&measure, 0, &size, &kind) || measure.p != measure.end)
+		return NULL; /* damaged, or bytes left over: not what was written */
+	block = pc_xmalloc(size.nodes * sizeof(struct pc_yaml_node) +
+			   size.items * sizeof(struct pc_yaml_node *) + size.text);
+	a.nodes = (struct pc_yaml_node *)block;
+	a.items = (struct pc_yaml_node **)(block + size.nodes * sizeof(struct pc_yaml_node));
+	a.text = (char *)(a.items + size.items);
+	root = tree_build(r, &a);
+	root->arena = true;
+	return root;
 }
 
 static void tree_path(struct pc_buf *out, const char *dir, const char *oid)
@@ -463,13 +523,8 @@ struct pc_yaml_node *pc_cache_tree_load(const char *dir, const char *oid)
 		goto done;
 	if (present > 1)
 		goto done;
-	if (present) {
-		root = tree_read(&r, 0);
-		if (root && r.p != r.end) { /* bytes left over: not what was written */
-			pc_yaml_free(root);
-			root = NULL;
-		}
-	}
+	if (present)
+		root = tree_read(&r);
 done:
 	pc_buf_release(&path);
 	pc_buf_release(&text);

@@ -11,7 +11,6 @@
 #include "promptcost/policy.h"
 #include "promptcost/spend.h"
 #include "promptcost/templates.h"
-#include "promptcost/tokenizer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -663,16 +662,6 @@ static void micros_exact(struct pc_buf *out, int64_t micros)
 		    (long long)(micros < 0 ? -micros : micros) % PC_MICROS);
 }
 
-/* The tokens of text[0..len) for model, estimated as the tokenizer stage does. */
-static int64_t model_tokens(const struct pc_model *m, const char *text, size_t len)
-{
-	pc_int128 n = (pc_int128)pc_tokens_count(m->encoding, text, len);
-
-	if (!m->approximate)
-		return (int64_t)n;
-	return (int64_t)((n * m->approx_factor_ppm + PC_PPM - 1) / PC_PPM);
-}
-
 /*
  * A change to the cached prefix of a template invalidates the provider's
  * prompt cache. The model: the cached share of each call (recorded, or
@@ -687,8 +676,6 @@ static int cache_finding(struct pc_report *report, const struct pc_template_repo
 {
 	const struct pc_model *m = t->after.model;
 	const struct pc_volume *v = &t->rate;
-	const char *a = t->before.text.ptr, *b = t->after.text.ptr;
-	size_t common = 0, na = t->before.text.len, nb = t->after.text.len;
 	pc_int128 cached;
 	int64_t kept, rewritten, write_cost, read_cost;
 	struct pc_spend_qty q;
@@ -704,12 +691,8 @@ static int cache_finding(struct pc_report *report, const struct pc_template_repo
 		cached = (pc_int128)t->before.tokens * v->cached_input_ppm / PC_PPM;
 	if (cached <= 0)
 		return 0;
-	while (common < na && common < nb && a[common] == b[common])
-		common++;
 	/* the last token of the shared bytes may merge with what follows: not counted as kept */
-	kept = common ? model_tokens(m, a, common) - 1 : 0;
-	if (kept < 0)
-		kept = 0;
+	kept = t->shared_prefix_tokens > 0 ? t->shared_prefix_tokens - 1 : 0;
 	if (kept >= cached)
 		return 0;
 	rewritten = (int64_t)cached - kept;

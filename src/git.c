@@ -8,6 +8,7 @@
 #include "promptcost/glob.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -787,9 +788,33 @@ static void file_list_push(struct pc_file_list *list, const char *path, size_t l
 			   enum pc_file_kind kind)
 {
 	PC_GROW(list->items, list->cap, list->n + 1);
+	memset(&list->items[list->n], 0, sizeof(list->items[list->n]));
 	list->items[list->n].path = pc_xstrndup(path, len);
 	list->items[list->n].kind = kind;
 	list->n++;
+}
+
+/* The same, with the entry's blob id. */
+static void file_list_push_id(struct pc_file_list *list, const char *path, size_t len,
+			      enum pc_file_kind kind, const git_oid *id)
+{
+	file_list_push(list, path, len, kind);
+	list->items[list->n - 1].has_id = true;
+	memcpy(list->items[list->n - 1].id, id->id, 20);
+}
+
+bool pc_file_entry_oid(char *oid_hex, const struct pc_file_entry *entry)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!entry->has_id)
+		return false;
+	for (int i = 0; i < 20; i++) {
+		oid_hex[2 * i] = hex[entry->id[i] >> 4];
+		oid_hex[2 * i + 1] = hex[entry->id[i] & 15];
+	}
+	oid_hex[40] = '\0';
+	return true;
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -817,33 +842,104 @@ static bool kind_of_mode(enum pc_file_kind *out, git_filemode_t mode)
 	}
 }
 
-struct tree_walk {
-	struct pc_file_list *out;
-	struct pc_buf path;
-};
-
-static int list_tree_entry(const char *root, const git_tree_entry *entry, void *payload)
+/* The last of dirs (sorted) that sorts at or before path[0..len), or -1. */
+static ptrdiff_t folder_at_or_before(const struct pc_strlist *dirs, const char *path, size_t len)
 {
-	struct tree_walk *walk = payload;
-	enum pc_file_kind kind;
+	size_t lo = 0, hi = dirs->n;
 
-	if (!kind_of_mode(&kind, git_tree_entry_filemode(entry)))
-		return 0; /* a folder: the walk goes into it */
-	pc_buf_reset(&walk->path);
-	pc_buf_adds(&walk->path, root);
-	pc_buf_adds(&walk->path, git_tree_entry_name(entry));
-	file_list_push(walk->out, walk->path.ptr, walk->path.len, kind);
-	return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *d = dirs->items[mid];
+		size_t n = strlen(d);
+		int cmp = strncmp(d, path, n < len ? n : len);
+
+		if (cmp < 0 || (cmp == 0 && n <= len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (ptrdiff_t)lo - 1;
 }
 
-static int list_tree(struct pc_file_list *out, struct pc_side *side)
+/*
+ * Every folder of dirs that path is inside sorts at or before path, and,
+ * as none of dirs is inside another, the last such one is the only one that
+ * can hold it.
+ */
+bool pc_folders_hold(const struct pc_strlist *dirs, const char *path)
 {
-	struct tree_walk walk = { out, PC_BUF_INIT };
+	size_t len = strlen(path);
+	ptrdiff_t k = folder_at_or_before(dirs, path, len);
+
+	return k >= 0 && !strncmp(path, dirs->items[k], strlen(dirs->items[k]));
+}
+
+/*
+ * Whether the walk goes into folder[0..len) (ending in '/'): one of dirs is
+ * inside it (the next of dirs after it starts with it) or it is inside one.
+ */
+static bool folder_wanted(const char *folder, size_t len, const struct pc_strlist *dirs)
+{
+	ptrdiff_t k;
+
+	if (!dirs)
+		return true;
+	k = folder_at_or_before(dirs, folder, len);
+	if (k >= 0 && !strncmp(folder, dirs->items[k], strlen(dirs->items[k])))
+		return true;
+	return (size_t)(k + 1) < dirs->n && !strncmp(dirs->items[k + 1], folder, len);
+}
+
+/*
+ * The blobs, links and submodules of tree, whose path is path (ending in
+ * '/', or empty at the root), in the folders dirs asks for. Entries come in
+ * git's tree order, which a walk into each folder where it stands makes
+ * the order of strcmp over the full paths (a folder sorts as its name and
+ * a '/', and everything in it starts with that), so no sort is needed.
+ */
+static int list_tree_in(struct pc_file_list *out, struct pc_repo *repo, const git_tree *tree,
+			struct pc_buf *path, const struct pc_strlist *dirs, int depth)
+{
+	size_t count = git_tree_entrycount(tree), at = path->len;
 	int error = 0;
 
-	if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, list_tree_entry, &walk) < 0)
-		error = git_fail("cannot list a tree");
-	pc_buf_release(&walk.path);
+	if (depth > 4096)
+		return pc_error_set(PC_EINPUT, "%s: folders nested too deep to list", path->ptr);
+	for (size_t i = 0; i < count && !error; i++) {
+		const git_tree_entry *entry = git_tree_entry_byindex(tree, i);
+		git_filemode_t mode = git_tree_entry_filemode(entry);
+		enum pc_file_kind kind;
+
+		path->len = at;
+		pc_buf_adds(path, git_tree_entry_name(entry));
+		if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub = NULL;
+
+			pc_buf_addch(path, '/');
+			if (!folder_wanted(path->ptr, path->len, dirs))
+				continue;
+			if (git_tree_lookup(&sub, repo->git, git_tree_entry_id(entry)) < 0)
+				error = git_fail("cannot list a tree");
+			else
+				error = list_tree_in(out, repo, sub, path, dirs, depth + 1);
+			git_tree_free(sub);
+		} else if (kind_of_mode(&kind, mode)) {
+			file_list_push_id(out, path->ptr, path->len, kind, git_tree_entry_id(entry));
+		}
+	}
+	path->len = at;
+	if (path->ptr)
+		path->ptr[at] = '\0';
+	return error;
+}
+
+static int list_tree(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
+{
+	struct pc_buf path = PC_BUF_INIT;
+	int error;
+
+	error = list_tree_in(out, side->repo, side->tree, &path, dirs, 0);
+	pc_buf_release(&path);
 	return error;
 }
 
@@ -872,7 +968,7 @@ static int list_index(struct pc_file_list *out, struct pc_side *side)
 			continue;
 		previous = entry->path;
 		if (kind_of_mode(&kind, entry->mode))
-			file_list_push(out, entry->path, strlen(entry->path), kind);
+			file_list_push_id(out, entry->path, strlen(entry->path), kind, &entry->id);
 	}
 	return 0;
 }
@@ -1017,16 +1113,17 @@ done:
 	return error;
 }
 
-int pc_side_files(struct pc_file_list *out, struct pc_side *side)
+int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
 {
 	size_t first = out->n;
+	bool sorted = true;
 	int error = 0;
 
 	switch (side->kind) {
 	case SIDE_EMPTY:
 		break;
 	case SIDE_TREE:
-		error = list_tree(out, side);
+		error = list_tree(out, side, dirs);
 		break;
 	case SIDE_INDEX:
 		error = list_index(out, side);
@@ -1035,8 +1132,10 @@ int pc_side_files(struct pc_file_list *out, struct pc_side *side)
 		error = list_workdir(out, side);
 		break;
 	}
-	/* A tree walk is in git's tree order ("a.b" before "a/"), not strcmp order. */
-	if (!error && out->n - first > 1)
+	/* sorted as listed but for the working tree's untracked files: one pass to tell */
+	for (size_t i = first + 1; !error && sorted && i < out->n; i++)
+		sorted = strcmp(out->items[i - 1].path, out->items[i].path) < 0;
+	if (!error && !sorted)
 		qsort(out->items + first, out->n - first, sizeof(*out->items), compare_entries);
 	return error;
 }

@@ -34,50 +34,6 @@ static void escaped(struct pc_buf *out, const char *s, bool property)
 	}
 }
 
-/* Where file k starts in the side's text (the files' contents, in order). */
-static const char *file_text(const struct pc_template_side *side, size_t k)
-{
-	size_t off = 0;
-
-	for (size_t i = 0; i < k; i++)
-		off += side->files[i].len;
-	return side->text.ptr + off;
-}
-
-/*
- * The file an annotation points at: the first head file that is new or
- * changed, and its first line that differs from the base's same file (1 when
- * the file is new). Falls back to the first file, line 0 (no line).
- */
-static size_t changed_file(const struct pc_template_report *t, unsigned *line)
-{
-	const struct pc_template_side *a = &t->after, *b = &t->before;
-
-	*line = 0;
-	if (!a->present)
-		return 0;
-	for (size_t k = 0; k < a->nfiles; k++) {
-		const struct pc_side_file *f = &a->files[k];
-		size_t j = 0;
-
-		while (j < b->nfiles && strcmp(b->files[j].path, f->path))
-			j++;
-		if (j < b->nfiles && !strcmp(b->files[j].oid, f->oid))
-			continue;
-		*line = 1;
-		if (j < b->nfiles) {
-			const char *x = file_text(a, k), *y = file_text(b, j);
-			size_t n = f->len < b->files[j].len ? f->len : b->files[j].len;
-
-			for (size_t i = 0; i < n && x[i] == y[i]; i++)
-				if (x[i] == '\n')
-					++*line;
-		}
-		return k;
-	}
-	return 0;
-}
-
 void pc_report_github(struct pc_buf *out, const struct pc_report *report)
 {
 	static const char *const levels[] = { "notice", "warning", "error" };
@@ -91,8 +47,9 @@ void pc_report_github(struct pc_buf *out, const struct pc_report *report)
 			continue;
 		pc_buf_addf(out, "::%s ", levels[t->verdict]);
 		if (side->nfiles) {
-			unsigned line;
-			size_t k = t->after.present ? changed_file(t, &line) : (line = 0, 0);
+			/* where the change starts, as the templates stage found it */
+			unsigned line = t->after.present ? t->changed_line : 0;
+			size_t k = t->after.present ? t->changed_file : 0;
 
 			pc_buf_adds(out, "file=");
 			escaped(out, side->files[k].path, true);

@@ -77,6 +77,13 @@ struct collect {
 	struct pc_repo *repo;
 	bool renames_found;
 	struct pc_rename_list renames;
+	/*
+	 * The folders every glob's literal start lies in (glob_folders): the
+	 * lists hold every file under them, and may hold others. all_dirs: some
+	 * glob starts with no folder, so the lists are whole.
+	 */
+	struct pc_strlist dirs;
+	bool all_dirs;
 };
 
 enum { CFG_WORLD, CFG_BASE, CFG_HEAD };
@@ -244,6 +251,11 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 			}
 			pc_warn("%s: submodule skipped (template '%s')", entry->path, id);
 			continue;
+		}
+		/* a side has a file or two: room for what was found, not a growth step of 8 */
+		if (!cap) {
+			cap = nfound - k;
+			side->files = pc_xrealloc(side->files, cap * sizeof(*side->files));
 		}
 		PC_GROW(side->files, cap, side->nfiles + 1);
 		memset(&side->files[side->nfiles], 0, sizeof(side->files[side->nfiles]));
@@ -574,6 +586,8 @@ static enum pc_change classify(const struct collect *c, const struct pc_template
 		return PC_CHANGE_ADDED;
 	if (!t->after.present)
 		return PC_CHANGE_DELETED;
+	if (t->diff_from_cache)
+		return PC_CHANGE_MODIFIED; /* different blob ids: the texts were not read */
 	if (!same_files(&t->before, &t->after)) {
 		for (size_t i = 0; i < c->renames.n; i++)
 			if (side_has_path(&t->before, c->renames.items[i].old_path) &&
@@ -715,6 +729,7 @@ static void pending_note(struct pc_report *report, const char *text)
  * template is an input error, unless a wildcard glob that matched it still
  * matches other files (deleting some files of a folder is a modification).
  */
+static bool side_has_file(const struct collect *c, int s, const char *path);
 static int follow_files(struct pc_template_report *t, const struct collect *c,
 			const struct glob_ref *globs, size_t nglobs, const size_t *hits_after,
 			bool head_lists_it, bool follow_renames)
@@ -730,7 +745,7 @@ static int follow_files(struct pc_template_report *t, const struct collect *c,
 		for (size_t r = 0; follow_renames && r < c->renames.n && !moved; r++)
 			if (!strcmp(c->renames.items[r].old_path, path))
 				moved = c->renames.items[r].new_path;
-		if (moved && list_find(&c->lists[1], moved)) {
+		if (moved && side_has_file(c, 1, moved)) {
 			if (!side_has_path(&t->after, moved)) {
 				side_add_file(&t->after, moved);
 				pc_warn("%s: renamed to '%s', which template '%s' does not list: "
@@ -990,40 +1005,84 @@ static void side_key(unsigned char key[PC_CACHE_KEY_SIZE], const struct pc_templ
 	pc_buf_release(&b);
 }
 
+/* A file's blob id on side s (0 base, 1 head): its list entry's, or asked of the side. */
+static int listed_blob_id(char *oid, const struct collect *c, int s, const char *path)
+{
+	const struct pc_file_entry *entry = list_find(&c->lists[s], path);
+
+	if (entry && pc_file_entry_oid(oid, entry))
+		return 0;
+	return pc_side_blob_id(oid, c->sides[s], path);
+}
+
+/* The key of a modified template's diff figures, from its two sides' keys. */
+static void diff_key(unsigned char key[PC_CACHE_KEY_SIZE],
+		     const unsigned char before[PC_CACHE_KEY_SIZE],
+		     const unsigned char after[PC_CACHE_KEY_SIZE])
+{
+	unsigned char text[18 + 2 * PC_CACHE_KEY_SIZE];
+	size_t n;
+
+	memcpy(text, "promptcost diff 1\n", 18);
+	memcpy(text + 18, before, PC_CACHE_KEY_SIZE);
+	memcpy(text + 18 + PC_CACHE_KEY_SIZE, after, PC_CACHE_KEY_SIZE);
+	pc_hash(PC_HASH_SHA256, key, &n, text, sizeof(text));
+}
+
 /*
- * Before reading: when both sides have the same files with the same blob
- * ids (known without reading them) and the cache has both counts, the
- * template is unchanged and nothing of it is read. True then.
+ * A diff's cached figures: tokens added and removed, and, in the third
+ * value, the shared prefix's tokens (high 32 bits) and the first changed
+ * line (low 32 bits). Both fit: a template is at most a few megabytes.
+ */
+static void diff_value(struct pc_cache_value *v, const struct pc_template_report *t)
+{
+	v->v[0] = t->diff_raw[0];
+	v->v[1] = t->diff_raw[1];
+	v->v[2] = (int64_t)((uint64_t)(uint32_t)t->diff_raw[2] << 32 | t->changed_line);
+}
+
+/*
+ * Before reading: when both sides have the same files, their blob ids are
+ * known without reading them, and the cache has both counts, nothing of
+ * the template is read. Same ids: the template is unchanged. Different ids
+ * of a one-file template: modified, and the cache must also have the
+ * diff's figures (diff_key), which the run that read both sides stored.
+ * True then.
  */
 static bool sides_from_cache(struct pc_report *report, struct pc_template_report *t,
 			     const struct collect *c, const struct pc_template_config *how,
 			     const struct pc_template_config *vars)
 {
 	struct pc_template_side *sides[2] = { &t->before, &t->after };
-	char (*oids)[PC_OID_HEXSZ + 1];
-	struct pc_cache_value v[2];
+	char (*oids[2])[PC_OID_HEXSZ + 1];
+	struct pc_cache_value v[2], d;
 	unsigned char key[2][PC_CACHE_KEY_SIZE];
-	bool ok = true;
+	bool ok = true, differ = false;
 
 	if (!report->cache || !side_keyable(&t->before, how) || !same_files(&t->before, &t->after))
 		return false;
-	oids = pc_xcalloc(t->before.nfiles, sizeof(*oids));
+	oids[0] = pc_xcalloc(t->before.nfiles, sizeof(*oids[0]));
+	oids[1] = pc_xcalloc(t->before.nfiles, sizeof(*oids[1]));
 	for (size_t i = 0; ok && i < t->before.nfiles; i++) {
-		char head_oid[PC_OID_HEXSZ + 1];
-
-		ok = pc_side_blob_id(oids[i], c->sides[0], t->before.files[i].path) == 0 &&
-		     pc_side_blob_id(head_oid, c->sides[1], t->after.files[i].path) == 0 &&
-		     !strcmp(oids[i], head_oid);
+		ok = listed_blob_id(oids[0][i], c, 0, t->before.files[i].path) == 0 &&
+		     listed_blob_id(oids[1][i], c, 1, t->after.files[i].path) == 0;
+		differ = differ || strcmp(oids[0][i], oids[1][i]);
 	}
+	if (differ && t->before.nfiles != 1)
+		ok = false; /* the diff's figures are cached for one-file templates */
 	for (int s = 0; ok && s < 2; s++) {
-		side_key(key[s], sides[s], oids, how, vars);
+		side_key(key[s], sides[s], oids[s], how, vars);
 		ok = pc_cache_get(report->cache, key[s], &v[s]);
+	}
+	if (ok && differ) {
+		diff_key(t->diff_key, key[0], key[1]);
+		ok = pc_cache_get(report->cache, t->diff_key, &d);
 	}
 	for (int s = 0; ok && s < 2; s++) {
 		struct pc_template_side *side = sides[s];
 
 		for (size_t i = 0; i < side->nfiles; i++) {
-			memcpy(side->files[i].oid, oids[i], sizeof(oids[i]));
+			memcpy(side->files[i].oid, oids[s][i], sizeof(oids[s][i]));
 			side->files[i].text_line = 1;
 		}
 		side->from_cache = side->cache_keyed = true;
@@ -1032,7 +1091,16 @@ static bool sides_from_cache(struct pc_report *report, struct pc_template_report
 		side->variable_tokens = v[s].v[1];
 		side->variable_uses = v[s].v[2];
 	}
-	free(oids);
+	if (ok && differ) {
+		t->diff_from_cache = t->diff_keyed = true;
+		t->diff_raw[0] = d.v[0];
+		t->diff_raw[1] = d.v[1];
+		t->diff_raw[2] = (int64_t)((uint64_t)d.v[2] >> 32);
+		t->changed_file = 0;
+		t->changed_line = (unsigned)((uint64_t)d.v[2] & 0xffffffffu);
+	}
+	free(oids[0]);
+	free(oids[1]);
 	return ok;
 }
 
@@ -1053,6 +1121,42 @@ static void key_side_read(struct pc_report *report, struct pc_template_side *sid
 			return;
 	side_key(side->cache_key, side, NULL, how, vars);
 	side->cache_keyed = true;
+}
+
+/*
+ * Where the change starts (changed_file, changed_line in report.h): the
+ * after side's first file that is new or whose blob differs from the before
+ * side's file of the same path, and its first line that differs.
+ */
+static void change_place(struct pc_template_report *t)
+{
+	const struct pc_template_side *a = &t->after, *b = &t->before;
+	size_t off_a = 0;
+
+	t->changed_file = 0;
+	t->changed_line = 0;
+	if (!a->present)
+		return;
+	for (size_t k = 0; k < a->nfiles; off_a += a->files[k].len, k++) {
+		const struct pc_side_file *f = &a->files[k];
+		size_t j = 0, off_b = 0;
+
+		while (j < b->nfiles && strcmp(b->files[j].path, f->path))
+			off_b += b->files[j++].len;
+		if (j < b->nfiles && !strcmp(b->files[j].oid, f->oid))
+			continue;
+		t->changed_file = k;
+		t->changed_line = 1;
+		if (j < b->nfiles) {
+			const char *x = a->text.ptr + off_a, *y = b->text.ptr + off_b;
+			size_t n = f->len < b->files[j].len ? f->len : b->files[j].len;
+
+			for (size_t i = 0; i < n && x[i] == y[i]; i++)
+				if (x[i] == '\n')
+					t->changed_line++;
+		}
+		return;
+	}
 }
 
 /* The renames, when one of the side's files is not in the head's list (once per run). */
@@ -1179,9 +1283,18 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	}
 	t->change = classify(c, t);
 	format_notes(t, t->volume);
-	if (t->change != PC_CHANGE_UNCHANGED)
+	if (t->change != PC_CHANGE_UNCHANGED && !t->diff_from_cache) {
+		change_place(t);
+		/* a one-file template whose both sides are keyed: its diff's figures can be cached */
+		if (t->change == PC_CHANGE_MODIFIED && t->before.cache_keyed &&
+		    t->after.cache_keyed && t->before.nfiles == 1 && t->after.nfiles == 1 &&
+		    !strcmp(t->before.files[0].path, t->after.files[0].path)) {
+			t->diff_keyed = true;
+			diff_key(t->diff_key, t->before.cache_key, t->after.cache_key);
+		}
 		error = pc_diff_lines(&t->added_lines, &t->removed_lines, t->before.text.ptr,
 				      t->before.text.len, t->after.text.ptr, t->after.text.len);
+	}
 done:
 	free(globs);
 	free(hits[0]);
@@ -1465,6 +1578,72 @@ static int expand_families(struct pc_report *report, struct collect *c)
 	return error;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The folders of every glob of every configuration: the literal start of
+ * each up to its last '/' (the "prompts/" of a glob "prompts/" "*.md"),
+ * sorted, without repeats or folders inside one listed (pc_side_files).
+ * False when a glob has no folder there ("*.md", or one starting with "**"):
+ * then every file counts.
+ */
+static bool glob_folders(struct pc_strlist *out, const struct pc_config *const configs[3])
+{
+	struct pc_strlist all = PC_STRLIST_INIT;
+	bool ok = true;
+
+	for (int k = 0; k < 3 && ok; k++)
+		for (size_t i = 0; ok && configs[k] && i < configs[k]->ntemplates; i++) {
+			const struct pc_template_config *tmpl = &configs[k]->templates[i];
+
+			for (size_t g = 0; ok && g < tmpl->nfiles; g++) {
+				const char *glob = tmpl->files[g].pattern;
+				size_t len = literal_prefix_len(glob);
+
+				while (len && glob[len - 1] != '/')
+					len--;
+				if (!(ok = len > 0))
+					break;
+				pc_strlist_push_owned(&all, pc_xstrndup(glob, len));
+			}
+		}
+	if (ok && all.n > 1)
+		qsort(all.items, all.n, sizeof(*all.items), compare_strings);
+	for (size_t i = 0; ok && i < all.n; i++) {
+		const char *last = out->n ? out->items[out->n - 1] : NULL;
+
+		if (!last || strncmp(all.items[i], last, strlen(last)))
+			pc_strlist_push(out, all.items[i]);
+	}
+	pc_strlist_release(&all);
+	return ok;
+}
+
+/* Whether the lists of collect hold every file at path's place (see dirs). */
+static bool listed_here(const struct collect *c, const char *path)
+{
+	return c->all_dirs || pc_folders_hold(&c->dirs, path);
+}
+
+/* Whether side s (0 base, 1 head) has a file at path: from its list, or asked. */
+static bool side_has_file(const struct collect *c, int s, const char *path)
+{
+	struct pc_file_info info;
+
+	if (list_find(&c->lists[s], path))
+		return true;
+	if (listed_here(c, path))
+		return false;
+	if (pc_side_stat(&info, c->sides[s], path) < 0) {
+		pc_error_clear();
+		return false;
+	}
+	return true;
+}
+
 int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct pc_side *base,
 			 struct pc_side *head, const struct pc_config *world_config,
 			 const struct pc_config *base_config, const struct pc_config *head_config)
@@ -1482,8 +1661,9 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	c.configs[CFG_HEAD] = head_config;
 
 	c.repo = repo;
-	if ((error = pc_side_files(&c.lists[0], base)) < 0 ||
-	    (error = pc_side_files(&c.lists[1], head)) < 0)
+	c.all_dirs = !glob_folders(&c.dirs, c.configs);
+	if ((error = pc_side_files(&c.lists[0], base, c.all_dirs ? NULL : &c.dirs)) < 0 ||
+	    (error = pc_side_files(&c.lists[1], head, c.all_dirs ? NULL : &c.dirs)) < 0)
 		goto done;
 
 	if ((error = expand_families(report, &c)) < 0)
@@ -1514,6 +1694,7 @@ done:
 	}
 	pc_file_list_release(&c.lists[0]);
 	pc_file_list_release(&c.lists[1]);
+	pc_strlist_release(&c.dirs);
 	pc_rename_list_release(&c.renames);
 	return error;
 }
@@ -1526,13 +1707,6 @@ static int64_t model_count(const struct pc_model *model, int64_t n)
 	if (n && model->approximate) /* an estimate: the base encoding's count scaled */
 		n = (int64_t)(((pc_int128)n * model->approx_factor_ppm + 999999) / 1000000);
 	return n;
-}
-
-static int64_t count_tokens(const struct pc_model *model, const char *text, size_t len)
-{
-	if (!len)
-		return 0;
-	return model_count(model, (int64_t)pc_tokens_count(model->encoding, text, len));
 }
 
 static size_t identifier_len(const char *s, size_t len)
@@ -1681,6 +1855,46 @@ static int64_t side_tokens(struct pc_cache *cache, struct pc_template_side *side
 	return model_count(side->model, raw) + side->variable_tokens;
 }
 
+/* The raw count of text[0..len) in the model's encoding. */
+static int64_t raw_tokens(const struct pc_model *model, const char *text, size_t len)
+{
+	return len ? (int64_t)pc_tokens_count(model->encoding, text, len) : 0;
+}
+
+/*
+ * The diff's figures of a changed template: the added lines' tokens (the
+ * after model's), the removed lines' (the before model's) and, modified,
+ * the tokens of the leading bytes both texts share; from the cache, or
+ * counted and cached.
+ */
+static void diff_tokens(struct pc_cache *cache, struct pc_template_report *t)
+{
+	const struct pc_template_side *b = &t->before, *a = &t->after;
+
+	if (!t->diff_from_cache) {
+		size_t shared = 0;
+
+		t->diff_raw[0] = raw_tokens(a->model, t->added_lines.ptr, t->added_lines.len);
+		t->diff_raw[1] = raw_tokens(b->model, t->removed_lines.ptr, t->removed_lines.len);
+		t->diff_raw[2] = 0;
+		if (t->change == PC_CHANGE_MODIFIED && b->present && a->present) {
+			while (shared < b->text.len && shared < a->text.len &&
+			       b->text.ptr[shared] == a->text.ptr[shared])
+				shared++;
+			t->diff_raw[2] = raw_tokens(a->model, b->text.ptr, shared);
+		}
+		if (cache && t->diff_keyed && t->diff_raw[2] <= UINT32_MAX) {
+			struct pc_cache_value v;
+
+			diff_value(&v, t);
+			pc_cache_put(cache, t->diff_key, &v);
+		}
+	}
+	t->tokens_added = model_count(a->model, t->diff_raw[0]);
+	t->tokens_removed = model_count(b->model, t->diff_raw[1]);
+	t->shared_prefix_tokens = model_count(a->model, t->diff_raw[2]);
+}
+
 void pc_templates_count_tokens(struct pc_report *report)
 {
 	report->exact = true;
@@ -1699,9 +1913,7 @@ void pc_templates_count_tokens(struct pc_report *report)
 		} else {
 			t->after.tokens = side_tokens(report->cache, &t->after, vars);
 		}
-		t->tokens_added = count_tokens(after_model, t->added_lines.ptr, t->added_lines.len);
-		t->tokens_removed = count_tokens(t->before.model, t->removed_lines.ptr,
-						 t->removed_lines.len);
+		diff_tokens(report->cache, t);
 		t->delta_tokens = t->after.tokens - t->before.tokens;
 		t->exact = !t->before.model->approximate && !after_model->approximate;
 		if (vars && (t->before.variable_uses || t->after.variable_uses)) {

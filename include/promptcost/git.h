@@ -29,6 +29,8 @@ enum pc_file_kind {
 struct pc_file_entry {
 	char *path; /* relative to the repository root, '/'-separated */
 	enum pc_file_kind kind;
+	bool has_id; /* a tree's or the index's entry: its blob id is known without reading */
+	unsigned char id[20];
 };
 
 struct pc_file_list {
@@ -95,8 +97,20 @@ int64_t pc_side_commit_time(const struct pc_side *side);
  * submodules; the index's entries; for the working tree, the index's entries
  * as they are on disk (deleted ones left out) plus untracked files that are
  * not ignored. Directories are not listed. out is filled (appended to).
+ *
+ * With dirs (folder paths ending in '/'; NULL: the whole side), the files
+ * under those folders at least: a tree's other folders are not read, which
+ * in a repository whose prompts live in one folder is most of the listing.
+ * Files elsewhere may be listed too.
  */
-int pc_side_files(struct pc_file_list *out, struct pc_side *side);
+int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs);
+/*
+ * Whether path lies in one of dirs (sorted folder paths ending in '/', none
+ * inside another, as pc_side_files takes them).
+ */
+bool pc_folders_hold(const struct pc_strlist *dirs, const char *path);
+/* The hex blob id of a listed entry that has one (has_id); false otherwise. */
+bool pc_file_entry_oid(char *oid_hex, const struct pc_file_entry *entry);
 
 /*
  * Reads the content of path on the side into out (appended), and its git blob

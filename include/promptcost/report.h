@@ -172,6 +172,30 @@ struct pc_template_report {
 	struct pc_buf removed_lines;
 	int64_t tokens_added;
 	int64_t tokens_removed;
+	/*
+	 * Where a changed template's change starts: the after side's first file
+	 * that is new or differs from the before side's file of its path, and
+	 * the first line of it that differs (1 for a new file, 0 when no file
+	 * of the after side differs); set by the templates stage.
+	 */
+	size_t changed_file;
+	unsigned changed_line;
+	/*
+	 * A modified template's leading bytes that both texts share, as tokens
+	 * of the after side's model (0 when they share none): the part of the
+	 * prompt a provider's prompt cache keeps.
+	 */
+	int64_t shared_prefix_tokens;
+	/*
+	 * The diff's figures (tokens added and removed, the shared prefix and
+	 * where the change starts) came from the token-count cache: both sides
+	 * were cached, so neither was read and added_lines, removed_lines and
+	 * the texts are empty. diff_raw holds the encodings' counts.
+	 */
+	bool diff_from_cache;
+	bool diff_keyed;                /* both sides keyed: the diff's figures can be cached */
+	unsigned char diff_key[32];
+	int64_t diff_raw[3];            /* added, removed, shared prefix: the encodings' counts */
 	int64_t delta_tokens;           /* after - before: what the cost uses */
 	int64_t monthly_delta_micros;
 	int64_t daily_delta_micros;
