@@ -171,5 +171,8 @@ bool pc_glob_match_counted(const char *glob, const char *path, uint64_t *steps)
 
 bool pc_glob_match(const char *glob, const char *path)
 {
+	/* a glob with no wildcard or escape is a path (most templates name one file) */
+	if (!glob[strcspn(glob, "*?[\\")])
+		return !strcmp(glob, path);
 	return pc_glob_match_counted(glob, path, NULL);
 }

@@ -959,15 +959,18 @@ static void side_key(unsigned char key[PC_CACHE_KEY_SIZE], const struct pc_templ
 	 */
 	if (side->nfiles == 1 && (!vars || !vars->nvariables)) {
 		static const char version_text[] = "promptcost token count 1\n" PC_VERSION;
-		uint64_t version = 0xcbf29ce484222325ULL;
+		static uint64_t version;
 		const char *hex = oids ? oids[0] : side->files[0].oid;
 		unsigned syntaxes = how->includes == PC_INCLUDES_AUTO
 					    ? pc_includes_for_path(side->files[0].path)
 					    : (unsigned)how->includes;
 
 		if (strlen(hex) == 40) {
-			for (const char *v = version_text; *v; v++)
-				version = (version ^ (unsigned char)*v) * 0x100000001b3ULL;
+			if (!version) { /* once a run */
+				version = 0xcbf29ce484222325ULL;
+				for (const char *v = version_text; *v; v++)
+					version = (version ^ (unsigned char)*v) * 0x100000001b3ULL;
+			}
 			for (int i = 0; i < 20; i++) {
 				int hi = hex[2 * i], lo = hex[2 * i + 1];
 
@@ -1595,21 +1598,27 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 	struct pc_strlist all = PC_STRLIST_INIT;
 	bool ok = true;
 
-	for (int k = 0; k < 3 && ok; k++)
+	for (int k = 0; k < 3 && ok; k++) {
+		if ((k > 0 && configs[k] == configs[0]) || (k > 1 && configs[k] == configs[1]))
+			continue; /* sides that share one configuration */
 		for (size_t i = 0; ok && configs[k] && i < configs[k]->ntemplates; i++) {
 			const struct pc_template_config *tmpl = &configs[k]->templates[i];
 
 			for (size_t g = 0; ok && g < tmpl->nfiles; g++) {
 				const char *glob = tmpl->files[g].pattern;
 				size_t len = literal_prefix_len(glob);
+				const char *last = all.n ? all.items[all.n - 1] : "";
 
 				while (len && glob[len - 1] != '/')
 					len--;
 				if (!(ok = len > 0))
 					break;
-				pc_strlist_push_owned(&all, pc_xstrndup(glob, len));
+				/* templates in one folder come in a row: that folder once */
+				if (strncmp(last, glob, len) || last[len])
+					pc_strlist_push_owned(&all, pc_xstrndup(glob, len));
 			}
 		}
+	}
 	if (ok && all.n > 1)
 		qsort(all.items, all.n, sizeof(*all.items), compare_strings);
 	for (size_t i = 0; ok && i < all.n; i++) {

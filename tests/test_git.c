@@ -76,7 +76,7 @@ static char *files_of(struct pc_side *side)
 	struct pc_file_list list = { NULL, 0, 0 };
 	struct pc_buf b = PC_BUF_INIT;
 
-	if (pc_side_files(&list, side) != 0)
+	if (pc_side_files(&list, side, NULL) != 0)
 		fail_msg("listing failed: %s", pc_error_message());
 	for (size_t i = 0; i < list.n; i++) {
 		pc_buf_adds(&b, list.items[i].path);
@@ -438,6 +438,73 @@ static void test_git__an_empty_repository_lists_nothing(void **state)
 	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
 	assert_files(fx.head, "");
 	close_repo(&fx);
+}
+
+/*
+ * Listed with folders, a tree is read only where they lie (and on the way
+ * there): sorted as strcmp sorts, each entry with its blob id; the index
+ * lists everything, with ids too.
+ */
+static void test_git__a_listing_by_folders_reads_only_those_folders(void **state)
+{
+	char *dir = fx_repo_new();
+	struct pc_strlist dirs = PC_STRLIST_INIT;
+	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_buf b = PC_BUF_INIT;
+	struct fixture fx;
+	char oid[PC_OID_HEXSZ + 1];
+
+	(void)state;
+	fx_write(dir, "prompts/a.md", "a\n");
+	fx_write(dir, "prompts/a.b", "dot\n");
+	fx_write(dir, "prompts/a-b/c.md", "dash folder\n");
+	fx_write(dir, "prompts/sub/b.md", "b\n");
+	fx_write(dir, "prompts/sub/deeper/c.md", "c\n");
+	fx_write(dir, "promptsx/no.md", "no\n");
+	fx_write(dir, "lib/prompts/z.md", "nested elsewhere\n");
+	fx_write(dir, "src/x.c", "int x;\n");
+	fx_write(dir, "top.md", "top\n");
+	fx_commit_all(dir, "one");
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_RANGE, "HEAD", "HEAD");
+	pc_strlist_push(&dirs, "lib/prompts/");
+	pc_strlist_push(&dirs, "prompts/");
+	assert_int_equal(pc_side_files(&list, fx.head, &dirs), 0);
+	for (size_t i = 0; i < list.n; i++) {
+		assert_true(i == 0 || strcmp(list.items[i - 1].path, list.items[i].path) < 0);
+		assert_true(pc_file_entry_oid(oid, &list.items[i]));
+		pc_buf_addf(&b, "%s %.7s\n", list.items[i].path, oid);
+	}
+	/* git hash-object: the ids git gives the same bytes */
+	assert_string_equal(b.ptr, "lib/prompts/z.md dffd06c\n"
+				   "prompts/a-b/c.md 873f4ec\n"
+				   "prompts/a.b a2373c7\n"
+				   "prompts/a.md 7898192\n"
+				   "prompts/sub/b.md 6178079\n"
+				   "prompts/sub/deeper/c.md f2ad6c7\n"
+				   "top.md bf1a1fd\n");
+	assert_true(pc_folders_hold(&dirs, "prompts/sub/b.md"));
+	assert_true(pc_folders_hold(&dirs, "lib/prompts/z.md"));
+	assert_false(pc_folders_hold(&dirs, "promptsx/no.md"));
+	assert_false(pc_folders_hold(&dirs, "lib/x.md"));
+	assert_false(pc_folders_hold(&dirs, "top.md"));
+	assert_false(pc_folders_hold(&dirs, "a.md"));
+	pc_file_list_release(&list);
+	/* without folders: every file, the same order */
+	assert_files(fx.head, "lib/prompts/z.md\nprompts/a-b/c.md\nprompts/a.b\nprompts/a.md\n"
+			      "prompts/sub/b.md\nprompts/sub/deeper/c.md\npromptsx/no.md\n"
+			      "src/x.c\ntop.md\n");
+	/* the index: every entry, with its id */
+	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
+	assert_int_equal(pc_side_files(&list, fx.head, &dirs), 0);
+	assert_int_equal(list.n, 9);
+	assert_string_equal(list.items[8].path, "top.md");
+	assert_true(pc_file_entry_oid(oid, &list.items[8]));
+	assert_string_equal(oid, "bf1a1fdefa3c7f4b0180a75a951e9574662a8bc8");
+	pc_file_list_release(&list);
+	close_repo(&fx);
+	pc_strlist_release(&dirs);
+	pc_buf_release(&b);
 }
 
 static void test_git__a_renamed_template_is_a_rename_in_all_three_modes(void **state)
@@ -850,7 +917,7 @@ static void test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read
 	setenv("GIT_INDEX_FILE", index, 1);
 	assert_int_equal(pc_repo_open(&repo, NULL), 0);
 	assert_int_equal(pc_repo_compare(&base, &head, NULL, repo, PC_COMPARE_STAGED, NULL, NULL), 0);
-	assert_int_equal(pc_side_files(&list, head), 0);
+	assert_int_equal(pc_side_files(&list, head, NULL), 0);
 	unsetenv("GIT_INDEX_FILE");
 	assert_int_equal(chdir(cwd), 0);
 	assert_int_equal(list.n, 2);
@@ -939,7 +1006,7 @@ static void test_git__a_linked_worktree_shares_the_main_hooks_folder(void **stat
 	snprintf(expected, sizeof(expected), "%s/.git/hooks", dir);
 	assert_string_equal(b.ptr, expected);
 	assert_int_equal(pc_repo_compare(&base, &head, NULL, repo, PC_COMPARE_WORKDIR, NULL, NULL), 0);
-	assert_int_equal(pc_side_files(&list, head), 0);
+	assert_int_equal(pc_side_files(&list, head, NULL), 0);
 	assert_int_equal(list.n, 2);
 	assert_string_equal(list.items[1].path, "q.md");
 	pc_file_list_release(&list);
@@ -1092,6 +1159,7 @@ int main(void)
 		cmocka_unit_test(test_git__diff_lines_collects_removed_and_added_lines),
 		cmocka_unit_test(test_git__diff_lines_keeps_a_missing_final_newline_missing),
 		cmocka_unit_test(test_git__diff_lines_keeps_crlf_endings),
+		cmocka_unit_test(test_git__a_listing_by_folders_reads_only_those_folders),
 		cmocka_unit_test(test_git__diff_lines_treats_binary_looking_text_as_text),
 		cmocka_unit_test(test_git__hooks_dir_follows_core_hooks_path),
 		cmocka_unit_test(test_git__config_string_reads_a_set_key_and_reports_an_unset_one),

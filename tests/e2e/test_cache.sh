@@ -90,15 +90,38 @@ cmp -s "$out" "$ref"; _report $? "cold cache: the same report" "$(diff "$ref" "$
 expect_untouched "the cache is not in the working tree or the index"
 [ -f "$cache" ]; _report $? "the cache is in the git directory (.git/promptcost/tokens.cache)"
 size=$(wc -c <"$cache")
-# header 16 bytes, 64 a record: plain (2 sides), multi, vars; chat (front
-# matter) and included (a partial) are never cached
-expect_eq "$size" $((16 + 4 * 64)) "the cache holds the counts of plain files only (4 records)"
+# header 16 bytes, 64 a record: plain (2 sides, and its diff's figures),
+# multi, vars; chat (front matter) and included (a partial) are never cached
+expect_eq "$size" $((16 + 5 * 64)) "the cache holds the counts of plain files only (5 records)"
 cp "$cache" "$TEST_TMP/good.cache"
 run "$r" check --base main --format json
 cmp -s "$out" "$ref"; _report $? "warm cache: the same report"
 cmp -s "$cache" "$TEST_TMP/good.cache"; _report $? "warm cache: nothing new, the file is not rewritten"
 run "$r" check --base main
 cmp -s "$out" "$reftext"; _report $? "warm cache: the same text report"
+PROMPTCOST_NO_CACHE=1 run "$r" check --base main --format github
+cp "$out" "$TEST_TMP/ref.github"
+grep -q '^::notice file=prompts/plain.md,line=3,' "$out"
+_report $? "the GitHub annotation points at the first changed line (3)" "$(cat "$out")"
+run "$r" check --base main --format github
+cmp -s "$out" "$TEST_TMP/ref.github"; _report $? "warm cache: the same GitHub annotations" \
+	"$(diff "$TEST_TMP/ref.github" "$out")"
+# warm, a modified one-file template is not read at all: both its blobs can be gone
+mkdir -p "$TEST_TMP/objects"
+for rev in main change; do
+	o=$(git -C "$r" rev-parse "$rev:prompts/plain.md")
+	obj=$r/.git/objects/$(printf '%s' "$o" | cut -c1-2)/$(printf '%s' "$o" | cut -c3-)
+	mv "$obj" "$TEST_TMP/objects/$o"
+done
+run "$r" check --base main --format json
+expect_status 0 "warm cache, the modified template's two blobs deleted: still checks"
+cmp -s "$out" "$ref"; _report $? "warm cache, its blobs deleted: the same report (they were not read)"
+PROMPTCOST_NO_CACHE=1 run "$r" check --base main --format json
+[ "$status" -ge 2 ]; _report $? "without the cache, the deleted blobs are missed (exit $status)"
+for o in "$TEST_TMP"/objects/*; do
+	o=$(basename "$o")
+	mv "$TEST_TMP/objects/$o" "$r/.git/objects/$(printf '%s' "$o" | cut -c1-2)/$(printf '%s' "$o" | cut -c3-)"
+done
 
 # any one damaged byte: the record (or, in the header, the file) is not trusted
 bad=0
