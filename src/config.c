@@ -735,16 +735,19 @@ static int read_template(struct pc_template_config *t, const struct ctx *c,
 
 	t->pos = map->pos;
 	t->includes = PC_INCLUDES_AUTO;
-	if (id && id->kind == PC_YAML_SCALAR && !pc_yaml_is_null(id))
-		pc_buf_addf(&where, "in template '%s'", id->text);
-	else if (family && family->kind == PC_YAML_SCALAR && !pc_yaml_is_null(family))
-		pc_buf_addf(&where, "in family '%s'", family->text);
-	else
-		pc_buf_addf(&where, "in template %zu", number);
-	error = check_keys(c, map, template_keys, where.ptr);
-	pc_buf_release(&where);
-	if (error)
-		return error;
+	/* the place in the message is worded only for a message: a thousand templates check clean */
+	if (!pc_yaml_keys_known(map, template_keys)) {
+		if (id && id->kind == PC_YAML_SCALAR && !pc_yaml_is_null(id))
+			pc_buf_addf(&where, "in template '%s'", id->text);
+		else if (family && family->kind == PC_YAML_SCALAR && !pc_yaml_is_null(family))
+			pc_buf_addf(&where, "in family '%s'", family->text);
+		else
+			pc_buf_addf(&where, "in template %zu", number);
+		error = check_keys(c, map, template_keys, where.ptr);
+		pc_buf_release(&where);
+		if (error)
+			return error;
+	}
 
 	pc_yaml_find(map, "family", &family_key);
 	if (id && family)

@@ -10,7 +10,6 @@
 #include "promptcost/money.h"
 #include "promptcost/spend.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 static int project(int64_t *out, const struct pc_model *model, const struct pc_volume *volume,
@@ -29,11 +28,9 @@ int pc_cost_compute(int64_t *out, const struct pc_model *model,
 		    const struct pc_template_config *volume, int64_t tokens, int64_t days)
 {
 	struct pc_volume v;
-	char what[300];
 
 	pc_volume_configured(&v, volume);
-	snprintf(what, sizeof(what), "template '%s'", volume->id);
-	return project(out, model, &v, tokens, days, what);
+	return project(out, model, &v, tokens, days, volume->id);
 }
 
 /*
@@ -43,7 +40,6 @@ int pc_cost_compute(int64_t *out, const struct pc_model *model,
 static int side_cost(struct pc_spend_line *line, struct pc_template_side *side,
 		     const struct pc_template_report *t, int64_t days)
 {
-	char what[300];
 	int error;
 
 	*line = (struct pc_spend_line){ .kind = PC_SPEND_PROJECTED, .template = t->id,
@@ -53,13 +49,13 @@ static int side_cost(struct pc_spend_line *line, struct pc_template_side *side,
 		side->cost_micros = side->cost_per_day_micros = 0;
 		return 0;
 	}
-	snprintf(what, sizeof(what), "template '%s'", t->id);
 	if ((error = pc_spend_project(&line->qty, &t->rate, side->tokens, days)) < 0)
-		return pc_error_set(PC_EINTERNAL, "the cost of %s is too large to compute", what);
+		return pc_error_set(PC_EINTERNAL, "the cost of template '%s' is too large to compute",
+				    t->id);
 	if ((error = pc_spend_price(line, 1)) < 0)
 		return error;
 	side->cost_micros = line->cost_micros;
-	return project(&side->cost_per_day_micros, side->model, &t->rate, side->tokens, 1, what);
+	return project(&side->cost_per_day_micros, side->model, &t->rate, side->tokens, 1, t->id);
 }
 
 int pc_cost_report(struct pc_report *report)

@@ -428,7 +428,10 @@ const struct pc_yaml_node *pc_yaml_find(const struct pc_yaml_node *map, const ch
 	if (map->kind != PC_YAML_MAPPING)
 		return NULL;
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
-		if (!strcmp(map->items[i]->text, key)) {
+		const char *k = map->items[i]->text;
+
+		/* the first byte decides most comparisons: a configuration's maps are looked up often */
+		if (k[0] == key[0] && !strcmp(k, key)) {
 			if (key_out)
 				*key_out = map->items[i];
 			return map->items[i + 1];
@@ -447,6 +450,20 @@ static size_t count_names(const char *const *names)
 }
 
 /* Every key of map must be one of allowed (NULL-terminated); `where` names the mapping. */
+bool pc_yaml_keys_known(const struct pc_yaml_node *map, const char *const *allowed)
+{
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const char *key = map->items[i]->text;
+		bool known = false;
+
+		for (size_t k = 0; allowed[k] && !known; k++)
+			known = key[0] == allowed[k][0] && !strcmp(key, allowed[k]);
+		if (!known)
+			return false;
+	}
+	return true;
+}
+
 int pc_yaml_check_keys(const char *path, const struct pc_yaml_node *map, const char *const *allowed,
 		       const char *where)
 {
@@ -560,10 +577,16 @@ static bool has_separator(const char *s)
 static int check_number_text(const char *path, const struct pc_yaml_node *value, const char *key)
 {
 	const char *s = value->text;
+	size_t digits;
 
 	if (value->kind != PC_YAML_SCALAR)
 		return pc_yaml_fail(path, value->pos, "'%s' must be a number, found %s", key,
 				    pc_yaml_kind_name(value));
+	/* digits, with a fraction or not: none of the refusals below can apply */
+	digits = strspn(s, "0123456789");
+	if (digits && (!s[digits] || (s[digits] == '.' && !s[digits + 1 + strspn(s + digits + 1,
+										   "0123456789")])))
+		return 0;
 	if (pc_yaml_is_null(value))
 		return pc_yaml_fail(path, value->pos, "'%s' has no value; expected a number", key);
 	if (value->plain && is_boolean(s))

@@ -137,6 +137,8 @@ void pc_yaml_add_hint(struct pc_buf *msg, const char *word, const char *const *n
  */
 int pc_yaml_check_keys(const char *path, const struct pc_yaml_node *map,
 		       const char *const *allowed, const char *where);
+/* Whether every key of map is one of allowed: the same test, without a message. */
+bool pc_yaml_keys_known(const struct pc_yaml_node *map, const char *const *allowed);
 
 /* value must be a mapping: "<what> must be a mapping, found ..." or "has no value". */
 int pc_yaml_expect_mapping(const char *path, const struct pc_yaml_node *value, const char *what);

@@ -213,53 +213,78 @@ static int compare_keys(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-struct sort_item {
-	const struct pc_spend_line *line;
-	enum pc_rollup_by by;
-};
-
-static int compare_items(const void *pa, const void *pb)
+static int compare_rows(const void *pa, const void *pb)
 {
-	const struct sort_item *a = pa, *b = pb;
+	const struct pc_rollup_row *a = pa, *b = pb;
 	int c;
 
-	if (a->by == PC_ROLLUP_DAY)
-		return (a->line->day > b->line->day) - (a->line->day < b->line->day);
-	if ((c = compare_keys(row_key(a->line, a->by), row_key(b->line, b->by))))
+	if ((c = compare_keys(a->key, b->key)))
 		return c;
-	if (a->by == PC_ROLLUP_VERSION)
-		return compare_keys(a->line->version, b->line->version);
-	return 0;
+	if ((c = compare_keys(a->key2, b->key2)))
+		return c;
+	return (a->day > b->day) - (a->day < b->day);
 }
 
+static uint64_t hash_text(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ (s ? 0xff : 0xfe)) * 0x100000001b3ULL; /* NULL and "" differ */
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * The rows are found through a hash table and sorted at the end: a check
+ * rolls up every template's line by team and by use case on both sides,
+ * and sorting the lines (1,000 and more) was a tenth of a check's time.
+ */
 int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_spend_line *lines,
 		    size_t n, enum pc_rollup_by by)
 {
-	struct sort_item *items = pc_xcalloc(n ? n : 1, sizeof(*items));
 	struct pc_rollup_row *rows = pc_xcalloc(n ? n : 1, sizeof(*rows));
-	size_t nrows = 0;
+	size_t nrows = 0, cap = 16;
+	size_t *slots;
 
-	for (size_t i = 0; i < n; i++)
-		items[i] = (struct sort_item){ &lines[i], by };
-	qsort(items, n, sizeof(*items), compare_items);
+	while (cap < 2 * n)
+		cap *= 2;
+	slots = pc_xcalloc(cap, sizeof(*slots)); /* row index + 1; 0: empty */
 	for (size_t i = 0; i < n; i++) {
-		const struct pc_spend_line *l = items[i].line;
+		const struct pc_spend_line *l = &lines[i];
+		const char *key = row_key(l, by);
+		const char *key2 = by == PC_ROLLUP_VERSION ? l->version : NULL;
+		int64_t day = by == PC_ROLLUP_DAY ? l->day : 0;
+		uint64_t h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
+		size_t k = (size_t)h & (cap - 1);
+		struct pc_rollup_row *row;
 
-		if (!nrows || compare_items(&items[i], &items[i - 1])) {
-			rows[nrows].key = row_key(l, by);
-			rows[nrows].key2 = by == PC_ROLLUP_VERSION ? l->version : NULL;
-			rows[nrows].day = l->day;
-			nrows++;
+		while (slots[k]) {
+			row = &rows[slots[k] - 1];
+			if ((by != PC_ROLLUP_DAY || row->day == day) && same_text(row->key, key) &&
+			    same_text(row->key2, key2))
+				break;
+			k = (k + 1) & (cap - 1);
 		}
-		if (__builtin_add_overflow(rows[nrows - 1].cost_micros, l->cost_micros,
-					   &rows[nrows - 1].cost_micros)) {
-			free(items);
+		if (!slots[k]) {
+			rows[nrows].key = key;
+			rows[nrows].key2 = key2;
+			rows[nrows].day = l->day;
+			slots[k] = ++nrows;
+		}
+		row = &rows[slots[k] - 1];
+		if (__builtin_add_overflow(row->cost_micros, l->cost_micros, &row->cost_micros)) {
+			free(slots);
 			free(rows);
 			return pc_error_set(PC_EINTERNAL, "a sum of spend is too large");
 		}
-		rows[nrows - 1].lines++;
+		row->lines++;
 	}
-	free(items);
+	free(slots);
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(*rows), compare_rows);
 	*out = rows;
 	*nout = nrows;
 	return 0;
