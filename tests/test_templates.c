@@ -101,6 +101,39 @@ static void test_templates__a_renamed_file_is_a_renamed_template(void **state)
 	free(dir);
 }
 
+/*
+ * Trees are listed only in the folders the globs name (prompts/summarize/):
+ * a file moved elsewhere is still followed to its new path, in every mode.
+ */
+static void test_templates__a_file_moved_out_of_the_globs_folders_is_followed(void **state)
+{
+	static const enum pc_compare_mode modes[] = { PC_COMPARE_STAGED, PC_COMPARE_WORKDIR,
+						      PC_COMPARE_RANGE };
+	char *dir = fx_repo_new();
+	struct pc_check check;
+	const struct pc_template_report *t;
+
+	(void)state;
+	fx_write(dir, ".promptcost.yml", config_text);
+	fx_write(dir, "prompts/summarize/system.md",
+		 "You summarize documents for records management.\nKeep it short.\n");
+	fx_write(dir, "src/app.c", "int main(void) { return 0; }\n");
+	fx_commit_all(dir, "base");
+	fx_sh(dir, "mkdir -p archive/old && git mv prompts/summarize/system.md archive/old/system.md");
+	for (size_t m = 0; m < sizeof(modes) / sizeof(*modes); m++) {
+		if (modes[m] == PC_COMPARE_RANGE)
+			fx_commit_all(dir, "move it away");
+		t = run_check(&check, dir, modes[m], modes[m] == PC_COMPARE_RANGE ? "HEAD~1" : NULL);
+		assert_int_equal(t->change, PC_CHANGE_RENAMED);
+		assert_int_equal(t->delta_tokens, 0);
+		assert_int_equal(t->after.nfiles, 1);
+		assert_string_equal(t->after.files[0].path, "archive/old/system.md");
+		pc_check_release(&check);
+	}
+	fx_remove(dir);
+	free(dir);
+}
+
 static void test_templates__added_modified_and_deleted_are_told_apart(void **state)
 {
 	char *dir = fx_repo_new();
@@ -409,6 +442,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_templates__a_renamed_file_is_a_renamed_template),
+		cmocka_unit_test(test_templates__a_file_moved_out_of_the_globs_folders_is_followed),
 		cmocka_unit_test(test_templates__added_modified_and_deleted_are_told_apart),
 		cmocka_unit_test(test_templates__a_glob_matching_nothing_is_an_error_with_its_position),
 		cmocka_unit_test(test_templates__a_glob_naming_a_directory_says_so),

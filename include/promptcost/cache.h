@@ -3,7 +3,10 @@
  * whose files did not change costs a lookup instead of inflating and
  * tokenizing its blobs again. Keys are 32-byte digests the caller makes of
  * everything a count depends on (the files' blob ids, the encoding, the
- * variables, the program's version); values are three integers.
+ * variables, the program's version); values are three integers. A modified
+ * one-file template also has a record of its diff, keyed by its two sides'
+ * keys (templates.c, diff_key): tokens added, removed, and the shared
+ * prefix's tokens with the first changed line packed in the third.
  *
  * The cache lives where git keeps its own: <git-common-dir>/promptcost/
  * tokens.cache, never in the working tree. The file is a header and
