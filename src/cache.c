@@ -13,18 +13,19 @@
  */
 #include "promptcost/cache.h"
 
-#include "promptcost/yaml.h"
+#include "promptcost/config.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "version.h" /* PC_VERSION: another build parses afresh */
 
 #define HEADER "promptcost-tc-1\n"
 #define HEADER_SIZE 16
@@ -330,226 +331,156 @@ void pc_cache_free(struct pc_cache *cache)
 
 /* ---- the parsed-configuration cache ---- */
 
-#define TREE_HEADER "promptcost-yt-1\n"
-#define TREE_KEEP 8
-#define TREE_MAX_DEPTH 64
-
-static void put32(struct pc_buf *b, uint32_t v)
-{
-	unsigned char p[4];
-
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-	pc_buf_add(b, p, 4);
-}
-
-static void tree_write(struct pc_buf *b, const struct pc_yaml_node *node)
-{
-	pc_buf_addch(b, (char)node->kind);
-	pc_buf_addch(b, node->plain ? 1 : 0);
-	put32(b, node->pos.line);
-	put32(b, node->pos.col);
-	if (node->kind == PC_YAML_SCALAR) {
-		size_t n = strlen(node->text);
-
-		put32(b, (uint32_t)n);
-		pc_buf_add(b, node->text, n);
-		return;
-	}
-	put32(b, (uint32_t)node->n);
-	for (size_t i = 0; i < node->n; i++)
-		tree_write(b, node->items[i]);
-}
-
-struct reader {
-	const unsigned char *p, *end;
-};
-
-static bool get32(struct reader *r, uint32_t *v)
-{
-	if (r->end - r->p < 4)
-		return false;
-	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-	     (uint32_t)r->p[3] << 24;
-	r->p += 4;
-	return true;
-}
-
-/* What a tree's bytes hold: nodes, item slots and text bytes (each text with its NUL). */
-struct tree_size {
-	size_t nodes, items, text;
-};
-
 /*
- * One node at r, checked as pc_yaml_load makes them, counted into size;
- * false when the bytes are not one. Every node takes at least 14 bytes, so a
- * count the rest cannot hold is damage.
+ * File format (config-OID.snap): "promptcost-cf-1\n" | the build id's
+ * length (1 byte) and bytes | the blob id (40) | the snapshot
+ * (pc_config_snapshot_write) | checksum (8, sum64 of everything before).
+ *
+ * The snapshot is of the interpreted configuration, so it is only as good
+ * as the code that interpreted it: the key is the program's build id (the
+ * linker's NT_GNU_BUILD_ID note, which changes with any change of code or
+ * of the compiled-in price catalog), not its version number. A program
+ * without a build id keeps no parsed configurations.
  */
-static bool tree_measure(struct reader *r, int depth, struct tree_size *size, int *kind_out)
-{
-	uint32_t line, col, n;
-	int kind, plain;
+#define CONFIG_HEADER "promptcost-cf-1\n"
+#define CONFIG_KEEP 8
 
-	if (depth > TREE_MAX_DEPTH || r->end - r->p < 2)
-		return false;
-	kind = r->p[0];
-	plain = r->p[1];
-	r->p += 2;
-	if ((kind != PC_YAML_SCALAR && kind != PC_YAML_SEQUENCE && kind != PC_YAML_MAPPING) ||
-	    plain > 1 || !get32(r, &line) || !get32(r, &col) || !get32(r, &n))
-		return false;
-	*kind_out = kind;
-	size->nodes++;
-	if (kind == PC_YAML_SCALAR) {
-		if ((size_t)(r->end - r->p) < n || memchr(r->p, '\0', n))
-			return false;
-		r->p += n;
-		size->text += (size_t)n + 1;
-		return true;
-	}
-	if ((size_t)(r->end - r->p) / 14 < n || (kind == PC_YAML_MAPPING && n % 2))
-		return false;
-	size->items += n ? n : 1;
-	for (uint32_t i = 0; i < n; i++) {
-		int item_kind;
-
-		if (!tree_measure(r, depth + 1, size, &item_kind) ||
-		    (kind == PC_YAML_MAPPING && i % 2 == 0 && item_kind != PC_YAML_SCALAR))
-			return false;
-	}
-	return true;
-}
-
-/* Where tree_build puts the next node, item slot and text of the one block. */
-struct tree_arena {
-	struct pc_yaml_node *nodes;
-	struct pc_yaml_node **items;
-	char *text;
+struct build_id {
+	unsigned char bytes[64];
+	size_t len;
 };
 
-/* The node at r, measured before (so unchecked here), built in the arena. */
-static struct pc_yaml_node *tree_build(struct reader *r, struct tree_arena *a)
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 {
-	struct pc_yaml_node *node = a->nodes++;
-	uint32_t line = 0, col = 0, n = 0;
+	struct build_id *id = data;
 
-	memset(node, 0, sizeof(*node));
-	node->kind = (enum pc_yaml_kind)r->p[0];
-	node->plain = r->p[1];
-	r->p += 2;
-	get32(r, &line);
-	get32(r, &col);
-	get32(r, &n);
-	node->pos.line = line;
-	node->pos.col = col;
-	if (node->kind == PC_YAML_SCALAR) {
-		node->text = a->text;
-		memcpy(a->text, r->p, n);
-		a->text[n] = '\0';
-		a->text += (size_t)n + 1;
-		r->p += n;
-		return node;
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+		size_t left = ph->p_memsz;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		while (left >= sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+			size_t name = (n->n_namesz + 3) & ~(size_t)3, desc = (n->n_descsz + 3) & ~(size_t)3;
+
+			if (left - sizeof(*n) < name || left - sizeof(*n) - name < desc)
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    !memcmp(p + sizeof(*n), "GNU", 4) && n->n_descsz > 0 &&
+			    n->n_descsz <= sizeof(id->bytes)) {
+				memcpy(id->bytes, p + sizeof(*n) + name, n->n_descsz);
+				id->len = n->n_descsz;
+				return 1;
+			}
+			p += sizeof(*n) + name + desc;
+			left -= sizeof(*n) + name + desc;
+		}
 	}
-	node->items = a->items;
-	node->cap = n;
-	a->items += n ? n : 1;
-	for (uint32_t i = 0; i < n; i++)
-		node->items[node->n++] = tree_build(r, a);
-	return node;
+	return 1; /* the first object is the program itself: no other counts */
+}
+
+/* The program's build id (len 0: none); looked up once. */
+static const struct build_id *build_id(void)
+{
+	static struct build_id id;
+	static bool looked;
+
+	if (!looked) {
+		dl_iterate_phdr(find_build_id, &id);
+		looked = true;
+	}
+	return &id;
 }
 
 /*
- * The tree at r (to its end) as one allocation: a configuration of 10,000
- * templates is some 200,000 nodes, and a malloc and a free for each node,
- * items array and text was a quarter of a cached check.
+ * A checksum 8 bytes at a time (FNV-1a byte by byte was a tenth of reading
+ * the file): every step is a bijection of the state for a given word, so
+ * one damaged byte always changes the result.
  */
-static struct pc_yaml_node *tree_read(struct reader *r)
+static uint64_t sum64(const unsigned char *p, size_t n)
 {
-	struct reader measure = *r;
-	struct tree_size size = { 0, 0, 0 };
-	struct tree_arena a;
-	struct pc_yaml_node *root;
-	int kind;
-	char *block;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i = 0;
 
-	if (!tree_measure(&measure, 0, &size, &kind) || measure.p != measure.end)
-		return NULL; /* damaged, or bytes left over: not what was written */
-	block = pc_xmalloc(size.nodes * sizeof(struct pc_yaml_node) +
-			   size.items * sizeof(struct pc_yaml_node *) + size.text);
-	a.nodes = (struct pc_yaml_node *)block;
-	a.items = (struct pc_yaml_node **)(block + size.nodes * sizeof(struct pc_yaml_node));
-	a.text = (char *)(a.items + size.items);
-	root = tree_build(r, &a);
-	root->arena = true;
-	return root;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
 }
 
-static void tree_path(struct pc_buf *out, const char *dir, const char *oid)
+static void config_path(struct pc_buf *out, const char *dir, const char *oid)
 {
-	pc_buf_addf(out, "%s/config-%s.tree", dir, oid);
+	pc_buf_addf(out, "%s/config-%s.snap", dir, oid);
 }
 
-/* The file's header: the magic, the version, the configuration's blob id. */
-static void tree_header(struct pc_buf *b, const char *oid)
+/* The file's header; false when the program has no build id. */
+static bool config_header(struct pc_buf *b, const char *oid)
 {
-	pc_buf_add(b, TREE_HEADER, 16);
-	put32(b, (uint32_t)strlen(PC_VERSION));
-	pc_buf_adds(b, PC_VERSION);
+	const struct build_id *id = build_id();
+
+	if (!id->len)
+		return false;
+	pc_buf_adds(b, CONFIG_HEADER);
+	pc_buf_addch(b, (char)id->len);
+	pc_buf_add(b, id->bytes, id->len);
 	pc_buf_add(b, oid, 40);
+	return true;
 }
 
-struct pc_yaml_node *pc_cache_tree_load(const char *dir, const char *oid)
+struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const char *shown)
 {
 	struct pc_buf path = PC_BUF_INIT, text = PC_BUF_INIT, head = PC_BUF_INIT;
-	struct pc_yaml_node *root = NULL;
-	struct reader r;
-	uint32_t present;
+	struct pc_config *config = NULL;
+	const unsigned char *p;
 
-	if (strlen(oid) != 40)
-		return NULL;
-	tree_path(&path, dir, oid);
-	tree_header(&head, oid);
+	if (strlen(oid) != 40 || !config_header(&head, oid))
+		goto done;
+	config_path(&path, dir, oid);
 	if (pc_file_read(&text, path.ptr, MAX_FILE_BYTES) < 0) {
 		pc_error_clear();
 		goto done;
 	}
-	if (text.len < head.len + 4 + 8 || memcmp(text.ptr, head.ptr, head.len) ||
-	    fnv1a((const unsigned char *)text.ptr, text.len - 8) !=
-		    get64((const unsigned char *)text.ptr + text.len - 8))
+	p = (const unsigned char *)text.ptr;
+	if (text.len < head.len + 8 || memcmp(p, head.ptr, head.len) ||
+	    sum64(p, text.len - 8) != get64(p + text.len - 8))
 		goto done;
-	r.p = (const unsigned char *)text.ptr + head.len;
-	r.end = (const unsigned char *)text.ptr + text.len - 8;
-	if (!get32(&r, &present))
-		goto done;
-	if (present > 1)
-		goto done;
-	if (present)
-		root = tree_read(&r);
+	config = pc_config_snapshot_read(p + head.len, text.len - head.len - 8, shown);
 done:
 	pc_buf_release(&path);
 	pc_buf_release(&text);
 	pc_buf_release(&head);
-	return root;
+	return config;
 }
 
-struct tree_file {
+struct cached_file {
 	char *path;
 	time_t mtime;
 };
 
 static int newest_first(const void *a, const void *b)
 {
-	time_t x = ((const struct tree_file *)a)->mtime, y = ((const struct tree_file *)b)->mtime;
+	time_t x = ((const struct cached_file *)a)->mtime, y = ((const struct cached_file *)b)->mtime;
 
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* Keeps the TREE_KEEP newest config-*.tree files of dir. */
-static void tree_prune(const char *dir)
+/*
+ * Keeps the CONFIG_KEEP newest config-*.snap files of dir, and removes the
+ * config-*.tree files earlier versions kept (YAML trees, not read any more).
+ */
+static void config_prune(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	struct tree_file *files = NULL;
+	struct cached_file *files = NULL;
 	size_t n = 0, cap = 0;
 
 	if (!d)
@@ -558,11 +489,17 @@ static void tree_prune(const char *dir)
 		struct pc_buf p = PC_BUF_INIT;
 		struct stat st;
 		size_t len = strlen(e->d_name);
+		bool old;
 
-		if (strncmp(e->d_name, "config-", 7) || len < 5 || strcmp(e->d_name + len - 5, ".tree"))
+		if (strncmp(e->d_name, "config-", 7) || len < 5)
+			continue;
+		old = !strcmp(e->d_name + len - 5, ".tree");
+		if (!old && strcmp(e->d_name + len - 5, ".snap"))
 			continue;
 		pc_buf_addf(&p, "%s/%s", dir, e->d_name);
-		if (stat(p.ptr, &st) < 0) {
+		if (old || stat(p.ptr, &st) < 0) {
+			if (old)
+				unlink(p.ptr);
 			pc_buf_release(&p);
 			continue;
 		}
@@ -574,31 +511,28 @@ static void tree_prune(const char *dir)
 	if (n)
 		qsort(files, n, sizeof(*files), newest_first);
 	for (size_t i = 0; i < n; i++) {
-		if (i >= TREE_KEEP)
+		if (i >= CONFIG_KEEP)
 			unlink(files[i].path);
 		free(files[i].path);
 	}
 	free(files);
 }
 
-void pc_cache_tree_store(const char *dir, const char *oid, const struct pc_yaml_node *root)
+void pc_cache_config_store(const char *dir, const char *oid, const struct pc_config *config)
 {
 	struct pc_buf path = PC_BUF_INIT, out = PC_BUF_INIT;
 	unsigned char sum[8];
 
-	if (strlen(oid) != 40)
-		return;
-	tree_path(&path, dir, oid);
-	tree_header(&out, oid);
-	put32(&out, root ? 1 : 0);
-	if (root)
-		tree_write(&out, root);
-	put64(sum, fnv1a((const unsigned char *)out.ptr, out.len));
+	if (strlen(oid) != 40 || !config_header(&out, oid))
+		goto done;
+	config_path(&path, dir, oid);
+	pc_config_snapshot_write(&out, config);
+	put64(sum, sum64((const unsigned char *)out.ptr, out.len));
 	pc_buf_add(&out, (const char *)sum, 8);
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		goto done;
 	if (write_replace(path.ptr, out.ptr, out.len) == 0)
-		tree_prune(dir);
+		config_prune(dir);
 done:
 	pc_error_clear();
 	pc_buf_release(&path);

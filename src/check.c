@@ -43,27 +43,17 @@ static bool inside_repository(const char *path)
  * a symbolic link: a pull request could point it anywhere.
  */
 /*
- * Parses a configuration; with a cache folder, its YAML tree comes from the
- * parsed-configuration cache when that has the blob id (cache.h), and is
- * stored there when it did not: libyaml's parse was a third of a check.
+ * Parses a configuration; with a cache folder, the interpreted configuration
+ * is stored in the parsed-configuration cache (cache.h) under its blob id,
+ * for the next check to read instead.
  */
 static int parse_config(struct pc_config **out, const char *cache_dir, const char *shown,
 			const char *oid, const char *text, size_t len)
 {
-	struct pc_yaml_node *root;
-	int error;
+	int error = pc_config_parse(out, shown, text, len);
 
-	if (!cache_dir || !*oid)
-		return pc_config_parse(out, shown, text, len);
-	if (!(root = pc_cache_tree_load(cache_dir, oid))) {
-		if ((error = pc_yaml_load(&root, shown, text, len, PC_CONFIG_MAX_BYTES))) {
-			pc_yaml_free(root);
-			return error;
-		}
-		pc_cache_tree_store(cache_dir, oid, root);
-	}
-	error = pc_config_parse_tree(out, shown, root);
-	pc_yaml_free(root);
+	if (!error && cache_dir && *oid)
+		pc_cache_config_store(cache_dir, oid, *out);
 	return error;
 }
 
@@ -104,18 +94,13 @@ static int read_config(struct pc_config **out, char *oid, struct pc_side *side, 
 	 * all that is needed: a configuration seen before, or one cached.
 	 */
 	if (cache_dir && info.kind == PC_FILE_REGULAR && pc_side_blob_id(oid, side, path) == 0) {
-		struct pc_yaml_node *root;
-
 		for (size_t k = 0; k < nsame; k++)
 			if (same[k] && !strcmp(oid, same_oid[k])) {
 				*out = same[k];
 				goto done;
 			}
-		if ((root = pc_cache_tree_load(cache_dir, oid)) != NULL) {
-			error = pc_config_parse_tree(out, shown, root);
-			pc_yaml_free(root);
+		if ((*out = pc_cache_config_load(cache_dir, oid, shown)) != NULL)
 			goto done;
-		}
 	}
 	error = pc_side_read(&text, oid, side, path, PC_CONFIG_MAX_BYTES);
 	if (error == PC_ENOTFOUND) {

@@ -1368,6 +1368,10 @@ void pc_config_free(struct pc_config *config)
 {
 	if (!config)
 		return;
+	if (config->arena) {
+		free(config->arena); /* the configuration is in it */
+		return;
+	}
 	for (size_t i = 0; i < config->nmodels; i++)
 		free(config->models[i].name);
 	free(config->models);

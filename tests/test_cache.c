@@ -20,6 +20,7 @@
 
 #include "promptcost/cache.h"
 #include "promptcost/common.h"
+#include "promptcost/config.h"
 #include "promptcost/yaml.h"
 
 #define NKEYS 8
@@ -299,80 +300,275 @@ static void test_cache__processes_saving_at_once_leave_a_sound_file(void **state
 	pc_cache_free(c);
 }
 
-static bool same_tree(const struct pc_yaml_node *a, const struct pc_yaml_node *b)
+#define ED_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKyWJyFI7yQHs+pUd0tZ9pJO3SYm6YMWersgruR6JSh9"
+
+/* A configuration with every kind of field the snapshot holds. */
+static const char every_field[] =
+	"version: 1\n"
+	"currency: USD\n"
+	"days_per_month: 31\n"
+	"models:\n"
+	"  m: {encoding: o200k_base, input_per_1m: \"0.15\", output_per_1m: 0.6,\n"
+	"      cached_input_per_1m: 0.075, cache_write_per_1m: 0.2, cache_write_1h_per_1m: 0.3,\n"
+	"      cache_ttl: 1h}\n"
+	"  est: {encoding: approximate, approximate_base: cl100k_base, approximate_factor: 1.25,\n"
+	"        input_per_1k: 0.01, output_per_1k: 0.03}\n"
+	"  gpt-4o: {}\n"
+	"  gpt-4o:batch: {encoding: o200k_base, input_per_1m: 1.25, output_per_1m: 5}\n"
+	"teams:\n"
+	"  support: {monthly_budget: 1200.50, limit: soft, warn_at: 75%, other_monthly_spend: 3}\n"
+	"  search: {monthly_budget: 10}\n"
+	"use_cases:\n"
+	"  replies: {monthly_budget: 99, cache_hit_target: 40%}\n"
+	"reservations:\n"
+	"  ptu: {model: m, units: 3, unit_price_per_hour: 1.25, tokens_per_minute_per_unit: 2500,\n"
+	"        output_token_weight: 4, cached_token_weight: 0}\n"
+	"templates:\n"
+	"  - id: reply\n"
+	"    files: [p/reply.md, 'p/b c.md', 'lib.yaml#/prompts/x']\n"
+	"    team: support\n"
+	"    use_case: replies\n"
+	"    model: m\n"
+	"    deployment: ptu\n"
+	"    calls_per_day: 1200\n"
+	"    output_tokens_per_call: 300\n"
+	"    cache_hit_rate: 12.5%\n"
+	"    cached_input_share: 50%\n"
+	"    format: front-matter\n"
+	"    includes: [jinja, snippets]\n"
+	"    variables: {question: 120, context: 800}\n"
+	"  - id: batchy\n"
+	"    files: [p/batch.md]\n"
+	"    model: gpt-4o\n"
+	"    service_tier: batch\n"
+	"    calls_per_day: 7\n"
+	"    format: text\n"
+	"  - family: answers\n"
+	"    files: ['answers/*.md']\n"
+	"    model: est\n"
+	"    team: search\n"
+	"    calls_per_day: 8\n"
+	"  - id: catalog-named\n"
+	"    files: [p/c.md]\n"
+	"    model: gpt-4o-mini\n"
+	"    calls_per_day: 9\n"
+	"policy:\n"
+	"  cost_event: {monthly_delta: 500, percent: 10, min_monthly_delta: 5}\n"
+	"  unapproved_cost_event: warn\n"
+	"  file_approvals: unsigned\n"
+	"  cache_hit_target: 30%\n"
+	"  approvers:\n"
+	"    - \"github:octo-release\"\n"
+	"    - {id: rm@agency.gov, key: \"" ED_KEY " rm@laptop\"}\n"
+	"    - id: cfo@agency.gov\n"
+	"      key: [\"" ED_KEY "\", \"" ED_KEY " backup\"]\n"
+	"usage:\n"
+	"  templates:\n"
+	"    - { template: reply, tag: \"prompt:reply\" }\n"
+	"    - { template: batchy, api_key: key_8f2 }\n"
+	"    - { template: reply, project: proj_abc }\n"
+	"  models:\n"
+	"    gpt-4o-2024-08-06: gpt-4o\n";
+
+static void snapshot_of(struct pc_buf *out, const struct pc_config *config)
 {
-	if (a->kind != b->kind || a->plain != b->plain || a->pos.line != b->pos.line ||
-	    a->pos.col != b->pos.col || a->n != b->n)
-		return false;
-	if (a->kind == PC_YAML_SCALAR)
-		return !strcmp(a->text, b->text);
-	for (size_t i = 0; i < a->n; i++)
-		if (!same_tree(a->items[i], b->items[i]))
-			return false;
-	return true;
+	pc_buf_reset(out);
+	pc_config_snapshot_write(out, config);
+}
+
+static void write_file(const char *to, const void *data, size_t len)
+{
+	FILE *f = fopen(to, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
 }
 
 static void test_cache__a_parsed_configuration_round_trips_or_is_refused(void **state)
 {
-	static const char yaml[] =
-		"version: 1\nmodels:\n  m: {encoding: o200k_base, input_per_1m: \"0.15\"}\n"
-		"templates:\n  - id: a\n    files: [p/a.md, 'p/b c.md']\n    calls_per_day: 10\n"
-		"  - id: b\n    empty:\n    text: |\n      two\n      lines\n";
 	const char *oid = "0123456789abcdef0123456789abcdef01234567";
-	struct pc_yaml_node *root = NULL, *back;
-	struct pc_buf tpath = PC_BUF_INIT, good = PC_BUF_INIT;
-	char tdir[160];
+	struct pc_config *config = NULL, *back;
+	struct pc_buf tpath = PC_BUF_INIT, good = PC_BUF_INIT, a = PC_BUF_INIT, b = PC_BUF_INIT;
+	const struct pc_template_config *t;
+	const struct pc_model *m;
+	char tdir[160], today[11];
 
 	(void)state;
-	snprintf(tdir, sizeof(tdir), "%s/trees", dir);
-	assert_int_equal(pc_yaml_load(&root, "c.yml", yaml, strlen(yaml), 1 << 20), 0);
-	assert_null(pc_cache_tree_load(tdir, oid));
-	pc_cache_tree_store(tdir, oid, root);
-	back = pc_cache_tree_load(tdir, oid);
+	snprintf(tdir, sizeof(tdir), "%s/configs", dir);
+	assert_int_equal(pc_config_parse(&config, "c.yml", every_field, strlen(every_field)), 0);
+	assert_null(pc_cache_config_load(tdir, oid, "c.yml"));
+	pc_cache_config_store(tdir, oid, config);
+	back = pc_cache_config_load(tdir, oid, "main:c.yml");
 	assert_non_null(back);
-	assert_true(same_tree(root, back));
-	pc_yaml_free(back);
-	/* another blob id: not this tree */
-	assert_null(pc_cache_tree_load(tdir, "1123456789abcdef0123456789abcdef01234567"));
-	pc_buf_addf(&tpath, "%s/config-%s.tree", tdir, oid);
+	/* what is read writes the same bytes: the walk reads back every field it wrote */
+	snapshot_of(&a, config);
+	snapshot_of(&b, back);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.ptr, b.ptr, a.len);
+	/* and the fields are the parse's, from each part of the configuration */
+	assert_string_equal(back->path, "main:c.yml");
+	assert_string_equal(back->currency, "USD");
+	assert_int_equal(back->days_per_month, 31);
+	assert_int_equal(back->nmodels, config->nmodels);
+	assert_int_equal(back->nmodels, 5); /* gpt-4o-mini from the catalog, named by a template */
+	m = pc_config_model(back, "m");
+	assert_non_null(m);
+	assert_int_equal(m->input_micros_per_mtok, 150000);
+	assert_int_equal(m->cache_write_1h_micros_per_mtok, 300000);
+	assert_true(m->cache_ttl_1h);
+	m = pc_config_model(back, "est");
+	assert_true(m->approximate);
+	assert_int_equal(m->approx_factor_ppm, 1250000);
+	m = pc_config_model(back, "gpt-4o");
+	assert_int_equal(m->price_source, PC_PRICE_CATALOG);
+	assert_ptr_equal(m->catalog, pc_config_model(config, "gpt-4o")->catalog);
+	assert_int_equal(m->input_micros_per_mtok,
+			 pc_config_model(config, "gpt-4o")->input_micros_per_mtok);
+	pc_catalog_today(today);
+	assert_string_equal(m->price_date, today);
+	assert_true(pc_config_model(back, "gpt-4o-mini")->from_template);
+	assert_int_equal(back->nteams, 2);
+	assert_int_equal(back->teams[0].warn_at_ppm, 750000);
+	assert_int_equal(back->teams[0].limit, PC_LIMIT_SOFT);
+	assert_int_equal(back->teams[0].other_monthly_spend_micros, 3000000);
+	assert_int_equal(back->use_cases[0].cache_hit_target_ppm, 400000);
+	assert_int_equal(back->nreservations, 1);
+	assert_int_equal(back->reservations[0].output_token_weight, 4);
+	assert_string_equal(back->reservations[0].model, "m");
+	assert_int_equal(back->ntemplates, 4);
+	t = &back->templates[0];
+	assert_string_equal(t->id, "reply");
+	assert_int_equal(t->nfiles, 3);
+	assert_string_equal(t->files[1].pattern, "p/b c.md");
+	assert_null(t->files[1].fragment);
+	assert_string_equal(t->files[2].fragment, "/prompts/x");
+	assert_int_equal(t->files[2].pos.line, config->templates[0].files[2].pos.line);
+	assert_int_equal(t->files[2].pos.col, config->templates[0].files[2].pos.col);
+	assert_string_equal(t->deployment, "ptu");
+	assert_int_equal(t->cache_hit_ppm, 125000);
+	assert_int_equal(t->cached_input_ppm, 500000);
+	assert_int_equal(t->format, PC_TEXT_FRONT_MATTER);
+	assert_int_equal(t->includes, config->templates[0].includes);
+	assert_int_equal(t->nvariables, 2);
+	assert_int_equal(t->variables[1].tokens, config->templates[0].variables[1].tokens);
+	assert_string_equal(back->templates[1].service_tier, "batch");
+	assert_null(back->templates[0].service_tier);
+	assert_true(back->templates[2].family);
+	assert_int_equal(back->policy.event_min_delta_micros, 5000000);
+	assert_int_equal(back->policy.unapproved, PC_UNAPPROVED_WARN);
+	assert_int_equal(back->policy.file_approvals, PC_FILE_APPROVALS_UNSIGNED);
+	assert_int_equal(back->policy.approvers.n, 3);
+	assert_string_equal(back->policy.approvers.items[2], "cfo@agency.gov");
+	assert_int_equal(back->policy.napprover_keys, 3);
+	assert_int_equal(back->policy.approver_keys[2].nkeys, 2);
+	assert_int_equal(back->policy.approver_keys[1].keys[0].blob_len,
+			 config->policy.approver_keys[1].keys[0].blob_len);
+	assert_memory_equal(back->policy.approver_keys[1].keys[0].blob,
+			    config->policy.approver_keys[1].keys[0].blob,
+			    config->policy.approver_keys[1].keys[0].blob_len);
+	assert_string_equal(back->policy.approver_keys[1].keys[0].fingerprint,
+			    config->policy.approver_keys[1].keys[0].fingerprint);
+	assert_int_equal(back->usage.nrules, 3);
+	assert_int_equal(back->usage.rules[1].match, PC_USAGE_MATCH_API_KEY);
+	assert_string_equal(back->usage.aliases[0].model, "gpt-4o");
+	pc_config_free(back);
+	/* another blob id: not this configuration */
+	assert_null(pc_cache_config_load(tdir, "1123456789abcdef0123456789abcdef01234567", "c.yml"));
+	/* every damaged byte, every truncation: refused (the checksum, or the walk's checks) */
+	pc_buf_addf(&tpath, "%s/config-%s.snap", tdir, oid);
 	assert_int_equal(pc_file_read(&good, tpath.ptr, 1 << 20), 0);
 	for (size_t at = 0; at < good.len; at++) {
 		char *bad = pc_xmalloc(good.len);
-		FILE *f;
 
 		memcpy(bad, good.ptr, good.len);
 		bad[at] = (char)(bad[at] ^ 0x20);
-		f = fopen(tpath.ptr, "wb");
-		assert_non_null(f);
-		assert_int_equal(fwrite(bad, 1, good.len, f), good.len);
-		assert_int_equal(fclose(f), 0);
-		assert_null(pc_cache_tree_load(tdir, oid));
+		write_file(tpath.ptr, bad, good.len);
+		assert_null(pc_cache_config_load(tdir, oid, "c.yml"));
 		free(bad);
 	}
 	for (size_t len = 0; len < good.len; len++) {
-		FILE *f = fopen(tpath.ptr, "wb");
-
-		assert_non_null(f);
-		assert_int_equal(fwrite(good.ptr, 1, len, f), len);
-		assert_int_equal(fclose(f), 0);
-		assert_null(pc_cache_tree_load(tdir, oid));
+		write_file(tpath.ptr, good.ptr, len);
+		assert_null(pc_cache_config_load(tdir, oid, "c.yml"));
 	}
-	/* the 8 newest trees are kept */
-	for (int i = 0; i < 12; i++) {
-		char other[41];
+	/*
+	 * Past the checksum, the walk itself trusts nothing: every damaged byte
+	 * of the snapshot is refused or makes a configuration that frees
+	 * cleanly, never a read or write out of bounds (the sanitizer build
+	 * runs this), and every truncation is refused.
+	 */
+	for (size_t at = 0; at < a.len; at++) {
+		char *bad = pc_xmalloc(a.len);
 
-		snprintf(other, sizeof(other), "%040d", i);
-		pc_cache_tree_store(tdir, other, root);
+		memcpy(bad, a.ptr, a.len);
+		bad[at] = (char)(bad[at] ^ 0x41);
+		pc_config_free(pc_config_snapshot_read(bad, a.len, "c.yml"));
+		memcpy(bad, a.ptr, a.len);
+		bad[at] = (char)0xff;
+		pc_config_free(pc_config_snapshot_read(bad, a.len, "c.yml"));
+		free(bad);
 	}
+	for (size_t len = 0; len < a.len; len++)
+		assert_null(pc_config_snapshot_read(a.ptr, len, "c.yml"));
+	/* the 8 newest are kept; the YAML trees of earlier versions are removed */
+	write_file(tpath.ptr, good.ptr, good.len);
 	{
-		char cmd[256];
+		char cmd[512];
 
-		snprintf(cmd, sizeof(cmd), "test $(ls '%s' | grep -c '^config-.*\\.tree$') -eq 8", tdir);
+		snprintf(cmd, sizeof(cmd), "touch '%s/config-%040d.tree'", tdir, 0);
+		assert_int_equal(system(cmd), 0);
+		for (int i = 0; i < 12; i++) {
+			char other[41];
+
+			snprintf(other, sizeof(other), "%040d", i);
+			pc_cache_config_store(tdir, other, config);
+		}
+		snprintf(cmd, sizeof(cmd), "test $(ls '%s' | grep -c '^config-.*\\.snap$') -eq 8 && "
+			 "test $(ls '%s' | grep -c '\\.tree$') -eq 0", tdir, tdir);
 		assert_int_equal(system(cmd), 0);
 	}
-	pc_yaml_free(root);
+	pc_config_free(config);
 	pc_buf_release(&tpath);
 	pc_buf_release(&good);
+	pc_buf_release(&a);
+	pc_buf_release(&b);
+}
+
+/* A configuration whose catalog model has no price today is parsed, for its error. */
+static void test_cache__a_snapshot_is_priced_today_as_a_parse_is(void **state)
+{
+	struct pc_config *config = NULL, *back;
+	struct pc_buf snap = PC_BUF_INIT;
+	const struct pc_model *m;
+
+	(void)state;
+	assert_int_equal(pc_config_parse(&config, "c.yml", every_field, strlen(every_field)), 0);
+	/* a snapshot written on another day holds that day's prices */
+	assert_int_equal(pc_config_price_at(config, "2024-08-01"), 0);
+	pc_config_snapshot_write(&snap, config);
+	back = pc_config_snapshot_read(snap.ptr, snap.len, "c.yml");
+	assert_non_null(back);
+	m = pc_config_model(back, "gpt-4o");
+	{
+		char today[11];
+
+		pc_catalog_today(today);
+		assert_string_equal(m->price_date, today);
+	}
+	/* the same prices as a parse today */
+	{
+		struct pc_config *fresh = NULL;
+
+		assert_int_equal(pc_config_parse(&fresh, "c.yml", every_field, strlen(every_field)), 0);
+		assert_int_equal(m->input_micros_per_mtok,
+				 pc_config_model(fresh, "gpt-4o")->input_micros_per_mtok);
+		assert_string_equal(m->price_from, pc_config_model(fresh, "gpt-4o")->price_from);
+		assert_int_equal(m->ntiers, pc_config_model(fresh, "gpt-4o")->ntiers);
+		pc_config_free(fresh);
+	}
+	pc_config_free(back);
+	pc_config_free(config);
+	pc_buf_release(&snap);
 }
 
 static void test_cache__the_environment_turns_it_off(void **state)
@@ -399,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_cache__a_save_keeps_what_another_run_saved),
 		cmocka_unit_test(test_cache__processes_saving_at_once_leave_a_sound_file),
 		cmocka_unit_test(test_cache__a_parsed_configuration_round_trips_or_is_refused),
+		cmocka_unit_test(test_cache__a_snapshot_is_priced_today_as_a_parse_is),
 		cmocka_unit_test(test_cache__the_environment_turns_it_off),
 	};
 

@@ -55,16 +55,17 @@ void pc_cache_free(struct pc_cache *cache);
 bool pc_cache_disabled_by_env(void);
 
 /*
- * The parsed-configuration cache: the YAML tree pc_yaml_load made of the
- * configuration whose blob id is oid (40 hex digits), kept in dir as
- * config-OID.tree (the 8 newest), with the program's version and a checksum;
- * parsing a 1,000-template configuration with libyaml was a third of a check.
- * pc_cache_tree_load returns NULL when it is absent, damaged or of another
- * version (then the text is parsed), never a tree that does not verify.
+ * The parsed-configuration cache: the interpreted configuration
+ * (config.h's snapshot) whose blob id is oid (40 hex digits), kept in dir as
+ * config-OID.snap (the 8 newest) under this program's build id, with a
+ * checksum; parsing and interpreting a 1,000-template configuration was
+ * nearly a third of a warm check. pc_cache_config_load returns NULL when it
+ * is absent, damaged or another build's (then the text is parsed), never a
+ * configuration that does not verify; shown is its path as messages show it.
  * Storing never fails the caller: the cache only saves time.
  */
-struct pc_yaml_node;
-struct pc_yaml_node *pc_cache_tree_load(const char *dir, const char *oid);
-void pc_cache_tree_store(const char *dir, const char *oid, const struct pc_yaml_node *root);
+struct pc_config;
+struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const char *shown);
+void pc_cache_config_store(const char *dir, const char *oid, const struct pc_config *config);
 
 #endif

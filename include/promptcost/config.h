@@ -246,6 +246,11 @@ struct pc_config {
 	size_t nreservations;
 	struct pc_policy policy;
 	struct pc_usage_config usage;
+	/*
+	 * NULL, or the one block holding this configuration and everything it
+	 * points to (a snapshot's: pc_config_snapshot_read), freed at once.
+	 */
+	void *arena;
 };
 
 /*
@@ -258,6 +263,19 @@ int pc_config_parse(struct pc_config **out, const char *path, const char *text, 
 /* The same from the YAML tree pc_yaml_load made of the text (borrowed; may be NULL: empty). */
 int pc_config_parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root);
 void pc_config_free(struct pc_config *config);
+
+/*
+ * The parsed-configuration cache's form of a configuration
+ * (src/config_snapshot.c). pc_config_snapshot_write appends config's bytes
+ * to out. pc_config_snapshot_read makes the configuration back, as parsing
+ * its text today would (catalog prices looked up at today's date), with
+ * path as shown in messages; NULL when the bytes are damaged or not such a
+ * snapshot, or when its catalog models have no price today (then the text
+ * is to be parsed, for its error). The bytes name neither the text nor the
+ * program that wrote them: cache.h keys them by both.
+ */
+void pc_config_snapshot_write(struct pc_buf *out, const struct pc_config *config);
+struct pc_config *pc_config_snapshot_read(const void *data, size_t len, const char *path);
 
 /*
  * Prices every catalog-priced model of config at date ("YYYY-MM-DD"): the

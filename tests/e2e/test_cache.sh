@@ -149,30 +149,30 @@ while [ "$n" -lt "$size" ]; do
 done
 expect_eq "$bad" 0 "truncated at each of $size lengths: the report is unchanged"
 
-# the parsed-configuration cache: the YAML tree, keyed by the configuration's blob id
-tree=$r/.git/promptcost/config-$(git -C "$r" rev-parse main:.promptcost.yml).tree
+# the parsed-configuration cache: the interpreted configuration, keyed by its blob id and the build
+tree=$r/.git/promptcost/config-$(git -C "$r" rev-parse main:.promptcost.yml).snap
 [ -f "$tree" ]; _report $? "the parsed configuration is cached under its blob id"
-cp "$tree" "$TEST_TMP/good.tree"
+cp "$tree" "$TEST_TMP/good.snap"
 tsize=$(wc -c <"$tree")
 bad=0
 n=0
 while [ "$n" -lt "$tsize" ]; do
-	cp "$TEST_TMP/good.tree" "$tree"
+	cp "$TEST_TMP/good.snap" "$tree"
 	b=$(od -An -tu1 -j "$n" -N1 "$tree" | tr -d ' ')
 	printf "\\$(printf '%03o' $(((b + 1) % 256)))" |
 		dd of="$tree" bs=1 seek="$n" conv=notrunc 2>/dev/null
 	(cd "$r" && "$PROMPTCOST" check --base main --format json >"$TEST_TMP/o.json" 2>/dev/null)
-	cmp -s "$TEST_TMP/o.json" "$ref" || { bad=$((bad + 1)); echo "# tree byte $n: report differs"; }
+	cmp -s "$TEST_TMP/o.json" "$ref" || { bad=$((bad + 1)); echo "# snapshot byte $n: report differs"; }
 	n=$((n + 1))
 done
 expect_eq "$bad" 0 "the parsed configuration's $tsize bytes damaged in turn: the report is unchanged"
-cmp -s "$tree" "$TEST_TMP/good.tree"; _report $? "a damaged parsed configuration is rebuilt"
+cmp -s "$tree" "$TEST_TMP/good.snap"; _report $? "a damaged parsed configuration is rebuilt"
 bad=0
 n=0
 while [ "$n" -lt "$tsize" ]; do
-	head -c "$n" "$TEST_TMP/good.tree" >"$tree"
+	head -c "$n" "$TEST_TMP/good.snap" >"$tree"
 	(cd "$r" && "$PROMPTCOST" check --base main --format json >"$TEST_TMP/o.json" 2>/dev/null)
-	cmp -s "$TEST_TMP/o.json" "$ref" || { bad=$((bad + 1)); echo "# tree length $n: report differs"; }
+	cmp -s "$TEST_TMP/o.json" "$ref" || { bad=$((bad + 1)); echo "# snapshot length $n: report differs"; }
 	n=$((n + 7))
 done
 expect_eq "$bad" 0 "the parsed configuration truncated (every 7th length): the report is unchanged"
@@ -184,8 +184,8 @@ expect_status 2 "a configuration error, no cache: exit 2"
 cp "$err" "$TEST_TMP/err.nocache"
 run "$r" check
 run "$r" check
-expect_status 2 "a configuration error, cached tree: exit 2"
-cmp -s "$err" "$TEST_TMP/err.nocache"; _report $? "a configuration error: the same located message from the cached tree" \
+expect_status 2 "a configuration error, with the cache: exit 2"
+cmp -s "$err" "$TEST_TMP/err.nocache"; _report $? "a configuration error: the same located message with the cache" \
 	"$(diff "$TEST_TMP/err.nocache" "$err")"
 git -C "$r" checkout -q -- .promptcost.yml
 
