@@ -6,8 +6,13 @@
 #include "promptcost/check.h"
 #include "version.h" /* PC_VERSION, generated from the VERSION file */
 
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static const char usage[] =
 	"usage: promptcost <command> [options]\n"
@@ -149,8 +154,49 @@ int cli_compare_finish(struct pc_check_options *options, bool staged, const char
 	return 0;
 }
 
+/*
+ * The heap in transparent huge pages where the system allows them (THP
+ * "madvise" or "always"): a check of 1,000 templates touches some 4 MB of
+ * heap, and on a virtual machine every 4 KB page's first touch costs about
+ * 2 us in the kernel, a quarter of the check; two 2 MB pages cost a tenth
+ * of that. The heap is grown in one step of HEAP_RESERVE (address space;
+ * only what is touched is memory) and kept whole, large blocks included,
+ * so that freed memory is reused rather than returned and touched afresh.
+ * Not under a sanitizer, whose allocator is its own.
+ */
+#define HEAP_RESERVE (32u << 20)
+static void *volatile heap_filler; /* volatile: the block must be made */
+static void heap_in_huge_pages(void)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+	uintptr_t huge = 2u << 20, start, end, at;
+	void *first;
+
+	mallopt(M_MMAP_THRESHOLD, HEAP_RESERVE);
+	mallopt(M_TRIM_THRESHOLD, HEAP_RESERVE);
+	mallopt(M_TOP_PAD, HEAP_RESERVE);
+	if (!(first = malloc(1)))
+		return;
+	at = (uintptr_t)first;
+	start = (at + huge - 1) & ~(huge - 1);
+	end = (uintptr_t)sbrk(0) & ~(huge - 1);
+	if (end > start) {
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+		/*
+		 * What lies before the first 2 MB boundary would be small
+		 * pages: a block that is never touched nor freed takes it, so
+		 * that the heap's blocks start on the boundary.
+		 */
+		if (start - at > 4096)
+			heap_filler = malloc(start - at - 64);
+	}
+	free(first);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	heap_in_huge_pages();
 	if (argc < 2) {
 		fputs("promptcost: a command is needed (see 'promptcost --help')\n", stderr);
 		return PC_EXIT_INPUT;
