@@ -39,10 +39,11 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 STATIC_GIT ?= 1
 ifeq ($(STATIC_GIT),1)
 # The wraps skip libgit2's set-up of HTTPS (its CA certificates, its random
-# generator) and of SSH, which promptcost never uses: see the __wrap_
-# functions in src/git.c.
+# generator) and of SSH, which promptcost never uses, and hash whole files
+# (the index's checksum) with libcrypto: see the __wrap_ functions in src/git.c.
 GIT_LIBS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	-Wl,--wrap=git_mbedtls_stream_global_init -Wl,--wrap=git_transport_ssh_global_init \
+	-Wl,--wrap=git_hash_buf \
 	-Wl,-Bstatic $(shell pkg-config --static --libs-only-l libgit2 2>/dev/null) -lcrypto \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread
 PKG_LIBS = $(shell pkg-config --libs yaml-0.1 jansson sqlite3 zlib 2>/dev/null) $(GIT_LIBS)

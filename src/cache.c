@@ -332,7 +332,7 @@ void pc_cache_free(struct pc_cache *cache)
 /* ---- the parsed-configuration cache ---- */
 
 /*
- * File format (config-OID.snap): "promptcost-cf-1\n" | the build id's
+ * File format (config-OID-BUILD.snap): "promptcost-cf-1\n" | the build id's
  * length (1 byte) and bytes | the blob id (40) | the snapshot
  * (pc_config_snapshot_write) | checksum (8, sum64 of everything before).
  *
@@ -416,9 +416,19 @@ static uint64_t sum64(const unsigned char *p, size_t n)
 	return h ^ (h >> 32);
 }
 
+/*
+ * config-OID-BUILD.snap, BUILD the build id's first 4 bytes in hex: two
+ * builds used in turn (a hook's and a newer one) keep a file each instead
+ * of replacing each other's.
+ */
 static void config_path(struct pc_buf *out, const char *dir, const char *oid)
 {
-	pc_buf_addf(out, "%s/config-%s.snap", dir, oid);
+	const struct build_id *id = build_id();
+
+	pc_buf_addf(out, "%s/config-%s-", dir, oid);
+	for (size_t i = 0; i < 4 && i < id->len; i++)
+		pc_buf_addf(out, "%02x", id->bytes[i]);
+	pc_buf_adds(out, ".snap");
 }
 
 /* The file's header; false when the program has no build id. */

@@ -54,7 +54,13 @@ static PC_NORETURN void crypto_abort(const char *what)
 void pc_hash(enum pc_hash hash, unsigned char *out, size_t *out_len, const void *data,
 	     size_t len)
 {
-	if (hash == PC_HASH_SHA512) {
+	if (hash == PC_HASH_SHA1) {
+		SHA_CTX c;
+
+		if (!SHA1_Init(&c) || !SHA1_Update(&c, data, len) || !SHA1_Final(out, &c))
+			crypto_abort("hash");
+		*out_len = SHA_DIGEST_LENGTH;
+	} else if (hash == PC_HASH_SHA512) {
 		SHA512_CTX c;
 
 		if (!SHA512_Init(&c) || !SHA512_Update(&c, data, len) || !SHA512_Final(out, &c))

@@ -5,6 +5,8 @@
  * the repository: the index is read, never refreshed or written back.
  */
 #include "promptcost/git.h"
+
+#include "promptcost/crypto.h"
 #include "promptcost/glob.h"
 
 #include <errno.h>
@@ -114,6 +116,31 @@ int __wrap_git_mbedtls_stream_global_init(void)
 int __wrap_git_transport_ssh_global_init(void);
 int __wrap_git_transport_ssh_global_init(void)
 {
+	return 0;
+}
+
+/*
+ * libgit2 checks the index file's SHA-1 on every read (git itself does not;
+ * 1.5 has no option to skip it), and does it with its collision-detecting
+ * SHA-1, about 35 instructions a byte: 7 million of the 49 million of
+ * `check --staged` on 1,000 templates. git_hash_buf hashes whole local
+ * files only (the index, the configuration files and the commit-graph,
+ * for their checksums and change detection), where collision detection
+ * guards nothing, so it is wrapped (-Wl,--wrap=git_hash_buf) to the same
+ * digest from libcrypto, ten times faster. Object ids go through
+ * git_hash_vec and keep libgit2's own SHA-1. Algorithm 1 is SHA-1 and 2
+ * SHA-256 in libgit2 1.5's git_hash_algorithm_t.
+ */
+int __wrap_git_hash_buf(unsigned char *out, const void *data, size_t len, int algorithm);
+int __wrap_git_hash_buf(unsigned char *out, const void *data, size_t len, int algorithm)
+{
+	size_t n;
+
+	if (algorithm != 1 && algorithm != 2) {
+		git_error_set_str(GIT_ERROR_INVALID, "unknown hash algorithm");
+		return -1;
+	}
+	pc_hash(algorithm == 1 ? PC_HASH_SHA1 : PC_HASH_SHA256, out, &n, data, len);
 	return 0;
 }
 

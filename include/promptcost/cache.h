@@ -57,7 +57,7 @@ bool pc_cache_disabled_by_env(void);
 /*
  * The parsed-configuration cache: the interpreted configuration
  * (config.h's snapshot) whose blob id is oid (40 hex digits), kept in dir as
- * config-OID.snap (the 8 newest) under this program's build id, with a
+ * config-OID-BUILD.snap (the 8 newest) under this program's build id, with a
  * checksum; parsing and interpreting a 1,000-template configuration was
  * nearly a third of a warm check. pc_cache_config_load returns NULL when it
  * is absent, damaged or another build's (then the text is parsed), never a

@@ -1,6 +1,6 @@
 /*
  * The cryptography promptcost needs, over OpenSSL's libcrypto (the one
- * module that sees it): SHA-256 and SHA-512 digests, SHA-256 incrementally
+ * module that sees it): SHA-256 and SHA-512 digests (and SHA-1 for git.c), SHA-256 incrementally
  * (usage fingerprints), and the signature checks SSH signatures rest on
  * (ed25519, ECDSA P-256 with SHA-256, RSA PKCS#1 v1.5 with SHA-256/512).
  * The SSH wire format itself stays in sshsig.c.
@@ -10,12 +10,14 @@
 
 #include "promptcost/common.h"
 
+#define PC_SHA1_SIZE 20
 #define PC_SHA256_SIZE 32
 #define PC_SHA512_SIZE 64
 
-enum pc_hash { PC_HASH_SHA256, PC_HASH_SHA512 };
+/* SHA-1 only for git's own file checksums (git.c), never for anything promptcost signs or keys. */
+enum pc_hash { PC_HASH_SHA256, PC_HASH_SHA512, PC_HASH_SHA1 };
 
-/* The digest of data[0..len) into out (32 or 64 bytes); *out_len is set. */
+/* The digest of data[0..len) into out (20, 32 or 64 bytes); *out_len is set. */
 void pc_hash(enum pc_hash hash, unsigned char *out, size_t *out_len, const void *data,
 	     size_t len);
 

@@ -150,7 +150,7 @@ done
 expect_eq "$bad" 0 "truncated at each of $size lengths: the report is unchanged"
 
 # the parsed-configuration cache: the interpreted configuration, keyed by its blob id and the build
-tree=$r/.git/promptcost/config-$(git -C "$r" rev-parse main:.promptcost.yml).snap
+tree=$(ls "$r"/.git/promptcost/config-"$(git -C "$r" rev-parse main:.promptcost.yml)"-*.snap)
 [ -f "$tree" ]; _report $? "the parsed configuration is cached under its blob id"
 cp "$tree" "$TEST_TMP/good.snap"
 tsize=$(wc -c <"$tree")
