@@ -432,7 +432,8 @@ static void io_config(struct io *io, struct pc_config *c)
 void pc_config_snapshot_write(struct pc_buf *out, const struct pc_config *config)
 {
 	struct io io = { .reading = false, .out = out };
-	struct pc_config copy = *config; /* the walk takes its fields' addresses */
+	/* the walk takes its fields' addresses; writing, it stores back only what was there */
+	struct pc_config copy = *config;
 	size_t at, need;
 
 	pc_buf_add(out, MAGIC, MAGIC_SIZE);
