@@ -999,7 +999,7 @@ static bool intent_to_add(const git_index_entry *entry)
  * The index lists entries sorted by path and stage, so a conflicted path
  * (stages 1-3) comes in a row and is listed once.
  */
-static int list_index(struct pc_file_list *out, struct pc_side *side)
+static int list_index(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
 {
 	size_t count = git_index_entrycount(side->index);
 	const char *previous = NULL;
@@ -1008,7 +1008,7 @@ static int list_index(struct pc_file_list *out, struct pc_side *side)
 		const git_index_entry *entry = git_index_get_byindex(side->index, i);
 		enum pc_file_kind kind;
 
-		if (!entry || intent_to_add(entry))
+		if (!entry || intent_to_add(entry) || (dirs && !pc_folders_hold(dirs, entry->path)))
 			continue;
 		if (previous && !strcmp(previous, entry->path))
 			continue;
@@ -1061,7 +1061,7 @@ struct workdir_changes {
  * binary from text (racily clean files may still be hashed, as git does).
  */
 static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *out,
-			struct pc_side *side)
+			struct pc_side *side, const struct pc_strlist *dirs)
 {
 	git_diff_options opts;
 	git_diff *diff = NULL;
@@ -1071,6 +1071,16 @@ static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *ou
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
 		     GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
 	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
+	/*
+	 * Only the folders asked for: libgit2 neither reads the other folders
+	 * nor stats the files there (on bench/check, half the working tree).
+	 * Literal paths, not patterns: a folder named "[a]" is that folder.
+	 */
+	if (dirs) {
+		opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		opts.pathspec.strings = dirs->items;
+		opts.pathspec.count = dirs->n;
+	}
 	if (git_diff_index_to_workdir(&diff, side->repo->git, side->index, &opts) < 0)
 		return git_fail("cannot list the working tree");
 	count = git_diff_num_deltas(diff);
@@ -1110,7 +1120,7 @@ static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *ou
 	return 0;
 }
 
-static int list_workdir(struct pc_file_list *out, struct pc_side *side)
+static int list_workdir(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
 {
 	struct workdir_changes changes = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	size_t count = git_index_entrycount(side->index);
@@ -1119,7 +1129,7 @@ static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 	const char *previous = NULL;
 	int error;
 
-	if ((error = scan_workdir(&changes, out, side)) < 0)
+	if ((error = scan_workdir(&changes, out, side, dirs)) < 0)
 		goto done;
 	pc_buf_adds(&full, side->repo->workdir);
 	for (size_t i = 0; i < count; i++) {
@@ -1128,7 +1138,8 @@ static int list_workdir(struct pc_file_list *out, struct pc_side *side)
 		enum pc_file_kind kind;
 		struct stat st;
 
-		if (!entry || (previous && !strcmp(previous, entry->path)))
+		if (!entry || (previous && !strcmp(previous, entry->path)) ||
+		    (dirs && !pc_folders_hold(dirs, entry->path)))
 			continue;
 		previous = entry->path;
 		/* Sparse checkout: a skip-worktree file is absent on purpose and unchanged. */
@@ -1172,10 +1183,10 @@ int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct p
 		error = list_tree(out, side, dirs);
 		break;
 	case SIDE_INDEX:
-		error = list_index(out, side);
+		error = list_index(out, side, dirs);
 		break;
 	case SIDE_WORKDIR:
-		error = list_workdir(out, side);
+		error = list_workdir(out, side, dirs);
 		break;
 	}
 	/* sorted as listed but for the working tree's untracked files: one pass to tell */

@@ -443,7 +443,8 @@ static void test_git__an_empty_repository_lists_nothing(void **state)
 /*
  * Listed with folders, a tree is read only where they lie (and on the way
  * there): sorted as strcmp sorts, each entry with its blob id; the index
- * lists everything, with ids too.
+ * lists the entries in them, with ids too, and the working tree is scanned
+ * only there.
  */
 static void test_git__a_listing_by_folders_reads_only_those_folders(void **state)
 {
@@ -494,14 +495,49 @@ static void test_git__a_listing_by_folders_reads_only_those_folders(void **state
 	assert_files(fx.head, "lib/prompts/z.md\nprompts/a-b/c.md\nprompts/a.b\nprompts/a.md\n"
 			      "prompts/sub/b.md\nprompts/sub/deeper/c.md\npromptsx/no.md\n"
 			      "src/x.c\ntop.md\n");
-	/* the index: every entry, with its id */
+	/* the index: the entries in those folders, with their ids */
 	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
 	assert_int_equal(pc_side_files(&list, fx.head, &dirs), 0);
-	assert_int_equal(list.n, 9);
-	assert_string_equal(list.items[8].path, "top.md");
-	assert_true(pc_file_entry_oid(oid, &list.items[8]));
-	assert_string_equal(oid, "bf1a1fdefa3c7f4b0180a75a951e9574662a8bc8");
+	assert_int_equal(list.n, 6);
+	assert_string_equal(list.items[0].path, "lib/prompts/z.md");
+	assert_string_equal(list.items[5].path, "prompts/sub/deeper/c.md");
+	assert_true(pc_file_entry_oid(oid, &list.items[5]));
+	assert_string_equal(oid, "f2ad6c76f0115a6ba5b00456a849810e7ec0af20");
 	pc_file_list_release(&list);
+	assert_files(fx.head, "lib/prompts/z.md\nprompts/a-b/c.md\nprompts/a.b\nprompts/a.md\n"
+			      "prompts/sub/b.md\nprompts/sub/deeper/c.md\npromptsx/no.md\n"
+			      "src/x.c\ntop.md\n");
+	/*
+	 * The working tree: only those folders are scanned, their untracked
+	 * files found and their deleted ones left out; elsewhere nothing is.
+	 */
+	fx_write(dir, "prompts/a.md", "a, edited\n");
+	fx_write(dir, "prompts/new.md", "untracked\n");
+	fx_write(dir, "prompts/sub/deeper/more/n.md", "untracked, deeper\n");
+	fx_write(dir, "src/new.c", "int y;\n");
+	fx_write(dir, "new.md", "untracked at the top\n");
+	{
+		char path[1024];
+
+		snprintf(path, sizeof(path), "%s/prompts/sub/b.md", dir);
+		assert_int_equal(unlink(path), 0);
+		snprintf(path, sizeof(path), "%s/src/x.c", dir);
+		assert_int_equal(unlink(path), 0);
+	}
+	free(fx.state_before); /* the state the listing must leave as it is: this one */
+	fx.state_before = repo_state(dir);
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_int_equal(pc_side_files(&list, fx.head, &dirs), 0);
+	pc_buf_reset(&b);
+	for (size_t i = 0; i < list.n; i++)
+		pc_buf_addf(&b, "%s\n", list.items[i].path);
+	assert_string_equal(b.ptr, "lib/prompts/z.md\nprompts/a-b/c.md\nprompts/a.b\n"
+				   "prompts/a.md\nprompts/new.md\nprompts/sub/deeper/c.md\n"
+				   "prompts/sub/deeper/more/n.md\n");
+	pc_file_list_release(&list);
+	assert_files(fx.head, "lib/prompts/z.md\nnew.md\nprompts/a-b/c.md\nprompts/a.b\n"
+			      "prompts/a.md\nprompts/new.md\nprompts/sub/deeper/c.md\n"
+			      "prompts/sub/deeper/more/n.md\npromptsx/no.md\nsrc/new.c\ntop.md\n");
 	close_repo(&fx);
 	pc_strlist_release(&dirs);
 	pc_buf_release(&b);

@@ -100,7 +100,8 @@ int64_t pc_side_commit_time(const struct pc_side *side);
  *
  * With dirs (folder paths ending in '/'; NULL: the whole side), the files
  * under those folders at least: a tree's other folders are not read, which
- * in a repository whose prompts live in one folder is most of the listing.
+ * in a repository whose prompts live in one folder is most of the listing,
+ * nor are the working tree's other folders scanned or their files stat'ed.
  * Files elsewhere may be listed too.
  */
 int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs);
