@@ -128,9 +128,8 @@ int __wrap_git_transport_ssh_global_init(void)
  * for their checksums and change detection), where collision detection
  * guards nothing, so it is wrapped (-Wl,--wrap=git_hash_buf) to the same
  * digest from libcrypto (7.1 million instructions to 2.5 on that index).
- * Object ids go through
- * git_hash_vec and keep libgit2's own SHA-1. Algorithm 1 is SHA-1 and 2
- * SHA-256 in libgit2 1.5's git_hash_algorithm_t.
+ * Object ids go through git_hash_vec and keep libgit2's own SHA-1.
+ * Algorithm 1 is SHA-1 and 2 SHA-256 in libgit2 1.5's git_hash_algorithm_t.
  */
 int __wrap_git_hash_buf(unsigned char *out, const void *data, size_t len, int algorithm);
 int __wrap_git_hash_buf(unsigned char *out, const void *data, size_t len, int algorithm)
