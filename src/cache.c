@@ -507,9 +507,9 @@ static void config_prune(const char *dir)
 		if (!old && strcmp(e->d_name + len - 5, ".snap"))
 			continue;
 		pc_buf_addf(&p, "%s/%s", dir, e->d_name);
+		if (old)
+			unlink(p.ptr);
 		if (old || stat(p.ptr, &st) < 0) {
-			if (old)
-				unlink(p.ptr);
 			pc_buf_release(&p);
 			continue;
 		}

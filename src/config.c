@@ -1317,6 +1317,9 @@ static int read_config(const struct ctx *c, const struct pc_yaml_node *root)
 	return read_usage(c, pc_yaml_find(root, "usage", NULL));
 }
 
+/* The configuration from the YAML tree pc_yaml_load made of its text (NULL: empty). */
+static int parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root);
+
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len)
 {
 	struct pc_yaml_node *root = NULL;
@@ -1324,12 +1327,12 @@ int pc_config_parse(struct pc_config **out, const char *path, const char *text, 
 
 	*out = NULL;
 	if (!(error = pc_yaml_load(&root, path, text, len, PC_CONFIG_MAX_BYTES)))
-		error = pc_config_parse_tree(out, path, root);
+		error = parse_tree(out, path, root);
 	pc_yaml_free(root);
 	return error;
 }
 
-int pc_config_parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root)
+static int parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root)
 {
 	struct pc_config *config = NULL;
 	struct ctx c;

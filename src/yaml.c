@@ -27,10 +27,6 @@ void pc_yaml_free(struct pc_yaml_node *node)
 {
 	if (!node)
 		return;
-	if (node->arena) {
-		free(node);
-		return;
-	}
 	/* depth is bounded by MAX_DEPTH, so recursion is safe */
 	for (size_t i = 0; i < node->n; i++)
 		pc_yaml_free(node->items[i]);

@@ -260,8 +260,6 @@ struct pc_config {
  * "path:line:col: what is wrong" and *out is NULL.
  */
 int pc_config_parse(struct pc_config **out, const char *path, const char *text, size_t len);
-/* The same from the YAML tree pc_yaml_load made of the text (borrowed; may be NULL: empty). */
-int pc_config_parse_tree(struct pc_config **out, const char *path, const struct pc_yaml_node *root);
 void pc_config_free(struct pc_config *config);
 
 /*

@@ -76,12 +76,6 @@ struct pc_yaml_node {
 	char *text;  /* scalar: its value, never NULL, NUL-free; NULL for collections */
 	bool plain;  /* scalar: unquoted, so null, true and .inf keep their yaml sense */
 	/*
-	 * This node, everything under it, their item arrays and texts are one
-	 * allocation (the parsed-configuration cache's trees): pc_yaml_free
-	 * frees it at once. Only ever set on a root.
-	 */
-	bool arena;
-	/*
 	 * A sequence's items, or a mapping's keys and values alternating (key,
 	 * value, key, value...: n is twice the number of pairs). Keys are
 	 * scalars and unique within their mapping.
