@@ -5,6 +5,7 @@
  * the repository: the index is read, never refreshed or written back.
  */
 #include "promptcost/git.h"
+#include "promptcost/git_index.h"
 
 #include "promptcost/crypto.h"
 #include "promptcost/glob.h"
@@ -36,6 +37,7 @@
 struct pc_repo {
 	git_repository *git;
 	char *workdir; /* with a trailing '/', NULL when bare */
+	char *index_file; /* GIT_INDEX_FILE when opened from the environment, else NULL */
 };
 
 enum side_kind {
@@ -51,7 +53,9 @@ struct pc_side {
 	enum side_kind kind;
 	struct pc_repo *repo;
 	git_tree *tree;   /* SIDE_TREE */
-	git_index *index; /* SIDE_INDEX, SIDE_WORKDIR */
+	git_index *index; /* SIDE_WORKDIR; SIDE_INDEX when not own_index, or once a diff needs it */
+	struct pc_index own; /* SIDE_INDEX: the index file as git_index.c read it */
+	bool own_index;
 	git_odb *odb;
 	char *label;
 	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
@@ -342,6 +346,8 @@ int pc_repo_open(struct pc_repo **out, const char *path)
 
 	repo = pc_xcalloc(1, sizeof(*repo));
 	repo->git = git;
+	if (!path && getenv("GIT_INDEX_FILE"))
+		repo->index_file = pc_xstrdup(getenv("GIT_INDEX_FILE"));
 	if (!git_repository_is_bare(git) && git_repository_workdir(git)) {
 		struct pc_buf wd = PC_BUF_INIT;
 
@@ -360,6 +366,7 @@ void pc_repo_free(struct pc_repo *repo)
 		return;
 	git_repository_free(repo->git);
 	free(repo->workdir);
+	free(repo->index_file);
 	free(repo);
 }
 
@@ -561,6 +568,7 @@ void pc_side_free(struct pc_side *side)
 		return;
 	git_tree_free(side->tree);
 	git_index_free(side->index);
+	pc_index_release(&side->own);
 	git_odb_free(side->odb);
 	for (int i = 0; i < REAL_FOLDERS; i++)
 		pc_buf_release(&side->real_folders[i]);
@@ -621,11 +629,26 @@ static int side_from_index(struct pc_side **out, struct pc_repo *repo, enum side
 	side = side_new(repo, kind);
 	side->label = pc_xstrdup(kind == SIDE_WORKDIR ? "working tree" : "index");
 	/*
-	 * The repository's own index object: loaded from disk (or from
+	 * The index side reads the file itself (git_index.h says why), the
+	 * working tree libgit2's index, which its working-tree diff needs; so
+	 * does the index side of anything git_index.c leaves to libgit2.
+	 */
+	if (kind == SIDE_INDEX && repo->workdir && (!repo->index_file || *repo->index_file)) {
+		struct pc_buf path = PC_BUF_INIT;
+
+		if (repo->index_file)
+			pc_buf_adds(&path, repo->index_file);
+		else
+			pc_buf_addf(&path, "%sindex", git_repository_path(repo->git));
+		side->own_index = pc_index_read(&side->own, path.ptr) == PC_INDEX_OK;
+		pc_buf_release(&path);
+	}
+	/*
+	 * Else the repository's own index object: loaded from disk (or from
 	 * GIT_INDEX_FILE), and never written back, since nothing here calls
 	 * git_index_write or asks a diff to update it.
 	 */
-	if (git_repository_index(&side->index, repo->git) < 0) {
+	if (!side->own_index && git_repository_index(&side->index, repo->git) < 0) {
 		error = git_fail("cannot read the index");
 		goto done;
 	}
@@ -1091,11 +1114,39 @@ static bool intent_to_add(const git_index_entry *entry)
  * The index lists entries sorted by path and stage, so a conflicted path
  * (stages 1-3) comes in a row and is listed once.
  */
-static int list_index(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
+static void list_own_index(struct pc_file_list *out, const struct pc_index *index,
+			   const struct pc_strlist *dirs)
 {
-	size_t count = git_index_entrycount(side->index);
 	const char *previous = NULL;
 
+	for (size_t i = 0; i < index->n; i++) {
+		const struct pc_index_entry *entry = &index->entries[i];
+		enum pc_file_kind kind;
+		git_oid id;
+
+		if ((entry->extended & PC_INDEX_INTENT_TO_ADD) ||
+		    (dirs && !pc_folders_hold(dirs, entry->path)))
+			continue;
+		if (previous && !strcmp(previous, entry->path))
+			continue;
+		previous = entry->path;
+		if (kind_of_mode(&kind, entry->mode)) {
+			memcpy(id.id, entry->id, sizeof(id.id));
+			file_list_push_id(out, entry->path, strlen(entry->path), kind, &id);
+		}
+	}
+}
+
+static int list_index(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
+{
+	size_t count;
+	const char *previous = NULL;
+
+	if (side->own_index) {
+		list_own_index(out, &side->own, dirs);
+		return 0;
+	}
+	count = git_index_entrycount(side->index);
 	for (size_t i = 0; i < count; i++) {
 		const git_index_entry *entry = git_index_get_byindex(side->index, i);
 		enum pc_file_kind kind;
@@ -1343,16 +1394,40 @@ static int find_in_tree(struct found *out, struct pc_side *side, const char *pat
 }
 
 /* Looks path up in the index as the index side does (no `git add -N` entries). */
+static int unmerged(const char *path)
+{
+	return pc_error_set(PC_EINPUT, "%s: unmerged in the index (resolve the conflict first)",
+			    path);
+}
+
+static int find_in_own_index(struct found *out, struct pc_side *side, const char *path)
+{
+	const struct pc_index_entry *entry = pc_index_find(&side->own, path, 0);
+
+	if (!entry)
+		return pc_index_conflicted(&side->own, path) ? unmerged(path) : not_found(side, path);
+	if (entry->extended & PC_INDEX_INTENT_TO_ADD)
+		return not_found(side, path);
+	out->mode = entry->mode;
+	memcpy(out->id.id, entry->id, sizeof(out->id.id));
+	if (!kind_of_mode(&out->kind, out->mode))
+		return not_found(side, path);
+	return 0;
+}
+
 static int find_in_index(struct found *out, struct pc_side *side, const char *path)
 {
-	const git_index_entry *entry = git_index_get_bypath(side->index, path, 0);
+	const git_index_entry *entry;
+
+	if (side->own_index)
+		return find_in_own_index(out, side, path);
+	entry = git_index_get_bypath(side->index, path, 0);
 
 	if (!entry) {
 		const git_index_entry *ancestor, *ours, *theirs;
 
 		if (git_index_conflict_get(&ancestor, &ours, &theirs, side->index, path) == 0)
-			return pc_error_set(PC_EINPUT, "%s: unmerged in the index (resolve the "
-						       "conflict first)", path);
+			return unmerged(path);
 		return not_found(side, path);
 	}
 	if (intent_to_add(entry))
@@ -1931,6 +2006,9 @@ static int diff_sides(git_diff **out, git_diff_find_options *find, struct pc_rep
 	} else if (head->kind == SIDE_TREE || head->kind == SIDE_EMPTY) {
 		error = git_diff_tree_to_tree(out, repo->git, base_tree, head->tree, &opts);
 	} else if (head->kind == SIDE_INDEX) {
+		/* libgit2's diff needs its own index object, read now (renames are rare) */
+		if (!head->index && git_repository_index(&head->index, repo->git) < 0)
+			return git_fail("cannot read the index");
 		error = git_diff_tree_to_index(out, repo->git, base_tree, head->index, &opts);
 	} else {
 		/* The repository's index, the same object as head->index. */
