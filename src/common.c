@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -571,4 +572,40 @@ bool pc_day_parse(int64_t *out, const char *s)
 	*out = pc_days_from_civil(y, m, d);
 	pc_day_format(back, *out);
 	return !strcmp(back, s); /* 2026-02-30 comes back as 2026-03-02 */
+}
+
+static uint64_t hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+uint64_t pc_hash_str(const char *s)
+{
+	static uint64_t seed;
+	size_t len = strlen(s), i = 0;
+	uint64_t h, w;
+
+	if (!seed) {
+		const unsigned char *random = (const unsigned char *)getauxval(AT_RANDOM);
+
+		if (random)
+			memcpy(&seed, random, sizeof(seed));
+		seed |= 1; /* never 0 again, which means "not yet" */
+	}
+	h = seed ^ (len * 0x9e3779b97f4a7c15ULL);
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	}
+	return hash_mix(h);
 }

@@ -73,9 +73,21 @@ int pc_cost_report(struct pc_report *report)
 
 		if (t->rate.days == 0)
 			pc_volume_configured(&t->rate, t->volume);
-		if ((error = side_cost(&report->lines_before[i], &t->before, t, days)) < 0 ||
-		    (error = side_cost(&report->lines_after[i], &t->after, t, days)) < 0)
+		if ((error = side_cost(&report->lines_before[i], &t->before, t, days)) < 0)
 			return error;
+		/*
+		 * The same model, tokens and presence on both sides (an unchanged
+		 * template's) is the same line: priced once. Everything else a
+		 * line holds is the template's own.
+		 */
+		if (t->after.present == t->before.present && t->after.model == t->before.model &&
+		    t->after.tokens == t->before.tokens) {
+			report->lines_after[i] = report->lines_before[i];
+			t->after.cost_micros = t->before.cost_micros;
+			t->after.cost_per_day_micros = t->before.cost_per_day_micros;
+		} else if ((error = side_cost(&report->lines_after[i], &t->after, t, days)) < 0) {
+			return error;
+		}
 		t->monthly_delta_micros = t->after.cost_micros - t->before.cost_micros;
 		t->daily_delta_micros = t->after.cost_per_day_micros - t->before.cost_per_day_micros;
 		if (__builtin_add_overflow(report->monthly_delta_micros, t->monthly_delta_micros,

@@ -23,18 +23,24 @@ unsigned pc_includes_for_path(const char *path)
 {
 	static const struct {
 		const char *ext;
+		size_t len;
 		unsigned syntaxes;
 	} table[] = {
-		{ ".j2", PC_INCLUDE_JINJA }, { ".jinja", PC_INCLUDE_JINJA },
-		{ ".jinja2", PC_INCLUDE_JINJA }, { ".prompty", PC_INCLUDE_JINJA },
-		{ ".md", PC_INCLUDE_JINJA | PC_INCLUDE_SNIPPETS },
-		{ ".prompt", PC_INCLUDE_HANDLEBARS }, { ".hbs", PC_INCLUDE_HANDLEBARS },
-		{ ".handlebars", PC_INCLUDE_HANDLEBARS }, { ".mustache", PC_INCLUDE_HANDLEBARS },
+#define EXT(e) e, sizeof(e) - 1
+		{ EXT(".j2"), PC_INCLUDE_JINJA }, { EXT(".jinja"), PC_INCLUDE_JINJA },
+		{ EXT(".jinja2"), PC_INCLUDE_JINJA }, { EXT(".prompty"), PC_INCLUDE_JINJA },
+		{ EXT(".md"), PC_INCLUDE_JINJA | PC_INCLUDE_SNIPPETS },
+		{ EXT(".prompt"), PC_INCLUDE_HANDLEBARS }, { EXT(".hbs"), PC_INCLUDE_HANDLEBARS },
+		{ EXT(".handlebars"), PC_INCLUDE_HANDLEBARS },
+		{ EXT(".mustache"), PC_INCLUDE_HANDLEBARS },
+#undef EXT
 	};
 	const char *ext = extension(path);
+	size_t len = strlen(ext);
 
+	/* by length first: this runs for every template file on every check */
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (!strcasecmp(ext, table[i].ext))
+		if (len == table[i].len && !strcasecmp(ext, table[i].ext))
 			return table[i].syntaxes;
 	return 0;
 }

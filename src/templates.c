@@ -62,14 +62,29 @@ struct glob_ref {
 	enum glob_origin origin;
 };
 
+/* A side's list by path: open addressing over list positions + 1 (0: empty). */
+struct path_index {
+	size_t *slots;
+	size_t mask;
+};
+
 struct collect {
 	struct pc_side *sides[2];        /* base, head */
 	struct pc_file_list lists[2];
+	struct path_index by_path[2];    /* lists[s] by path, for literal globs and look-ups */
 	const struct pc_config *configs[3]; /* world, base, head */
 	/* each configuration's templates in its order, families' members after them */
 	const struct pc_template_config **order[3];
 	size_t norder[3];
 	struct template_index index[3];
+	/*
+	 * same_as[k]: an earlier configuration k shares (the same object, as
+	 * check.c passes one parsed file for sides that have the same blob), so
+	 * that its templates are the same structs and need no look-up of their
+	 * own; k itself otherwise. Not with families, whose members are made
+	 * per configuration.
+	 */
+	int same_as[3];
 	/*
 	 * git's renames between the sides, found the first time a template's
 	 * file is gone from the head (the only case where one counts: classify,
@@ -92,13 +107,7 @@ enum { CFG_WORLD, CFG_BASE, CFG_HEAD };
 
 static size_t id_hash(const char *id)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)(h ^ (h >> 29));
+	return (size_t)pc_hash_str(id);
 }
 
 static void template_index_build(struct template_index *index,
@@ -180,11 +189,38 @@ static size_t first_with_prefix(const struct pc_file_list *list, const char *pre
 	return lo;
 }
 
-static const struct pc_file_entry *list_find(const struct pc_file_list *list, const char *path)
+/*
+ * Each side's list by path: most globs name one file, and finding it by
+ * binary search over a thousand paths (with the look-ups of blob ids and
+ * renames) was a tenth of the templates stage.
+ */
+static void path_index_build(struct path_index *index, const struct pc_file_list *list)
 {
-	size_t i = first_with_prefix(list, path, strlen(path) + 1);
+	size_t cap = 16;
 
-	return i < list->n && !strcmp(list->items[i].path, path) ? &list->items[i] : NULL;
+	while (cap < 2 * list->n)
+		cap *= 2;
+	index->slots = pc_xcalloc(cap, sizeof(*index->slots));
+	index->mask = cap - 1;
+	for (size_t i = 0; i < list->n; i++) {
+		size_t k = id_hash(list->items[i].path) & index->mask;
+
+		while (index->slots[k]) /* paths are unique in a list */
+			k = (k + 1) & index->mask;
+		index->slots[k] = i + 1;
+	}
+}
+
+/* The entry of side s's list with this path, or NULL. */
+static const struct pc_file_entry *list_find(const struct collect *c, int s, const char *path)
+{
+	const struct path_index *index = &c->by_path[s];
+	const struct pc_file_list *list = &c->lists[s];
+
+	for (size_t k = id_hash(path) & index->mask; index->slots[k]; k = (k + 1) & index->mask)
+		if (!strcmp(list->items[index->slots[k] - 1].path, path))
+			return &list->items[index->slots[k] - 1];
+	return NULL;
 }
 
 /*
@@ -211,9 +247,9 @@ static int compare_found(const void *a, const void *b)
 }
 
 static int match_side(struct pc_template_side *side, const char *id, const struct glob_ref *globs,
-		      size_t nglobs, const struct pc_file_list *list, size_t *hits,
-		      const struct pc_file_list *base_list)
+		      size_t nglobs, const struct collect *c, int s, size_t *hits)
 {
+	const struct pc_file_list *list = &c->lists[s];
 	struct found_file *found = NULL;
 	size_t nfound = 0, found_cap = 0;
 	size_t cap = 0;
@@ -223,6 +259,18 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 		const char *glob = globs[g].glob->pattern;
 		size_t len = literal_prefix_len(glob);
 
+		if (!glob[len]) { /* no wildcard: the one file of that path, if any */
+			const struct pc_file_entry *entry = list_find(c, s, glob);
+
+			if (entry && pc_glob_match(glob, entry->path)) {
+				hits[g]++;
+				PC_GROW(found, found_cap, nfound + 1);
+				found[nfound].file = (size_t)(entry - list->items);
+				found[nfound].glob = g;
+				nfound++;
+			}
+			continue;
+		}
 		for (size_t i = first_with_prefix(list, glob, len);
 		     i < list->n && !strncmp(list->items[i].path, glob, len); i++) {
 			if (!pc_glob_match(glob, list->items[i].path))
@@ -247,10 +295,9 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 		if (seen)
 			continue;
 		if (entry->kind == PC_FILE_SUBMODULE) {
-			const struct pc_file_entry *before =
-				base_list ? list_find(base_list, entry->path) : NULL;
+			const struct pc_file_entry *before = s ? list_find(c, 0, entry->path) : NULL;
 
-			if (base_list && !(before && before->kind == PC_FILE_SUBMODULE)) {
+			if (s && !(before && before->kind == PC_FILE_SUBMODULE)) {
 				error = pc_error_set(PC_EINPUT,
 					"%s: is a submodule, not a prompt (template '%s'): commit the "
 					"file itself, or remove the template from %s in the same change",
@@ -747,7 +794,7 @@ static int follow_files(struct pc_template_report *t, const struct collect *c,
 		const char *moved = NULL;
 		bool covered = false;
 
-		if (side_has_path(&t->after, path) || list_find(&c->lists[1], path))
+		if (side_has_path(&t->after, path) || list_find(c, 1, path))
 			continue;
 		/* a family's member is its path: renamed, it is another member */
 		for (size_t r = 0; follow_renames && r < c->renames.n && !moved; r++)
@@ -1019,7 +1066,7 @@ static void side_key(unsigned char key[PC_CACHE_KEY_SIZE], const struct pc_templ
 /* A file's blob id on side s (0 base, 1 head): its list entry's, or asked of the side. */
 static int listed_blob_id(char *oid, const struct collect *c, int s, const char *path)
 {
-	const struct pc_file_entry *entry = list_find(&c->lists[s], path);
+	const struct pc_file_entry *entry = list_find(c, s, path);
 
 	if (entry && pc_file_entry_oid(oid, entry))
 		return 0;
@@ -1084,6 +1131,12 @@ static bool sides_from_cache(struct pc_report *report, struct pc_template_report
 	if (differ && t->before.nfiles != 1)
 		ok = false; /* the diff's figures are cached for one-file templates */
 	for (int s = 0; ok && s < 2; s++) {
+		/* an unchanged template's two sides have one key when one encoding counts them */
+		if (s == 1 && !differ && sides[1]->model->encoding == sides[0]->model->encoding) {
+			memcpy(key[1], key[0], PC_CACHE_KEY_SIZE);
+			v[1] = v[0];
+			break;
+		}
 		side_key(key[s], sides[s], oids[s], how, vars);
 		ok = pc_cache_get(report->cache, key[s], &v[s]);
 	}
@@ -1179,7 +1232,7 @@ static int find_renames_if_gone(struct collect *c, const struct pc_template_side
 	if (c->renames_found)
 		return 0;
 	for (size_t i = 0; i < before->nfiles; i++)
-		if (!list_find(&c->lists[1], before->files[i].path)) {
+		if (!list_find(c, 1, before->files[i].path)) {
 			c->renames_found = true;
 			return pc_repo_renames(&c->renames, c->repo, c->sides[0], c->sides[1]);
 		}
@@ -1197,12 +1250,14 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	int error = 0;
 
 	cw = template_index_find(&c->index[CFG_WORLD], id);
-	cb = template_index_find(&c->index[CFG_BASE], id);
-	ch = template_index_find(&c->index[CFG_HEAD], id);
+	cb = c->same_as[CFG_BASE] == CFG_WORLD ? cw : template_index_find(&c->index[CFG_BASE], id);
+	ch = c->same_as[CFG_HEAD] == CFG_WORLD  ? cw
+	     : c->same_as[CFG_HEAD] == CFG_BASE ? cb
+						: template_index_find(&c->index[CFG_HEAD], id);
 	own = cb ? cb : cw; /* what the change started from */
 
+	/* zeroed: by the calloc of pc_templates_collect, or by template_discard */
 	t = &report->templates[report->ntemplates++];
-	memset(t, 0, sizeof(*t));
 	t->id = pc_xstrdup(id);
 	pc_buf_init(&t->before.text);
 	pc_buf_init(&t->after.text);
@@ -1223,9 +1278,8 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 
 	for (int s = 0; s < 2; s++)
 		hits[s] = nglobs <= 8 ? few_hits[s] : pc_xcalloc(nglobs, sizeof(size_t));
-	if ((error = match_side(&t->before, id, globs, nold, &c->lists[0], hits[0], NULL)) < 0 ||
-	    (error = match_side(&t->after, id, globs, nglobs, &c->lists[1], hits[1],
-				&c->lists[0])) < 0 ||
+	if ((error = match_side(&t->before, id, globs, nold, c, 0, hits[0])) < 0 ||
+	    (error = match_side(&t->after, id, globs, nglobs, c, 1, hits[1])) < 0 ||
 	    (error = find_renames_if_gone(c, &t->before)) < 0 ||
 	    (error = follow_files(t, c, globs, nglobs, hits[1], ch != NULL && !ch->generated,
 				  ch == NULL || !ch->generated)) < 0)
@@ -1654,7 +1708,7 @@ static bool side_has_file(const struct collect *c, int s, const char *path)
 {
 	struct pc_file_info info;
 
-	if (list_find(&c->lists[s], path))
+	if (list_find(c, s, path))
 		return true;
 	if (listed_here(c, path))
 		return false;
@@ -1686,19 +1740,27 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	if ((error = pc_side_files(&c.lists[0], base, c.all_dirs ? NULL : &c.dirs)) < 0 ||
 	    (error = pc_side_files(&c.lists[1], head, c.all_dirs ? NULL : &c.dirs)) < 0)
 		goto done;
+	path_index_build(&c.by_path[0], &c.lists[0]);
+	path_index_build(&c.by_path[1], &c.lists[1]);
 
 	if ((error = expand_families(report, &c)) < 0)
 		goto done;
 	/* every template any side configures, world order first (ids are unique on a side) */
-	for (int k = 0; k < 3; k++)
-		template_index_build(&c.index[k], c.order[k], c.norder[k]);
 	for (int k = 0; k < 3; k++) {
-		for (size_t i = 0; i < c.norder[k]; i++) {
+		c.same_as[k] = k;
+		for (int e = 0; e < k && c.same_as[k] == k && !report->ngenerated; e++)
+			if (c.configs[e] && c.configs[e] == c.configs[k])
+				c.same_as[k] = e;
+		if (c.same_as[k] == k)
+			template_index_build(&c.index[k], c.order[k], c.norder[k]);
+	}
+	for (int k = 0; k < 3; k++) {
+		for (size_t i = 0; c.same_as[k] == k && i < c.norder[k]; i++) {
 			const char *id = c.order[k][i]->id;
 			bool seen = false;
 
 			for (int e = 0; e < k && !seen; e++)
-				seen = template_index_find(&c.index[e], id) != NULL;
+				seen = template_index_find(&c.index[c.same_as[e]], id) != NULL;
 			if (!seen)
 				pc_strlist_push(&ids, id);
 		}
@@ -1715,6 +1777,8 @@ done:
 	}
 	pc_file_list_release(&c.lists[0]);
 	pc_file_list_release(&c.lists[1]);
+	free(c.by_path[0].slots);
+	free(c.by_path[1].slots);
 	pc_strlist_release(&c.dirs);
 	pc_rename_list_release(&c.renames);
 	return error;

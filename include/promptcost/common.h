@@ -157,6 +157,15 @@ bool pc_day_parse(int64_t *out, const char *text);
 size_t pc_edit_distance(const char *a, const char *b);
 
 /*
+ * A hash of a string for the in-memory hash tables (template ids, paths,
+ * spend roll-ups): eight bytes a step, and seeded once a run from the
+ * kernel's random bytes for the process (AT_RANDOM), so that names chosen by
+ * the head of a pull request cannot be made to collide into slow probing.
+ * Not stable between runs: never store it.
+ */
+uint64_t pc_hash_str(const char *s);
+
+/*
  * Reads fd to its end, appending to out; more than max_bytes read is
  * PC_EINPUT, a read error PC_EIO (path names the file in messages).
  */

@@ -227,9 +227,7 @@ static int compare_rows(const void *pa, const void *pb)
 
 static uint64_t hash_text(uint64_t h, const char *s)
 {
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return (h ^ (s ? 0xff : 0xfe)) * 0x100000001b3ULL; /* NULL and "" differ */
+	return (h ^ (s ? pc_hash_str(s) : 0xfe)) * 0x100000001b3ULL;
 }
 
 static bool same_text(const char *a, const char *b)
@@ -252,15 +250,30 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 	while (cap < 2 * n)
 		cap *= 2;
 	slots = pc_xcalloc(cap, sizeof(*slots)); /* row index + 1; 0: empty */
+	const char *last_key = NULL, *last_key2 = NULL;
+	int64_t last_day = 0;
+	size_t last_k = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_spend_line *l = &lines[i];
 		const char *key = row_key(l, by);
 		const char *key2 = by == PC_ROLLUP_VERSION ? l->version : NULL;
 		int64_t day = by == PC_ROLLUP_DAY ? l->day : 0;
-		uint64_t h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
-		size_t k = (size_t)h & (cap - 1);
+		uint64_t h;
+		size_t k;
 		struct pc_rollup_row *row;
 
+		/*
+		 * Lines come in runs of one team (a configuration lists a team's
+		 * templates together), whose names are one string: the same
+		 * pointers as the line before are the same row, without hashing.
+		 */
+		if (i > 0 && key == last_key && key2 == last_key2 && day == last_day) {
+			k = last_k;
+			goto add;
+		}
+		h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
+		k = (size_t)h & (cap - 1);
 		while (slots[k]) {
 			row = &rows[slots[k] - 1];
 			if ((by != PC_ROLLUP_DAY || row->day == day) && same_text(row->key, key) &&
@@ -274,6 +287,11 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 			rows[nrows].day = l->day;
 			slots[k] = ++nrows;
 		}
+		last_key = key;
+		last_key2 = key2;
+		last_day = day;
+		last_k = k;
+add:
 		row = &rows[slots[k] - 1];
 		if (__builtin_add_overflow(row->cost_micros, l->cost_micros, &row->cost_micros)) {
 			free(slots);
