@@ -310,59 +310,47 @@ void pc_strlist_release(struct pc_strlist *l)
 	l->n = l->cap = 0;
 }
 
-static int compare_name_refs(const void *a, const void *b)
-{
-	const struct pc_name_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	if (c)
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 void pc_name_index_init(struct pc_name_index *idx, const void *base, size_t n, size_t stride,
 			size_t name_offset)
 {
-	idx->refs = pc_xcalloc(n ? n : 1, sizeof(*idx->refs));
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	idx->slots = pc_xcalloc(cap, sizeof(*idx->slots));
+	idx->mask = cap - 1;
 	idx->names = pc_xcalloc(n ? n : 1, sizeof(*idx->names));
 	idx->n = n;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = *(char *const *)((const char *)base + i * stride + name_offset);
+		size_t k = (size_t)pc_hash_str(name) & idx->mask;
 
-		idx->refs[i].name = name;
-		idx->refs[i].index = i;
 		idx->names[i] = name;
+		while (idx->slots[k] && strcmp(idx->names[idx->slots[k] - 1], name))
+			k = (k + 1) & idx->mask;
+		if (!idx->slots[k])
+			idx->slots[k] = i + 1; /* of equal names, the first in the array */
 	}
-	if (n > 1)
-		qsort(idx->refs, n, sizeof(*idx->refs), compare_name_refs);
 }
 
 size_t pc_name_index_find(const struct pc_name_index *idx, const char *name)
 {
-	size_t lo = 0, hi = idx->n;
-
-	if (!name)
+	if (!name || !idx->slots)
 		return SIZE_MAX;
-	/* the first ref not below name: of equal names, the first in the array */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(idx->refs[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < idx->n && !strcmp(idx->refs[lo].name, name))
-		return idx->refs[lo].index;
+	for (size_t k = (size_t)pc_hash_str(name) & idx->mask; idx->slots[k];
+	     k = (k + 1) & idx->mask)
+		if (!strcmp(idx->names[idx->slots[k] - 1], name))
+			return idx->slots[k] - 1;
 	return SIZE_MAX;
 }
 
 void pc_name_index_release(struct pc_name_index *idx)
 {
-	free(idx->refs);
+	free(idx->slots);
 	free(idx->names);
-	idx->refs = NULL;
+	idx->slots = NULL;
 	idx->names = NULL;
+	idx->mask = 0;
 	idx->n = 0;
 }
 

@@ -851,25 +851,21 @@ static int check_template_ids(const struct ctx *c)
 {
 	const struct pc_config *config = c->config;
 	struct pc_name_index idx = PC_NAME_INDEX_INIT;
-	const struct pc_name_ref *repeat = NULL, *first = NULL;
 	int error = 0;
 
 	pc_name_index_init(&idx, config->templates, config->ntemplates, sizeof(*config->templates),
 			   offsetof(struct pc_template_config, id));
-	for (size_t i = 1, group = 0; i < idx.n; i++) {
-		if (strcmp(idx.refs[i].name, idx.refs[group].name)) {
-			group = i;
-			continue;
-		}
-		if (!repeat || idx.refs[i].index < repeat->index) {
-			repeat = &idx.refs[i];
-			first = &idx.refs[group];
+	/* the index keeps the first of equal ids: the first template it does not find is a repeat */
+	for (size_t i = 0; i < idx.n; i++) {
+		size_t first = pc_name_index_find(&idx, idx.names[i]);
+
+		if (first != i) {
+			error = fail(c, config->templates[i].pos,
+				     "duplicate template id '%s' (first at line %u)", idx.names[i],
+				     config->templates[first].pos.line);
+			break;
 		}
 	}
-	if (repeat)
-		error = fail(c, config->templates[repeat->index].pos,
-			     "duplicate template id '%s' (first at line %u)", repeat->name,
-			     config->templates[first->index].pos.line);
 	pc_name_index_release(&idx);
 	return error;
 }

@@ -815,10 +815,13 @@ static void judge_template(struct pc_report *report, struct pc_template_report *
 							   : PC_VERDICT_WARN);
 		}
 	}
-	if (judge_budget_for_template(report, t,
+	/* a budget says nothing of a change that does not raise its spend: no look-up then */
+	if (t->monthly_delta_micros > 0 &&
+	    judge_budget_for_template(report, t,
 				      budget_of(report->teams, report->nteams, t->team), false))
 		hard_reason = t->reasons.n - 1;
-	if (judge_budget_for_template(report, t,
+	if (t->monthly_delta_micros > 0 &&
+	    judge_budget_for_template(report, t,
 				      budget_of(report->use_cases, report->nuse_cases, t->use_case),
 				      true) &&
 	    hard_reason == SIZE_MAX)

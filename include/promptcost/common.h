@@ -112,22 +112,19 @@ bool pc_strlist_contains(const struct pc_strlist *l, const char *s);
 void pc_strlist_release(struct pc_strlist *l);
 
 /*
- * A sorted index of the names of an array of structs, so that looking names
- * up in a configuration of a thousand templates is not quadratic. refs are
- * sorted by name, then by position, so equal names are adjacent, the first
- * in the array first; names are the same names in array order (for
- * suggestions). The names are borrowed: the array must outlive the index.
+ * An index of the names of an array of structs, so that looking names up
+ * in a configuration of a thousand templates is not quadratic: a hash
+ * table (pc_hash_str) of array positions, the first of equal names kept;
+ * names are the same names in array order (for suggestions). The names are
+ * borrowed: the array must outlive the index.
  */
-struct pc_name_ref {
-	const char *name;
-	size_t index; /* in the array */
-};
 struct pc_name_index {
-	struct pc_name_ref *refs;
+	size_t *slots;     /* array position + 1; 0: empty */
+	size_t mask;       /* slots - 1 */
 	const char **names;
 	size_t n;
 };
-#define PC_NAME_INDEX_INIT { NULL, NULL, 0 }
+#define PC_NAME_INDEX_INIT { NULL, 0, NULL, 0 }
 /*
  * Indexes the n structs at base, stride bytes apart, by the `char *` member
  * at name_offset (offsetof(struct x, name)); base may be NULL when n is 0.
