@@ -221,8 +221,7 @@ done:
 	return result;
 }
 
-/* The first entry whose path is not before path (strcmp order). */
-static size_t lower_bound(const struct pc_index *index, const char *path)
+size_t pc_index_lower_bound(const struct pc_index *index, const char *path)
 {
 	size_t lo = 0, hi = index->n;
 
@@ -240,7 +239,7 @@ static size_t lower_bound(const struct pc_index *index, const char *path)
 const struct pc_index_entry *pc_index_find(const struct pc_index *index, const char *path,
 					   unsigned stage)
 {
-	for (size_t i = lower_bound(index, path); i < index->n; i++) {
+	for (size_t i = pc_index_lower_bound(index, path); i < index->n; i++) {
 		const struct pc_index_entry *e = &index->entries[i];
 
 		if (strcmp(e->path, path))
@@ -253,7 +252,7 @@ const struct pc_index_entry *pc_index_find(const struct pc_index *index, const c
 
 bool pc_index_conflicted(const struct pc_index *index, const char *path)
 {
-	for (size_t i = lower_bound(index, path); i < index->n; i++) {
+	for (size_t i = pc_index_lower_bound(index, path); i < index->n; i++) {
 		if (strcmp(index->entries[i].path, path))
 			break;
 		if (index->entries[i].stage)

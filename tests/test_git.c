@@ -73,7 +73,7 @@ static void close_repo(struct fixture *fx)
 /* The side's files as "path" lines; a symbolic link ends in '@', a submodule in '#'. */
 static char *files_of(struct pc_side *side)
 {
-	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_file_list list = PC_FILE_LIST_INIT;
 	struct pc_buf b = PC_BUF_INIT;
 
 	if (pc_side_files(&list, side, NULL) != 0)
@@ -450,7 +450,7 @@ static void test_git__a_listing_by_folders_reads_only_those_folders(void **state
 {
 	char *dir = fx_repo_new();
 	struct pc_strlist dirs = PC_STRLIST_INIT;
-	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_file_list list = PC_FILE_LIST_INIT;
 	struct pc_buf b = PC_BUF_INIT;
 	struct fixture fx;
 	char oid[PC_OID_HEXSZ + 1];
@@ -940,7 +940,7 @@ static void test_git__the_environment_index_of_a_pre_commit_hook_is_the_one_read
 	char cwd[4200], index[4200];
 	struct pc_repo *repo = NULL;
 	struct pc_side *base = NULL, *head = NULL;
-	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_file_list list = PC_FILE_LIST_INIT;
 
 	(void)state;
 	fx_write(dir, "p.md", "p\n");
@@ -1028,7 +1028,7 @@ static void test_git__a_linked_worktree_shares_the_main_hooks_folder(void **stat
 	char linked[4200], expected[4200];
 	struct pc_repo *repo = NULL;
 	struct pc_side *base = NULL, *head = NULL;
-	struct pc_file_list list = { NULL, 0, 0 };
+	struct pc_file_list list = PC_FILE_LIST_INIT;
 	struct pc_buf b = PC_BUF_INIT;
 
 	(void)state;

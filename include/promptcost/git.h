@@ -33,11 +33,15 @@ struct pc_file_entry {
 	unsigned char id[20];
 };
 
+struct pc_path_pool; /* where a list's paths live: a few large blocks, freed together */
+
 struct pc_file_list {
 	struct pc_file_entry *items; /* sorted by path (strcmp) */
 	size_t n;
 	size_t cap;
+	struct pc_path_pool *pool;   /* the items' paths, owned */
 };
+#define PC_FILE_LIST_INIT { NULL, 0, 0, NULL }
 
 struct pc_rename {
 	char *old_path;

@@ -59,6 +59,9 @@ enum pc_index_result pc_index_read(struct pc_index *out, const char *path);
 /* The same, from bytes in memory (for tests). */
 enum pc_index_result pc_index_parse(struct pc_index *out, const unsigned char *data, size_t size);
 
+/* The position of the first entry whose path does not sort before path (strcmp order). */
+size_t pc_index_lower_bound(const struct pc_index *index, const char *path);
+
 /* The entry for path at stage, or NULL. */
 const struct pc_index_entry *pc_index_find(const struct pc_index *index, const char *path,
 					   unsigned stage);
