@@ -149,6 +149,9 @@ static void load(struct pc_cache *cache, bool *damaged)
 	nrec = (text.len - HEADER_SIZE) / RECORD_SIZE;
 	if ((text.len - HEADER_SIZE) % RECORD_SIZE)
 		*damaged = true;
+	/* room for every record at once: growing step by step rehashed them twice */
+	while ((cache->n + nrec + 1) * 2 > cache->cap)
+		grow(cache);
 	for (size_t r = 0; r < nrec; r++, p += RECORD_SIZE) {
 		struct entry *e;
 		bool added;

@@ -1000,14 +1000,18 @@ static void file_list_push_id(struct pc_file_list *list, const char *path, size_
 
 bool pc_file_entry_oid(char *oid_hex, const struct pc_file_entry *entry)
 {
-	static const char hex[] = "0123456789abcdef";
+	/* two hex digits per byte from one table: twice a template per check */
+	static char pairs[256][2];
 
 	if (!entry->has_id)
 		return false;
-	for (int i = 0; i < 20; i++) {
-		oid_hex[2 * i] = hex[entry->id[i] >> 4];
-		oid_hex[2 * i + 1] = hex[entry->id[i] & 15];
-	}
+	if (!pairs[0][0])
+		for (int b = 0; b < 256; b++) {
+			pairs[b][0] = "0123456789abcdef"[b >> 4];
+			pairs[b][1] = "0123456789abcdef"[b & 15];
+		}
+	for (int i = 0; i < 20; i++)
+		memcpy(oid_hex + 2 * i, pairs[entry->id[i]], 2);
 	oid_hex[40] = '\0';
 	return true;
 }

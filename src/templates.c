@@ -246,12 +246,28 @@ static int compare_found(const void *a, const void *b)
 	return (x->glob > y->glob) - (x->glob < y->glob);
 }
 
+/* Room for need found files: the stack's few, then the heap. */
+static struct found_file *found_grow(struct found_file *found, struct found_file *few,
+				     size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return found;
+	if (found == few) {
+		found = pc_xmalloc(2 * *cap * sizeof(*found));
+		memcpy(found, few, *cap * sizeof(*found));
+		*cap *= 2;
+		return found;
+	}
+	PC_GROW(found, *cap, need);
+	return found;
+}
+
 static int match_side(struct pc_template_side *side, const char *id, const struct glob_ref *globs,
 		      size_t nglobs, const struct collect *c, int s, size_t *hits)
 {
 	const struct pc_file_list *list = &c->lists[s];
-	struct found_file *found = NULL;
-	size_t nfound = 0, found_cap = 0;
+	struct found_file few[8], *found = few; /* most globs name a file or two */
+	size_t nfound = 0, found_cap = sizeof(few) / sizeof(few[0]);
 	size_t cap = 0;
 	int error = 0;
 
@@ -264,7 +280,7 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 
 			if (entry && pc_glob_match(glob, entry->path)) {
 				hits[g]++;
-				PC_GROW(found, found_cap, nfound + 1);
+				found = found_grow(found, few, &found_cap, nfound + 1);
 				found[nfound].file = (size_t)(entry - list->items);
 				found[nfound].glob = g;
 				nfound++;
@@ -276,7 +292,7 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 			if (!pc_glob_match(glob, list->items[i].path))
 				continue;
 			hits[g]++;
-			PC_GROW(found, found_cap, nfound + 1);
+			found = found_grow(found, few, &found_cap, nfound + 1);
 			found[nfound].file = i;
 			found[nfound].glob = g;
 			nfound++;
@@ -318,7 +334,8 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 		side->files[side->nfiles].fragment = fragment ? pc_xstrdup(fragment) : NULL;
 		side->nfiles++;
 	}
-	free(found);
+	if (found != few)
+		free(found);
 	return error;
 }
 
