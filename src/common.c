@@ -573,8 +573,14 @@ static uint64_t hash_mix(uint64_t h)
 
 uint64_t pc_hash_str(const char *s)
 {
+	return pc_hash_bytes(s, strlen(s));
+}
+
+uint64_t pc_hash_bytes(const void *data, size_t len)
+{
 	static uint64_t seed;
-	size_t len = strlen(s), i = 0;
+	const char *s = data;
+	size_t i = 0;
 	uint64_t h, w;
 
 	if (!seed) {

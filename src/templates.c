@@ -278,7 +278,7 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 		if (!glob[len]) { /* no wildcard: the one file of that path, if any */
 			const struct pc_file_entry *entry = list_find(c, s, glob);
 
-			if (entry && pc_glob_match(glob, entry->path)) {
+			if (entry) { /* found by equality, which is what a literal glob matches */
 				hits[g]++;
 				found = found_grow(found, few, &found_cap, nfound + 1);
 				found[nfound].file = (size_t)(entry - list->items);
@@ -747,7 +747,7 @@ static int check_glob(const struct glob_ref *ref, const char *id, size_t hits,
 }
 
 /* Appends tmpl's globs not yet in globs[0..*n), with their origin. */
-static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
+static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap, struct glob_ref *few,
 		      const struct pc_template_config *tmpl, const struct pc_config *config,
 		      enum glob_origin origin)
 {
@@ -761,6 +761,13 @@ static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap,
 				same_fragment((*globs)[k].glob->fragment, tmpl->files[f].fragment);
 		if (known)
 			continue;
+		if (*globs == few && *n + 1 > *cap) { /* off the stack (few) */
+			struct glob_ref *heap = pc_xmalloc(2 * *cap * sizeof(*heap));
+
+			memcpy(heap, few, *n * sizeof(*heap));
+			*globs = heap;
+			*cap *= 2;
+		}
 		PC_GROW(*globs, *cap, *n + 1);
 		(*globs)[*n].glob = &tmpl->files[f];
 		(*globs)[*n].config = config;
@@ -1260,8 +1267,8 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 {
 	const struct pc_template_config *cw, *cb, *ch, *own, *how, *vars;
 	struct pc_template_report *t;
-	struct glob_ref *globs = NULL;
-	size_t nold = 0, nglobs = 0, globs_cap = 0;
+	struct glob_ref few_globs[8], *globs = few_globs; /* a template has a glob or two */
+	size_t nold = 0, nglobs = 0, globs_cap = sizeof(few_globs) / sizeof(few_globs[0]);
 	size_t *hits[2] = { NULL, NULL }, few_hits[2][8] = { { 0 } };
 	const char *model_before, *model_after;
 	int error = 0;
@@ -1285,13 +1292,13 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	t->team = t->volume->team;
 	t->use_case = t->volume->use_case;
 
-	add_globs(&globs, &nglobs, &globs_cap, cb, c->configs[CFG_BASE], GLOB_BASE);
-	add_globs(&globs, &nglobs, &globs_cap, cw, c->configs[CFG_WORLD], GLOB_WORLD);
+	add_globs(&globs, &nglobs, &globs_cap, few_globs, cb, c->configs[CFG_BASE], GLOB_BASE);
+	add_globs(&globs, &nglobs, &globs_cap, few_globs, cw, c->configs[CFG_WORLD], GLOB_WORLD);
 	if (!nglobs) /* a template new in this change: its own globs on both sides */
-		add_globs(&globs, &nglobs, &globs_cap, ch, c->configs[CFG_HEAD],
+		add_globs(&globs, &nglobs, &globs_cap, few_globs, ch, c->configs[CFG_HEAD],
 			  GLOB_INTRODUCED);
 	nold = nglobs;
-	add_globs(&globs, &nglobs, &globs_cap, ch, c->configs[CFG_HEAD], GLOB_INTRODUCED);
+	add_globs(&globs, &nglobs, &globs_cap, few_globs, ch, c->configs[CFG_HEAD], GLOB_INTRODUCED);
 
 	for (int s = 0; s < 2; s++)
 		hits[s] = nglobs <= 8 ? few_hits[s] : pc_xcalloc(nglobs, sizeof(size_t));
@@ -1381,7 +1388,8 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 				      t->before.text.len, t->after.text.ptr, t->after.text.len);
 	}
 done:
-	free(globs);
+	if (globs != few_globs)
+		free(globs);
 	for (int s = 0; s < 2; s++)
 		if (hits[s] != few_hits[s])
 			free(hits[s]);
@@ -1679,6 +1687,8 @@ static int compare_strings(const void *a, const void *b)
 static bool glob_folders(struct pc_strlist *out, const struct pc_config *const configs[3])
 {
 	struct pc_strlist all = PC_STRLIST_INIT;
+	/* all by folder (positions + 1): templates of one folder need not come in a row */
+	size_t *seen = NULL, mask = 0;
 	bool ok = true;
 
 	for (int k = 0; k < 3 && ok; k++) {
@@ -1689,16 +1699,31 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 
 			for (size_t g = 0; ok && g < tmpl->nfiles; g++) {
 				const char *glob = tmpl->files[g].pattern;
-				size_t len = literal_prefix_len(glob);
-				const char *last = all.n ? all.items[all.n - 1] : "";
+				size_t len = literal_prefix_len(glob), slot;
 
 				while (len && glob[len - 1] != '/')
 					len--;
 				if (!(ok = len > 0))
 					break;
-				/* templates in one folder come in a row: that folder once */
-				if (strncmp(last, glob, len) || last[len])
+				if (2 * (all.n + 1) > mask) { /* grown: every folder again */
+					mask = mask ? 2 * mask + 1 : 63;
+					free(seen);
+					seen = pc_xcalloc(mask + 1, sizeof(*seen));
+					for (size_t f = 0; f < all.n; f++) {
+						slot = (size_t)pc_hash_str(all.items[f]) & mask;
+						while (seen[slot])
+							slot = (slot + 1) & mask;
+						seen[slot] = f + 1;
+					}
+				}
+				slot = (size_t)pc_hash_bytes(glob, len) & mask;
+				while (seen[slot] && (strncmp(all.items[seen[slot] - 1], glob, len) ||
+						   all.items[seen[slot] - 1][len]))
+					slot = (slot + 1) & mask;
+				if (!seen[slot]) { /* each folder once */
 					pc_strlist_push_owned(&all, pc_xstrndup(glob, len));
+					seen[slot] = all.n;
+				}
 			}
 		}
 	}
@@ -1711,6 +1736,7 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 			pc_strlist_push(out, all.items[i]);
 	}
 	pc_strlist_release(&all);
+	free(seen);
 	return ok;
 }
 

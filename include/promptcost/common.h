@@ -161,6 +161,8 @@ size_t pc_edit_distance(const char *a, const char *b);
  * Not stable between runs: never store it.
  */
 uint64_t pc_hash_str(const char *s);
+/* The same of len bytes (pc_hash_str(s) is pc_hash_bytes(s, strlen(s))). */
+uint64_t pc_hash_bytes(const void *data, size_t len);
 
 /*
  * Reads fd to its end, appending to out; more than max_bytes read is
