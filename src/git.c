@@ -56,6 +56,12 @@ struct pc_side {
 	git_index *index; /* SIDE_WORKDIR; SIDE_INDEX when not own_index, or once a diff needs it */
 	struct pc_index own; /* SIDE_INDEX: the index file as git_index.c read it */
 	bool own_index;
+	/*
+	 * SIDE_TREE, for `check --staged`: the index side compared with it,
+	 * whose cache of tree ids lists this tree's unchanged folders without
+	 * reading them (list_from_index). Borrowed; NULL otherwise.
+	 */
+	const struct pc_side *index_twin;
 	git_odb *odb;
 	char *label;
 	char commit_hex[PC_OID_HEXSZ + 1]; /* "" unless the side is a commit's tree */
@@ -906,6 +912,8 @@ int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out,
 	    (error = side_from_index(head_out, repo,
 				     mode == PC_COMPARE_STAGED ? SIDE_INDEX : SIDE_WORKDIR)) < 0)
 		goto done;
+	if ((*base_out)->kind == SIDE_TREE && (*head_out)->own_index)
+		(*base_out)->index_twin = *head_out;
 done:
 	if (error < 0) {
 		pc_side_free(*base_out);
@@ -1090,6 +1098,46 @@ static bool folder_wanted(const char *folder, size_t len, const struct pc_strlis
 }
 
 /*
+ * A folder whose tree id the index's cache of tree ids gives too: the
+ * index's entries under it are exactly that tree's files, so they are
+ * listed from the index without reading the tree or any tree below it, as
+ * `git diff --cached` does. Only a folder listed whole (at or inside one of
+ * dirs), and only when the entries under it are all committed as they are
+ * (no conflict, no `git add -N`) and are as many as the cache says; false
+ * otherwise, and the tree is read.
+ */
+static bool list_from_index(struct pc_file_list *out, const struct pc_index *index,
+			    const char *folder, size_t len, const git_oid *id,
+			    const struct pc_strlist *dirs)
+{
+	const struct pc_index_tree *tree;
+	size_t from, to;
+
+	if (!index || !index->ntrees || (dirs && !pc_folders_hold(dirs, folder)))
+		return false;
+	tree = pc_index_tree_find(index, folder);
+	if (!tree || memcmp(tree->id, id->id, GIT_OID_RAWSZ))
+		return false;
+	from = to = pc_index_lower_bound(index, folder);
+	for (; to < index->n && !strncmp(index->entries[to].path, folder, len); to++)
+		if (index->entries[to].stage || (index->entries[to].extended & PC_INDEX_INTENT_TO_ADD))
+			return false;
+	if (to - from != tree->entries)
+		return false;
+	for (size_t i = from; i < to; i++) {
+		const struct pc_index_entry *entry = &index->entries[i];
+		enum pc_file_kind kind;
+		git_oid entry_id;
+
+		if (!kind_of_mode(&kind, entry->mode))
+			continue;
+		memcpy(entry_id.id, entry->id, sizeof(entry_id.id));
+		file_list_push_id(out, entry->path, strlen(entry->path), kind, &entry_id);
+	}
+	return true;
+}
+
+/*
  * The blobs, links and submodules of tree, whose path is path (ending in
  * '/', or empty at the root), in the folders dirs asks for. Entries come in
  * git's tree order, which a walk into each folder where it stands makes
@@ -1097,7 +1145,8 @@ static bool folder_wanted(const char *folder, size_t len, const struct pc_strlis
  * a '/', and everything in it starts with that), so no sort is needed.
  */
 static int list_tree_in(struct pc_file_list *out, struct pc_repo *repo, const git_tree *tree,
-			struct pc_buf *path, const struct pc_strlist *dirs, int depth)
+			struct pc_buf *path, const struct pc_strlist *dirs, int depth,
+			const struct pc_index *index)
 {
 	size_t count = git_tree_entrycount(tree), at = path->len;
 	int error = 0;
@@ -1115,12 +1164,14 @@ static int list_tree_in(struct pc_file_list *out, struct pc_repo *repo, const gi
 			git_tree *sub = NULL;
 
 			pc_buf_addch(path, '/');
-			if (!folder_wanted(path->ptr, path->len, dirs))
+			if (!folder_wanted(path->ptr, path->len, dirs) ||
+			    list_from_index(out, index, path->ptr, path->len, git_tree_entry_id(entry),
+					    dirs))
 				continue;
 			if (git_tree_lookup(&sub, repo->git, git_tree_entry_id(entry)) < 0)
 				error = git_fail("cannot list a tree");
 			else
-				error = list_tree_in(out, repo, sub, path, dirs, depth + 1);
+				error = list_tree_in(out, repo, sub, path, dirs, depth + 1, index);
 			git_tree_free(sub);
 		} else if (kind_of_mode(&kind, mode)) {
 			file_list_push_id(out, path->ptr, path->len, kind, git_tree_entry_id(entry));
@@ -1137,7 +1188,9 @@ static int list_tree(struct pc_file_list *out, struct pc_side *side, const struc
 	struct pc_buf path = PC_BUF_INIT;
 	int error;
 
-	error = list_tree_in(out, side->repo, side->tree, &path, dirs, 0);
+	error = list_tree_in(out, side->repo, side->tree, &path, dirs, 0,
+			     side->index_twin && side->index_twin->own_index ? &side->index_twin->own
+									     : NULL);
 	pc_buf_release(&path);
 	return error;
 }

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,6 +70,110 @@ static size_t decode_varint(const unsigned char **p, const unsigned char *end)
 		value = ((value + 1) << 7) | (c & 127u);
 	}
 	return value;
+}
+
+/* A decimal number of the TREE extension ending at stop: false when it is not one. */
+static bool tree_number(long long *out, const unsigned char **p, const unsigned char *end,
+			char stop)
+{
+	bool negative = false, digits = false;
+	long long v = 0;
+
+	if (*p < end && **p == '-') {
+		negative = true;
+		(*p)++;
+	}
+	while (*p < end && **p >= '0' && **p <= '9') {
+		if (v > (LLONG_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (**p - '0');
+		digits = true;
+		(*p)++;
+	}
+	if (!digits || *p >= end || **p != stop)
+		return false;
+	(*p)++;
+	*out = negative ? -v : v;
+	return true;
+}
+
+static void trees_release(struct pc_index *index)
+{
+	for (size_t i = 0; i < index->ntrees; i++)
+		free(index->trees[i].path);
+	free(index->trees);
+	index->trees = NULL;
+	index->ntrees = 0;
+}
+
+/*
+ * One folder of the TREE extension and, after it, its subtrees (git writes
+ * them depth first): its path component, NUL, the entries it covers (-1:
+ * invalidated), a space, its subtrees, a newline, then its id when valid.
+ */
+static bool parse_tree_node(struct pc_index *index, size_t *cap, const unsigned char **p,
+			    const unsigned char *end, struct pc_buf *path, int depth)
+{
+	const unsigned char *nul = memchr(*p, '\0', (size_t)(end - *p));
+	size_t at = path->len;
+	long long entries, subtrees;
+
+	if (!nul || depth > 4096)
+		return false;
+	if (depth > 0) {
+		if (nul == *p || memchr(*p, '/', (size_t)(nul - *p)))
+			return false;
+		pc_buf_add(path, *p, (size_t)(nul - *p));
+		pc_buf_addch(path, '/');
+	}
+	*p = nul + 1;
+	if (!tree_number(&entries, p, end, ' ') || !tree_number(&subtrees, p, end, '\n') ||
+	    subtrees < 0 || entries < -1)
+		return false;
+	if (entries >= 0) {
+		if ((size_t)(end - *p) < PC_INDEX_OID_SIZE)
+			return false;
+		PC_GROW(index->trees, *cap, index->ntrees + 1);
+		index->trees[index->ntrees].path = pc_xstrdup(path->ptr);
+		index->trees[index->ntrees].entries = (size_t)entries;
+		memcpy(index->trees[index->ntrees].id, *p, PC_INDEX_OID_SIZE);
+		index->ntrees++;
+		*p += PC_INDEX_OID_SIZE;
+	}
+	for (long long i = 0; i < subtrees; i++)
+		if (!parse_tree_node(index, cap, p, end, path, depth + 1))
+			return false;
+	path->len = at;
+	path->ptr[at] = '\0';
+	return true;
+}
+
+static int compare_trees(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_index_tree *)a)->path, ((const struct pc_index_tree *)b)->path);
+}
+
+/*
+ * The cache of tree ids, kept only when it parses whole, with each folder
+ * once: anything else and it is not used, which costs only speed. git
+ * writes a folder's subtrees shortest name first, so they are sorted here.
+ */
+static void parse_trees(struct pc_index *index, const unsigned char *p, size_t size)
+{
+	const unsigned char *end = p + size;
+	struct pc_buf path = PC_BUF_INIT;
+	size_t cap = 0;
+	bool ok;
+
+	pc_buf_grow(&path, 64);
+	ok = parse_tree_node(index, &cap, &p, end, &path, 0) && p == end;
+	if (ok && index->ntrees > 1)
+		qsort(index->trees, index->ntrees, sizeof(*index->trees), compare_trees);
+	for (size_t i = 1; ok && i < index->ntrees; i++)
+		ok = strcmp(index->trees[i - 1].path, index->trees[i].path) < 0;
+	if (!ok)
+		trees_release(index);
+	pc_buf_release(&path);
 }
 
 enum pc_index_result pc_index_parse(struct pc_index *out, const unsigned char *data, size_t size)
@@ -174,6 +279,8 @@ enum pc_index_result pc_index_parse(struct pc_index *out, const unsigned char *d
 		ext_size = be32(p + 4);
 		if (ext_size > (size_t)(end - p) - 8)
 			goto fallback;
+		if (!memcmp(p, "TREE", 4) && !out->ntrees)
+			parse_trees(out, p + 8, ext_size);
 		p += 8 + ext_size;
 	}
 	out->n = count;
@@ -261,8 +368,27 @@ bool pc_index_conflicted(const struct pc_index *index, const char *path)
 	return false;
 }
 
+const struct pc_index_tree *pc_index_tree_find(const struct pc_index *index, const char *folder)
+{
+	size_t lo = 0, hi = index->ntrees;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(index->trees[mid].path, folder);
+
+		if (!cmp)
+			return &index->trees[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 void pc_index_release(struct pc_index *index)
 {
+	trees_release(index);
 	free(index->entries);
 	free(index->paths);
 	memset(index, 0, sizeof(*index));

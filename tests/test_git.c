@@ -1095,6 +1095,63 @@ static void test_git__diff_lines_keeps_crlf_endings(void **state)
 	assert_diff("a\r\n", "a\n", "a\r\n", "a\n");
 }
 
+/*
+ * check --staged lists HEAD's folders that the index's cache of tree ids
+ * says are unchanged from the index, never reading their trees: with the
+ * tree of prompts/b/ gone from the object database, HEAD still lists it,
+ * with git's ids. Once prompts/b/ is staged too, its entry in the cache is
+ * invalidated and the tree must be read (and here cannot be).
+ */
+static void test_git__staged_lists_heads_unchanged_folders_from_the_index(void **state)
+{
+	char *dir = fx_repo_new();
+	struct pc_strlist dirs = PC_STRLIST_INIT;
+	struct pc_file_list list = PC_FILE_LIST_INIT;
+	struct pc_buf b = PC_BUF_INIT;
+	struct fixture fx;
+	char oid[PC_OID_HEXSZ + 1], *expected;
+
+	(void)state;
+	fx_write(dir, "prompts/a/1.md", "a1\n");
+	fx_write(dir, "prompts/a/2.md", "a2\n");
+	fx_write(dir, "prompts/b/1.md", "b1\n");
+	fx_write(dir, "prompts/b/deep/2.md", "b2\n");
+	fx_write(dir, "prompts/top.md", "top\n");
+	fx_commit_all(dir, "one");
+	expected = fx_capture(dir, "git ls-tree -r HEAD -- prompts | "
+				   "awk -F '\\t' '{ split($1, a, \" \"); print $2 \" \" a[3] }'");
+	fx_write(dir, "prompts/a/1.md", "a1 changed\n");
+	fx_sh(dir, "git add prompts/a/1.md");
+	fx_sh(dir, "t=$(git rev-parse HEAD:prompts/b) && rm .git/objects/$(echo $t | cut -c1-2)/"
+		   "$(echo $t | cut -c3-)");
+	open_repo(&fx, dir);
+	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
+	pc_strlist_push(&dirs, "prompts/");
+	assert_int_equal(pc_side_files(&list, fx.base, &dirs), 0);
+	for (size_t i = 0; i < list.n; i++) {
+		assert_true(pc_file_entry_oid(oid, &list.items[i]));
+		pc_buf_addf(&b, "%s%s %s", i ? "\n" : "", list.items[i].path, oid);
+	}
+	assert_string_equal(b.ptr, expected);
+	pc_file_list_release(&list);
+	/* staged in prompts/b/ too: its tree is needed, and it is gone */
+	fx_write(dir, "prompts/b/1.md", "b1 changed\n");
+	fx_sh(dir, "git add prompts/b/1.md");
+	compare(&fx, PC_COMPARE_STAGED, NULL, NULL);
+	assert_int_not_equal(pc_side_files(&list, fx.base, &dirs), 0);
+	pc_error_clear();
+	pc_file_list_release(&list);
+	pc_buf_release(&b);
+	pc_strlist_release(&dirs);
+	free(expected);
+	pc_side_free(fx.base);
+	pc_side_free(fx.head);
+	pc_repo_free(fx.repo);
+	free(fx.state_before);
+	fx_remove(dir);
+	free(dir);
+}
+
 static void test_git__diff_lines_treats_binary_looking_text_as_text(void **state)
 {
 	struct pc_buf added = PC_BUF_INIT, removed = PC_BUF_INIT;
@@ -1196,6 +1253,7 @@ int main(void)
 		cmocka_unit_test(test_git__diff_lines_keeps_a_missing_final_newline_missing),
 		cmocka_unit_test(test_git__diff_lines_keeps_crlf_endings),
 		cmocka_unit_test(test_git__a_listing_by_folders_reads_only_those_folders),
+		cmocka_unit_test(test_git__staged_lists_heads_unchanged_folders_from_the_index),
 		cmocka_unit_test(test_git__diff_lines_treats_binary_looking_text_as_text),
 		cmocka_unit_test(test_git__hooks_dir_follows_core_hooks_path),
 		cmocka_unit_test(test_git__config_string_reads_a_set_key_and_reports_an_unset_one),

@@ -3,7 +3,8 @@
  * real git writes in a temporary repository: versions 2, 3 and 4, `git add
  * -N`, skip-worktree, conflicts, links, submodules and a path over 4,095
  * bytes each read exactly as libgit2 reads the same file, entry for entry;
- * a split or sparse index, and every truncation, left to libgit2; every
+ * the cache of tree ids as git's trees; a split or sparse index, and
+ * every truncation, left to libgit2; every
  * damaged byte read or left to libgit2, never read past the end (the
  * ASan+UBSan run checks that).
  */
@@ -185,6 +186,51 @@ static void test_git_index__a_path_over_4095_bytes_reads_in_every_version(void *
 	free(dir);
 }
 
+/*
+ * The cache of tree ids: after a commit every folder is valid, with the
+ * id git gives it and the number of entries under it; a staged change
+ * invalidates its folders up to the root, and only those.
+ */
+static void test_git_index__the_cache_of_tree_ids_matches_gits_trees(void **state)
+{
+	char *dir = varied_repo();
+	char *path = index_path(dir);
+	struct pc_index own;
+	const struct pc_index_tree *t;
+
+	(void)state;
+	assert_int_equal(pc_index_read(&own, path), PC_INDEX_OK);
+	/* the root, prompts/, prompts/deep/, prompts-x/ */
+	assert_int_equal(own.ntrees, 4);
+	for (size_t i = 0; i < own.ntrees; i++) {
+		char *id = fx_capture(dir, "git rev-parse HEAD:%s", own.trees[i].path);
+		char *count = fx_capture(dir, "git ls-files -- '%s' | wc -l",
+					 *own.trees[i].path ? own.trees[i].path : ".");
+		char hex[2 * PC_INDEX_OID_SIZE + 1];
+
+		for (int k = 0; k < PC_INDEX_OID_SIZE; k++)
+			snprintf(hex + 2 * k, 3, "%02x", own.trees[i].id[k]);
+		assert_string_equal(hex, id);
+		assert_int_equal(own.trees[i].entries, strtoul(count, NULL, 10));
+		free(id);
+		free(count);
+	}
+	assert_non_null(t = pc_index_tree_find(&own, "prompts/deep/"));
+	assert_null(pc_index_tree_find(&own, "prompts/deep"));
+	pc_index_release(&own);
+	fx_write(dir, "prompts/deep/c.md", "c changed\n");
+	fx_sh(dir, "git add prompts/deep/c.md");
+	assert_int_equal(pc_index_read(&own, path), PC_INDEX_OK);
+	assert_null(pc_index_tree_find(&own, ""));
+	assert_null(pc_index_tree_find(&own, "prompts/"));
+	assert_null(pc_index_tree_find(&own, "prompts/deep/"));
+	assert_non_null(pc_index_tree_find(&own, "prompts-x/"));
+	pc_index_release(&own);
+	free(path);
+	fx_remove(dir);
+	free(dir);
+}
+
 static void test_git_index__a_split_or_sparse_index_is_left_to_libgit2(void **state)
 {
 	char *dir = varied_repo();
@@ -332,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_git_index__versions_2_3_and_4_read_as_libgit2_reads_them),
 		cmocka_unit_test(test_git_index__a_conflict_is_three_stages_of_one_path),
 		cmocka_unit_test(test_git_index__a_path_over_4095_bytes_reads_in_every_version),
+		cmocka_unit_test(test_git_index__the_cache_of_tree_ids_matches_gits_trees),
 		cmocka_unit_test(test_git_index__a_split_or_sparse_index_is_left_to_libgit2),
 		cmocka_unit_test(test_git_index__a_missing_index_is_empty),
 		cmocka_unit_test(test_git_index__damage_is_left_to_libgit2_and_never_overruns),

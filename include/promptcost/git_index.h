@@ -32,10 +32,24 @@ struct pc_index_entry {
 	unsigned char id[PC_INDEX_OID_SIZE];
 };
 
+/*
+ * A folder of the index's cache of tree ids (the TREE extension): the tree
+ * its entries would be written as, and how many entries it covers. Only
+ * folders whose id is still valid (not invalidated by a later change to the
+ * index) are kept.
+ */
+struct pc_index_tree {
+	char *path;                     /* "prompts/a/", with its '/'; "" for the root */
+	size_t entries;                 /* the index entries under it */
+	unsigned char id[PC_INDEX_OID_SIZE];
+};
+
 struct pc_index {
 	struct pc_index_entry *entries; /* sorted by path (strcmp), then stage */
 	size_t n;
 	char *paths;                    /* every entry's path, one block */
+	struct pc_index_tree *trees;    /* sorted by path (strcmp); none when damaged or absent */
+	size_t ntrees;
 };
 
 enum pc_index_result {
@@ -65,6 +79,13 @@ size_t pc_index_lower_bound(const struct pc_index *index, const char *path);
 /* The entry for path at stage, or NULL. */
 const struct pc_index_entry *pc_index_find(const struct pc_index *index, const char *path,
 					   unsigned stage);
+
+/*
+ * The cache of tree ids' valid entry for folder (ending in '/'), or NULL:
+ * the index's entries under it are then exactly that tree's files, as git
+ * itself relies on (`git diff --cached` never reads those trees).
+ */
+const struct pc_index_tree *pc_index_tree_find(const struct pc_index *index, const char *folder);
 
 /* Whether path has an entry at any of stages 1-3 (a conflict). */
 bool pc_index_conflicted(const struct pc_index *index, const char *path);
