@@ -94,12 +94,15 @@ static struct entry *find(const struct pc_cache *cache, const unsigned char *key
 	return &cache->slots[i];
 }
 
-static void grow(struct pc_cache *cache)
+/* Doubles the table (to at least 1,024 slots), or more: to fit n entries at half full. */
+static void grow_for(struct pc_cache *cache, size_t n)
 {
 	struct entry *old = cache->slots;
 	size_t old_cap = cache->cap;
 
 	cache->cap = old_cap ? old_cap * 2 : 1024;
+	while (cache->cap / 2 < n)
+		cache->cap *= 2;
 	cache->slots = pc_xcalloc(cache->cap, sizeof(*cache->slots));
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].used)
@@ -113,7 +116,7 @@ static struct entry *insert(struct pc_cache *cache, const unsigned char *key, bo
 	struct entry *e;
 
 	if ((cache->n + 1) * 2 > cache->cap)
-		grow(cache);
+		grow_for(cache, cache->n + 1);
 	e = find(cache, key);
 	*added = !e->used;
 	if (!e->used) {
@@ -150,8 +153,8 @@ static void load(struct pc_cache *cache, bool *damaged)
 	if ((text.len - HEADER_SIZE) % RECORD_SIZE)
 		*damaged = true;
 	/* room for every record at once: growing step by step rehashed them twice */
-	while ((cache->n + nrec + 1) * 2 > cache->cap)
-		grow(cache);
+	if ((cache->n + nrec + 1) * 2 > cache->cap)
+		grow_for(cache, cache->n + nrec + 1);
 	for (size_t r = 0; r < nrec; r++, p += RECORD_SIZE) {
 		struct entry *e;
 		bool added;
@@ -185,8 +188,9 @@ struct pc_cache *pc_cache_open(const char *path)
 	bool damaged;
 
 	cache->path = pc_xstrdup(path);
-	grow(cache);
-	load(cache, &damaged);
+	load(cache, &damaged); /* which makes the table, sized for the file */
+	if (!cache->slots)
+		grow_for(cache, 0);
 	cache->dirty = damaged;
 	return cache;
 }

@@ -11,6 +11,7 @@
 #include "promptcost/spend.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int project(int64_t *out, const struct pc_model *model, const struct pc_volume *volume,
 		   int64_t tokens, int64_t days, const char *id)
@@ -66,8 +67,11 @@ int pc_cost_report(struct pc_report *report)
 	report->monthly_delta_micros = report->daily_delta_micros = 0;
 	free(report->lines_before);
 	free(report->lines_after);
-	report->lines_before = pc_xcalloc(report->ntemplates + 1, sizeof(*report->lines_before));
-	report->lines_after = pc_xcalloc(report->ntemplates + 1, sizeof(*report->lines_after));
+	/* every line is written below: no zeroing first (400 KB for 1,000 templates) */
+	report->lines_before = pc_xmalloc((report->ntemplates + 1) * sizeof(*report->lines_before));
+	report->lines_after = pc_xmalloc((report->ntemplates + 1) * sizeof(*report->lines_after));
+	memset(&report->lines_before[report->ntemplates], 0, sizeof(*report->lines_before));
+	memset(&report->lines_after[report->ntemplates], 0, sizeof(*report->lines_after));
 	for (size_t i = 0; i < report->ntemplates; i++) {
 		struct pc_template_report *t = &report->templates[i];
 
