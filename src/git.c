@@ -54,10 +54,12 @@ struct pc_side {
 	struct pc_repo *repo;
 	git_tree *tree;   /* SIDE_TREE */
 	git_index *index; /* SIDE_WORKDIR; SIDE_INDEX when not own_index, or once a diff needs it */
-	struct pc_index own; /* SIDE_INDEX: the index file as git_index.c read it */
-	bool own_index;
+	struct pc_index own; /* the index file as git_index.c read it (own_index or own_trees) */
+	bool own_index;      /* SIDE_INDEX: own is what the side lists and reads */
+	bool own_trees;      /* SIDE_WORKDIR: own only lists HEAD's folders (index_twin) */
 	/*
-	 * SIDE_TREE, for `check --staged`: the index side compared with it,
+	 * SIDE_TREE, for `check --staged` and `check`: the index or working
+	 * tree side compared with it,
 	 * whose cache of tree ids lists this tree's unchanged folders without
 	 * reading them (list_from_index). Borrowed; NULL otherwise.
 	 */
@@ -639,14 +641,18 @@ static int side_from_index(struct pc_side **out, struct pc_repo *repo, enum side
 	 * working tree libgit2's index, which its working-tree diff needs; so
 	 * does the index side of anything git_index.c leaves to libgit2.
 	 */
-	if (kind == SIDE_INDEX && repo->workdir && (!repo->index_file || *repo->index_file)) {
+	if (repo->workdir && (!repo->index_file || *repo->index_file)) {
 		struct pc_buf path = PC_BUF_INIT;
+		bool read;
 
 		if (repo->index_file)
 			pc_buf_adds(&path, repo->index_file);
 		else
 			pc_buf_addf(&path, "%sindex", git_repository_path(repo->git));
-		side->own_index = pc_index_read(&side->own, path.ptr) == PC_INDEX_OK;
+		read = pc_index_read(&side->own, path.ptr) == PC_INDEX_OK;
+		side->own_index = read && kind == SIDE_INDEX;
+		/* the working tree: for its cache of tree ids alone (HEAD's listing) */
+		side->own_trees = read && kind == SIDE_WORKDIR;
 		pc_buf_release(&path);
 	}
 	/*
@@ -912,7 +918,7 @@ int pc_repo_compare(struct pc_side **base_out, struct pc_side **head_out,
 	    (error = side_from_index(head_out, repo,
 				     mode == PC_COMPARE_STAGED ? SIDE_INDEX : SIDE_WORKDIR)) < 0)
 		goto done;
-	if ((*base_out)->kind == SIDE_TREE && (*head_out)->own_index)
+	if ((*base_out)->kind == SIDE_TREE && ((*head_out)->own_index || (*head_out)->own_trees))
 		(*base_out)->index_twin = *head_out;
 done:
 	if (error < 0) {
@@ -1189,8 +1195,7 @@ static int list_tree(struct pc_file_list *out, struct pc_side *side, const struc
 	int error;
 
 	error = list_tree_in(out, side->repo, side->tree, &path, dirs, 0,
-			     side->index_twin && side->index_twin->own_index ? &side->index_twin->own
-									     : NULL);
+			     side->index_twin ? &side->index_twin->own : NULL);
 	pc_buf_release(&path);
 	return error;
 }

@@ -1096,8 +1096,8 @@ static void test_git__diff_lines_keeps_crlf_endings(void **state)
 }
 
 /*
- * check --staged lists HEAD's folders that the index's cache of tree ids
- * says are unchanged from the index, never reading their trees: with the
+ * check --staged (and check) lists HEAD's folders that the index's cache of
+ * tree ids says are unchanged from the index, never reading their trees: with the
  * tree of prompts/b/ gone from the object database, HEAD still lists it,
  * with git's ids. Once prompts/b/ is staged too, its entry in the cache is
  * invalidated and the tree must be read (and here cannot be).
@@ -1133,6 +1133,11 @@ static void test_git__staged_lists_heads_unchanged_folders_from_the_index(void *
 		pc_buf_addf(&b, "%s%s %s", i ? "\n" : "", list.items[i].path, oid);
 	}
 	assert_string_equal(b.ptr, expected);
+	pc_file_list_release(&list);
+	/* the working-tree check lists HEAD the same way */
+	compare(&fx, PC_COMPARE_WORKDIR, NULL, NULL);
+	assert_int_equal(pc_side_files(&list, fx.base, &dirs), 0);
+	assert_int_equal(list.n, 5);
 	pc_file_list_release(&list);
 	/* staged in prompts/b/ too: its tree is needed, and it is gone */
 	fx_write(dir, "prompts/b/1.md", "b1 changed\n");
