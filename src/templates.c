@@ -1767,7 +1767,9 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 			 const struct pc_config *base_config, const struct pc_config *head_config)
 {
 	struct collect c;
-	struct pc_strlist ids = PC_STRLIST_INIT;
+	/* every side's ids, borrowed from the configurations and families (which outlive this) */
+	const char **ids = NULL;
+	size_t nids = 0, ids_cap = 0;
 	int error = 0;
 
 	assert(world_config || base_config || head_config);
@@ -1804,16 +1806,18 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 
 			for (int e = 0; e < k && !seen; e++)
 				seen = template_index_find(&c.index[c.same_as[e]], id) != NULL;
-			if (!seen)
-				pc_strlist_push(&ids, id);
+			if (!seen) {
+				PC_GROW(ids, ids_cap, nids + 1);
+				ids[nids++] = id;
+			}
 		}
 	}
-	report->templates = pc_xcalloc(ids.n ? ids.n : 1, sizeof(*report->templates));
-	for (size_t i = 0; i < ids.n; i++)
-		if ((error = collect_template(report, &c, ids.items[i])) < 0)
+	report->templates = pc_xcalloc(nids ? nids : 1, sizeof(*report->templates));
+	for (size_t i = 0; i < nids; i++)
+		if ((error = collect_template(report, &c, ids[i])) < 0)
 			goto done;
 done:
-	pc_strlist_release(&ids);
+	free(ids);
 	for (int k = 0; k < 3; k++) {
 		free(c.index[k].slots);
 		free(c.order[k]);
