@@ -20,6 +20,7 @@
 #include "promptcost/config.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,7 @@ _Static_assert(sizeof(struct pc_usage_config) == 32, "update io_usage");
 _Static_assert(sizeof(struct pc_config) == 248, "update io_config");
 #endif
 
-#define MAGIC "promptcost-cs-1\n"
+#define MAGIC "promptcost-cs-2\n"
 #define MAGIC_SIZE 16
 #define ALIGN 16
 
@@ -50,6 +51,10 @@ struct io {
 	char *arena;                        /* reading: the block */
 	size_t used, cap;                   /* reading: of the block; writing: what it will need */
 	bool bad;
+	/* the configuration's teams and use cases, read before its templates (io_budget_ref) */
+	const struct pc_budget *teams, *use_cases;
+	size_t nteams, nuse_cases;
+	struct pc_name_index team_index, use_case_index; /* writing */
 };
 
 static size_t rounded(size_t n)
@@ -336,13 +341,44 @@ static void io_variable(struct io *io, struct pc_variable *v)
 	io_pos(io, &v->pos);
 }
 
+/*
+ * A template's team or use case: the position + 1 of the budget of that
+ * name (0: none, then the string). Read, it is that budget's own name, one
+ * string shared by every template of the team, so that roll-ups find a
+ * team's row by its pointer instead of hashing its name once a template.
+ */
+static void io_budget_ref(struct io *io, char **s, const struct pc_budget *budgets, size_t n,
+			  struct pc_name_index *index)
+{
+	uint64_t ref = 0;
+
+	if (!io->reading && *s) {
+		size_t k;
+
+		if (!index->slots)
+			pc_name_index_init(index, budgets, n, sizeof(*budgets),
+					   offsetof(struct pc_budget, name));
+		if ((k = pc_name_index_find(index, *s)) != SIZE_MAX)
+			ref = k + 1;
+	}
+	io_u64(io, &ref);
+	if (!ref) {
+		io_str(io, s);
+	} else if (io->reading) {
+		if (ref > n || !budgets)
+			io->bad = true;
+		else
+			*s = budgets[ref - 1].name;
+	}
+}
+
 static void io_template(struct io *io, struct pc_template_config *t)
 {
 	io_str(io, &t->id);
 	io_pos(io, &t->pos);
 	IO_ARRAY(io, t->files, t->nfiles, io_glob);
-	io_str(io, &t->team);
-	io_str(io, &t->use_case);
+	io_budget_ref(io, &t->team, io->teams, io->nteams, &io->team_index);
+	io_budget_ref(io, &t->use_case, io->use_cases, io->nuse_cases, &io->use_case_index);
 	io_str(io, &t->model);
 	io_pos(io, &t->model_pos);
 	io_str(io, &t->deployment);
@@ -420,6 +456,10 @@ static void io_config(struct io *io, struct pc_config *c)
 	IO_ARRAY(io, c->models, c->nmodels, io_model);
 	IO_ARRAY(io, c->teams, c->nteams, io_budget);
 	IO_ARRAY(io, c->use_cases, c->nuse_cases, io_budget);
+	io->teams = c->teams;
+	io->nteams = c->nteams;
+	io->use_cases = c->use_cases;
+	io->nuse_cases = c->nuse_cases;
 	IO_ARRAY(io, c->templates, c->ntemplates, io_template);
 	IO_ARRAY(io, c->reservations, c->nreservations, io_reservation);
 	io_policy(io, &c->policy);
@@ -440,6 +480,8 @@ void pc_config_snapshot_write(struct pc_buf *out, const struct pc_config *config
 	at = out->len;
 	pc_buf_add(out, "\0\0\0\0\0\0\0\0", 8); /* the block's size, filled in below */
 	io_config(&io, &copy);
+	pc_name_index_release(&io.team_index);
+	pc_name_index_release(&io.use_case_index);
 	need = io.cap;
 	for (int i = 0; i < 8; i++)
 		((unsigned char *)out->ptr)[at + (size_t)i] = (unsigned char)(need >> (8 * i));

@@ -446,6 +446,11 @@ static void test_cache__a_parsed_configuration_round_trips_or_is_refused(void **
 	assert_int_equal(t->files[2].pos.line, config->templates[0].files[2].pos.line);
 	assert_int_equal(t->files[2].pos.col, config->templates[0].files[2].pos.col);
 	assert_string_equal(t->deployment, "ptu");
+	/* a team and a use case are their budgets' own names, shared (roll-ups rely on it) */
+	assert_ptr_equal(t->team, back->teams[0].name);
+	assert_ptr_equal(t->use_case, back->use_cases[0].name);
+	assert_ptr_equal(back->templates[2].team, back->teams[1].name);
+	assert_null(back->templates[1].team);
 	assert_int_equal(t->cache_hit_ppm, 125000);
 	assert_int_equal(t->cached_input_ppm, 500000);
 	assert_int_equal(t->format, PC_TEXT_FRONT_MATTER);

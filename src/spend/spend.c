@@ -250,10 +250,20 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 	while (cap < 2 * n)
 		cap *= 2;
 	slots = pc_xcalloc(cap, sizeof(*slots)); /* row index + 1; 0: empty */
-	const char *last_key = NULL, *last_key2 = NULL;
-	int64_t last_day = 0;
-	size_t last_k = 0;
+	/*
+	 * Rows by the names' pointers: a check's lines name their team and use
+	 * case by the configuration's budget names (config_snapshot.c shares
+	 * them), so a pointer seen before finds its row without hashing the
+	 * text; an interleaved order of teams defeats a memory of the last line.
+	 */
+	struct {
+		const char *key, *key2;
+		int64_t day;
+		size_t k;
+		bool set;
+	} seen[64];
 
+	memset(seen, 0, sizeof(seen));
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_spend_line *l = &lines[i];
 		const char *key = row_key(l, by);
@@ -263,13 +273,12 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 		size_t k;
 		struct pc_rollup_row *row;
 
-		/*
-		 * Lines come in runs of one team (a configuration lists a team's
-		 * templates together), whose names are one string: the same
-		 * pointers as the line before are the same row, without hashing.
-		 */
-		if (i > 0 && key == last_key && key2 == last_key2 && day == last_day) {
-			k = last_k;
+		size_t memo = (size_t)(((uintptr_t)key >> 4) ^ ((uintptr_t)key2 >> 6) ^
+				       (uint64_t)day) & 63;
+
+		if (seen[memo].set && seen[memo].key == key && seen[memo].key2 == key2 &&
+		    seen[memo].day == day) {
+			k = seen[memo].k;
 			goto add;
 		}
 		h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
@@ -287,10 +296,11 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 			rows[nrows].day = l->day;
 			slots[k] = ++nrows;
 		}
-		last_key = key;
-		last_key2 = key2;
-		last_day = day;
-		last_k = k;
+		seen[memo].key = key;
+		seen[memo].key2 = key2;
+		seen[memo].day = day;
+		seen[memo].k = k;
+		seen[memo].set = true;
 add:
 		row = &rows[slots[k] - 1];
 		if (__builtin_add_overflow(row->cost_micros, l->cost_micros, &row->cost_micros)) {
