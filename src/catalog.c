@@ -85,15 +85,16 @@ static bool eval(size_t *i, const char *name)
 {
 	size_t at = (*i)++;
 	const struct pc_catalog_clause *c = &pc_catalog_clauses[at];
-	size_t len = strlen(name), tlen = c->text ? strlen(c->text) : 0;
+	const char *text = pc_catalog_str(c->text);
+	size_t len = strlen(name), tlen = strlen(text);
 	bool result;
 
 	switch ((enum pc_catalog_op)c->op) {
-	case PC_MATCH_EQUALS: return !strcmp(name, c->text);
-	case PC_MATCH_STARTS_WITH: return !strncmp(name, c->text, tlen);
-	case PC_MATCH_ENDS_WITH: return len >= tlen && !strcmp(name + len - tlen, c->text);
-	case PC_MATCH_CONTAINS: return strstr(name, c->text) != NULL;
-	case PC_MATCH_REGEX: return regex_matches(at, c->text, name);
+	case PC_MATCH_EQUALS: return !strcmp(name, text);
+	case PC_MATCH_STARTS_WITH: return !strncmp(name, text, tlen);
+	case PC_MATCH_ENDS_WITH: return len >= tlen && !strcmp(name + len - tlen, text);
+	case PC_MATCH_CONTAINS: return strstr(name, text) != NULL;
+	case PC_MATCH_REGEX: return regex_matches(at, text, name);
 	case PC_MATCH_NOT: return !eval(i, name);
 	case PC_MATCH_OR:
 	case PC_MATCH_AND:
@@ -142,7 +143,7 @@ const struct pc_catalog_model *pc_catalog_find(const char *name)
 		return NULL;
 	if (slash)
 		for (size_t p = 0; p < pc_catalog_nproviders; p++) {
-			const char *id = pc_catalog_providers[p].id;
+			const char *id = pc_catalog_str(pc_catalog_providers[p].id);
 
 			if (strlen(id) == (size_t)(slash - name) && !strncmp(id, name, strlen(id)) &&
 			    slash[1] && (m = find_in(p, slash + 1)))
@@ -166,8 +167,9 @@ const struct pc_catalog_entry *pc_catalog_price_at(const struct pc_catalog_model
 
 	for (uint16_t k = 0; k < model->nentries; k++) {
 		const struct pc_catalog_entry *e = &pc_catalog_entries[model->entry + k];
+		const char *start = pc_catalog_str(e->start_date);
 
-		if (!e->start_date[0] || strcmp(e->start_date, date) <= 0)
+		if (!start[0] || strcmp(start, date) <= 0)
 			found = e;
 	}
 	return found;

@@ -614,7 +614,7 @@ static void price_note(struct pc_report *report, const struct pc_model *m)
 	pc_buf_addf(&b, "%s: %s", m->name, source.ptr);
 	if (m->price_source != PC_PRICE_CATALOG)
 		pc_buf_addf(&b, ", overriding the catalog's (%s %s, '%s')", pc_catalog_source,
-			    pc_catalog_version, m->catalog->id);
+			    pc_catalog_version, pc_catalog_str(m->catalog->id));
 	pc_buf_adds(&b, ": input ");
 	price_text(&b, report, m->input_micros_per_mtok);
 	if (m->has_cached_input_price) {

@@ -205,15 +205,17 @@ static int catalog_prices(struct pc_model *model, const char *date, struct pc_bu
 	const struct pc_catalog_entry *e = pc_catalog_price_at(model->catalog, date);
 
 	if (!e) {
+		const struct pc_catalog_entry *first = &pc_catalog_entries[model->catalog->entry];
+
 		pc_buf_addf(why, "the catalog (genai-prices %s) has no price for model '%s' on %s "
 			    "(its first starts %s); give its prices in 'models'", pc_catalog_version,
-			    model->name, date, pc_catalog_entries[model->catalog->entry].start_date);
+			    model->name, date, pc_catalog_str(first->start_date));
 		return -1;
 	}
 	if (e->base.input < 0) {
 		pc_buf_addf(why, "the catalog (genai-prices %s) has no per-token input price for "
 			    "model '%s' (catalog id '%s'); give its prices in 'models'",
-			    pc_catalog_version, model->name, model->catalog->id);
+			    pc_catalog_version, model->name, pc_catalog_str(model->catalog->id));
 		return -1;
 	}
 	model->input_micros_per_mtok = e->base.input;
@@ -228,7 +230,7 @@ static int catalog_prices(struct pc_model *model, const char *date, struct pc_bu
 									     : 0;
 	model->tiers = e->ntiers ? &pc_catalog_tiers[e->tier] : NULL;
 	model->ntiers = e->ntiers;
-	snprintf(model->price_from, sizeof(model->price_from), "%s", e->start_date);
+	snprintf(model->price_from, sizeof(model->price_from), "%s", pc_catalog_str(e->start_date));
 	snprintf(model->price_date, sizeof(model->price_date), "%s", date);
 	return 0;
 }
@@ -258,8 +260,8 @@ void pc_model_price_source(struct pc_buf *out, const struct pc_model *model)
 	pc_buf_addf(out, "catalog (%s %s", pc_catalog_source, pc_catalog_version);
 	if (model->price_from[0])
 		pc_buf_addf(out, ", from %s", model->price_from);
-	if (strcmp(model->name, model->catalog->id))
-		pc_buf_addf(out, ", as '%s'", model->catalog->id);
+	if (strcmp(model->name, pc_catalog_str(model->catalog->id)))
+		pc_buf_addf(out, ", as '%s'", pc_catalog_str(model->catalog->id));
 	pc_buf_adds(out, ")");
 }
 
@@ -285,7 +287,7 @@ static int default_encoding(struct pc_model *model, const struct pc_catalog_mode
 			return 0;
 		pc_error_clear();
 	}
-	if (cat && pc_encoding_for_model(&model->encoding, cat->id) == 0)
+	if (cat && pc_encoding_for_model(&model->encoding, pc_catalog_str(cat->id)) == 0)
 		return 0;
 	pc_error_clear();
 	if (!cat)

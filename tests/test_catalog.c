@@ -87,31 +87,31 @@ static void test_catalog__finds_models_by_the_catalog_s_match_rules(void **state
 	/* or(equals...): a dated snapshot of gpt-4o is gpt-4o, at OpenAI (its model_match: gpt-) */
 	m = pc_catalog_find("gpt-4o-2024-08-06");
 	assert_non_null(m);
-	assert_string_equal(m->id, "gpt-4o");
-	assert_string_equal(pc_catalog_provider_of(m)->id, "openai");
+	assert_string_equal(pc_catalog_str(m->id), "gpt-4o");
+	assert_string_equal(pc_catalog_str(pc_catalog_provider_of(m)->id), "openai");
 	/* starts_with, at Anthropic (model_match contains 'claude') */
 	m = pc_catalog_find("claude-sonnet-4-5-20250929");
 	assert_non_null(m);
-	assert_string_equal(m->id, "claude-sonnet-4-5");
-	assert_string_equal(pc_catalog_provider_of(m)->id, "anthropic");
+	assert_string_equal(pc_catalog_str(m->id), "claude-sonnet-4-5");
+	assert_string_equal(pc_catalog_str(pc_catalog_provider_of(m)->id), "anthropic");
 	/* and(starts_with, not(regex)): the Python lookahead (?!.*-tts) translated */
 	m = pc_catalog_find("gemini-2.5-pro-preview-05-06");
 	assert_non_null(m);
-	assert_string_equal(m->id, "gemini-2.5-pro");
+	assert_string_equal(pc_catalog_str(m->id), "gemini-2.5-pro");
 	m = pc_catalog_find("gemini-2.5-pro-preview-tts");
 	assert_non_null(m);
-	assert_string_equal(m->id, "gemini-2.5-pro-tts");
+	assert_string_equal(pc_catalog_str(m->id), "gemini-2.5-pro-tts");
 	/* a provider prefix picks the provider */
 	m = pc_catalog_find("o1");
 	assert_non_null(m);
-	assert_string_equal(pc_catalog_provider_of(m)->id, "openai");
+	assert_string_equal(pc_catalog_str(pc_catalog_provider_of(m)->id), "openai");
 	m = pc_catalog_find("azure/o1");
 	assert_non_null(m);
-	assert_string_equal(pc_catalog_provider_of(m)->id, "azure");
+	assert_string_equal(pc_catalog_str(pc_catalog_provider_of(m)->id), "azure");
 	/* OpenRouter's batch route is a model of its own */
 	m = pc_catalog_find("openai/gpt-6-luna:batch");
 	assert_non_null(m);
-	assert_string_equal(pc_catalog_provider_of(m)->id, "openrouter");
+	assert_string_equal(pc_catalog_str(pc_catalog_provider_of(m)->id), "openrouter");
 	assert_null(pc_catalog_find("gpt-4-class"));
 	assert_null(pc_catalog_find(""));
 }
@@ -128,11 +128,11 @@ static void test_catalog__a_model_s_price_at_two_dates(void **state)
 	/* o3: $10 / $40 per 1M when first listed, $2 / $8 from 2025-06-10 */
 	e = pc_catalog_price_at(m, "2025-06-09");
 	assert_non_null(e);
-	assert_string_equal(e->start_date, "");
+	assert_string_equal(pc_catalog_str(e->start_date), "");
 	assert_int_equal(e->base.input, 10000000);
 	assert_int_equal(e->base.output, 40000000);
 	e = pc_catalog_price_at(m, "2025-06-10");
-	assert_string_equal(e->start_date, "2025-06-10");
+	assert_string_equal(pc_catalog_str(e->start_date), "2025-06-10");
 	assert_int_equal(e->base.input, 2000000);
 	assert_int_equal(e->base.output, 8000000);
 	assert_int_equal(e->base.cache_read, 500000);

@@ -364,6 +364,45 @@ static void add_model(size_t provider, const struct node *m)
 
 /* ---- output ---- */
 
+/*
+ * Every string of the tables, in one array: the tables hold offsets into
+ * it, not pointers, so that they need no relocation when the program is
+ * loaded (a pointer in a position-independent executable is one, and
+ * relocating the tables wrote 57 pages of every run's memory). Offset 0 is
+ * the empty string, which also stands for "none".
+ */
+static char *pool;
+static size_t pool_len, pool_cap;
+
+static size_t pool_add(const char *s)
+{
+	size_t n, at;
+
+	if (!s || !*s)
+		return 0;
+	if (!pool_len) { /* the empty string first */
+		pool = xrealloc(pool, pool_cap = 4096);
+		pool[pool_len++] = '\0';
+	}
+	n = strlen(s) + 1;
+	while (pool_len + n > pool_cap)
+		pool = xrealloc(pool, pool_cap *= 2);
+	at = pool_len;
+	memcpy(pool + at, s, n);
+	pool_len += n;
+	return at;
+}
+
+static void c_pool(FILE *f)
+{
+	if (!pool_len)
+		pool_add("x"); /* never empty: the array has at least the empty string */
+	fprintf(f, "const char pc_catalog_strings[] = {");
+	for (size_t i = 0; i < pool_len; i++)
+		fprintf(f, "%s'\\%03o',", i % 16 ? " " : "\n\t", (unsigned)(unsigned char)pool[i]);
+	fprintf(f, "\n};\n\n");
+}
+
 static void c_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -449,12 +488,8 @@ int main(int argc, char **argv)
 
 	fprintf(out, "const struct pc_catalog_clause pc_catalog_clauses[] = {\n");
 	for (size_t i = 0; i < nclauses; i++) {
-		fprintf(out, "\t{ %s, %zu, ", ops[clauses[i].op], clauses[i].n);
-		if (clauses[i].text)
-			c_string(out, clauses[i].text);
-		else
-			fputs("0", out);
-		fputs(" },\n", out);
+		fprintf(out, "\t{ %s, %zu, %zu },\n", ops[clauses[i].op], clauses[i].n,
+			pool_add(clauses[i].text));
 	}
 	fprintf(out, "};\n\nconst struct pc_catalog_tier pc_catalog_tiers[] = {\n");
 	for (size_t i = 0; i < ntiers; i++) {
@@ -466,32 +501,26 @@ int main(int argc, char **argv)
 		fputs("\t{ 0, { 0, 0, 0, 0, 0 } },\n", out);
 	fprintf(out, "};\n\nconst struct pc_catalog_entry pc_catalog_entries[] = {\n");
 	for (size_t i = 0; i < nentries; i++) {
-		fputs("\t{ ", out);
-		c_string(out, entries[i].date);
-		fputs(", ", out);
+		fprintf(out, "\t{ %zu, ", pool_add(entries[i].date));
 		c_prices(out, &entries[i].base);
 		fprintf(out, ", %zu, %zu },\n", entries[i].tier, entries[i].ntiers);
 	}
 	fprintf(out, "};\nconst size_t pc_catalog_nentries = %zu;\n\n", nentries);
 	fprintf(out, "const struct pc_catalog_model pc_catalog_models[] = {\n");
 	for (size_t i = 0; i < nmodels; i++) {
-		fprintf(out, "\t{ %zu, ", models[i].provider);
-		c_string(out, models[i].id);
-		fputs(", ", out);
-		c_string(out, models[i].name);
+		fprintf(out, "\t{ %zu, %zu, %zu", models[i].provider, pool_add(models[i].id),
+			pool_add(models[i].name));
 		fprintf(out, ", %lld, %zu, %zu, %zu, %u },\n", (long long)models[i].context,
 			models[i].match, models[i].entry, models[i].nentries, models[i].flags);
 	}
 	fprintf(out, "};\nconst size_t pc_catalog_nmodels = %zu;\n\n", nmodels);
 	fprintf(out, "const struct pc_catalog_provider pc_catalog_providers[] = {\n");
 	for (size_t i = 0; i < nproviders; i++) {
-		fputs("\t{ ", out);
-		c_string(out, providers[i].id);
-		fputs(", ", out);
-		c_string(out, providers[i].name);
-		fprintf(out, ", %ld },\n", providers[i].match);
+		fprintf(out, "\t{ %zu, %zu, %ld },\n", pool_add(providers[i].id),
+			pool_add(providers[i].name), providers[i].match);
 	}
-	fprintf(out, "};\nconst size_t pc_catalog_nproviders = %zu;\n", nproviders);
+	fprintf(out, "};\nconst size_t pc_catalog_nproviders = %zu;\n\n", nproviders);
+	c_pool(out);
 	if (fclose(out))
 		die("%s", "cannot write the output");
 	fprintf(stderr, "gen_prices: %zu providers, %zu models, %zu price lists, %zu tiers, "

@@ -25,10 +25,15 @@ enum pc_catalog_op {
 	PC_MATCH_AND
 };
 
+/*
+ * The tables' strings are offsets into pc_catalog_strings (pc_catalog_str),
+ * not pointers: pointers in a position-independent program are relocated
+ * at every start, which wrote 57 pages of these tables on every run.
+ */
 struct pc_catalog_clause {
 	uint8_t op;
 	uint16_t n;             /* children of and/or/not */
-	const char *text;
+	uint32_t text;          /* "" for and/or/not */
 };
 
 /* Prices in micro-units per million tokens; -1 when the catalog gives none. */
@@ -48,7 +53,7 @@ struct pc_catalog_tier {
 
 /* A price list in force from start_date ("" from the model's first listing). */
 struct pc_catalog_entry {
-	const char *start_date;
+	uint32_t start_date;    /* "YYYY-MM-DD", or "" */
 	struct pc_catalog_prices base;
 	uint32_t tier;          /* index into the tier table */
 	uint16_t ntiers;
@@ -59,8 +64,8 @@ struct pc_catalog_entry {
 
 struct pc_catalog_model {
 	uint16_t provider;
-	const char *id;
-	const char *name;       /* "" when the catalog gives none */
+	uint32_t id;
+	uint32_t name;          /* "" when the catalog gives none */
 	int64_t context_window; /* 0 when unknown */
 	uint32_t match;         /* index of its first clause */
 	uint32_t entry;         /* index of its first dated price list */
@@ -69,8 +74,8 @@ struct pc_catalog_model {
 };
 
 struct pc_catalog_provider {
-	const char *id;
-	const char *name;
+	uint32_t id;
+	uint32_t name;
 	int32_t match;          /* -1: no model_match of its own */
 };
 
@@ -86,6 +91,13 @@ extern const size_t pc_catalog_nentries;
 extern const struct pc_catalog_tier pc_catalog_tiers[];
 extern const struct pc_catalog_clause pc_catalog_clauses[];
 extern const size_t pc_catalog_rounded;         /* prices rounded to micro-units by the generator */
+extern const char pc_catalog_strings[];
+
+/* A string of the tables by its offset. */
+static inline const char *pc_catalog_str(uint32_t at)
+{
+	return pc_catalog_strings + at;
+}
 
 /*
  * The catalog model a name means: "provider/name" when provider is a catalog

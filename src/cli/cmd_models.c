@@ -72,7 +72,7 @@ static const char *encoding_of(const struct pc_catalog_model *m, char *buf, size
 {
 	enum pc_encoding enc;
 
-	if (pc_encoding_for_model(&enc, m->id) == 0) {
+	if (pc_encoding_for_model(&enc, pc_catalog_str(m->id)) == 0) {
 		snprintf(buf, len, "%s", pc_encoding_name(enc));
 		return buf;
 	}
@@ -117,7 +117,7 @@ static void show_clause(struct pc_buf *out, size_t *i)
 		pc_buf_adds(out, ")");
 		return;
 	}
-	pc_buf_addf(out, "%s '%s'", names[c->op], c->text);
+	pc_buf_addf(out, "%s '%s'", names[c->op], pc_catalog_str(c->text));
 }
 
 static int show_model(const char *name, const char *date, const char *config_path)
@@ -172,11 +172,12 @@ static int show_model(const char *name, const char *date, const char *config_pat
 		}
 	}
 	if (m) {
-		pc_buf_addf(&b, "%s: catalog model '%s' of %s (%s %s)%s\n", name, m->id,
-			    pc_catalog_provider_of(m)->name, pc_catalog_source, pc_catalog_version,
+		pc_buf_addf(&b, "%s: catalog model '%s' of %s (%s %s)%s\n", name,
+			    pc_catalog_str(m->id), pc_catalog_str(pc_catalog_provider_of(m)->name),
+			    pc_catalog_source, pc_catalog_version,
 			    m->flags & PC_CATALOG_DEPRECATED ? ", deprecated" : "");
-		if (m->name[0])
-			pc_buf_addf(&b, "  name: %s\n", m->name);
+		if (pc_catalog_str(m->name)[0])
+			pc_buf_addf(&b, "  name: %s\n", pc_catalog_str(m->name));
 		pc_buf_addf(&b, "  encoding: %s%s\n", encoding_of(m, enc, sizeof(enc)),
 			    strcmp(enc, "approximate") && !strcmp(encoding_of(m, enc, sizeof(enc)), enc)
 			    ? " (exact)" : "");
@@ -188,9 +189,10 @@ static int show_model(const char *name, const char *date, const char *config_pat
 		pc_buf_adds(&b, "\n  prices, USD per 1M tokens:\n");
 		for (uint16_t k = 0; k < m->nentries; k++) {
 			const struct pc_catalog_entry *e = &pc_catalog_entries[m->entry + k];
+			const char *start = pc_catalog_str(e->start_date);
 
-			pc_buf_addf(&b, "    %s%s: ", e->start_date[0] ? "from " : "",
-				    e->start_date[0] ? e->start_date : "first listed");
+			pc_buf_addf(&b, "    %s%s: ", start[0] ? "from " : "",
+				    start[0] ? start : "first listed");
 			list_prices(&b, &e->base);
 			pc_buf_addch(&b, '\n');
 			for (uint16_t t = 0; t < e->ntiers; t++) {
@@ -208,8 +210,8 @@ static int show_model(const char *name, const char *date, const char *config_pat
 		now = pc_catalog_price_at(m, date);
 		if (now)
 			pc_buf_addf(&b, "  in force on %s: the prices %s%s\n", date,
-				    now->start_date[0] ? "from " : "first listed",
-				    now->start_date);
+				    pc_catalog_str(now->start_date)[0] ? "from " : "first listed",
+				    pc_catalog_str(now->start_date));
 		else
 			pc_buf_addf(&b, "  in force on %s: none yet\n", date);
 	}
@@ -235,8 +237,9 @@ static int list_models(const char *provider, const char *date)
 		const struct pc_catalog_entry *e = pc_catalog_price_at(m, date);
 		struct pc_buf cells[5] = { PC_BUF_INIT, PC_BUF_INIT, PC_BUF_INIT, PC_BUF_INIT,
 					   PC_BUF_INIT };
+		const char *since;
 
-		if (provider && strcmp(pc_catalog_provider_of(m)->id, provider))
+		if (provider && strcmp(pc_catalog_str(pc_catalog_provider_of(m)->id), provider))
 			continue;
 		if (!e || e->base.input < 0)
 			continue; /* not priced per token on that date */
@@ -245,10 +248,12 @@ static int list_models(const char *provider, const char *date)
 		price_cell(&cells[2], e->base.cache_write);
 		price_cell(&cells[3], e->base.cache_write_1h);
 		price_cell(&cells[4], e->base.output);
-		pc_buf_addf(&b, "%-44s %-14s %-12s %10s %10s %10s %10s %10s  %s%s\n", m->id,
-			    pc_catalog_provider_of(m)->id, encoding_of(m, enc, sizeof(enc)),
-			    cells[0].ptr, cells[1].ptr, cells[2].ptr, cells[3].ptr, cells[4].ptr,
-			    e->start_date[0] ? e->start_date : "-", e->ntiers ? "  (long-context tiers)" : "");
+		since = pc_catalog_str(e->start_date);
+		pc_buf_addf(&b, "%-44s %-14s %-12s %10s %10s %10s %10s %10s  %s%s\n",
+			    pc_catalog_str(m->id), pc_catalog_str(pc_catalog_provider_of(m)->id),
+			    encoding_of(m, enc, sizeof(enc)), cells[0].ptr, cells[1].ptr,
+			    cells[2].ptr, cells[3].ptr, cells[4].ptr, since[0] ? since : "-",
+			    e->ntiers ? "  (long-context tiers)" : "");
 		for (int k = 0; k < 5; k++)
 			pc_buf_release(&cells[k]);
 		shown++;
