@@ -319,6 +319,59 @@ static void test_templates__overlapping_globs_list_each_file_once_in_path_order(
 	free(dir);
 }
 
+/*
+ * A template of more globs and files than collect_template and match_side
+ * keep on the stack (8): twelve literal files, listed once each in path
+ * order, one of them changed, in every mode.
+ */
+static void test_templates__a_template_of_twelve_files_lists_each_once(void **state)
+{
+	static const enum pc_compare_mode modes[] = { PC_COMPARE_STAGED, PC_COMPARE_WORKDIR,
+						      PC_COMPARE_RANGE };
+	char *dir = fx_repo_new();
+	struct pc_buf globs = PC_BUF_INIT, text = PC_BUF_INIT;
+	struct pc_check check;
+	const struct pc_template_report *t;
+	char *config;
+
+	(void)state;
+	pc_buf_adds(&globs, "[");
+	for (int i = 1; i <= 12; i++) {
+		char path[64], body[32];
+
+		snprintf(path, sizeof(path), "prompts/summarize/f%02d.md", i);
+		snprintf(body, sizeof(body), "part %d\n", i);
+		fx_write(dir, path, body);
+		pc_buf_addf(&globs, "%s%s", i > 1 ? ", " : "", path);
+		pc_buf_adds(&text, body);
+	}
+	pc_buf_adds(&globs, "]");
+	config = replace(config_text, "[prompts/summarize/*.md]", globs.ptr);
+	fx_write(dir, ".promptcost.yml", config);
+	fx_commit_all(dir, "base");
+	fx_write(dir, "prompts/summarize/f11.md", "part 11, longer now\n");
+	fx_sh(dir, "git add prompts/summarize/f11.md");
+	for (size_t m = 0; m < sizeof(modes) / sizeof(*modes); m++) {
+		if (modes[m] == PC_COMPARE_RANGE)
+			fx_commit_all(dir, "change one");
+		t = run_check(&check, dir, modes[m], modes[m] == PC_COMPARE_RANGE ? "HEAD~1" : NULL);
+		assert_int_equal(t->change, PC_CHANGE_MODIFIED);
+		assert_int_equal(t->before.nfiles, 12);
+		assert_int_equal(t->after.nfiles, 12);
+		for (size_t i = 1; i < 12; i++)
+			assert_true(strcmp(t->after.files[i - 1].path, t->after.files[i].path) < 0);
+		assert_string_equal(t->after.files[10].path, "prompts/summarize/f11.md");
+		assert_int_equal(t->before.text.len, text.len);
+		assert_true(t->delta_tokens > 0);
+		pc_check_release(&check);
+	}
+	pc_buf_release(&globs);
+	pc_buf_release(&text);
+	free(config);
+	fx_remove(dir);
+	free(dir);
+}
+
 static void test_templates__templates_are_found_by_id_on_either_side_base_order_first(
 	void **state)
 {
@@ -450,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_templates__invalid_utf8_in_the_head_is_an_error_at_its_place),
 		cmocka_unit_test(test_templates__an_error_after_a_skipped_binary_file_frees_each_path_once),
 		cmocka_unit_test(test_templates__overlapping_globs_list_each_file_once_in_path_order),
+		cmocka_unit_test(test_templates__a_template_of_twelve_files_lists_each_once),
 		cmocka_unit_test(
 			test_templates__templates_are_found_by_id_on_either_side_base_order_first),
 		cmocka_unit_test(
