@@ -90,18 +90,24 @@ pc_int128 pc_div_round(pc_int128 num, pc_int128 den)
 static void add_whole(struct pc_buf *out, bool negative, uint64_t mag, bool thousands,
 		      bool sign)
 {
-	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)mag);
+	/* the digits backwards, without printf: reports format thousands of figures */
+	char digits[32], text[48];
+	int n = 0, k = 0;
 
+	do {
+		digits[n++] = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag);
 	if (negative)
-		pc_buf_addch(out, '-');
-	else if (sign && mag > 0)
-		pc_buf_addch(out, '+');
-	for (int i = 0; i < n; i++) {
-		if (thousands && i > 0 && (n - i) % 3 == 0)
-			pc_buf_addch(out, ',');
-		pc_buf_addch(out, digits[i]);
+		text[k++] = '-';
+	else if (sign && (n > 1 || digits[0] != '0'))
+		text[k++] = '+';
+	for (int i = n - 1; i >= 0; i--) {
+		text[k++] = digits[i];
+		if (thousands && i > 0 && i % 3 == 0)
+			text[k++] = ',';
 	}
+	pc_buf_add(out, text, (size_t)k);
 }
 
 void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool sign)
@@ -115,7 +121,11 @@ void pc_money_format(struct pc_buf *out, int64_t micros, bool thousands, bool si
 	else if (sign && cents > 0)
 		pc_buf_addch(out, '+');
 	add_whole(out, false, mag / 100, thousands, false);
-	pc_buf_addf(out, ".%02u", (unsigned)(mag % 100));
+	{
+		char cents_text[3] = { '.', (char)('0' + mag % 100 / 10), (char)('0' + mag % 10) };
+
+		pc_buf_add(out, cents_text, sizeof(cents_text));
+	}
 }
 
 void pc_count_format(struct pc_buf *out, int64_t n, bool sign)
