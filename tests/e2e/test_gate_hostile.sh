@@ -183,6 +183,34 @@ no_raw "$out" "github: no raw ESC or C1"
 expect_stdout_has 'javascript%3Aalert(1))%0A%250A%3A%3Aerror%3A%3Ay%2Cz.md,line=1,' \
 	"github: %, newline, ':' and ',' in the file property are escaped as GitHub documents"
 expect_eq "$(grep -c '^::error::y' "$out")" "0" "github: a file name cannot start its own workflow command"
+run "$h" check --base HEAD~1 --format json
+expect_status 1 "json report of hostile names renders"
+expect_eq "$(json "$out" '.templates[] | select(.id == "summ") | .files[] | select(startswith("prompts/x"))')" \
+	"prompts/$evil" "json: the hostile file name round-trips exactly"
+expect_eq "$(json "$out" '.templates[] | select(.id == "evil") | .team')" \
+	"$(printf 't\033[2J\302\233<b>|`x`</details>')" "json: the hostile team name round-trips exactly"
+# a file name that is not UTF-8 is still listed, as U+FFFD (jansson, used
+# before stop 19, dropped the name from the array without a word)
+b=$TEST_TMP/not-utf8
+new_repo "$b"
+sed -n '1,/^templates:/p' "$h/.promptcost.yml" >"$b/.promptcost.yml"
+cat >>"$b/.promptcost.yml" <<'EOF2'
+  - id: summ
+    files: ["prompts/*.md"]
+    model: gpt-4-class
+    calls_per_day: 15000
+    output_tokens_per_call: 0
+EOF2
+mkdir -p "$b/prompts"
+echo hello >"$b/prompts/a.md"
+commit_all "$b" "base"
+echo "bad bytes in the name" >"$b/prompts/$(printf 'bad\377name.md')"
+commit_all "$b" "a name that is not UTF-8"
+run "$b" check --base HEAD~1 --format json
+expect_eq "$(json "$out" '.templates[0].files | length')" "2" \
+	"json: a file name that is not UTF-8 is still listed"
+expect_eq "$(json "$out" '.templates[0].files[1]')" "$(printf 'prompts/bad\357\277\275name.md')" \
+	"json: its byte that is not UTF-8 is U+FFFD"
 # errors and warnings: a hostile id in the head's configuration
 sed -i 's/  - id: evil/  - id: "evil\\e[2J"/' "$h/.promptcost.yml"
 commit_all "$h" "hostile id"
