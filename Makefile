@@ -37,7 +37,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # SQLite and zlib, and libgit2's Kerberos calls are wrapped to failures (see
 # src/git.c), so that only libc and libm are loaded: `promptcost --version`
 # went from 2.25 million instructions (all of it the dynamic loader's symbol
-# lookups in nine libraries) and 2.9 ms to 0.56 million and 1.4 ms.
+# lookups in nine libraries) and 2.6 ms to 0.56 million and 1.3 ms.
 # STATIC_GIT=0 links everything dynamically, as pkg-config says.
 STATIC_GIT ?= 1
 ifeq ($(STATIC_GIT),1)

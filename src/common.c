@@ -150,6 +150,23 @@ void pc_grow(void **ptr, size_t *cap, size_t need, size_t elem_size)
 	*cap = n;
 }
 
+void pc_grow_local(void **arr, const void *local, size_t *cap, size_t need, size_t elem)
+{
+	size_t had = *cap;
+
+	if (need <= had)
+		return;
+	if (*arr == local) {
+		void *heap = NULL;
+
+		pc_grow(&heap, cap, need, elem);
+		memcpy(heap, local, had * elem);
+		*arr = heap;
+		return;
+	}
+	pc_grow(arr, cap, need, elem);
+}
+
 char pc_buf__empty[1];
 
 void pc_buf_init(struct pc_buf *b)

@@ -59,9 +59,9 @@ struct pc_side {
 	bool own_trees;      /* SIDE_WORKDIR: own only lists HEAD's folders (index_twin) */
 	/*
 	 * SIDE_TREE, for `check --staged` and `check`: the index or working
-	 * tree side compared with it,
-	 * whose cache of tree ids lists this tree's unchanged folders without
-	 * reading them (list_from_index). Borrowed; NULL otherwise.
+	 * tree side compared with it, whose cache of tree ids lists this tree's
+	 * unchanged folders without reading them (list_from_index). Borrowed;
+	 * NULL otherwise.
 	 */
 	const struct pc_side *index_twin;
 	git_odb *odb;
@@ -1104,6 +1104,42 @@ static bool folder_wanted(const char *folder, size_t len, const struct pc_strlis
 }
 
 /*
+ * The entries from..to of the index as the index side lists them: sorted
+ * by path and stage, so a conflicted path (stages 1-3) comes in a row and is
+ * listed once; no `git add -N` entry.
+ */
+static void list_own_entries(struct pc_file_list *out, const struct pc_index *index, size_t from,
+			     size_t to)
+{
+	const char *previous = NULL;
+
+	for (size_t i = from; i < to; i++) {
+		const struct pc_index_entry *entry = &index->entries[i];
+		enum pc_file_kind kind;
+		git_oid id;
+
+		if (entry->extended & PC_INDEX_INTENT_TO_ADD)
+			continue;
+		if (previous && !strcmp(previous, entry->path))
+			continue;
+		previous = entry->path;
+		if (kind_of_mode(&kind, entry->mode)) {
+			memcpy(id.id, entry->id, sizeof(id.id));
+			file_list_push_id(out, entry->path, strlen(entry->path), kind, &id);
+		}
+	}
+}
+
+/* The entries whose path starts with prefix[0..len): one run, the entries being sorted. */
+static void index_range(const struct pc_index *index, const char *prefix, size_t len, size_t *from,
+			size_t *to)
+{
+	*from = *to = pc_index_lower_bound(index, prefix);
+	while (*to < index->n && !strncmp(index->entries[*to].path, prefix, len))
+		(*to)++;
+}
+
+/*
  * A folder whose tree id the index's cache of tree ids gives too: the
  * index's entries under it are exactly that tree's files, so they are
  * listed from the index without reading the tree or any tree below it, as
@@ -1124,22 +1160,13 @@ static bool list_from_index(struct pc_file_list *out, const struct pc_index *ind
 	tree = pc_index_tree_find(index, folder);
 	if (!tree || memcmp(tree->id, id->id, GIT_OID_RAWSZ))
 		return false;
-	from = to = pc_index_lower_bound(index, folder);
-	for (; to < index->n && !strncmp(index->entries[to].path, folder, len); to++)
-		if (index->entries[to].stage || (index->entries[to].extended & PC_INDEX_INTENT_TO_ADD))
-			return false;
+	index_range(index, folder, len, &from, &to);
 	if (to - from != tree->entries)
 		return false;
-	for (size_t i = from; i < to; i++) {
-		const struct pc_index_entry *entry = &index->entries[i];
-		enum pc_file_kind kind;
-		git_oid entry_id;
-
-		if (!kind_of_mode(&kind, entry->mode))
-			continue;
-		memcpy(entry_id.id, entry->id, sizeof(entry_id.id));
-		file_list_push_id(out, entry->path, strlen(entry->path), kind, &entry_id);
-	}
+	for (size_t i = from; i < to; i++)
+		if (index->entries[i].stage || (index->entries[i].extended & PC_INDEX_INTENT_TO_ADD))
+			return false;
+	list_own_entries(out, index, from, to);
 	return true;
 }
 
@@ -1207,33 +1234,6 @@ static bool intent_to_add(const git_index_entry *entry)
 }
 
 /*
- * The index lists entries sorted by path and stage, so a conflicted path
- * (stages 1-3) comes in a row and is listed once.
- */
-/* The entries from..to of the index, as list_index lists them. */
-static void list_own_entries(struct pc_file_list *out, const struct pc_index *index, size_t from,
-			     size_t to)
-{
-	const char *previous = NULL;
-
-	for (size_t i = from; i < to; i++) {
-		const struct pc_index_entry *entry = &index->entries[i];
-		enum pc_file_kind kind;
-		git_oid id;
-
-		if (entry->extended & PC_INDEX_INTENT_TO_ADD)
-			continue;
-		if (previous && !strcmp(previous, entry->path))
-			continue;
-		previous = entry->path;
-		if (kind_of_mode(&kind, entry->mode)) {
-			memcpy(id.id, entry->id, sizeof(id.id));
-			file_list_push_id(out, entry->path, strlen(entry->path), kind, &id);
-		}
-	}
-}
-
-/*
  * The entries are sorted, so each folder's are one run, found by bisection:
  * the rest of the index (half of it on bench/check) is never looked at.
  * The folders are sorted and none is inside another, so the runs come in
@@ -1247,11 +1247,9 @@ static void list_own_index(struct pc_file_list *out, const struct pc_index *inde
 		return;
 	}
 	for (size_t d = 0; d < dirs->n; d++) {
-		const char *dir = dirs->items[d];
-		size_t len = strlen(dir), from = pc_index_lower_bound(index, dir), to = from;
+		size_t from, to;
 
-		while (to < index->n && !strncmp(index->entries[to].path, dir, len))
-			to++;
+		index_range(index, dirs->items[d], strlen(dirs->items[d]), &from, &to);
 		list_own_entries(out, index, from, to);
 	}
 }
@@ -1516,7 +1514,6 @@ static int find_in_tree(struct found *out, struct pc_side *side, const char *pat
 	return 0;
 }
 
-/* Looks path up in the index as the index side does (no `git add -N` entries). */
 static int unmerged(const char *path)
 {
 	return pc_error_set(PC_EINPUT, "%s: unmerged in the index (resolve the conflict first)",
@@ -1538,6 +1535,7 @@ static int find_in_own_index(struct found *out, struct pc_side *side, const char
 	return 0;
 }
 
+/* Looks path up in the index as the index side does (no `git add -N` entries). */
 static int find_in_index(struct found *out, struct pc_side *side, const char *path)
 {
 	const git_index_entry *entry;

@@ -45,8 +45,8 @@ static bool same_fragment(const char *a, const char *b)
  * with five searches per template, was still 3 million instructions.
  */
 struct template_index {
-	const struct pc_template_config **slots; /* NULL: empty */
-	size_t mask;                             /* slots - 1, a power of two less one */
+	struct pc_name_index ids;                    /* items' ids, the first of equal ones */
+	const struct pc_template_config *const *items;
 };
 
 /* Who configures a template's glob: the world or the base (trusted), or the change. */
@@ -62,16 +62,10 @@ struct glob_ref {
 	enum glob_origin origin;
 };
 
-/* A side's list by path: open addressing over list positions + 1 (0: empty). */
-struct path_index {
-	size_t *slots;
-	size_t mask;
-};
-
 struct collect {
 	struct pc_side *sides[2];        /* base, head */
 	struct pc_file_list lists[2];
-	struct path_index by_path[2];    /* lists[s] by path, for literal globs and look-ups */
+	struct pc_name_index by_path[2]; /* lists[s] by path, for literal globs and look-ups */
 	const struct pc_config *configs[3]; /* world, base, head */
 	/* each configuration's templates in its order, families' members after them */
 	const struct pc_template_config **order[3];
@@ -105,40 +99,25 @@ struct collect {
 
 enum { CFG_WORLD, CFG_BASE, CFG_HEAD };
 
-static size_t id_hash(const char *id)
-{
-	return (size_t)pc_hash_str(id);
-}
-
 static void template_index_build(struct template_index *index,
 				 const struct pc_template_config *const *items, size_t n)
 {
-	size_t cap = 16;
+	const char **ids = pc_xcalloc(n ? n : 1, sizeof(*ids));
 
-	while (cap < 2 * n)
-		cap *= 2;
-	index->slots = pc_xcalloc(cap, sizeof(*index->slots));
-	index->mask = cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		size_t k = id_hash(items[i]->id) & index->mask;
-
-		while (index->slots[k] && strcmp(index->slots[k]->id, items[i]->id))
-			k = (k + 1) & index->mask;
-		if (!index->slots[k])
-			index->slots[k] = items[i]; /* a repeated id keeps its first template */
-	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = items[i]->id;
+	pc_name_index_init(&index->ids, ids, n, sizeof(*ids), 0);
+	index->items = items;
+	free(ids); /* the index keeps the ids themselves, not the array */
 }
 
 /* The template with this id, or NULL. */
 static const struct pc_template_config *template_index_find(const struct template_index *index,
 							    const char *id)
 {
-	size_t k = id_hash(id) & index->mask;
+	size_t k = pc_name_index_find(&index->ids, id);
 
-	for (; index->slots[k]; k = (k + 1) & index->mask)
-		if (!strcmp(index->slots[k]->id, id))
-			return index->slots[k];
-	return NULL;
+	return k == SIZE_MAX ? NULL : index->items[k];
 }
 
 static bool is_directory_prefix(const struct pc_file_list *list, const char *glob)
@@ -190,37 +169,15 @@ static size_t first_with_prefix(const struct pc_file_list *list, const char *pre
 }
 
 /*
- * Each side's list by path: most globs name one file, and finding it by
- * binary search over a thousand paths (with the look-ups of blob ids and
- * renames) was a tenth of the templates stage.
+ * The entry of side s's list with this path, or NULL: most globs name one
+ * file, and finding it by binary search over a thousand paths (with the
+ * look-ups of blob ids and renames) was a tenth of the templates stage.
  */
-static void path_index_build(struct path_index *index, const struct pc_file_list *list)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * list->n)
-		cap *= 2;
-	index->slots = pc_xcalloc(cap, sizeof(*index->slots));
-	index->mask = cap - 1;
-	for (size_t i = 0; i < list->n; i++) {
-		size_t k = id_hash(list->items[i].path) & index->mask;
-
-		while (index->slots[k]) /* paths are unique in a list */
-			k = (k + 1) & index->mask;
-		index->slots[k] = i + 1;
-	}
-}
-
-/* The entry of side s's list with this path, or NULL. */
 static const struct pc_file_entry *list_find(const struct collect *c, int s, const char *path)
 {
-	const struct path_index *index = &c->by_path[s];
-	const struct pc_file_list *list = &c->lists[s];
+	size_t k = pc_name_index_find(&c->by_path[s], path);
 
-	for (size_t k = id_hash(path) & index->mask; index->slots[k]; k = (k + 1) & index->mask)
-		if (!strcmp(list->items[index->slots[k] - 1].path, path))
-			return &list->items[index->slots[k] - 1];
-	return NULL;
+	return k == SIZE_MAX ? NULL : &c->lists[s].items[k];
 }
 
 /*
@@ -246,22 +203,6 @@ static int compare_found(const void *a, const void *b)
 	return (x->glob > y->glob) - (x->glob < y->glob);
 }
 
-/* Room for need found files: the stack's few, then the heap. */
-static struct found_file *found_grow(struct found_file *found, struct found_file *few,
-				     size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return found;
-	if (found == few) {
-		found = pc_xmalloc(2 * *cap * sizeof(*found));
-		memcpy(found, few, *cap * sizeof(*found));
-		*cap *= 2;
-		return found;
-	}
-	PC_GROW(found, *cap, need);
-	return found;
-}
-
 static int match_side(struct pc_template_side *side, const char *id, const struct glob_ref *globs,
 		      size_t nglobs, const struct collect *c, int s, size_t *hits)
 {
@@ -280,7 +221,7 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 
 			if (entry) { /* found by equality, which is what a literal glob matches */
 				hits[g]++;
-				found = found_grow(found, few, &found_cap, nfound + 1);
+				PC_GROW_LOCAL(found, few, found_cap, nfound + 1);
 				found[nfound].file = (size_t)(entry - list->items);
 				found[nfound].glob = g;
 				nfound++;
@@ -292,7 +233,7 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 			if (!pc_glob_match(glob, list->items[i].path))
 				continue;
 			hits[g]++;
-			found = found_grow(found, few, &found_cap, nfound + 1);
+			PC_GROW_LOCAL(found, few, found_cap, nfound + 1);
 			found[nfound].file = i;
 			found[nfound].glob = g;
 			nfound++;
@@ -761,14 +702,7 @@ static void add_globs(struct glob_ref **globs, size_t *n, size_t *cap, struct gl
 				same_fragment((*globs)[k].glob->fragment, tmpl->files[f].fragment);
 		if (known)
 			continue;
-		if (*globs == few && *n + 1 > *cap) { /* off the stack (few) */
-			struct glob_ref *heap = pc_xmalloc(2 * *cap * sizeof(*heap));
-
-			memcpy(heap, few, *n * sizeof(*heap));
-			*globs = heap;
-			*cap *= 2;
-		}
-		PC_GROW(*globs, *cap, *n + 1);
+		PC_GROW_LOCAL(*globs, few, *cap, *n + 1);
 		(*globs)[*n].glob = &tmpl->files[f];
 		(*globs)[*n].config = config;
 		(*globs)[*n].origin = origin;
@@ -1785,8 +1719,9 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	if ((error = pc_side_files(&c.lists[0], base, c.all_dirs ? NULL : &c.dirs)) < 0 ||
 	    (error = pc_side_files(&c.lists[1], head, c.all_dirs ? NULL : &c.dirs)) < 0)
 		goto done;
-	path_index_build(&c.by_path[0], &c.lists[0]);
-	path_index_build(&c.by_path[1], &c.lists[1]);
+	for (int s = 0; s < 2; s++)
+		pc_name_index_init(&c.by_path[s], c.lists[s].items, c.lists[s].n,
+				   sizeof(*c.lists[s].items), offsetof(struct pc_file_entry, path));
 
 	if ((error = expand_families(report, &c)) < 0)
 		goto done;
@@ -1819,13 +1754,13 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 done:
 	free(ids);
 	for (int k = 0; k < 3; k++) {
-		free(c.index[k].slots);
+		pc_name_index_release(&c.index[k].ids);
 		free(c.order[k]);
 	}
 	pc_file_list_release(&c.lists[0]);
 	pc_file_list_release(&c.lists[1]);
-	free(c.by_path[0].slots);
-	free(c.by_path[1].slots);
+	pc_name_index_release(&c.by_path[0]);
+	pc_name_index_release(&c.by_path[1]);
 	pc_strlist_release(&c.dirs);
 	pc_rename_list_release(&c.renames);
 	return error;

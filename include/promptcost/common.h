@@ -66,6 +66,14 @@ char *pc_xstrndup(const char *s, size_t n);
 /* Grows *ptr (an array of elem_size elements with *cap slots) to hold at least need. */
 void pc_grow(void **ptr, size_t *cap, size_t need, size_t elem_size);
 #define PC_GROW(arr, cap, need) pc_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/*
+ * The same for an array that starts in a local buffer (local, cap elements
+ * on the stack): the first growth copies it to the heap, later ones
+ * realloc. Free arr afterwards only when it is no longer local.
+ */
+void pc_grow_local(void **arr, const void *local, size_t *cap, size_t need, size_t elem);
+#define PC_GROW_LOCAL(arr, local, cap, need) \
+	pc_grow_local((void **)&(arr), (local), &(cap), (need), sizeof(*(arr)))
 
 /*
  * A growable byte buffer, git's strbuf: ptr is never NULL and always

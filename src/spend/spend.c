@@ -235,6 +235,35 @@ static bool same_text(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* The hash table of pc_spend_rollup: row positions + 1 (0: empty), cap a power of two. */
+struct rollup_table {
+	struct pc_rollup_row *rows;
+	size_t nrows;
+	size_t *slots;
+	size_t cap;
+};
+
+/* The row of line l's names (made when new), its position in t->rows. */
+static size_t row_for(struct rollup_table *t, const struct pc_spend_line *l, enum pc_rollup_by by,
+		      const char *key, const char *key2, int64_t day)
+{
+	uint64_t h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
+	size_t k = (size_t)h & (t->cap - 1);
+
+	for (; t->slots[k]; k = (k + 1) & (t->cap - 1)) {
+		const struct pc_rollup_row *row = &t->rows[t->slots[k] - 1];
+
+		if ((by != PC_ROLLUP_DAY || row->day == day) && same_text(row->key, key) &&
+		    same_text(row->key2, key2))
+			return t->slots[k] - 1;
+	}
+	t->rows[t->nrows].key = key;
+	t->rows[t->nrows].key2 = key2;
+	t->rows[t->nrows].day = l->day;
+	t->slots[k] = ++t->nrows;
+	return t->nrows - 1;
+}
+
 /*
  * The rows are found through a hash table and sorted at the end: a check
  * rolls up every template's line by team and by use case on both sides,
@@ -243,13 +272,7 @@ static bool same_text(const char *a, const char *b)
 int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_spend_line *lines,
 		    size_t n, enum pc_rollup_by by)
 {
-	struct pc_rollup_row *rows = pc_xcalloc(n ? n : 1, sizeof(*rows));
-	size_t nrows = 0, cap = 16;
-	size_t *slots;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	slots = pc_xcalloc(cap, sizeof(*slots)); /* row index + 1; 0: empty */
+	struct rollup_table t = { pc_xcalloc(n ? n : 1, sizeof(*t.rows)), 0, NULL, 16 };
 	/*
 	 * Rows by the names' pointers: a check's lines name their team and use
 	 * case by the configuration's budget names (config_snapshot.c shares
@@ -259,61 +282,41 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 	struct {
 		const char *key, *key2;
 		int64_t day;
-		size_t k;
+		size_t row;
 		bool set;
 	} seen[64];
 
+	while (t.cap < 2 * n)
+		t.cap *= 2;
+	t.slots = pc_xcalloc(t.cap, sizeof(*t.slots));
 	memset(seen, 0, sizeof(seen));
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_spend_line *l = &lines[i];
 		const char *key = row_key(l, by);
 		const char *key2 = by == PC_ROLLUP_VERSION ? l->version : NULL;
 		int64_t day = by == PC_ROLLUP_DAY ? l->day : 0;
-		uint64_t h;
-		size_t k;
+		size_t m = (size_t)(((uintptr_t)key >> 4) ^ ((uintptr_t)key2 >> 6) ^ (uint64_t)day) & 63;
 		struct pc_rollup_row *row;
 
-		size_t memo = (size_t)(((uintptr_t)key >> 4) ^ ((uintptr_t)key2 >> 6) ^
-				       (uint64_t)day) & 63;
-
-		if (seen[memo].set && seen[memo].key == key && seen[memo].key2 == key2 &&
-		    seen[memo].day == day) {
-			k = seen[memo].k;
-			goto add;
+		if (!seen[m].set || seen[m].key != key || seen[m].key2 != key2 || seen[m].day != day) {
+			seen[m].key = key;
+			seen[m].key2 = key2;
+			seen[m].day = day;
+			seen[m].row = row_for(&t, l, by, key, key2, day);
+			seen[m].set = true;
 		}
-		h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
-		k = (size_t)h & (cap - 1);
-		while (slots[k]) {
-			row = &rows[slots[k] - 1];
-			if ((by != PC_ROLLUP_DAY || row->day == day) && same_text(row->key, key) &&
-			    same_text(row->key2, key2))
-				break;
-			k = (k + 1) & (cap - 1);
-		}
-		if (!slots[k]) {
-			rows[nrows].key = key;
-			rows[nrows].key2 = key2;
-			rows[nrows].day = l->day;
-			slots[k] = ++nrows;
-		}
-		seen[memo].key = key;
-		seen[memo].key2 = key2;
-		seen[memo].day = day;
-		seen[memo].k = k;
-		seen[memo].set = true;
-add:
-		row = &rows[slots[k] - 1];
+		row = &t.rows[seen[m].row];
 		if (__builtin_add_overflow(row->cost_micros, l->cost_micros, &row->cost_micros)) {
-			free(slots);
-			free(rows);
+			free(t.slots);
+			free(t.rows);
 			return pc_error_set(PC_EINTERNAL, "a sum of spend is too large");
 		}
 		row->lines++;
 	}
-	free(slots);
-	if (nrows > 1)
-		qsort(rows, nrows, sizeof(*rows), compare_rows);
-	*out = rows;
-	*nout = nrows;
+	free(t.slots);
+	if (t.nrows > 1)
+		qsort(t.rows, t.nrows, sizeof(*t.rows), compare_rows);
+	*out = t.rows;
+	*nout = t.nrows;
 	return 0;
 }
