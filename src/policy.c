@@ -418,12 +418,16 @@ static bool is_cost_event(const struct pc_policy *policy, const struct pc_templa
 struct judgement {
 	const struct pc_approvals *approvals;
 	const struct pc_strlist *verified;
+	const struct pc_config *config; /* the base's: what it vouches for */
 	bool base_rules;                /* the base has a configuration (not first adoption) */
 	/*
-	 * The base's template ids and model names, sorted: a linear look-up
-	 * (pc_config_template) per template is quadratic on a library of a
-	 * thousand templates.
+	 * The base's template ids and model names, hashed, made the first time
+	 * a template needs one (a linear look-up per template is quadratic on a
+	 * library of a thousand templates). Most never do: a template priced
+	 * from the base's own entries is known by its pointers (known_template,
+	 * known_model).
 	 */
+	bool indexed;
 	struct pc_name_index base_templates;
 	struct pc_name_index base_models;
 	int64_t total_increase_micros;  /* the sum of every increasing template's delta */
@@ -433,12 +437,20 @@ struct judgement {
 static void judgement_init(struct judgement *j, const struct pc_report *report,
 			   const struct pc_approvals *approvals, const struct pc_strlist *verified)
 {
-	const struct pc_config *config = report->config;
-
 	memset(j, 0, sizeof(*j));
 	j->approvals = approvals;
 	j->verified = verified;
+	j->config = report->config;
 	j->base_rules = !report->config_from_head;
+}
+
+static void judgement_index(struct judgement *j)
+{
+	const struct pc_config *config = j->config;
+
+	if (j->indexed)
+		return;
+	j->indexed = true;
 	pc_name_index_init(&j->base_templates, config->templates, config->ntemplates,
 			   sizeof(*config->templates), offsetof(struct pc_template_config, id));
 	pc_name_index_init(&j->base_models, config->models, config->nmodels,
@@ -449,6 +461,30 @@ static void judgement_release(struct judgement *j)
 {
 	pc_name_index_release(&j->base_templates);
 	pc_name_index_release(&j->base_models);
+}
+
+/* Whether the base configures a template of this id. */
+static bool known_template(struct judgement *j, const struct pc_template_report *t)
+{
+	const struct pc_config *config = j->config;
+
+	/* its volumes are the base's own entry: no name to look up */
+	if (t->volume >= config->templates && t->volume < config->templates + config->ntemplates)
+		return true;
+	judgement_index(j);
+	return pc_name_index_find(&j->base_templates, t->id) != SIZE_MAX;
+}
+
+/* Whether the base prices a model of this name. */
+static bool known_model(struct judgement *j, const struct pc_model *model, const char *name)
+{
+	const struct pc_config *config = j->config;
+
+	if (model && name && model >= config->models && model < config->models + config->nmodels &&
+	    !strcmp(model->name, name))
+		return true;
+	judgement_index(j);
+	return pc_name_index_find(&j->base_models, name) != SIZE_MAX;
 }
 
 /* The sum of the increases, savings left out: a split change is judged whole. */
@@ -486,16 +522,16 @@ static bool nothing_to_price(const struct pc_template_report *t)
 }
 
 /* A template only the head configures: its volumes come from the change. */
-static bool is_new_template(const struct judgement *j, const struct pc_template_report *t)
+static bool is_new_template(struct judgement *j, const struct pc_template_report *t)
 {
-	return j->base_rules && pc_name_index_find(&j->base_templates, t->id) == SIZE_MAX;
+	return j->base_rules && !known_template(j, t);
 }
 
 /* The head assigns the template to a model the base does not price. */
-static bool is_head_model(const struct judgement *j, const struct pc_template_report *t)
+static bool is_head_model(struct judgement *j, const struct pc_template_report *t)
 {
 	return j->base_rules && t->after.present &&
-	       pc_name_index_find(&j->base_models, after_model_name(t)) == SIZE_MAX;
+	       !known_model(j, t->after.model, after_model_name(t));
 }
 
 /*
@@ -752,7 +788,7 @@ static void add_event_causes(struct pc_report *report, const struct judgement *j
 }
 
 static void judge_template(struct pc_report *report, struct pc_template_report *t,
-			   const struct judgement *j)
+			   struct judgement *j)
 {
 	const struct pc_policy *policy = &report->config->policy;
 	struct pc_buf who = PC_BUF_INIT;

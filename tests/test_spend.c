@@ -127,6 +127,46 @@ static void test_spend__rollup_sums_by_team_with_none_last(void **state)
 	free(rows);
 }
 
+/*
+ * The table grows with the rows, not the lines: 300 days of 3 lines each,
+ * in an order that interleaves them, sum to one row a day, sorted by day.
+ */
+static void test_spend__rollup_grows_past_its_first_table(void **state)
+{
+	enum { DAYS = 300, PER_DAY = 3 };
+	struct pc_model m = gpt4_class();
+	struct pc_spend_line *lines = calloc(DAYS * PER_DAY, sizeof(*lines));
+	struct pc_rollup_row *rows;
+	size_t n;
+
+	(void)state;
+	assert_non_null(lines);
+	for (int i = 0; i < DAYS * PER_DAY; i++) {
+		lines[i].model = &m;
+		lines[i].qty.per = 1;
+		lines[i].qty.input_tokens = 1000000;
+		lines[i].day = 20000 + (i * 7) % DAYS;
+		lines[i].team = i % 2 ? "a" : "b";
+	}
+	assert_int_equal(pc_spend_price(lines, DAYS * PER_DAY), 0);
+	assert_int_equal(pc_spend_rollup(&rows, &n, lines, DAYS * PER_DAY, PC_ROLLUP_DAY), 0);
+	assert_int_equal(n, DAYS);
+	for (size_t d = 0; d < n; d++) {
+		assert_int_equal(rows[d].day, 20000 + (int64_t)d);
+		assert_int_equal(rows[d].lines, PER_DAY);
+		assert_int_equal(rows[d].cost_micros, INT64_C(36000000));
+	}
+	free(rows);
+	assert_int_equal(pc_spend_rollup(&rows, &n, lines, DAYS * PER_DAY, PC_ROLLUP_TEAM), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].lines + rows[1].lines, DAYS * PER_DAY);
+	free(rows);
+	assert_int_equal(pc_spend_rollup(&rows, &n, lines, 0, PC_ROLLUP_TEAM), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+	free(lines);
+}
+
 static const char volumes_text[] =
 	"# .promptcost/volumes.yml: recorded usage per template, written by `promptcost usage "
 	"sync`.\n"
@@ -215,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_spend__configured_matches_the_cost_model),
 		cmocka_unit_test(test_spend__an_overflow_is_an_error),
 		cmocka_unit_test(test_spend__rollup_sums_by_team_with_none_last),
+		cmocka_unit_test(test_spend__rollup_grows_past_its_first_table),
 		cmocka_unit_test(test_volumes__read_and_written_byte_for_byte),
 		cmocka_unit_test(test_volumes__bad_files_are_located_errors),
 	};

@@ -235,20 +235,47 @@ static bool same_text(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* The hash table of pc_spend_rollup: row positions + 1 (0: empty), cap a power of two. */
+/*
+ * The hash table of pc_spend_rollup: row positions + 1 (0: empty), cap a
+ * power of two, at least twice the rows. It grows with the rows, not with
+ * the lines: a check rolls up 10,000 lines into a few teams, and tables
+ * sized for the lines were 4 MB to zero.
+ */
 struct rollup_table {
 	struct pc_rollup_row *rows;
 	size_t nrows;
+	size_t rows_cap;
 	size_t *slots;
 	size_t cap;
+	enum pc_rollup_by by;
 };
+
+static uint64_t row_hash(const char *key, const char *key2, int64_t day)
+{
+	return hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
+}
+
+static void rollup_grow(struct rollup_table *t)
+{
+	free(t->slots);
+	t->cap *= 2;
+	t->slots = pc_xcalloc(t->cap, sizeof(*t->slots));
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct pc_rollup_row *row = &t->rows[r];
+		int64_t day = t->by == PC_ROLLUP_DAY ? row->day : 0;
+		size_t k = (size_t)row_hash(row->key, row->key2, day) & (t->cap - 1);
+
+		while (t->slots[k])
+			k = (k + 1) & (t->cap - 1);
+		t->slots[k] = r + 1;
+	}
+}
 
 /* The row of line l's names (made when new), its position in t->rows. */
 static size_t row_for(struct rollup_table *t, const struct pc_spend_line *l, enum pc_rollup_by by,
 		      const char *key, const char *key2, int64_t day)
 {
-	uint64_t h = hash_text(hash_text((uint64_t)day * 0x9e3779b97f4a7c15ULL, key), key2);
-	size_t k = (size_t)h & (t->cap - 1);
+	size_t k = (size_t)row_hash(key, key2, day) & (t->cap - 1);
 
 	for (; t->slots[k]; k = (k + 1) & (t->cap - 1)) {
 		const struct pc_rollup_row *row = &t->rows[t->slots[k] - 1];
@@ -257,10 +284,14 @@ static size_t row_for(struct rollup_table *t, const struct pc_spend_line *l, enu
 		    same_text(row->key2, key2))
 			return t->slots[k] - 1;
 	}
+	PC_GROW(t->rows, t->rows_cap, t->nrows + 1);
+	memset(&t->rows[t->nrows], 0, sizeof(t->rows[t->nrows]));
 	t->rows[t->nrows].key = key;
 	t->rows[t->nrows].key2 = key2;
 	t->rows[t->nrows].day = l->day;
 	t->slots[k] = ++t->nrows;
+	if (2 * t->nrows > t->cap)
+		rollup_grow(t);
 	return t->nrows - 1;
 }
 
@@ -272,7 +303,7 @@ static size_t row_for(struct rollup_table *t, const struct pc_spend_line *l, enu
 int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_spend_line *lines,
 		    size_t n, enum pc_rollup_by by)
 {
-	struct rollup_table t = { pc_xcalloc(n ? n : 1, sizeof(*t.rows)), 0, NULL, 16 };
+	struct rollup_table t = { NULL, 0, 0, NULL, 32, by };
 	/*
 	 * Rows by the names' pointers: a check's lines name their team and use
 	 * case by the configuration's budget names (config_snapshot.c shares
@@ -286,8 +317,6 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 		bool set;
 	} seen[64];
 
-	while (t.cap < 2 * n)
-		t.cap *= 2;
 	t.slots = pc_xcalloc(t.cap, sizeof(*t.slots));
 	memset(seen, 0, sizeof(seen));
 	for (size_t i = 0; i < n; i++) {
@@ -316,6 +345,8 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 	free(t.slots);
 	if (t.nrows > 1)
 		qsort(t.rows, t.nrows, sizeof(*t.rows), compare_rows);
+	if (!t.rows) /* no lines: an empty array all the same, as callers free it */
+		t.rows = pc_xcalloc(1, sizeof(*t.rows));
 	*out = t.rows;
 	*nout = t.nrows;
 	return 0;
