@@ -105,6 +105,10 @@ static void io_u64(struct io *io, uint64_t *v)
 	*v = 0;
 	if (io->bad)
 		return;
+	if (io->p < io->end && !(*io->p & 0x80)) { /* most numbers are under 128: one byte */
+		*v = *io->p++;
+		return;
+	}
 	for (x = 0, shift = 0; io->p < io->end && shift < 64; shift += 7) {
 		unsigned char c = *io->p++;
 
