@@ -239,7 +239,7 @@ static bool same_text(const char *a, const char *b)
  * The hash table of pc_spend_rollup: row positions + 1 (0: empty), cap a
  * power of two, at least twice the rows. It grows with the rows, not with
  * the lines: a check rolls up 10,000 lines into a few teams, and tables
- * sized for the lines were 4 MB to zero.
+ * sized for the lines were 2.6 MB to zero over its four roll-ups.
  */
 struct rollup_table {
 	struct pc_rollup_row *rows;
