@@ -126,7 +126,7 @@ enum pc_rollup_by {
 struct pc_rollup_row {
 	const char *key;        /* borrowed from the lines; NULL: none (unattributed, on demand) */
 	const char *key2;       /* PC_ROLLUP_VERSION: the version */
-	int64_t day;            /* PC_ROLLUP_DAY */
+	int64_t day;            /* PC_ROLLUP_DAY; 0 otherwise */
 	int64_t cost_micros;
 	int64_t lines;
 };

@@ -247,7 +247,6 @@ struct rollup_table {
 	size_t rows_cap;
 	size_t *slots;
 	size_t cap;
-	enum pc_rollup_by by;
 };
 
 static uint64_t row_hash(const char *key, const char *key2, int64_t day)
@@ -262,8 +261,7 @@ static void rollup_grow(struct rollup_table *t)
 	t->slots = pc_xcalloc(t->cap, sizeof(*t->slots));
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct pc_rollup_row *row = &t->rows[r];
-		int64_t day = t->by == PC_ROLLUP_DAY ? row->day : 0;
-		size_t k = (size_t)row_hash(row->key, row->key2, day) & (t->cap - 1);
+		size_t k = (size_t)row_hash(row->key, row->key2, row->day) & (t->cap - 1);
 
 		while (t->slots[k])
 			k = (k + 1) & (t->cap - 1);
@@ -271,24 +269,25 @@ static void rollup_grow(struct rollup_table *t)
 	}
 }
 
-/* The row of line l's names (made when new), its position in t->rows. */
-static size_t row_for(struct rollup_table *t, const struct pc_spend_line *l, enum pc_rollup_by by,
-		      const char *key, const char *key2, int64_t day)
+/*
+ * The row of these names (made when new), its position in t->rows; day is
+ * 0 unless the roll-up is by day.
+ */
+static size_t row_for(struct rollup_table *t, const char *key, const char *key2, int64_t day)
 {
 	size_t k = (size_t)row_hash(key, key2, day) & (t->cap - 1);
 
 	for (; t->slots[k]; k = (k + 1) & (t->cap - 1)) {
 		const struct pc_rollup_row *row = &t->rows[t->slots[k] - 1];
 
-		if ((by != PC_ROLLUP_DAY || row->day == day) && same_text(row->key, key) &&
-		    same_text(row->key2, key2))
+		if (row->day == day && same_text(row->key, key) && same_text(row->key2, key2))
 			return t->slots[k] - 1;
 	}
 	PC_GROW(t->rows, t->rows_cap, t->nrows + 1);
 	memset(&t->rows[t->nrows], 0, sizeof(t->rows[t->nrows]));
 	t->rows[t->nrows].key = key;
 	t->rows[t->nrows].key2 = key2;
-	t->rows[t->nrows].day = l->day;
+	t->rows[t->nrows].day = day;
 	t->slots[k] = ++t->nrows;
 	if (2 * t->nrows > t->cap)
 		rollup_grow(t);
@@ -303,7 +302,7 @@ static size_t row_for(struct rollup_table *t, const struct pc_spend_line *l, enu
 int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_spend_line *lines,
 		    size_t n, enum pc_rollup_by by)
 {
-	struct rollup_table t = { NULL, 0, 0, NULL, 32, by };
+	struct rollup_table t = { NULL, 0, 0, NULL, 32 };
 	/*
 	 * Rows by the names' pointers: a check's lines name their team and use
 	 * case by the configuration's budget names (config_snapshot.c shares
@@ -331,7 +330,7 @@ int pc_spend_rollup(struct pc_rollup_row **out, size_t *nout, const struct pc_sp
 			seen[m].key = key;
 			seen[m].key2 = key2;
 			seen[m].day = day;
-			seen[m].row = row_for(&t, l, by, key, key2, day);
+			seen[m].row = row_for(&t, key, key2, day);
 			seen[m].set = true;
 		}
 		row = &t.rows[seen[m].row];

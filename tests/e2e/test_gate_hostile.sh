@@ -193,14 +193,8 @@ expect_eq "$(json "$out" '.templates[] | select(.id == "evil") | .team')" \
 # before stop 19, dropped the name from the array without a word)
 b=$TEST_TMP/not-utf8
 new_repo "$b"
-sed -n '1,/^templates:/p' "$h/.promptcost.yml" >"$b/.promptcost.yml"
-cat >>"$b/.promptcost.yml" <<'EOF2'
-  - id: summ
-    files: ["prompts/*.md"]
-    model: gpt-4-class
-    calls_per_day: 15000
-    output_tokens_per_call: 0
-EOF2
+# the first configuration's head up to its first template, 'summ', whole
+sed -n '1,/output_tokens_per_call: 0/p' "$h/.promptcost.yml" >"$b/.promptcost.yml"
 mkdir -p "$b/prompts"
 echo hello >"$b/prompts/a.md"
 commit_all "$b" "base"
