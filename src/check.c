@@ -196,6 +196,11 @@ static int read_configs(struct pc_check *check, const char *config_path, bool al
 	if ((error = read_config(&check->head_config, head_oid, check->head, config_path, true,
 				 same, same_oid, 2, check->cache_dir)) < 0)
 		goto done;
+	if (check->world_config && check->world_config == check->base_config &&
+	    check->base_config == check->head_config && strlen(world_oid) == PC_OID_HEXSZ) {
+		memcpy(check->config_oid, world_oid, sizeof(check->config_oid));
+		check->config_path = pc_xstrdup(config_path);
+	}
 	if (!check->world_config && !check->base_config && !check->head_config) {
 		struct pc_buf note_text = PC_BUF_INIT;
 
@@ -708,18 +713,34 @@ static int cache_finding(struct pc_report *report, const struct pc_template_repo
 	return 0;
 }
 
-static int price_notes(struct pc_report *report)
+static void row_price_notes(struct pc_report *report, const struct pc_template_report *t)
 {
+	if (t->before.present && t->before.model)
+		price_note(report, t->before.model);
+	if (t->after.present && t->after.model)
+		price_note(report, t->after.model);
+}
+
+/*
+ * Each model's price note in the order its first template comes, the quiet
+ * templates of a quiet run (q: not collected, so not in the report) in
+ * their places of the configuration's order, which is the report's.
+ */
+static int price_notes(struct pc_report *report, const struct pc_quiet *q)
+{
+	size_t row = 0;
 	int error;
 
-	for (size_t i = 0; i < report->ntemplates; i++) {
-		const struct pc_template_report *t = &report->templates[i];
+	for (size_t i = 0; q && report->nquiet && i < q->n; i++) {
+		const struct pc_template_config *tmpl = &report->config->templates[i];
 
-		if (t->before.present && t->before.model)
-			price_note(report, t->before.model);
-		if (t->after.present && t->after.model)
-			price_note(report, t->after.model);
+		if (row < report->ntemplates && report->templates[row].volume == tmpl)
+			row_price_notes(report, &report->templates[row++]);
+		else if (!q->visit[i])
+			price_note(report, &report->config->models[q->records[i].model]);
 	}
+	for (; row < report->ntemplates; row++)
+		row_price_notes(report, &report->templates[row]);
 	for (size_t i = 0; i < report->ntemplates; i++)
 		if ((error = cache_finding(report, &report->templates[i])) < 0)
 			return error;
@@ -745,6 +766,79 @@ static void open_cache(struct pc_check *check, const struct pc_check_options *op
 		check->cache = pc_cache_open(path.ptr);
 	}
 	pc_buf_release(&path);
+}
+
+/* ---- the quiet-template snapshot (quiet.h) ---- */
+
+/*
+ * Whether quiet.h applies to this run, and when it does, which templates
+ * it collects (check->quiet.visit): every one when there is no snapshot of
+ * this key yet. Anything unexpected leaves the run the full one.
+ */
+static void quiet_prepare(struct pc_check *check, const struct pc_check_options *options)
+{
+	const struct pc_config *config = check->world_config;
+	const struct pc_config *configs[3] = { config, config, config };
+	struct pc_strlist dirs = PC_STRLIST_INIT, changed = PC_STRLIST_INIT;
+	struct pc_buf payload = PC_BUF_INIT;
+	struct pc_side *snapshot = NULL;
+	struct pc_file_info info;
+	char volumes_oid[PC_OID_HEXSZ + 1] = "";
+	bool removed = false, unused;
+	int r;
+
+	if (!options->quiet || !check->cache || !check->cache_dir || !check->config_oid[0] ||
+	    !pc_side_commit(check->base) ||
+	    !(pc_side_commit(check->head) || pc_side_is_index(check->head)) ||
+	    pc_side_tree_id(check->base_tree, check->base) < 0)
+		goto done;
+	for (size_t i = 0; i < config->ntemplates; i++)
+		if (config->templates[i].family)
+			goto done;
+	if (!pc_templates_folders(&dirs, configs))
+		goto done;
+	/* the world's recorded volumes price every template: their blob id is in the key */
+	r = pc_side_stat(&info, check->world, PC_VOLUMES_PATH);
+	if ((r == 0 && pc_side_blob_id(volumes_oid, check->world, PC_VOLUMES_PATH) != 0) ||
+	    (r < 0 && r != PC_ENOTFOUND))
+		goto done;
+	pc_quiet_key(&check->quiet_key, check->config_path, check->config_oid, volumes_oid,
+		     check->report.price_date);
+	if (pc_cache_quiet_load(&payload, check->cache_dir, check->quiet_key.ptr,
+				check->quiet_key.len))
+		pc_quiet_parse(&check->quiet, payload.ptr, payload.len, config->ntemplates,
+			       config->nmodels);
+	else
+		pc_quiet_parse(&check->quiet, "", 0, config->ntemplates, config->nmodels);
+	/* what changed since the snapshot's tree, which may be an older base */
+	if (check->quiet.loaded && strcmp(check->quiet.tree, check->base_tree) &&
+	    (pc_side_from_tree(&snapshot, check->repo, check->quiet.tree) < 0 ||
+	     pc_side_changes(&changed, &unused, snapshot, check->base, &dirs) < 0)) {
+		pc_quiet_release(&check->quiet); /* gone, or unreadable: a full run, stored anew */
+		pc_quiet_parse(&check->quiet, "", 0, config->ntemplates, config->nmodels);
+	}
+	pc_error_clear();
+	if (pc_side_changes(&changed, &removed, check->base, check->head, &dirs) < 0 || removed)
+		goto done;
+	pc_quiet_visit(&check->quiet, config, &changed);
+	check->quiet_active = true;
+done:
+	pc_error_clear();
+	pc_side_free(snapshot);
+	pc_strlist_release(&dirs);
+	pc_strlist_release(&changed);
+	pc_buf_release(&payload);
+}
+
+/* Stores the snapshot this run leaves, when it differs from the one it read. */
+static void quiet_store(struct pc_check *check)
+{
+	struct pc_buf payload = PC_BUF_INIT;
+
+	if (pc_quiet_payload(&payload, &check->quiet, &check->report, check->base_tree))
+		pc_cache_quiet_store(check->cache_dir, check->quiet_key.ptr, check->quiet_key.len,
+				     payload.ptr, payload.len);
+	pc_buf_release(&payload);
 }
 
 int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
@@ -789,9 +883,11 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	if (own_base && check->head_config && own_base != check->head_config)
 		pending_changes(&report->pending, own_base, check->head_config);
 
+	quiet_prepare(check, options);
 	if ((error = pc_templates_collect(report, check->repo, check->base, check->head,
 					  check->world_config, check->base_config,
-					  check->head_config)) < 0)
+					  check->head_config,
+					  check->quiet_active ? check->quiet.visit : NULL)) < 0)
 		return error;
 	pc_templates_count_tokens(report);
 	if (check->cache && pc_cache_save(check->cache) < 0)
@@ -799,9 +895,16 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	if ((error = read_volumes(check)) < 0)
 		return error;
 	set_rates(report, check->volumes);
-	if ((error = pc_cost_report(report)) < 0 || (error = price_notes(report)) < 0)
+	if ((error = pc_cost_report(report)) < 0)
 		return error;
-	return pc_policy_judge(report, &check->approvals, options->verified);
+	if (check->quiet_active)
+		pc_quiet_lines(report, &check->quiet);
+	if ((error = price_notes(report, check->quiet_active ? &check->quiet : NULL)) < 0 ||
+	    (error = pc_policy_judge(report, &check->approvals, options->verified)) < 0)
+		return error;
+	if (check->quiet_active)
+		quiet_store(check);
+	return 0;
 }
 
 void pc_check_release(struct pc_check *check)
@@ -822,5 +925,8 @@ void pc_check_release(struct pc_check *check)
 	pc_repo_free(check->repo);
 	pc_cache_free(check->cache);
 	free(check->cache_dir);
+	free(check->config_path);
+	pc_quiet_release(&check->quiet);
+	pc_buf_release(&check->quiet_key);
 	memset(check, 0, sizeof(*check));
 }

@@ -1457,6 +1457,159 @@ int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct p
 	return error;
 }
 
+/* ---- what changed between two sides ------------------------------------ */
+
+int pc_side_tree_id(char *hex, const struct pc_side *side)
+{
+	if (side->kind != SIDE_TREE)
+		return pc_error_set(PC_EINTERNAL, "%s has no tree", side->label);
+	git_oid_tostr(hex, PC_OID_HEXSZ + 1, git_tree_id(side->tree));
+	return 0;
+}
+
+bool pc_side_is_index(const struct pc_side *side)
+{
+	return side->kind == SIDE_INDEX;
+}
+
+int pc_side_from_tree(struct pc_side **out, struct pc_repo *repo, const char *tree_hex)
+{
+	struct pc_side *side;
+	git_oid id;
+	int error = 0;
+
+	*out = NULL;
+	if (git_oid_fromstr(&id, tree_hex) < 0)
+		return pc_error_set(PC_EINTERNAL, "'%s' is not a tree id", tree_hex);
+	side = side_new(repo, SIDE_TREE);
+	side->label = pc_xstrdup(tree_hex);
+	if (git_tree_lookup(&side->tree, repo->git, &id) < 0)
+		error = git_fail("cannot read a tree");
+	else
+		error = side_attach_odb(side);
+	if (error < 0)
+		pc_side_free(side);
+	else
+		*out = side;
+	return error;
+}
+
+/*
+ * The tree id of folder dir (ending in '/') on side, when it is known
+ * without listing: 1 with its id, 0 when the side has no such folder, -1
+ * when only a listing can tell (the index's cache of tree ids does not hold
+ * it, or the side is the working tree).
+ */
+static int folder_id(git_oid *id, struct pc_side *side, const char *dir)
+{
+	switch (side->kind) {
+	case SIDE_EMPTY:
+		return 0;
+	case SIDE_TREE: {
+		git_tree_entry *entry = NULL;
+		char *path = pc_xstrndup(dir, strlen(dir) - 1);
+		int error = git_tree_entry_bypath(&entry, side->tree, path);
+		int found = -1;
+
+		free(path);
+		if (error == GIT_ENOTFOUND)
+			found = 0;
+		else if (error == 0 && git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+			git_oid_cpy(id, git_tree_entry_id(entry));
+			found = 1;
+		}
+		git_tree_entry_free(entry);
+		git_error_clear();
+		return found;
+	}
+	case SIDE_INDEX: {
+		/* as list_from_index trusts the cache: whole, committed entries only */
+		const struct pc_index_tree *tree;
+		size_t from, to;
+
+		if (!side->own_index || !(tree = pc_index_tree_find(&side->own, dir)))
+			return -1;
+		index_range(&side->own, dir, strlen(dir), &from, &to);
+		if (to - from != tree->entries)
+			return -1;
+		for (size_t i = from; i < to; i++)
+			if (side->own.entries[i].stage ||
+			    (side->own.entries[i].extended & PC_INDEX_INTENT_TO_ADD))
+				return -1;
+		memcpy(id->id, tree->id, GIT_OID_RAWSZ);
+		return 1;
+	}
+	default:
+		return -1;
+	}
+}
+
+/* Entries from..: those of list (sorted) that lie in dir. */
+static size_t list_under(const struct pc_file_list *list, size_t from, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (from < list->n && strncmp(list->items[from].path, dir, len) < 0)
+		from++;
+	return from;
+}
+
+int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, struct pc_side *b,
+		    const struct pc_strlist *dirs)
+{
+	int error = 0;
+
+	*removed = false;
+	for (size_t d = 0; d < dirs->n && !error; d++) {
+		const char *dir = dirs->items[d];
+		struct pc_strlist one = { (char **)&dirs->items[d], 1, 1 };
+		struct pc_file_list la = PC_FILE_LIST_INIT, lb = PC_FILE_LIST_INIT;
+		size_t len = strlen(dir), i, k;
+		git_oid ia, ib;
+		int ka = folder_id(&ia, a, dir), kb = folder_id(&ib, b, dir);
+
+		/* git's own shortcut: a folder of the same tree id holds the same files */
+		if (ka >= 0 && kb >= 0 && (ka == kb && (!ka || git_oid_equal(&ia, &ib))))
+			continue;
+		if ((error = pc_side_files(&la, a, &one)) < 0 ||
+		    (error = pc_side_files(&lb, b, &one)) < 0)
+			goto next;
+		i = list_under(&la, 0, dir);
+		k = list_under(&lb, 0, dir);
+		for (;;) {
+			bool in_a = i < la.n && !strncmp(la.items[i].path, dir, len);
+			bool in_b = k < lb.n && !strncmp(lb.items[k].path, dir, len);
+			const struct pc_file_entry *x = in_a ? &la.items[i] : NULL;
+			const struct pc_file_entry *y = in_b ? &lb.items[k] : NULL;
+			int cmp;
+
+			if (!x && !y)
+				break;
+			cmp = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
+			if (cmp < 0) {
+				*removed = true; /* gone from b */
+				pc_strlist_push(out, x->path);
+				i++;
+			} else if (cmp > 0) {
+				pc_strlist_push(out, y->path);
+				k++;
+			} else {
+				if (x->kind != y->kind)
+					*removed = true; /* a file became a link, or the reverse */
+				if (x->kind != y->kind || !x->has_id || !y->has_id ||
+				    memcmp(x->id, y->id, sizeof(x->id)))
+					pc_strlist_push(out, x->path);
+				i++;
+				k++;
+			}
+		}
+next:
+		pc_file_list_release(&la);
+		pc_file_list_release(&lb);
+	}
+	return error;
+}
+
 void pc_file_list_release(struct pc_file_list *list)
 {
 	while (list->pool) {

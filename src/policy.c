@@ -360,10 +360,11 @@ static int judge_budgets(struct pc_budget_report **out, size_t *nout, struct pc_
 
 	*out = pc_xcalloc(nbudgets ? nbudgets : 1, sizeof(**out));
 	*nout = nbudgets;
-	if ((error = pc_spend_rollup(&before, &nbefore, report->lines_before, report->ntemplates,
-				     by)) < 0 ||
-	    (error = pc_spend_rollup(&after, &nafter, report->lines_after, report->ntemplates,
-				     by)) < 0)
+	/* the quiet templates' lines (report.h's nquiet_lines) come after the collected ones */
+	if ((error = pc_spend_rollup(&before, &nbefore, report->lines_before,
+				     report->ntemplates + report->nquiet_lines, by)) < 0 ||
+	    (error = pc_spend_rollup(&after, &nafter, report->lines_after,
+				     report->ntemplates + report->nquiet_lines, by)) < 0)
 		goto done;
 	for (size_t b = 0; b < nbudgets; b++) {
 		struct pc_budget_report *r = &(*out)[b];

@@ -378,6 +378,11 @@ int pc_report_json(struct pc_buf *out, const struct pc_report *report)
 {
 	struct writer w = { out, 0, true };
 
+	/* every template is listed: a report that priced some from the quiet snapshot cannot be */
+	if (report->nquiet)
+		return pc_error_set(PC_EINTERNAL, "a JSON report needs every template collected "
+				    "(check ran without --format json)");
+
 	pc_buf_addch(out, '{');
 	w.depth = 1;
 	str(&w, "schema", "promptcost/check/v1");

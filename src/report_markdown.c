@@ -68,7 +68,7 @@ static void count(struct pc_buf *out, int64_t n, bool exact, bool sign)
 /* The changed templates, one row each; with max_bytes, rows past it are counted, not shown. */
 static void templates_table(struct pc_buf *out, const struct pc_report *report, size_t max_bytes)
 {
-	size_t unchanged = 0, omitted = 0, start = out->len;
+	size_t unchanged = report->nquiet, omitted = 0, start = out->len; /* quiet: unchanged */
 	bool header = false;
 
 	for (size_t i = 0; i < report->ntemplates; i++) {

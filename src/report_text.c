@@ -130,7 +130,7 @@ static void templates_table(struct pc_buf *out, const struct pc_report *report)
 	struct table t = { 12, { false, false, false, true, true, true, true, true, true, true,
 				 false, false }, PC_STRLIST_INIT };
 
-	size_t unchanged = 0;
+	size_t unchanged = report->nquiet; /* quiet ones are unchanged (report.h) */
 
 	table_row(&t, head);
 	for (size_t i = 0; i < report->ntemplates; i++) {
@@ -226,7 +226,7 @@ void pc_report_text(struct pc_buf *out, const struct pc_report *report,
 		pc_buf_adds(out, "note: the base has no .promptcost.yml; using the head's "
 				 "(first adoption)\n");
 	pc_buf_addch(out, '\n');
-	if (report->ntemplates)
+	if (report->ntemplates || report->nquiet)
 		templates_table(out, report);
 	else
 		pc_buf_adds(out, "no templates configured\n");

@@ -66,6 +66,12 @@ struct collect {
 	struct pc_side *sides[2];        /* base, head */
 	struct pc_file_list lists[2];
 	struct pc_name_index by_path[2]; /* lists[s] by path, for literal globs and look-ups */
+	/*
+	 * A few templates of a large listing (the quiet snapshot's run,
+	 * quiet.h): lists are searched by bisection instead, as hashing ten
+	 * thousand paths for fifty look-ups cost more than the look-ups.
+	 */
+	bool bisect;
 	const struct pc_config *configs[3]; /* world, base, head */
 	/* each configuration's templates in its order, families' members after them */
 	const struct pc_template_config **order[3];
@@ -175,7 +181,15 @@ static size_t first_with_prefix(const struct pc_file_list *list, const char *pre
  */
 static const struct pc_file_entry *list_find(const struct collect *c, int s, const char *path)
 {
-	size_t k = pc_name_index_find(&c->by_path[s], path);
+	size_t k;
+
+	if (c->bisect) {
+		const struct pc_file_list *list = &c->lists[s];
+		size_t at = first_with_prefix(list, path, strlen(path) + 1);
+
+		return at < list->n && !strcmp(list->items[at].path, path) ? &list->items[at] : NULL;
+	}
+	k = pc_name_index_find(&c->by_path[s], path);
 
 	return k == SIZE_MAX ? NULL : &c->lists[s].items[k];
 }
@@ -1197,7 +1211,12 @@ static int find_renames_if_gone(struct collect *c, const struct pc_template_side
 	return 0;
 }
 
-static int collect_template(struct pc_report *report, struct collect *c, const char *id)
+/*
+ * One template, by id; own, when not NULL, is its entry in the one
+ * configuration every side shares (no look-up then).
+ */
+static int collect_template(struct pc_report *report, struct collect *c, const char *id,
+			    const struct pc_template_config *own_entry)
 {
 	const struct pc_template_config *cw, *cb, *ch, *own, *how, *vars;
 	struct pc_template_report *t;
@@ -1207,7 +1226,7 @@ static int collect_template(struct pc_report *report, struct collect *c, const c
 	const char *model_before, *model_after;
 	int error = 0;
 
-	cw = template_index_find(&c->index[CFG_WORLD], id);
+	cw = own_entry ? own_entry : template_index_find(&c->index[CFG_WORLD], id);
 	cb = c->same_as[CFG_BASE] == CFG_WORLD ? cw : template_index_find(&c->index[CFG_BASE], id);
 	ch = c->same_as[CFG_HEAD] == CFG_WORLD  ? cw
 	     : c->same_as[CFG_HEAD] == CFG_BASE ? cb
@@ -1618,11 +1637,14 @@ static int compare_strings(const void *a, const void *b)
  * False when a glob has no folder there ("*.md", or one starting with "**"):
  * then every file counts.
  */
-static bool glob_folders(struct pc_strlist *out, const struct pc_config *const configs[3])
+static bool glob_folders(struct pc_strlist *out, const struct pc_config *const configs[3],
+			 const bool *visit)
 {
 	struct pc_strlist all = PC_STRLIST_INIT;
 	/* all by folder (positions + 1): templates of one folder need not come in a row */
-	size_t *seen = NULL, mask = 0;
+	size_t *seen = NULL, mask = 0, last_len = 0;
+	/* but mostly do: the last glob's folder, known without hashing it again */
+	const char *last_glob = NULL;
 	bool ok = true;
 
 	for (int k = 0; k < 3 && ok; k++) {
@@ -1631,6 +1653,8 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 		for (size_t i = 0; ok && configs[k] && i < configs[k]->ntemplates; i++) {
 			const struct pc_template_config *tmpl = &configs[k]->templates[i];
 
+			if (visit && !visit[i])
+				continue;
 			for (size_t g = 0; ok && g < tmpl->nfiles; g++) {
 				const char *glob = tmpl->files[g].pattern;
 				size_t len = literal_prefix_len(glob), slot;
@@ -1639,6 +1663,10 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 					len--;
 				if (!(ok = len > 0))
 					break;
+				if (last_glob && len == last_len && !memcmp(glob, last_glob, len))
+					continue;
+				last_glob = glob;
+				last_len = len;
 				if (2 * (all.n + 1) > mask) { /* grown: every folder again */
 					mask = mask ? 2 * mask + 1 : 63;
 					free(seen);
@@ -1674,6 +1702,11 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 	return ok;
 }
 
+bool pc_templates_folders(struct pc_strlist *out, const struct pc_config *const configs[3])
+{
+	return glob_folders(out, configs, NULL);
+}
+
 /* Whether the lists of collect hold every file at path's place (see dirs). */
 static bool listed_here(const struct collect *c, const char *path)
 {
@@ -1698,12 +1731,14 @@ static bool side_has_file(const struct collect *c, int s, const char *path)
 
 int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct pc_side *base,
 			 struct pc_side *head, const struct pc_config *world_config,
-			 const struct pc_config *base_config, const struct pc_config *head_config)
+			 const struct pc_config *base_config, const struct pc_config *head_config,
+			 const bool *visit)
 {
 	struct collect c;
 	/* every side's ids, borrowed from the configurations and families (which outlive this) */
 	const char **ids = NULL;
-	size_t nids = 0, ids_cap = 0;
+	const struct pc_template_config **entries = NULL; /* with visit: each id's entry */
+	size_t nids = 0, ids_cap = 0, entries_cap = 0;
 	int error = 0;
 
 	assert(world_config || base_config || head_config);
@@ -1715,18 +1750,33 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 	c.configs[CFG_HEAD] = head_config;
 
 	c.repo = repo;
-	c.all_dirs = !glob_folders(&c.dirs, c.configs);
+	assert(!visit || (world_config == base_config && base_config == head_config));
+	c.all_dirs = !glob_folders(&c.dirs, c.configs, visit);
 	if ((error = pc_side_files(&c.lists[0], base, c.all_dirs ? NULL : &c.dirs)) < 0 ||
 	    (error = pc_side_files(&c.lists[1], head, c.all_dirs ? NULL : &c.dirs)) < 0)
 		goto done;
-	for (int s = 0; s < 2; s++)
+	if (visit) {
+		/*
+		 * One configuration and no family (quiet.h): its templates are the
+		 * ids, in its order, and each one's entry is known without a look-up.
+		 */
+		for (size_t i = 0; i < world_config->ntemplates; i++)
+			if (visit[i]) {
+				PC_GROW(ids, ids_cap, nids + 1);
+				PC_GROW(entries, entries_cap, nids + 1);
+				entries[nids] = &world_config->templates[i];
+				ids[nids++] = world_config->templates[i].id;
+			}
+		c.same_as[CFG_BASE] = c.same_as[CFG_HEAD] = CFG_WORLD;
+		c.bisect = nids * 8 < c.lists[0].n + c.lists[1].n;
+	}
+	for (int s = 0; s < 2 && !c.bisect; s++)
 		pc_name_index_init(&c.by_path[s], c.lists[s].items, c.lists[s].n,
 				   sizeof(*c.lists[s].items), offsetof(struct pc_file_entry, path));
-
-	if ((error = expand_families(report, &c)) < 0)
+	if (!visit && (error = expand_families(report, &c)) < 0)
 		goto done;
 	/* every template any side configures, world order first (ids are unique on a side) */
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 3 && !visit; k++) {
 		c.same_as[k] = k;
 		for (int e = 0; e < k && c.same_as[k] == k && !report->ngenerated; e++)
 			if (c.configs[e] && c.configs[e] == c.configs[k])
@@ -1734,7 +1784,7 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 		if (c.same_as[k] == k)
 			template_index_build(&c.index[k], c.order[k], c.norder[k]);
 	}
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 3 && !visit; k++) {
 		for (size_t i = 0; c.same_as[k] == k && i < c.norder[k]; i++) {
 			const char *id = c.order[k][i]->id;
 			bool seen = false;
@@ -1748,11 +1798,22 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 		}
 	}
 	report->templates = pc_xcalloc(nids ? nids : 1, sizeof(*report->templates));
-	for (size_t i = 0; i < nids; i++)
-		if ((error = collect_template(report, &c, ids[i])) < 0)
+	for (size_t i = 0; i < nids; i++) {
+		size_t warnings = pc_warning_count(), n = report->ntemplates;
+		size_t pending = report->pending.n, skipped = report->skipped.n;
+
+		if ((error = collect_template(report, &c, ids[i], entries ? entries[i] : NULL)) < 0)
 			goto done;
+		/* it said nothing beyond its row: what the quiet snapshot can stand in for */
+		if (report->ntemplates > n)
+			report->templates[n].quiet_able = warnings == pc_warning_count() &&
+							  pending == report->pending.n &&
+							  skipped == report->skipped.n &&
+							  !c.renames_found;
+	}
 done:
 	free(ids);
+	free(entries);
 	for (int k = 0; k < 3; k++) {
 		pc_name_index_release(&c.index[k].ids);
 		free(c.order[k]);

@@ -173,14 +173,20 @@ measure() {
 		[ "$status" -le 1 ] || { cat "$work/stderr" >&2; die "'promptcost $args' exited $status in $r"; }
 	done
 	cache=$r/.git/promptcost/tokens.cache
-	warm=$work/warm.csv cold=$work/cold.csv staged=$work/staged.csv
+	# the quiet-template snapshot the runs above wrote (one file per build)
+	quiet=$(ls "$r"/.git/promptcost/quiet-*.snap 2>/dev/null | tr "\n" " ")
+	[ -n "$quiet" ] || die "no quiet-template snapshot after 'check --base $REV' in $r"
+	warm=$work/warm.csv cold=$work/cold.csv staged=$work/staged.csv full=$work/full.csv
 	time_commands "$warm" "" \
 		"git diff --stat $REV...HEAD" "git diff --stat $REV...HEAD" \
 		"check --base $REV (warm cache)" "$PROMPTCOST check --base $REV" \
 		"check --base $REV --format json (warm)" "$PROMPTCOST check --base $REV --format json" \
 		"git diff HEAD --stat" "git diff HEAD --stat" \
 		"check (working tree; warm)" "$PROMPTCOST check"
-	time_commands "$cold" "rm -f $cache" \
+	time_commands "$full" "rm -f $quiet" \
+		"git diff --stat $REV...HEAD" "git diff --stat $REV...HEAD" \
+		"check --base $REV (no quiet snapshot)" "$PROMPTCOST check --base $REV"
+	time_commands "$cold" "rm -f $cache $quiet" \
 		"git diff --stat $REV...HEAD" "git diff --stat $REV...HEAD" \
 		"check --base $REV (cold cache)" "$PROMPTCOST check --base $REV"
 	if [ -n "${COMPARE:-}" ]; then
@@ -214,6 +220,7 @@ measure() {
 	row "$warm" "$g"
 	row "$warm" "check --base $REV (warm cache)" "$g"
 	row "$warm" "check --base $REV --format json (warm)" "$g"
+	row "$full" "check --base $REV (no quiet snapshot)" "$g"
 	row "$cold" "check --base $REV (cold cache)" "$g"
 	[ -z "${COMPARE:-}" ] || row "$work/compare.csv" "COMPARE check --base $REV" "$g"
 	row "$staged" "check --staged (one staged change; warm)" "git diff --cached --stat"
@@ -233,7 +240,7 @@ echo "## promptcost check, $LAYOUT layout"
 echo
 echo "Repository: $commits commits, $files files, $templates templates; $REV...HEAD:$changed."
 echo "Wall: median of $RUNS runs after $WARMUP warm-up runs (hyperfine -N); CPU: mean user + system."
-echo "Cold: the token-count cache removed before every run. ${COMPARE:+COMPARE: $COMPARE}"
+echo "Cold: the token-count cache and the quiet-template snapshot removed before every run; no snapshot: the snapshot alone removed. ${COMPARE:+COMPARE: $COMPARE}"
 echo
 measure "$repo"
 
@@ -250,7 +257,8 @@ if [ "${SERIES:-0}" = 1 ] && [ "$LAYOUT" != fabric ]; then
 		"$PROMPTCOST" check --base "$REV" >/dev/null 2>&1 || true
 		time_commands "$work/s-warm.csv" "" \
 			"git" "git diff --stat $REV...HEAD" "warm" "$PROMPTCOST check --base $REV"
-		time_commands "$work/s-cold.csv" "rm -f $r/.git/promptcost/tokens.cache" \
+		quiet=$(ls "$r"/.git/promptcost/quiet-*.snap 2>/dev/null | tr "\n" " ")
+		time_commands "$work/s-cold.csv" "rm -f $r/.git/promptcost/tokens.cache $quiet" \
 			"git" "git diff --stat $REV...HEAD" "cold" "$PROMPTCOST check --base $REV"
 		cd "$root"
 		g=$(median "$work/s-warm.csv" git) w=$(median "$work/s-warm.csv" warm)

@@ -68,4 +68,15 @@ struct pc_config;
 struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const char *shown);
 void pc_cache_config_store(const char *dir, const char *oid, const struct pc_config *config);
 
+/*
+ * The quiet-template snapshot's file (quiet.h) in dir, one per build of the
+ * program, under a key: pc_cache_quiet_load appends the payload stored
+ * under key to out, and is false when the file is absent, damaged, another
+ * build's or another key's. Storing replaces the file atomically and never
+ * fails the caller.
+ */
+bool pc_cache_quiet_load(struct pc_buf *out, const char *dir, const char *key, size_t key_len);
+void pc_cache_quiet_store(const char *dir, const char *key, size_t key_len, const void *data,
+			  size_t len);
+
 #endif

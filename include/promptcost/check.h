@@ -10,6 +10,7 @@
 #include "promptcost/approvals.h"
 #include "promptcost/config.h"
 #include "promptcost/git.h"
+#include "promptcost/quiet.h"
 #include "promptcost/report.h"
 #include "promptcost/volumes.h"
 
@@ -24,6 +25,12 @@ struct pc_check_options {
 					 * every side */
 	const struct pc_strlist *verified; /* identities approved elsewhere (--approved-by) */
 	bool no_cache;                  /* --no-cache: count every template, keep no counts */
+	/*
+	 * The caller renders no report that lists every template (JSON): the
+	 * templates a change does not touch may be priced from the
+	 * quiet-template snapshot (quiet.h) instead of collected.
+	 */
+	bool quiet;
 };
 
 /* Everything one evaluation owns; the report points into the configs. */
@@ -47,6 +54,14 @@ struct pc_check {
 	struct pc_report report;
 	struct pc_cache *cache;         /* <git-common-dir>/promptcost/tokens.cache, or NULL */
 	char *cache_dir;                /* <git-common-dir>/promptcost, or NULL: no caches */
+	/* the blob id and path of the one configuration every side shares, or "" and NULL */
+	char config_oid[PC_OID_HEXSZ + 1];
+	char *config_path;
+	/* the quiet-template snapshot of this run (active: quiet.h applies) */
+	struct pc_quiet quiet;
+	bool quiet_active;
+	struct pc_buf quiet_key;
+	char base_tree[PC_OID_HEXSZ + 1];
 };
 
 /*

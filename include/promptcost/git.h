@@ -110,6 +110,26 @@ int64_t pc_side_commit_time(const struct pc_side *side);
  */
 int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs);
 /*
+ * What the quiet-template snapshot (quiet.h) needs of the sides: the root
+ * tree id of a commit's side (PC_EINTERNAL for another side); whether a side
+ * is the index; and a side for a tree by its id (PC_EGIT when the repository
+ * no longer has it), freed with pc_side_free.
+ */
+int pc_side_tree_id(char *hex, const struct pc_side *side);
+bool pc_side_is_index(const struct pc_side *side);
+int pc_side_from_tree(struct pc_side **out, struct pc_repo *repo, const char *tree_hex);
+/*
+ * The paths under dirs (as pc_side_files takes them) whose file differs
+ * between side a and side b: added, modified, deleted, or changed in kind,
+ * appended to out in path order within each folder. removed is set when a
+ * path is gone from b or changed kind (a rename or a link may then be at
+ * play). A folder whose tree id both sides know without listing it (a
+ * tree's entry, the index's cache of tree ids) and find equal is not
+ * listed, as git's own diff skips it.
+ */
+int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, struct pc_side *b,
+		    const struct pc_strlist *dirs);
+/*
  * Whether path lies in one of dirs (sorted folder paths ending in '/', none
  * inside another, as pc_side_files takes them).
  */

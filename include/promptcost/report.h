@@ -208,6 +208,12 @@ struct pc_template_report {
 	struct pc_strlist notes;
 	size_t main_reason;             /* the reason that decided the verdict (when not pass) */
 	struct pc_findings findings;    /* the same, as data: each reason is one or more */
+	/*
+	 * Collecting it raised no warning and added nothing to the report's
+	 * pending or skipped notes (templates stage): with the rest of
+	 * quiet.h's conditions, the quiet snapshot may stand in for its row.
+	 */
+	bool quiet_able;
 };
 
 /* A team's or a use case's budget before and after the change. */
@@ -232,6 +238,18 @@ struct pc_report {
 	bool config_from_head;          /* the base had no configuration */
 	struct pc_template_report *templates;
 	size_t ntemplates;
+	/*
+	 * Unchanged templates priced from the quiet-template snapshot
+	 * (quiet.h) instead of collected: not in templates, but counted in
+	 * "N unchanged templates not shown", and in their team's and use
+	 * case's spend by nquiet_lines lines after the templates' own (one per
+	 * team and use case they share: lines_before and lines_after hold
+	 * ntemplates + nquiet_lines lines, each for a team and use case only).
+	 * 0 in a full run, and always for the JSON report, which lists every
+	 * template.
+	 */
+	size_t nquiet;
+	size_t nquiet_lines;
 	struct pc_budget_report *teams;
 	size_t nteams;
 	struct pc_budget_report *use_cases;

@@ -32,7 +32,19 @@
  */
 int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct pc_side *base,
 			 struct pc_side *head, const struct pc_config *world_config,
-			 const struct pc_config *base_config, const struct pc_config *head_config);
+			 const struct pc_config *base_config, const struct pc_config *head_config,
+			 const bool *visit);
+/*
+ * With visit (quiet.h: only when the three configurations are one object
+ * and it has no family), only the templates i of that configuration with
+ * visit[i] are collected, and only their folders listed; NULL collects
+ * every template.
+ *
+ * The folders every glob of configs lies in (sorted, none inside another,
+ * as pc_side_files takes them), appended to out; false when some glob has
+ * none ("*.md"): then every file of a side is a candidate.
+ */
+bool pc_templates_folders(struct pc_strlist *out, const struct pc_config *const configs[3]);
 
 /*
  * The tokens stage: counts tokens before and after, and of the added and

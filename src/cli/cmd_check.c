@@ -33,12 +33,13 @@ static const char usage[] =
 	"  --approved-by ID       an identity verified elsewhere (github:LOGIN); repeatable\n"
 	"  --output-format FMT[:BYTES]=FILE\n"
 	"                         also write the report in FMT to FILE ('-': stdout); repeatable\n"
-	"  --no-cache             count every template (also PROMPTCOST_NO_CACHE=1)\n"
+	"  --no-cache             read and keep no cache (also PROMPTCOST_NO_CACHE=1)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"exit status: 0 pass (warnings allowed), 1 blocked by policy, 2 usage,\n"
 	"configuration or input error, 3 git, I/O or internal error\n"
 	"\n"
+
 	"The manual: man promptcost-check\n";
 
 /*
@@ -113,7 +114,7 @@ static int write_report(const char *path, const struct pc_buf *text)
 int cmd_check(int argc, char **argv)
 {
 	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL,
-					    false };
+					    false, false };
 	struct pc_strlist verified = PC_STRLIST_INIT;
 	struct pc_render_options render = { false, 0 };
 	struct pc_check check;
@@ -188,6 +189,10 @@ int cmd_check(int argc, char **argv)
 	}
 	options.verified = &verified;
 	check.allow_unconfigured = true;
+	/* quiet templates (quiet.h) are not news in any report but JSON, which lists them all */
+	options.quiet = format != PC_FORMAT_JSON;
+	for (size_t i = 0; i < nextras; i++)
+		options.quiet = options.quiet && extras[i].format != PC_FORMAT_JSON;
 
 	render.color = format == PC_FORMAT_TEXT && !output && isatty(STDOUT_FILENO) &&
 		       !getenv("NO_COLOR");
@@ -201,6 +206,10 @@ int cmd_check(int argc, char **argv)
 		status = PC_EXIT_PASS;
 		goto done;
 	}
+	/* for tests and benchmarks: how much of the run the quiet snapshot (quiet.h) stood in for */
+	if (getenv("PROMPTCOST_TRACE_QUIET"))
+		fprintf(stderr, "promptcost: quiet: %zu templates priced from the snapshot, %zu "
+			"collected\n", check.report.nquiet, check.report.ntemplates);
 	if ((error = pc_report_render(&out, &check.report, format, &render)) < 0) {
 		status = cli_fail(error);
 		goto done;

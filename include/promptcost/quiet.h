@@ -1,0 +1,104 @@
+/*
+ * The quiet-template snapshot: what a check needs of the templates a change
+ * does not touch, kept from an earlier run so that a check costs what the
+ * change costs, not what the library costs.
+ *
+ * A template is quiet in a run when nothing about it can differ from the run
+ * that wrote the snapshot: no path its globs match differs between the
+ * snapshot's tree and the base, nor between the base and the head. Its row
+ * is then unchanged (delta 0, no reason, no note), and all the reports need
+ * of it is its month's spend (in its team's and use case's budgets), its
+ * model (the order of the price notes) and one in "N unchanged templates
+ * not shown". The snapshot holds exactly that, for every template of the
+ * configuration that was *eligible* when it was written (eligible_row);
+ * every other template is collected in full on every run.
+ *
+ * Where it applies (check.c decides; else the run is the full one): the
+ * caller allows it (check's text, markdown and github reports; never JSON,
+ * which lists every template, nor `approve`); the caches are on; world,
+ * base and head share one configuration object read from the repository,
+ * with no family (a file added under a family's glob is a new template);
+ * the base is a commit and the head a commit or the index; every glob has a
+ * folder; the diff from base to head deletes nothing and changes no file's
+ * kind under those folders (rename detection pairs over them).
+ *
+ * The key (pc_quiet_key): the configuration's path and blob id, the world's
+ * recorded volumes' blob id (rates) and the price date; the file is kept per
+ * build of the program (cache.h), so a new build never trusts an old one's
+ * sums. Approvals and --approved-by are not in it: they bear only on cost
+ * events, which a quiet template never has.
+ *
+ * Trust: the same as the token-count cache's. The file lives in the git
+ * directory, is written only by promptcost from a run of the same key, and
+ * is checksummed, not signed; a damaged or foreign one is ignored and the
+ * run is the full one. doc/security.md says what a forged one could do.
+ */
+#ifndef PROMPTCOST_QUIET_H
+#define PROMPTCOST_QUIET_H
+
+#include "promptcost/common.h"
+#include "promptcost/config.h"
+#include "promptcost/report.h"
+
+/* What the snapshot keeps of one template of the configuration, by position. */
+struct pc_quiet_record {
+	int32_t model;          /* its model's position in the configuration; -1: not eligible */
+	int64_t cost_micros;    /* its month's spend line (the same on both sides) */
+};
+
+struct pc_quiet {
+	bool loaded;            /* records come from a snapshot of this key */
+	char tree[PC_OID_HEXSZ + 1]; /* the base tree the loaded records describe */
+	size_t n;               /* the configuration's templates */
+	struct pc_quiet_record *records; /* n, when loaded */
+	bool *visit;            /* n: the templates this run collects (pc_quiet_visit) */
+	size_t nquiet;          /* eligible and not visited: priced from records */
+};
+
+/*
+ * The snapshot's key, appended to key: the configuration's path and blob
+ * id, the world's volumes blob id ("" without) and the price date.
+ */
+void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *config_oid,
+		  const char *volumes_oid, const char *price_date);
+
+/*
+ * Reads a snapshot's payload for a configuration of n templates and nmodels
+ * models into q; false (q unloaded) when it is not one, or not for as many
+ * templates and models.
+ */
+bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, size_t nmodels);
+
+/*
+ * Which templates of config the run collects: every one not eligible in
+ * the loaded records, and every one with a glob that matches a path of
+ * changed (sorted and without repeats on return). Sets visit and nquiet.
+ */
+void pc_quiet_visit(struct pc_quiet *q, const struct pc_config *config,
+		    struct pc_strlist *changed);
+
+/*
+ * Appends the quiet templates' spend to the report's lines, one line per
+ * team and use case (report.h's nquiet and nquiet_lines).
+ */
+void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q);
+
+/*
+ * Whether a judged row can stand in the snapshot: unchanged on both sides
+ * of one model, no note, reason or finding, counted from the token cache's
+ * keys (its count depends on its files' blob ids only), and quiet_able.
+ */
+bool pc_quiet_eligible_row(const struct pc_report *report, size_t row);
+
+/*
+ * The snapshot after this run, whose base tree is tree, into out: the
+ * loaded records of the templates not visited, and each collected row's as
+ * it is now. False (out untouched) when that is the loaded snapshot itself:
+ * nothing to write.
+ */
+bool pc_quiet_payload(struct pc_buf *out, const struct pc_quiet *q, const struct pc_report *report,
+		      const char *tree);
+
+void pc_quiet_release(struct pc_quiet *q);
+
+#endif
