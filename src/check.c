@@ -779,7 +779,7 @@ static void quiet_prepare(struct pc_check *check, const struct pc_check_options 
 {
 	const struct pc_config *config = check->world_config;
 	const struct pc_config *configs[3] = { config, config, config };
-	struct pc_strlist dirs = PC_STRLIST_INIT, changed = PC_STRLIST_INIT;
+	struct pc_strlist changed = PC_STRLIST_INIT;
 	struct pc_buf payload = PC_BUF_INIT;
 	struct pc_side *snapshot = NULL;
 	struct pc_file_info info;
@@ -795,8 +795,6 @@ static void quiet_prepare(struct pc_check *check, const struct pc_check_options 
 	for (size_t i = 0; i < config->ntemplates; i++)
 		if (config->templates[i].family)
 			goto done;
-	if (!pc_templates_folders(&dirs, configs))
-		goto done;
 	/* the world's recorded volumes price every template: their blob id is in the key */
 	r = pc_side_stat(&info, check->world, PC_VOLUMES_PATH);
 	if ((r == 0 && pc_side_blob_id(volumes_oid, check->world, PC_VOLUMES_PATH) != 0) ||
@@ -813,19 +811,22 @@ static void quiet_prepare(struct pc_check *check, const struct pc_check_options 
 	/* what changed since the snapshot's tree, which may be an older base */
 	if (check->quiet.loaded && strcmp(check->quiet.tree, check->base_tree) &&
 	    (pc_side_from_tree(&snapshot, check->repo, check->quiet.tree) < 0 ||
-	     pc_side_changes(&changed, &unused, snapshot, check->base, &dirs) < 0)) {
+	     pc_side_changes(&changed, &unused, snapshot, check->base, &check->quiet.dirs) < 0)) {
 		pc_quiet_release(&check->quiet); /* gone, or unreadable: a full run, stored anew */
 		pc_quiet_parse(&check->quiet, "", 0, config->ntemplates, config->nmodels);
 	}
 	pc_error_clear();
-	if (pc_side_changes(&changed, &removed, check->base, check->head, &dirs) < 0 || removed)
+	/* the folders come with the snapshot, or are found (a glob without one: no quiet run) */
+	if (!check->quiet.loaded && !pc_templates_folders(&check->quiet.dirs, configs))
+		goto done;
+	if (pc_side_changes(&changed, &removed, check->base, check->head, &check->quiet.dirs) < 0 ||
+	    removed)
 		goto done;
 	pc_quiet_visit(&check->quiet, config, &changed);
 	check->quiet_active = true;
 done:
 	pc_error_clear();
 	pc_side_free(snapshot);
-	pc_strlist_release(&dirs);
 	pc_strlist_release(&changed);
 	pc_buf_release(&payload);
 }

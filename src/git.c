@@ -1554,6 +1554,81 @@ static size_t list_under(const struct pc_file_list *list, size_t from, const cha
 	return from;
 }
 
+/*
+ * The files that differ between trees a and b (either NULL: no such
+ * folder), whose path is path (ending in '/'), into out: the two trees'
+ * entries walked side by side in git's order, a subtree of the same id on
+ * both sides skipped unread, as git's own tree diff does. Nothing is listed
+ * that is the same on both sides.
+ */
+static int tree_changes(struct pc_strlist *out, bool *removed, struct pc_repo *repo,
+			const git_tree *a, const git_tree *b, struct pc_buf *path, int depth)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, k = 0, at = path->len;
+	int error = 0;
+
+	if (depth > 4096)
+		return pc_error_set(PC_EINPUT, "%s: folders nested too deep to list", path->ptr);
+	while (!error && (i < na || k < nb)) {
+		const git_tree_entry *x = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *y = k < nb ? git_tree_entry_byindex(b, k) : NULL;
+		int cmp = !x ? 1 : !y ? -1 : git_tree_entry_cmp(x, y);
+		const git_tree_entry *ex = cmp <= 0 ? x : NULL, *ey = cmp >= 0 ? y : NULL;
+		const git_tree_entry *e = ex ? ex : ey;
+		enum pc_file_kind kx, ky;
+
+		i += ex != NULL;
+		k += ey != NULL;
+		if (ex && ey && git_tree_entry_filemode(ex) == git_tree_entry_filemode(ey) &&
+		    git_oid_equal(git_tree_entry_id(ex), git_tree_entry_id(ey)))
+			continue;
+		path->len = at;
+		pc_buf_adds(path, git_tree_entry_name(e));
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
+			/* the same name sorts as a tree on both sides or on neither */
+			git_tree *ta = NULL, *tb = NULL;
+
+			pc_buf_addch(path, '/');
+			if ((ex && git_tree_lookup(&ta, repo->git, git_tree_entry_id(ex)) < 0) ||
+			    (ey && git_tree_lookup(&tb, repo->git, git_tree_entry_id(ey)) < 0))
+				error = git_fail("cannot read a tree");
+			else
+				error = tree_changes(out, removed, repo, ta, tb, path, depth + 1);
+			git_tree_free(ta);
+			git_tree_free(tb);
+			continue;
+		}
+		if (ex && !kind_of_mode(&kx, git_tree_entry_filemode(ex)))
+			ex = NULL;
+		if (ey && !kind_of_mode(&ky, git_tree_entry_filemode(ey)))
+			ey = NULL;
+		if (!ex && !ey)
+			continue;
+		/* gone from b, or a file that became a link or the reverse */
+		if (!ey || (ex && kx != ky))
+			*removed = true;
+		pc_strlist_push(out, path->ptr);
+	}
+	path->len = at;
+	if (path->ptr)
+		path->ptr[at] = '\0';
+	return error;
+}
+
+/* The tree of folder dir on a tree side, or NULL when it has none. */
+static int folder_tree(git_tree **out, struct pc_side *side, const char *dir)
+{
+	git_oid id;
+
+	*out = NULL;
+	if (folder_id(&id, side, dir) <= 0)
+		return 0;
+	if (git_tree_lookup(out, side->repo->git, &id) < 0)
+		return git_fail("cannot read a tree");
+	return 0;
+}
+
 int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, struct pc_side *b,
 		    const struct pc_strlist *dirs)
 {
@@ -1571,6 +1646,19 @@ int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, st
 		/* git's own shortcut: a folder of the same tree id holds the same files */
 		if (ka >= 0 && kb >= 0 && (ka == kb && (!ka || git_oid_equal(&ia, &ib))))
 			continue;
+		if (a->kind == SIDE_TREE && b->kind == SIDE_TREE) {
+			/* two trees: walked side by side, without listing what they share */
+			git_tree *ta = NULL, *tb = NULL;
+			struct pc_buf path = PC_BUF_INIT;
+
+			pc_buf_adds(&path, dir);
+			if (!(error = folder_tree(&ta, a, dir)) && !(error = folder_tree(&tb, b, dir)))
+				error = tree_changes(out, removed, a->repo, ta, tb, &path, 0);
+			git_tree_free(ta);
+			git_tree_free(tb);
+			pc_buf_release(&path);
+			continue;
+		}
 		if ((error = pc_side_files(&la, a, &one)) < 0 ||
 		    (error = pc_side_files(&lb, b, &one)) < 0)
 			goto next;

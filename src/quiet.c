@@ -9,6 +9,9 @@
  *   templates (8) | models (8)
  *   per template, in the configuration's order: model (4, -1: not
  *   eligible) | month's cost in micro-units (8)
+ *   the globs' folders (pc_templates_folders): count (8), then each one
+ *   NUL-terminated (finding them again was 4 million instructions at
+ *   10,000 templates)
  */
 #include "promptcost/quiet.h"
 
@@ -62,7 +65,10 @@ bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, 
 
 	memset(q, 0, sizeof(*q));
 	q->n = n;
-	if (len != HEAD_LEN + n * RECORD_LEN || memcmp(p, MAGIC, MAGIC_LEN) ||
+	const unsigned char *end = p + len;
+	uint64_t ndirs;
+
+	if (len < HEAD_LEN + n * RECORD_LEN + 8 || memcmp(p, MAGIC, MAGIC_LEN) ||
 	    p[MAGIC_LEN + PC_OID_HEXSZ] != '\n' || get_u64(p + HEAD_LEN - 16) != n ||
 	    get_u64(p + HEAD_LEN - 8) != nmodels)
 		return false;
@@ -89,6 +95,28 @@ bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, 
 		}
 		q->records[i].model = model;
 		q->records[i].cost_micros = cost;
+	}
+	/* the folders: sorted, each ending in '/', none inside the one before, nothing after */
+	ndirs = get_u64(p);
+	p += 8;
+	for (uint64_t d = 0; d < ndirs; d++) {
+		const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *prev = q->dirs.n ? q->dirs.items[q->dirs.n - 1] : NULL;
+
+		if (!nul || nul == p || nul[-1] != '/' ||
+		    (prev && (strcmp(prev, (const char *)p) >= 0 ||
+			      !strncmp((const char *)p, prev, strlen(prev))))) {
+			pc_quiet_release(q);
+			q->n = n;
+			return false;
+		}
+		pc_strlist_push(&q->dirs, (const char *)p);
+		p = nul + 1;
+	}
+	if (p != end || !ndirs) {
+		pc_quiet_release(q);
+		q->n = n;
+		return false;
 	}
 	q->loaded = true;
 	return true;
@@ -159,53 +187,73 @@ void pc_quiet_visit(struct pc_quiet *q, const struct pc_config *config,
 	}
 }
 
+static bool same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 {
 	const struct pc_config *config = report->config;
-	size_t at = report->ntemplates, first = report->ntemplates;
+	size_t at = report->ntemplates, first = report->ntemplates, mask = 255;
 	/*
 	 * Policy rolls the lines up by team and by use case only, so the quiet
-	 * templates of one team and use case are one line: the last line of
-	 * each pair of names (by pointer: the configuration shares them) is
-	 * remembered in a small table, and a pair seen again adds to it.
+	 * templates of one team and use case are one line, found by the two
+	 * names in a table of line positions (+1; 0 is empty) that grows.
 	 */
-	struct {
-		const char *team, *use_case;
-		size_t line;
-	} seen[64];
+	size_t *slots = pc_xcalloc(mask + 1, sizeof(*slots));
 
 	report->nquiet = q->nquiet;
-	if (!q->nquiet)
+	if (!q->nquiet) {
+		free(slots);
 		return;
-	memset(seen, 0, sizeof(seen));
+	}
 	/* one zeroed line after the last, as the cost stage leaves it */
 	report->lines_before = pc_xrealloc(report->lines_before, (report->ntemplates + q->nquiet + 1) *
 					   sizeof(*report->lines_before));
 	for (size_t i = 0; i < q->n; i++) {
 		const struct pc_template_config *t = &config->templates[i];
-		size_t m = (size_t)(((uintptr_t)t->team >> 4) ^ ((uintptr_t)t->use_case >> 6)) & 63;
-		struct pc_spend_line *l;
+		size_t m;
+		struct pc_spend_line *l = NULL;
+		int64_t sum;
 
 		if (q->visit[i])
 			continue;
-		if (seen[m].line > first && seen[m].team == t->team && seen[m].use_case == t->use_case) {
-			int64_t sum;
-
-			l = &report->lines_before[seen[m].line - 1];
-			/* a sum that would not fit is left to the roll-up to refuse */
-			if (!__builtin_add_overflow(l->cost_micros, q->records[i].cost_micros, &sum)) {
-				l->cost_micros = sum;
-				continue;
-			}
+		m = (size_t)((t->team ? pc_hash_str(t->team) : 0) * 31 +
+			     (t->use_case ? pc_hash_str(t->use_case) : 0)) & mask;
+		while (slots[m] && !(same_name(report->lines_before[slots[m] - 1].team, t->team) &&
+				     same_name(report->lines_before[slots[m] - 1].use_case, t->use_case)))
+			m = (m + 1) & mask;
+		if (slots[m])
+			l = &report->lines_before[slots[m] - 1];
+		/* a sum that would not fit is left to the roll-up to refuse: a line of its own */
+		if (l && !__builtin_add_overflow(l->cost_micros, q->records[i].cost_micros, &sum)) {
+			l->cost_micros = sum;
+			continue;
 		}
 		report->lines_before[at] = (struct pc_spend_line){
 			.kind = PC_SPEND_PROJECTED, .team = t->team, .use_case = t->use_case,
 			.day = -1, .model = &config->models[q->records[i].model],
 			.qty = { .per = 1 }, .cost_micros = q->records[i].cost_micros };
-		seen[m].team = t->team;
-		seen[m].use_case = t->use_case;
-		seen[m].line = ++at;
+		at++;
+		if (!slots[m])
+			slots[m] = at;
+		if (2 * (at - first) > mask) { /* half full: twice the slots, every line again */
+			mask = 2 * mask + 1;
+			free(slots);
+			slots = pc_xcalloc(mask + 1, sizeof(*slots));
+			for (size_t k = first; k < at; k++) {
+				const struct pc_spend_line *x = &report->lines_before[k];
+
+				m = (size_t)((x->team ? pc_hash_str(x->team) : 0) * 31 +
+					     (x->use_case ? pc_hash_str(x->use_case) : 0)) & mask;
+				while (slots[m])
+					m = (m + 1) & mask;
+				slots[m] = k + 1;
+			}
+		}
 	}
+	free(slots);
 	memset(&report->lines_before[at], 0, sizeof(*report->lines_before));
 	/* a quiet template is unchanged: its line is the same on both sides */
 	report->lines_after = pc_xrealloc(report->lines_after,
@@ -284,6 +332,11 @@ bool pc_quiet_payload(struct pc_buf *out, const struct pc_quiet *q, const struct
 		pc_buf_add(out, b, 4);
 		put_u64(out, (uint64_t)records[i].cost_micros);
 	}
+	put_u64(out, q->dirs.n);
+	for (size_t d = 0; d < q->dirs.n; d++) {
+		pc_buf_adds(out, q->dirs.items[d]);
+		pc_buf_addch(out, '\0');
+	}
 	free(records);
 	return true;
 }
@@ -292,5 +345,6 @@ void pc_quiet_release(struct pc_quiet *q)
 {
 	free(q->records);
 	free(q->visit);
+	pc_strlist_release(&q->dirs);
 	memset(q, 0, sizeof(*q));
 }

@@ -50,6 +50,7 @@ struct pc_quiet {
 	bool loaded;            /* records come from a snapshot of this key */
 	char tree[PC_OID_HEXSZ + 1]; /* the base tree the loaded records describe */
 	size_t n;               /* the configuration's templates */
+	struct pc_strlist dirs; /* the folders of the globs (pc_templates_folders) */
 	struct pc_quiet_record *records; /* n, when loaded */
 	bool *visit;            /* n: the templates this run collects (pc_quiet_visit) */
 	size_t nquiet;          /* eligible and not visited: priced from records */
@@ -64,8 +65,8 @@ void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *confi
 
 /*
  * Reads a snapshot's payload for a configuration of n templates and nmodels
- * models into q; false (q unloaded) when it is not one, or not for as many
- * templates and models.
+ * models into q (records, dirs); false (q unloaded and empty) when it is
+ * not one, or not for as many templates and models.
  */
 bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, size_t nmodels);
 
