@@ -1958,8 +1958,7 @@ static int fetch_missing(struct pc_side *side, const git_oid *id, const char *pa
 {
 	char hex[GIT_OID_HEXSZ + 1], git[] = "git", opt[] = "--git-dir", cmd[] = "cat-file",
 	     exists[] = "-e";
-	char *gitdir = pc_xstrdup(git_repository_path(side->repo->git));
-	char *argv[] = { git, opt, gitdir, cmd, exists, hex, NULL };
+	char *gitdir, *argv[] = { git, opt, NULL, cmd, exists, hex, NULL };
 	posix_spawn_file_actions_t actions;
 	extern char **environ;
 	pid_t pid;
@@ -1967,6 +1966,7 @@ static int fetch_missing(struct pc_side *side, const git_oid *id, const char *pa
 
 	if (!is_partial_clone(side->repo))
 		return git_fail("cannot read a file's object");
+	argv[2] = gitdir = pc_xstrdup(git_repository_path(side->repo->git));
 	git_error_clear();
 	git_oid_tostr(hex, sizeof(hex), id);
 	if (posix_spawn_file_actions_init(&actions) == 0) {
