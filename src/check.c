@@ -789,7 +789,6 @@ static void quiet_prepare(struct pc_check *check, const struct pc_check_options 
 
 	if (!options->quiet || !check->cache || !check->cache_dir || !check->config_oid[0] ||
 	    !pc_side_commit(check->base) ||
-	    !(pc_side_commit(check->head) || pc_side_is_index(check->head)) ||
 	    pc_side_tree_id(check->base_tree, check->base) < 0)
 		goto done;
 	for (size_t i = 0; i < config->ntemplates; i++)

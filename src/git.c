@@ -1311,6 +1311,7 @@ static const struct pc_file_entry *file_list_find(const struct pc_file_list *lis
 struct workdir_changes {
 	struct pc_file_list gone;    /* deleted, or no longer a file (sorted) */
 	struct pc_file_list retyped; /* a file that became a link or the reverse (sorted) */
+	struct pc_file_list modified; /* its content or mode differs from the index's (sorted) */
 };
 
 /*
@@ -1336,6 +1337,8 @@ static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *ou
 	 * nor stats the files there (on bench/check, half the working tree).
 	 * Literal paths, not patterns: a folder named "[a]" is that folder.
 	 */
+	if (dirs && !dirs->n)
+		return 0; /* no folder asked for (libgit2 reads no pathspec as every path) */
 	if (dirs) {
 		opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
 		opts.pathspec.strings = dirs->items;
@@ -1366,11 +1369,17 @@ static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *ou
 			else
 				file_list_push(&changes->gone, path, len, PC_FILE_REGULAR);
 			break;
+		case GIT_DELTA_UNMODIFIED:
+			break;
 		default:
+			file_list_push(&changes->modified, path, len, PC_FILE_REGULAR);
 			break;
 		}
 	}
 	git_diff_free(diff);
+	if (changes->modified.n > 1)
+		qsort(changes->modified.items, changes->modified.n, sizeof(*changes->modified.items),
+		      compare_entries);
 	if (changes->gone.n > 1)
 		qsort(changes->gone.items, changes->gone.n, sizeof(*changes->gone.items),
 		      compare_entries);
@@ -1382,7 +1391,7 @@ static int scan_workdir(struct workdir_changes *changes, struct pc_file_list *ou
 
 static int list_workdir(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
 {
-	struct workdir_changes changes = { PC_FILE_LIST_INIT, PC_FILE_LIST_INIT };
+	struct workdir_changes changes = { PC_FILE_LIST_INIT, PC_FILE_LIST_INIT, PC_FILE_LIST_INIT };
 	size_t count = git_index_entrycount(side->index);
 	struct pc_buf full = PC_BUF_INIT;
 	size_t root_len = strlen(side->repo->workdir);
@@ -1420,11 +1429,21 @@ static int list_workdir(struct pc_file_list *out, struct pc_side *side, const st
 			continue;
 		if ((retyped = file_list_find(&changes.retyped, entry->path)) != NULL)
 			file_list_push(out, entry->path, strlen(entry->path), retyped->kind);
-		else if (kind_of_mode(&kind, entry->mode))
+		else if (!kind_of_mode(&kind, entry->mode))
+			continue;
+		/*
+		 * One the diff did not report is on disk as the index has it (it
+		 * looked at the file's stat data and, when racily clean, at its
+		 * content, as `git status` does): its blob id is the index's.
+		 */
+		else if (!file_list_find(&changes.modified, entry->path) && !intent_to_add(entry))
+			file_list_push_id(out, entry->path, strlen(entry->path), kind, &entry->id);
+		else
 			file_list_push(out, entry->path, strlen(entry->path), kind);
 	}
 done:
 	pc_buf_release(&full);
+	pc_file_list_release(&changes.modified);
 	pc_file_list_release(&changes.retyped);
 	pc_file_list_release(&changes.gone);
 	return error;
@@ -1465,11 +1484,6 @@ int pc_side_tree_id(char *hex, const struct pc_side *side)
 		return pc_error_set(PC_EINTERNAL, "%s has no tree", side->label);
 	git_oid_tostr(hex, PC_OID_HEXSZ + 1, git_tree_id(side->tree));
 	return 0;
-}
-
-bool pc_side_is_index(const struct pc_side *side)
-{
-	return side->kind == SIDE_INDEX;
 }
 
 int pc_side_from_tree(struct pc_side **out, struct pc_repo *repo, const char *tree_hex)

@@ -99,8 +99,10 @@ int64_t pc_side_commit_time(const struct pc_side *side);
 /*
  * Every file on the side, sorted by path: a tree's blobs, links and
  * submodules; the index's entries; for the working tree, the index's entries
- * as they are on disk (deleted ones left out) plus untracked files that are
- * not ignored. Directories are not listed. out is filled (appended to).
+ * as they are on disk (deleted ones left out; with the index's blob id
+ * where libgit2's diff of the index against the working tree, git status's
+ * test, finds the file unchanged) plus untracked files that are not
+ * ignored. Directories are not listed. out is filled (appended to).
  *
  * With dirs (folder paths ending in '/'; NULL: the whole side), the files
  * under those folders at least: a tree's other folders are not read, which
@@ -111,12 +113,11 @@ int64_t pc_side_commit_time(const struct pc_side *side);
 int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs);
 /*
  * What the quiet-template snapshot (quiet.h) needs of the sides: the root
- * tree id of a commit's side (PC_EINTERNAL for another side); whether a side
- * is the index; and a side for a tree by its id (PC_EGIT when the repository
- * no longer has it), freed with pc_side_free.
+ * tree id of a commit's side (PC_EINTERNAL for another side), and a side
+ * for a tree by its id (PC_EGIT when the repository no longer has it),
+ * freed with pc_side_free.
  */
 int pc_side_tree_id(char *hex, const struct pc_side *side);
-bool pc_side_is_index(const struct pc_side *side);
 int pc_side_from_tree(struct pc_side **out, struct pc_repo *repo, const char *tree_hex);
 /*
  * The paths under dirs (as pc_side_files takes them) whose file differs

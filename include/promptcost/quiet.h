@@ -18,8 +18,9 @@
  * which lists every template, nor `approve`); the caches are on; world,
  * base and head share one configuration object read from the repository,
  * with no family (a file added under a family's glob is a new template);
- * the base is a commit and the head a commit or the index; every glob has a
- * folder; the diff from base to head deletes nothing and changes no file's
+ * the base is a commit (the head a commit, the index or the working tree,
+ * whose unchanged files git.c lists with the index's blob ids); every glob
+ * has a folder; the diff from base to head deletes nothing and changes no file's
  * kind under those folders (rename detection pairs over them).
  *
  * The key (pc_quiet_key): the configuration's path and blob id, the world's

@@ -223,9 +223,28 @@ commit_all "$r" "volumes"
 differential "the change edits the recorded volumes" --base main
 # a range whose head is not HEAD
 differential "--base and --head" --base main --head HEAD~1
-# the working tree is never quiet (its files' ids are not known without reading)
+# the working tree: its files' ids are the index's where git's own status
+# finds them unchanged (stat data, or the content when racily clean)
 text "$r/prompts/more/a3.md" 20
-QUIET=0 differential "the working tree (no quiet run)"
+differential "the working tree: a template edited, not staged"
+printf 'An untracked part.\n' >"$r/prompts/wild/untracked.md"
+differential "the working tree: and an untracked file under a wildcard glob"
+rm -f "$r/prompts/wild/untracked.md"
+git -C "$r" checkout -q -- .
+touch -d '2030-01-01 00:00:00' "$r/prompts/a1.md"
+differential "the working tree: a file touched, its content unchanged"
+cp "$r/prompts/a2.md" "$TEST_TMP/a2" && text "$r/prompts/a2.md" 40 && cp "$TEST_TMP/a2" "$r/prompts/a2.md"
+differential "the working tree: a file rewritten with the same bytes"
+# the same size and the old modification time: the change time still tells
+touch -r "$r/prompts/more/a3.md" "$TEST_TMP/stamp"
+sed -i 's/plain words/PLAIN WORDS/' "$r/prompts/more/a3.md"
+touch -r "$TEST_TMP/stamp" "$r/prompts/more/a3.md"
+differential "the working tree: an edit of the same size and time"
+run "$r" check
+expect_stdout_has "a3 " "the edit of the same size and time is in the quiet run's report"
+git -C "$r" checkout -q -- .
+rm "$r/prompts/b1.md"
+QUIET=0 differential "the working tree: a template's file deleted (no quiet run)"
 git -C "$r" checkout -q -- .
 
 # a binary file brought under a glob: an input error either way
