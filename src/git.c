@@ -1558,16 +1558,6 @@ static int folder_id(git_oid *id, struct pc_side *side, const char *dir)
 	}
 }
 
-/* Entries from..: those of list (sorted) that lie in dir. */
-static size_t list_under(const struct pc_file_list *list, size_t from, const char *dir)
-{
-	size_t len = strlen(dir);
-
-	while (from < list->n && strncmp(list->items[from].path, dir, len) < 0)
-		from++;
-	return from;
-}
-
 /*
  * The files that differ between trees a and b (either NULL: no such
  * folder), whose path is path (ending in '/'), into out: the two trees'
@@ -1646,69 +1636,73 @@ static int folder_tree(git_tree **out, struct pc_side *side, const char *dir)
 int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, struct pc_side *b,
 		    const struct pc_strlist *dirs)
 {
+	/* the folders only a listing can compare: listed once for all (a working tree's scan) */
+	struct pc_strlist listed = PC_STRLIST_INIT;
+	struct pc_file_list la = PC_FILE_LIST_INIT, lb = PC_FILE_LIST_INIT;
+	size_t i = 0, k = 0;
 	int error = 0;
 
 	*removed = false;
 	for (size_t d = 0; d < dirs->n && !error; d++) {
 		const char *dir = dirs->items[d];
-		struct pc_strlist one = { (char **)&dirs->items[d], 1, 1 };
-		struct pc_file_list la = PC_FILE_LIST_INIT, lb = PC_FILE_LIST_INIT;
-		size_t len = strlen(dir), i, k;
 		git_oid ia, ib;
 		int ka = folder_id(&ia, a, dir), kb = folder_id(&ib, b, dir);
+		git_tree *ta = NULL, *tb = NULL;
+		struct pc_buf path = PC_BUF_INIT;
 
 		/* git's own shortcut: a folder of the same tree id holds the same files */
 		if (ka >= 0 && kb >= 0 && (ka == kb && (!ka || git_oid_equal(&ia, &ib))))
 			continue;
-		if (a->kind == SIDE_TREE && b->kind == SIDE_TREE) {
-			/* two trees: walked side by side, without listing what they share */
-			git_tree *ta = NULL, *tb = NULL;
-			struct pc_buf path = PC_BUF_INIT;
-
-			pc_buf_adds(&path, dir);
-			if (!(error = folder_tree(&ta, a, dir)) && !(error = folder_tree(&tb, b, dir)))
-				error = tree_changes(out, removed, a->repo, ta, tb, &path, 0);
-			git_tree_free(ta);
-			git_tree_free(tb);
-			pc_buf_release(&path);
+		if (a->kind != SIDE_TREE || b->kind != SIDE_TREE) {
+			pc_strlist_push(&listed, dir);
 			continue;
 		}
-		if ((error = pc_side_files(&la, a, &one)) < 0 ||
-		    (error = pc_side_files(&lb, b, &one)) < 0)
-			goto next;
-		i = list_under(&la, 0, dir);
-		k = list_under(&lb, 0, dir);
-		for (;;) {
-			bool in_a = i < la.n && !strncmp(la.items[i].path, dir, len);
-			bool in_b = k < lb.n && !strncmp(lb.items[k].path, dir, len);
-			const struct pc_file_entry *x = in_a ? &la.items[i] : NULL;
-			const struct pc_file_entry *y = in_b ? &lb.items[k] : NULL;
-			int cmp;
-
-			if (!x && !y)
-				break;
-			cmp = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
-			if (cmp < 0) {
-				*removed = true; /* gone from b */
-				pc_strlist_push(out, x->path);
-				i++;
-			} else if (cmp > 0) {
-				pc_strlist_push(out, y->path);
-				k++;
-			} else {
-				if (x->kind != y->kind)
-					*removed = true; /* a file became a link, or the reverse */
-				if (x->kind != y->kind || !x->has_id || !y->has_id ||
-				    memcmp(x->id, y->id, sizeof(x->id)))
-					pc_strlist_push(out, x->path);
-				i++;
-				k++;
-			}
-		}
-next:
-		pc_file_list_release(&la);
-		pc_file_list_release(&lb);
+		/* two trees: walked side by side, without listing what they share */
+		pc_buf_adds(&path, dir);
+		if (!(error = folder_tree(&ta, a, dir)) && !(error = folder_tree(&tb, b, dir)))
+			error = tree_changes(out, removed, a->repo, ta, tb, &path, 0);
+		git_tree_free(ta);
+		git_tree_free(tb);
+		pc_buf_release(&path);
 	}
+	if (error || !listed.n || (error = pc_side_files(&la, a, &listed)) < 0 ||
+	    (error = pc_side_files(&lb, b, &listed)) < 0)
+		goto done;
+	/* both sorted: a merge of the entries that lie in those folders */
+	for (;;) {
+		const struct pc_file_entry *x, *y;
+		int cmp;
+
+		while (i < la.n && !pc_folders_hold(&listed, la.items[i].path))
+			i++;
+		while (k < lb.n && !pc_folders_hold(&listed, lb.items[k].path))
+			k++;
+		x = i < la.n ? &la.items[i] : NULL;
+		y = k < lb.n ? &lb.items[k] : NULL;
+		if (!x && !y)
+			break;
+		cmp = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
+		if (cmp < 0) {
+			*removed = true; /* gone from b */
+			pc_strlist_push(out, x->path);
+			i++;
+		} else if (cmp > 0) {
+			pc_strlist_push(out, y->path);
+			k++;
+		} else {
+			if (x->kind != y->kind)
+				*removed = true; /* a file became a link, or the reverse */
+			if (x->kind != y->kind || !x->has_id || !y->has_id ||
+			    memcmp(x->id, y->id, sizeof(x->id)))
+				pc_strlist_push(out, x->path);
+			i++;
+			k++;
+		}
+	}
+done:
+	pc_strlist_release(&listed);
+	pc_file_list_release(&la);
+	pc_file_list_release(&lb);
 	return error;
 }
 

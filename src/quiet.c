@@ -61,12 +61,11 @@ void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *confi
 
 bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, size_t nmodels)
 {
-	const unsigned char *p = (const unsigned char *)data;
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	uint64_t ndirs;
 
 	memset(q, 0, sizeof(*q));
 	q->n = n;
-	const unsigned char *end = p + len;
-	uint64_t ndirs;
 
 	if (len < HEAD_LEN + n * RECORD_LEN + 8 || memcmp(p, MAGIC, MAGIC_LEN) ||
 	    p[MAGIC_LEN + PC_OID_HEXSZ] != '\n' || get_u64(p + HEAD_LEN - 16) != n ||
@@ -231,10 +230,10 @@ void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 			l->cost_micros = sum;
 			continue;
 		}
+		/* the line of several templates: no one template or model */
 		report->lines_before[at] = (struct pc_spend_line){
 			.kind = PC_SPEND_PROJECTED, .team = t->team, .use_case = t->use_case,
-			.day = -1, .model = &config->models[q->records[i].model],
-			.qty = { .per = 1 }, .cost_micros = q->records[i].cost_micros };
+			.day = -1, .qty = { .per = 1 }, .cost_micros = q->records[i].cost_micros };
 		at++;
 		if (!slots[m])
 			slots[m] = at;
