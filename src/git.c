@@ -1123,7 +1123,16 @@ static void list_own_entries(struct pc_file_list *out, const struct pc_index *in
 		if (previous && !strcmp(previous, entry->path))
 			continue;
 		previous = entry->path;
-		if (kind_of_mode(&kind, entry->mode)) {
+		if (!kind_of_mode(&kind, entry->mode))
+			continue;
+		/*
+		 * A conflict has no one blob id (stage 1 is the merge base's, 2
+		 * ours): none is listed, so that whoever needs one asks the side
+		 * and learns the path is unmerged.
+		 */
+		if (entry->stage) {
+			file_list_push(out, entry->path, strlen(entry->path), kind);
+		} else {
 			memcpy(id.id, entry->id, sizeof(id.id));
 			file_list_push_id(out, entry->path, strlen(entry->path), kind, &id);
 		}

@@ -347,4 +347,23 @@ run "$r" check --base main --no-cache
 expect_eq "$(snap)" "" "--no-cache writes no snapshot"
 cmp -s "$out" "$TEST_TMP/ref.out"; _report $? "--no-cache: the same report"
 
+# an add/add conflict under a wildcard glob, after a snapshot that has ours:
+# the index lists the path at stages 2 and 3, and no one blob id, so the
+# template is collected and the run fails as the full one does
+rm -f "$r"/.git/promptcost/quiet-*.snap
+git -C "$r" checkout -q main
+git -C "$r" checkout -q -b theirs
+printf 'Theirs.\n' >"$r/prompts/wild/both.md"
+commit_all "$r" "theirs"
+git -C "$r" checkout -q main
+printf 'Ours.\n' >"$r/prompts/wild/both.md"
+commit_all "$r" "ours"
+run "$r" check --staged
+expect_status 0 "before the conflict: a snapshot of ours"
+git -C "$r" merge -q theirs >/dev/null 2>&1
+PROMPTCOST_TRACE_QUIET=1 run "$r" check --staged
+expect_status 2 "staged, an add/add conflict under a glob: an input error with the snapshot too"
+expect_stderr_has "prompts/wild/both.md: unmerged in the index" "it says which path is unmerged"
+git -C "$r" merge --abort
+
 finish
