@@ -466,24 +466,48 @@ static bool config_header(struct pc_buf *b, const char *oid)
 	return true;
 }
 
+/*
+ * A sealed file (the parsed configuration's, the quiet snapshot's): head,
+ * then the payload, then sum64 of both. read_sealed reads path into text
+ * and is true when it starts with head and its checksum holds (the payload
+ * is then text[head->len .. len - 8)); write_sealed appends the checksum to
+ * out (head and payload) and replaces path with it, in dir, made if need be.
+ */
+static bool read_sealed(struct pc_buf *text, const char *path, const struct pc_buf *head)
+{
+	const unsigned char *p;
+
+	if (pc_file_read(text, path, MAX_FILE_BYTES) < 0) {
+		pc_error_clear();
+		return false;
+	}
+	p = (const unsigned char *)text->ptr;
+	return text->len >= head->len + 8 && !memcmp(p, head->ptr, head->len) &&
+	       sum64(p, text->len - 8) == get64(p + text->len - 8);
+}
+
+static int write_sealed(const char *dir, const char *path, struct pc_buf *out)
+{
+	unsigned char sum[8];
+
+	put64(sum, sum64((const unsigned char *)out->ptr, out->len));
+	pc_buf_add(out, (const char *)sum, 8);
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return pc_error_set(PC_EIO, "%s: cannot create: %s", dir, strerror(errno));
+	return write_replace(path, out->ptr, out->len);
+}
+
 struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const char *shown)
 {
 	struct pc_buf path = PC_BUF_INIT, text = PC_BUF_INIT, head = PC_BUF_INIT;
 	struct pc_config *config = NULL;
-	const unsigned char *p;
 
 	if (strlen(oid) != 40 || !config_header(&head, oid))
 		goto done;
 	config_path(&path, dir, oid);
-	if (pc_file_read(&text, path.ptr, MAX_FILE_BYTES) < 0) {
-		pc_error_clear();
-		goto done;
-	}
-	p = (const unsigned char *)text.ptr;
-	if (text.len < head.len + 8 || memcmp(p, head.ptr, head.len) ||
-	    sum64(p, text.len - 8) != get64(p + text.len - 8))
-		goto done;
-	config = pc_config_snapshot_read(p + head.len, text.len - head.len - 8, shown);
+	if (read_sealed(&text, path.ptr, &head))
+		config = pc_config_snapshot_read(text.ptr + head.len, text.len - head.len - 8,
+						 shown);
 done:
 	pc_buf_release(&path);
 	pc_buf_release(&text);
@@ -552,17 +576,12 @@ static void config_prune(const char *dir)
 void pc_cache_config_store(const char *dir, const char *oid, const struct pc_config *config)
 {
 	struct pc_buf path = PC_BUF_INIT, out = PC_BUF_INIT;
-	unsigned char sum[8];
 
 	if (strlen(oid) != 40 || !config_header(&out, oid))
 		goto done;
 	config_path(&path, dir, oid);
 	pc_config_snapshot_write(&out, config);
-	put64(sum, sum64((const unsigned char *)out.ptr, out.len));
-	pc_buf_add(&out, (const char *)sum, 8);
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		goto done;
-	if (write_replace(path.ptr, out.ptr, out.len) == 0)
+	if (write_sealed(dir, path.ptr, &out) == 0)
 		config_prune(dir);
 done:
 	pc_error_clear();
@@ -605,22 +624,12 @@ static bool quiet_file(struct pc_buf *path, struct pc_buf *head, const char *dir
 bool pc_cache_quiet_load(struct pc_buf *out, const char *dir, const char *key, size_t key_len)
 {
 	struct pc_buf path = PC_BUF_INIT, text = PC_BUF_INIT, head = PC_BUF_INIT;
-	const unsigned char *p;
 	bool ok = false;
 
-	if (!quiet_file(&path, &head, dir, key, key_len))
-		goto done;
-	if (pc_file_read(&text, path.ptr, MAX_FILE_BYTES) < 0) {
-		pc_error_clear();
-		goto done;
+	if (quiet_file(&path, &head, dir, key, key_len) && read_sealed(&text, path.ptr, &head)) {
+		pc_buf_add(out, text.ptr + head.len, text.len - head.len - 8);
+		ok = true;
 	}
-	p = (const unsigned char *)text.ptr;
-	if (text.len < head.len + 8 || memcmp(p, head.ptr, head.len) ||
-	    sum64(p, text.len - 8) != get64(p + text.len - 8))
-		goto done;
-	pc_buf_add(out, text.ptr + head.len, text.len - head.len - 8);
-	ok = true;
-done:
 	pc_buf_release(&path);
 	pc_buf_release(&text);
 	pc_buf_release(&head);
@@ -631,17 +640,11 @@ void pc_cache_quiet_store(const char *dir, const char *key, size_t key_len, cons
 			  size_t len)
 {
 	struct pc_buf path = PC_BUF_INIT, out = PC_BUF_INIT;
-	unsigned char sum[8];
 
-	if (!quiet_file(&path, &out, dir, key, key_len) || out.len + len + 8 > MAX_FILE_BYTES)
-		goto done;
-	pc_buf_add(&out, data, len);
-	put64(sum, sum64((const unsigned char *)out.ptr, out.len));
-	pc_buf_add(&out, (const char *)sum, 8);
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		goto done;
-	write_replace(path.ptr, out.ptr, out.len);
-done:
+	if (quiet_file(&path, &out, dir, key, key_len) && out.len + len + 8 <= MAX_FILE_BYTES) {
+		pc_buf_add(&out, data, len);
+		write_sealed(dir, path.ptr, &out);
+	}
 	pc_error_clear();
 	pc_buf_release(&path);
 	pc_buf_release(&out);

@@ -1212,7 +1212,7 @@ static int find_renames_if_gone(struct collect *c, const struct pc_template_side
 }
 
 /*
- * One template, by id; own, when not NULL, is its entry in the one
+ * One template, by id; own_entry, when not NULL, is its entry in the one
  * configuration every side shares (no look-up then).
  */
 static int collect_template(struct pc_report *report, struct collect *c, const char *id,

@@ -30,7 +30,7 @@ static const char config_text[] =
 
 static void run(struct pc_check *check, const char *dir)
 {
-	struct pc_check_options options = { NULL, PC_COMPARE_RANGE, "HEAD~1", NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_RANGE, "HEAD~1", NULL, NULL, NULL, false, false };
 
 	options.repo_path = dir;
 	memset(check, 0, sizeof(*check));

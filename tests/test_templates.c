@@ -70,7 +70,7 @@ static char *replace(const char *text, const char *from, const char *to)
 static const struct pc_template_report *run_check(struct pc_check *check, const char *dir,
 						  enum pc_compare_mode mode, const char *base)
 {
-	struct pc_check_options options = { dir, mode, base, NULL, NULL, NULL, false };
+	struct pc_check_options options = { dir, mode, base, NULL, NULL, NULL, false, false };
 
 	memset(check, 0, sizeof(*check));
 	if (pc_check_run(check, &options) < 0)
@@ -161,7 +161,7 @@ static void test_templates__added_modified_and_deleted_are_told_apart(void **sta
 	/* a prompt cannot vanish while the configuration still lists it */
 	fx_sh(dir, "git rm -qf prompts/summarize/system.md");
 	{
-		struct pc_check_options options = { dir, PC_COMPARE_STAGED, NULL, NULL, NULL, NULL, false };
+		struct pc_check_options options = { dir, PC_COMPARE_STAGED, NULL, NULL, NULL, NULL, false, false };
 
 		memset(&check, 0, sizeof(check));
 		assert_int_equal(pc_check_run(&check, &options), PC_EINPUT);
@@ -176,7 +176,7 @@ static void test_templates__added_modified_and_deleted_are_told_apart(void **sta
 	fx_write(dir, "prompts/other.md", "other\n");
 	fx_sh(dir, "git add -A");
 	{
-		struct pc_check_options options = { dir, PC_COMPARE_STAGED, NULL, NULL, NULL, NULL, false };
+		struct pc_check_options options = { dir, PC_COMPARE_STAGED, NULL, NULL, NULL, NULL, false, false };
 
 		memset(&check, 0, sizeof(check));
 		if (pc_check_run(&check, &options) < 0)
@@ -194,7 +194,7 @@ static void test_templates__a_glob_matching_nothing_is_an_error_with_its_positio
 {
 	char *dir = fx_repo_new();
 	struct pc_check check;
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false, false };
 
 	(void)state;
 	options.repo_path = dir;
@@ -226,7 +226,7 @@ static void test_templates__a_glob_naming_a_directory_says_so(void **state)
 {
 	char *dir = fx_repo_new();
 	struct pc_check check;
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false, false };
 	char *config = replace(config_text, "prompts/summarize/*.md", "prompts/summarize");
 
 	(void)state;
@@ -271,7 +271,7 @@ static void test_templates__invalid_utf8_in_the_head_is_an_error_at_its_place(vo
 {
 	char *dir = fx_repo_new();
 	struct pc_check check;
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false, false };
 
 	(void)state;
 	options.repo_path = dir;
@@ -387,7 +387,7 @@ static void test_templates__templates_are_found_by_id_on_either_side_base_order_
 	char *dir = fx_repo_new();
 	struct pc_buf text = PC_BUF_INIT;
 	struct pc_check check;
-	struct pc_check_options options = { NULL, PC_COMPARE_RANGE, "HEAD~1", NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_RANGE, "HEAD~1", NULL, NULL, NULL, false, false };
 	const struct pc_report *report = &check.report;
 
 	(void)state;
@@ -434,7 +434,7 @@ static void test_templates__invalid_utf8_after_long_ascii_and_multibyte_runs_is_
 {
 	char *dir = fx_repo_new();
 	struct pc_check check;
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false, false };
 	char text[64], expected[64];
 
 	(void)state;
@@ -471,7 +471,7 @@ static void test_templates__an_error_after_a_skipped_binary_file_frees_each_path
 {
 	char *dir = fx_repo_new();
 	struct pc_check check;
-	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false };
+	struct pc_check_options options = { NULL, PC_COMPARE_WORKDIR, NULL, NULL, NULL, NULL, false, false };
 
 	(void)state;
 	options.repo_path = dir;
