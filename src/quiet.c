@@ -37,10 +37,12 @@ static void put_u64(struct pc_buf *out, uint64_t v)
 
 static uint64_t get_u64(const unsigned char *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
@@ -191,6 +193,35 @@ static bool same_name(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/*
+ * A name's hash, remembered by its pointer: templates share their team's
+ * and use case's names with the budgets (config_snapshot.c), so ten
+ * thousand templates hash a few names.
+ */
+struct name_hashes {
+	const char *name[64];
+	uint64_t hash[64];
+};
+
+static uint64_t name_hash(struct name_hashes *h, const char *name)
+{
+	size_t k = ((uintptr_t)name >> 4) & 63;
+
+	if (!name)
+		return 0;
+	if (h->name[k] != name) {
+		h->name[k] = name;
+		h->hash[k] = pc_hash_str(name);
+	}
+	return h->hash[k];
+}
+
+static size_t pair_slot(struct name_hashes *h, const char *team, const char *use_case,
+			size_t mask)
+{
+	return (size_t)(name_hash(h, team) * 31 + name_hash(h, use_case)) & mask;
+}
+
 void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 {
 	const struct pc_config *config = report->config;
@@ -201,12 +232,14 @@ void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 	 * names in a table of line positions (+1; 0 is empty) that grows.
 	 */
 	size_t *slots = pc_xcalloc(mask + 1, sizeof(*slots));
+	struct name_hashes hashes;
 
 	report->nquiet = q->nquiet;
 	if (!q->nquiet) {
 		free(slots);
 		return;
 	}
+	memset(&hashes, 0, sizeof(hashes));
 	/* one zeroed line after the last, as the cost stage leaves it */
 	report->lines_before = pc_xrealloc(report->lines_before, (report->ntemplates + q->nquiet + 1) *
 					   sizeof(*report->lines_before));
@@ -218,8 +251,7 @@ void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 
 		if (q->visit[i])
 			continue;
-		m = (size_t)((t->team ? pc_hash_str(t->team) : 0) * 31 +
-			     (t->use_case ? pc_hash_str(t->use_case) : 0)) & mask;
+		m = pair_slot(&hashes, t->team, t->use_case, mask);
 		while (slots[m] && !(same_name(report->lines_before[slots[m] - 1].team, t->team) &&
 				     same_name(report->lines_before[slots[m] - 1].use_case, t->use_case)))
 			m = (m + 1) & mask;
@@ -244,8 +276,7 @@ void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 			for (size_t k = first; k < at; k++) {
 				const struct pc_spend_line *x = &report->lines_before[k];
 
-				m = (size_t)((x->team ? pc_hash_str(x->team) : 0) * 31 +
-					     (x->use_case ? pc_hash_str(x->use_case) : 0)) & mask;
+				m = pair_slot(&hashes, x->team, x->use_case, mask);
 				while (slots[m])
 					m = (m + 1) & mask;
 				slots[m] = k + 1;
