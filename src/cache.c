@@ -57,26 +57,6 @@ struct pc_cache {
 	bool dirty;
 };
 
-/* Little-endian 64-bit integers, a word at a time (byte by byte was a fifth of a load). */
-static void put64(unsigned char *p, uint64_t v)
-{
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	memcpy(p, &v, 8);
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
 /* A record's checksum over its 56 bytes of key and values, a word at a time. */
 static uint64_t record_sum(const unsigned char *p)
 {
@@ -93,7 +73,7 @@ static uint64_t record_sum(const unsigned char *p)
 static size_t slot_of(const struct pc_cache *cache, const unsigned char *key)
 {
 	/* keys are digests or blob ids: their first bytes are already uniform */
-	return (size_t)get64(key) & (cache->cap - 1);
+	return (size_t)pc_get_le64(key) & (cache->cap - 1);
 }
 
 /* The slot of key: holding its entry, or the empty one where it would go. */
@@ -175,7 +155,7 @@ static void load(struct pc_cache *cache, bool *damaged)
 		struct entry *e;
 		bool added;
 
-		if (record_sum(p) != get64(p + RECORD_SIZE - 8)) {
+		if (record_sum(p) != pc_get_le64(p + RECORD_SIZE - 8)) {
 			*damaged = true;
 			cache->dropped++;
 			continue;
@@ -184,7 +164,7 @@ static void load(struct pc_cache *cache, bool *damaged)
 		if (!added)
 			continue;
 		for (int k = 0; k < 3; k++)
-			e->value.v[k] = (int64_t)get64(p + PC_CACHE_KEY_SIZE + 8 * k);
+			e->value.v[k] = (int64_t)pc_get_le64(p + PC_CACHE_KEY_SIZE + 8 * k);
 		cache->loaded++;
 	}
 done:
@@ -322,8 +302,8 @@ int pc_cache_save(struct pc_cache *cache)
 			continue;
 		memcpy(rec, e->key, PC_CACHE_KEY_SIZE);
 		for (int k = 0; k < 3; k++)
-			put64(rec + PC_CACHE_KEY_SIZE + 8 * k, (uint64_t)e->value.v[k]);
-		put64(rec + RECORD_SIZE - 8, record_sum(rec));
+			pc_put_le64(rec + PC_CACHE_KEY_SIZE + 8 * k, (uint64_t)e->value.v[k]);
+		pc_put_le64(rec + RECORD_SIZE - 8, record_sum(rec));
 		pc_buf_add(&out, (const char *)rec, RECORD_SIZE);
 	}
 	if (!(error = make_folder(cache->path)))
@@ -488,14 +468,14 @@ static bool read_sealed(struct pc_buf *text, const char *path, const struct pc_b
 	}
 	p = (const unsigned char *)text->ptr;
 	return text->len >= head->len + 8 && !memcmp(p, head->ptr, head->len) &&
-	       sum64(p, text->len - 8) == get64(p + text->len - 8);
+	       sum64(p, text->len - 8) == pc_get_le64(p + text->len - 8);
 }
 
 static int write_sealed(const char *dir, const char *path, struct pc_buf *out)
 {
 	unsigned char sum[8];
 
-	put64(sum, sum64((const unsigned char *)out->ptr, out->len));
+	pc_put_le64(sum, sum64((const unsigned char *)out->ptr, out->len));
 	pc_buf_add(out, (const char *)sum, 8);
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return pc_error_set(PC_EIO, "%s: cannot create: %s", dir, strerror(errno));
@@ -620,7 +600,7 @@ static bool quiet_file(struct pc_buf *path, struct pc_buf *head, const char *dir
 	pc_buf_adds(head, QUIET_HEADER);
 	pc_buf_addch(head, (char)id->len);
 	pc_buf_add(head, id->bytes, id->len);
-	put64(len, key_len);
+	pc_put_le64(len, key_len);
 	pc_buf_add(head, len, 8);
 	pc_buf_add(head, key, key_len);
 	return true;

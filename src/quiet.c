@@ -30,20 +30,8 @@ static void put_u64(struct pc_buf *out, uint64_t v)
 {
 	unsigned char b[8];
 
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
+	pc_put_le64(b, v);
 	pc_buf_add(out, b, 8);
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
 }
 
 void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *config_oid,
@@ -70,8 +58,8 @@ bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, 
 	q->n = n;
 
 	if (len < HEAD_LEN + n * RECORD_LEN + 8 || memcmp(p, MAGIC, MAGIC_LEN) ||
-	    p[MAGIC_LEN + PC_OID_HEXSZ] != '\n' || get_u64(p + HEAD_LEN - 16) != n ||
-	    get_u64(p + HEAD_LEN - 8) != nmodels)
+	    p[MAGIC_LEN + PC_OID_HEXSZ] != '\n' || pc_get_le64(p + HEAD_LEN - 16) != n ||
+	    pc_get_le64(p + HEAD_LEN - 8) != nmodels)
 		return false;
 	for (size_t i = 0; i < PC_OID_HEXSZ; i++) {
 		char c = (char)p[MAGIC_LEN + i];
@@ -86,7 +74,7 @@ bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, 
 	for (size_t i = 0; i < n; i++, p += RECORD_LEN) {
 		int32_t model = (int32_t)(uint32_t)(p[0] | p[1] << 8 | p[2] << 16 |
 						    (uint32_t)p[3] << 24);
-		int64_t cost = (int64_t)get_u64(p + 4);
+		int64_t cost = (int64_t)pc_get_le64(p + 4);
 
 		/* a record a full run could not have written: the whole snapshot is not trusted */
 		if (model < -1 || (model >= 0 && (size_t)model >= nmodels) || cost < 0) {
@@ -98,7 +86,7 @@ bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, 
 		q->records[i].cost_micros = cost;
 	}
 	/* the folders: sorted, each ending in '/', none inside the one before, nothing after */
-	ndirs = get_u64(p);
+	ndirs = pc_get_le64(p);
 	p += 8;
 	for (uint64_t d = 0; d < ndirs; d++) {
 		const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
