@@ -723,15 +723,15 @@ static void row_price_notes(struct pc_report *report, const struct pc_template_r
 
 /*
  * Each model's price note in the order its first template comes, the quiet
- * templates of a quiet run (q: not collected, so not in the report) in
- * their places of the configuration's order, which is the report's.
+ * templates of a quiet run (report->nquiet of q's: not collected, so not in
+ * the report) in their places of the configuration's order, the report's.
  */
 static int price_notes(struct pc_report *report, const struct pc_quiet *q)
 {
 	size_t row = 0;
 	int error;
 
-	for (size_t i = 0; q && report->nquiet && i < q->n; i++) {
+	for (size_t i = 0; report->nquiet && i < q->n; i++) {
 		const struct pc_template_config *tmpl = &report->config->templates[i];
 
 		if (row < report->ntemplates && report->templates[row].volume == tmpl)
@@ -772,20 +772,21 @@ static void open_cache(struct pc_check *check, const struct pc_check_options *op
 
 /*
  * Whether quiet.h applies to this run, and when it does, which templates
- * it collects (check->quiet.visit): every one when there is no snapshot of
- * this key yet. Anything unexpected leaves the run the full one.
+ * it collects (check->quiet.visit, left NULL otherwise): every one when
+ * there is no snapshot of this key to trust, and the run writes one.
+ * Anything unexpected leaves the run the full one.
  */
 static void quiet_prepare(struct pc_check *check, const struct pc_check_options *options)
 {
 	const struct pc_config *config = check->world_config;
 	const struct pc_config *configs[3] = { config, config, config };
+	struct pc_quiet *q = &check->quiet;
 	struct pc_strlist changed = PC_STRLIST_INIT;
 	struct pc_buf payload = PC_BUF_INIT;
 	struct pc_side *snapshot = NULL;
 	struct pc_file_info info;
 	char volumes_oid[PC_OID_HEXSZ + 1] = "";
-	bool removed = false, unused;
-	int r;
+	bool removed = false;
 
 	if (!options->quiet || !check->cache || !check->cache_dir || !check->config_oid[0] ||
 	    !pc_side_commit(check->base) ||
@@ -795,34 +796,37 @@ static void quiet_prepare(struct pc_check *check, const struct pc_check_options 
 		if (config->templates[i].family)
 			goto done;
 	/* the world's recorded volumes price every template: their blob id is in the key */
-	r = pc_side_stat(&info, check->world, PC_VOLUMES_PATH);
-	if ((r == 0 && pc_side_blob_id(volumes_oid, check->world, PC_VOLUMES_PATH) != 0) ||
-	    (r < 0 && r != PC_ENOTFOUND))
-		goto done;
+	if (pc_side_blob_id(volumes_oid, check->world, PC_VOLUMES_PATH) != 0 &&
+	    pc_side_stat(&info, check->world, PC_VOLUMES_PATH) != PC_ENOTFOUND)
+		goto done; /* a link, or unreadable: not known without reading */
 	pc_quiet_key(&check->quiet_key, check->config_path, check->config_oid, volumes_oid,
 		     check->report.price_date);
-	if (pc_cache_quiet_load(&payload, check->cache_dir, check->quiet_key.ptr,
-				check->quiet_key.len))
-		pc_quiet_parse(&check->quiet, payload.ptr, payload.len, config->ntemplates,
-			       config->nmodels);
-	else
-		pc_quiet_parse(&check->quiet, "", 0, config->ntemplates, config->nmodels);
+	/* absent, damaged or another key's: not loaded (an empty payload is none) */
+	pc_cache_quiet_load(&payload, check->cache_dir, check->quiet_key.ptr, check->quiet_key.len);
+	pc_quiet_parse(q, payload.ptr, payload.len, config->ntemplates, config->nmodels);
 	/* what changed since the snapshot's tree, which may be an older base */
-	if (check->quiet.loaded && strcmp(check->quiet.tree, check->base_tree) &&
-	    (pc_side_from_tree(&snapshot, check->repo, check->quiet.tree) < 0 ||
-	     pc_side_changes(&changed, &unused, snapshot, check->base, &check->quiet.dirs) < 0)) {
-		pc_quiet_release(&check->quiet); /* gone, or unreadable: a full run, stored anew */
-		pc_quiet_parse(&check->quiet, "", 0, config->ntemplates, config->nmodels);
+	if (q->loaded && strcmp(q->tree, check->base_tree) &&
+	    (pc_side_from_tree(&snapshot, check->repo, q->tree) < 0 ||
+	     pc_side_changes(&changed, &removed, snapshot, check->base, &q->dirs) < 0)) {
+		pc_quiet_release(q); /* gone, or unreadable: a full run, stored anew */
+		pc_quiet_parse(q, "", 0, config->ntemplates, config->nmodels);
 	}
 	pc_error_clear();
-	/* the folders come with the snapshot, or are found (a glob without one: no quiet run) */
-	if (!check->quiet.loaded && !pc_templates_folders(&check->quiet.dirs, configs))
+	/*
+	 * Nothing to trust: every template is collected (a full run, whatever
+	 * the change), so the head need not be compared; the folders are found
+	 * for the snapshot it writes (a glob without one: no snapshot).
+	 */
+	if (!q->loaded) {
+		if (pc_templates_folders(&q->dirs, configs))
+			pc_quiet_visit(q, config, &changed);
 		goto done;
-	if (pc_side_changes(&changed, &removed, check->base, check->head, &check->quiet.dirs) < 0 ||
-	    removed)
+	}
+	/* a deletion or a change of kind may pair with an addition: rename detection, a full run */
+	removed = false;
+	if (pc_side_changes(&changed, &removed, check->base, check->head, &q->dirs) < 0 || removed)
 		goto done;
-	pc_quiet_visit(&check->quiet, config, &changed);
-	check->quiet_active = true;
+	pc_quiet_visit(q, config, &changed);
 done:
 	pc_error_clear();
 	pc_side_free(snapshot);
@@ -886,8 +890,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	quiet_prepare(check, options);
 	if ((error = pc_templates_collect(report, check->repo, check->base, check->head,
 					  check->world_config, check->base_config,
-					  check->head_config,
-					  check->quiet_active ? check->quiet.visit : NULL)) < 0)
+					  check->head_config, check->quiet.visit)) < 0)
 		return error;
 	pc_templates_count_tokens(report);
 	if (check->cache && pc_cache_save(check->cache) < 0)
@@ -897,12 +900,11 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	set_rates(report, check->volumes);
 	if ((error = pc_cost_report(report)) < 0)
 		return error;
-	if (check->quiet_active)
-		pc_quiet_lines(report, &check->quiet);
-	if ((error = price_notes(report, check->quiet_active ? &check->quiet : NULL)) < 0 ||
+	pc_quiet_lines(report, &check->quiet);
+	if ((error = price_notes(report, &check->quiet)) < 0 ||
 	    (error = pc_policy_judge(report, &check->approvals, options->verified)) < 0)
 		return error;
-	if (check->quiet_active)
+	if (check->quiet.visit)
 		quiet_store(check);
 	return 0;
 }

@@ -219,14 +219,13 @@ void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 	 * templates of one team and use case are one line, found by the two
 	 * names in a table of line positions (+1; 0 is empty) that grows.
 	 */
-	size_t *slots = pc_xcalloc(mask + 1, sizeof(*slots));
+	size_t *slots;
 	struct name_hashes hashes;
 
 	report->nquiet = q->nquiet;
-	if (!q->nquiet) {
-		free(slots);
+	if (!q->nquiet)
 		return;
-	}
+	slots = pc_xcalloc(mask + 1, sizeof(*slots));
 	memset(&hashes, 0, sizeof(hashes));
 	/* one zeroed line after the last, as the cost stage leaves it */
 	report->lines_before = pc_xrealloc(report->lines_before, (report->ntemplates + q->nquiet + 1) *

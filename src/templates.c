@@ -1642,9 +1642,7 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 {
 	struct pc_strlist all = PC_STRLIST_INIT;
 	/* all by folder (positions + 1): templates of one folder need not come in a row */
-	size_t *seen = NULL, mask = 0, last_len = 0;
-	/* but mostly do: the last glob's folder, known without hashing it again */
-	const char *last_glob = NULL;
+	size_t *seen = NULL, mask = 0;
 	bool ok = true;
 
 	for (int k = 0; k < 3 && ok; k++) {
@@ -1663,10 +1661,6 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 					len--;
 				if (!(ok = len > 0))
 					break;
-				if (last_glob && len == last_len && !memcmp(glob, last_glob, len))
-					continue;
-				last_glob = glob;
-				last_len = len;
 				if (2 * (all.n + 1) > mask) { /* grown: every folder again */
 					mask = mask ? 2 * mask + 1 : 63;
 					free(seen);

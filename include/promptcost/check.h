@@ -57,9 +57,8 @@ struct pc_check {
 	/* the blob id and path of the one configuration every side shares, or "" and NULL */
 	char config_oid[PC_OID_HEXSZ + 1];
 	char *config_path;
-	/* the quiet-template snapshot of this run (active: quiet.h applies) */
+	/* the quiet-template snapshot of this run: quiet.h applies when quiet.visit is set */
 	struct pc_quiet quiet;
-	bool quiet_active;
 	struct pc_buf quiet_key;
 	char base_tree[PC_OID_HEXSZ + 1];
 };

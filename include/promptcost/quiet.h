@@ -20,8 +20,10 @@
  * with no family (a file added under a family's glob is a new template);
  * the base is a commit (the head a commit, the index or the working tree,
  * whose unchanged files git.c lists with the index's blob ids); every glob
- * has a folder; the diff from base to head deletes nothing and changes no file's
- * kind under those folders (rename detection pairs over them).
+ * has a folder. With a snapshot to read, the diff from base to head must
+ * also delete nothing and change no file's kind under those folders (rename
+ * detection pairs over them); without one, every template is collected
+ * whatever the change, and the run writes the snapshot.
  *
  * The key (pc_quiet_key): the configuration's path and blob id, the world's
  * recorded volumes' blob id (rates) and the price date; the file is kept per
@@ -53,7 +55,8 @@ struct pc_quiet {
 	size_t n;               /* the configuration's templates */
 	struct pc_strlist dirs; /* the folders of the globs (pc_templates_folders) */
 	struct pc_quiet_record *records; /* n, when loaded */
-	bool *visit;            /* n: the templates this run collects (pc_quiet_visit) */
+	bool *visit;            /* n: the templates this run collects (pc_quiet_visit);
+				 * NULL: quiet.h does not apply, every one is */
 	size_t nquiet;          /* eligible and not visited: priced from records */
 };
 
