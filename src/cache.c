@@ -484,6 +484,12 @@ static int write_sealed(const char *dir, const char *path, struct pc_buf *out)
 
 struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const char *shown)
 {
+	return pc_cache_config_load_some(dir, oid, shown, NULL, 0);
+}
+
+struct pc_config *pc_cache_config_load_some(const char *dir, const char *oid, const char *shown,
+					    const bool *keep, size_t n)
+{
 	struct pc_buf path = PC_BUF_INIT, text = PC_BUF_INIT, head = PC_BUF_INIT;
 	struct pc_config *config = NULL;
 
@@ -491,8 +497,8 @@ struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const c
 		goto done;
 	config_path(&path, dir, oid);
 	if (read_sealed(&text, path.ptr, &head))
-		config = pc_config_snapshot_read(text.ptr + head.len, text.len - head.len - 8,
-						 shown);
+		config = pc_config_snapshot_read_some(text.ptr + head.len,
+						      text.len - head.len - 8, shown, keep, n);
 done:
 	pc_buf_release(&path);
 	pc_buf_release(&text);

@@ -59,7 +59,7 @@ static int parse_config(struct pc_config **out, const char *cache_dir, const cha
 
 static int read_config(struct pc_config **out, char *oid, struct pc_side *side, const char *path,
 		       bool is_head, struct pc_config *const *same, const char *const *same_oid,
-		       size_t nsame, const char *cache_dir)
+		       size_t nsame, const char *cache_dir, struct pc_quiet *reduce)
 {
 	struct pc_buf text = PC_BUF_INIT;
 	struct pc_file_info info;
@@ -99,6 +99,16 @@ static int read_config(struct pc_config **out, char *oid, struct pc_side *side, 
 				*out = same[k];
 				goto done;
 			}
+		/* a quiet run (quiet.h): the templates it visits, when the snapshot's key is this id */
+		if (reduce && (*out = pc_cache_config_load_some(cache_dir, oid, shown, reduce->visit,
+								reduce->n)) != NULL) {
+			if ((*out)->nmodels == reduce->nmodels) {
+				pc_quiet_keep(reduce);
+				goto done;
+			}
+			pc_config_free(*out); /* not the snapshot's: read whole, and quiet_prepare sees */
+			*out = NULL;
+		}
 		if ((*out = pc_cache_config_load(cache_dir, oid, shown)) != NULL)
 			goto done;
 	}
@@ -163,8 +173,13 @@ static char *repository_path(struct pc_repo *repo, const char *config_path)
 	return result;
 }
 
-static int read_configs(struct pc_check *check, const char *config_path, bool allow_unconfigured)
+static void quiet_load(struct pc_check *check, const struct pc_check_options *options,
+		       const char *config_path);
+
+static int read_configs(struct pc_check *check, const struct pc_check_options *options)
 {
+	const char *config_path = options->config_path;
+	bool allow_unconfigured = check->allow_unconfigured;
 	struct pc_buf text = PC_BUF_INIT;
 	char world_oid[PC_OID_HEXSZ + 1], base_oid[PC_OID_HEXSZ + 1], head_oid[PC_OID_HEXSZ + 1];
 	struct pc_config *same[2];
@@ -185,16 +200,18 @@ static int read_configs(struct pc_check *check, const char *config_path, bool al
 	}
 	if (!config_path)
 		config_path = PC_CONFIG_PATH;
+	quiet_load(check, options, config_path);
 	if ((error = read_config(&check->world_config, world_oid, check->world, config_path, false,
-				 NULL, NULL, 0, check->cache_dir)) < 0)
+				 NULL, NULL, 0, check->cache_dir,
+				 check->quiet_read ? &check->quiet : NULL)) < 0)
 		goto done;
 	same[0] = check->world_config;
 	if ((error = read_config(&check->base_config, base_oid, check->base, config_path, false,
-				 same, same_oid, 1, check->cache_dir)) < 0)
+				 same, same_oid, 1, check->cache_dir, NULL)) < 0)
 		goto done;
 	same[1] = check->base_config;
 	if ((error = read_config(&check->head_config, head_oid, check->head, config_path, true,
-				 same, same_oid, 2, check->cache_dir)) < 0)
+				 same, same_oid, 2, check->cache_dir, NULL)) < 0)
 		goto done;
 	if (check->world_config && check->world_config == check->base_config &&
 	    check->base_config == check->head_config && strlen(world_oid) == PC_OID_HEXSZ) {
@@ -572,21 +589,26 @@ static void pending_changes(struct pc_strlist *out, const struct pc_config *base
  * base tip's (the world's): a pull request cannot backdate itself into older
  * prices.
  */
-static int price_configs(struct pc_check *check)
+static void price_date(struct pc_check *check)
 {
-	struct pc_config *configs[3] = { check->world_config, check->base_config,
-					 check->head_config };
 	int64_t when = pc_side_commit_time(check->head);
 	int64_t world = pc_side_commit_time(check->world);
-	int error;
 
 	if (when >= 0 && world > when)
 		when = world;
-
 	if (when >= 0)
 		pc_catalog_date_of(check->report.price_date, when);
 	else
 		pc_catalog_today(check->report.price_date);
+}
+
+/* Every side's configuration priced at the date of the comparison (price_date). */
+static int price_configs(struct pc_check *check)
+{
+	struct pc_config *configs[3] = { check->world_config, check->base_config,
+					 check->head_config };
+	int error;
+
 	for (int k = 0; k < 3; k++) {
 		bool seen = false;
 
@@ -729,16 +751,19 @@ static void row_price_notes(struct pc_report *report, const struct pc_template_r
 static int price_notes(struct pc_report *report, const struct pc_quiet *q)
 {
 	size_t row = 0;
+	bool *noted = report->nquiet ? pc_xcalloc(q->nmodels + 1, sizeof(*noted)) : NULL;
 	int error;
 
 	for (size_t i = 0; report->nquiet && i < q->n; i++) {
-		const struct pc_template_config *tmpl = &report->config->templates[i];
-
-		if (row < report->ntemplates && report->templates[row].volume == tmpl)
+		if (row < report->ntemplates &&
+		    pc_quiet_position(q, report->config, report->templates[row].volume) == i) {
 			row_price_notes(report, &report->templates[row++]);
-		else if (!q->visit[i])
+		} else if (!q->visit[i] && !noted[q->records[i].model]) {
+			noted[q->records[i].model] = true; /* one note a model, as price_note keeps */
 			price_note(report, &report->config->models[q->records[i].model]);
+		}
 	}
+	free(noted);
 	for (; row < report->ntemplates; row++)
 		row_price_notes(report, &report->templates[row]);
 	for (size_t i = 0; i < report->ntemplates; i++)
@@ -771,16 +796,22 @@ static void open_cache(struct pc_check *check, const struct pc_check_options *op
 /* ---- the quiet-template snapshot (quiet.h) ---- */
 
 /*
- * Whether quiet.h applies to this run, and when it does, which templates
- * it collects (check->quiet.visit, left NULL otherwise): every one when
- * there is no snapshot of this key to trust, and the run writes one.
- * Anything unexpected leaves the run the full one.
+ * Before the configurations are read: whether quiet.h can apply (one
+ * configuration file of one blob id on every side, read from the
+ * repository; caches on; a base commit), its key, and the snapshot of that
+ * key. With a snapshot whose records still describe the base and a change
+ * that deletes nothing, the templates the run visits are known here, from
+ * the snapshot's tables, and quiet_read lets read_config read the parsed
+ * configuration reduced to them. Without a snapshot, quiet_write: the run
+ * collects everything and writes one. Anything unexpected leaves the run
+ * the full one.
  */
-static void quiet_prepare(struct pc_check *check, const struct pc_check_options *options)
+static void quiet_load(struct pc_check *check, const struct pc_check_options *options,
+		       const char *config_path)
 {
-	const struct pc_config *config = check->world_config;
-	const struct pc_config *configs[3] = { config, config, config };
 	struct pc_quiet *q = &check->quiet;
+	struct pc_side *sides[3] = { check->world, check->base, check->head };
+	char oids[3][PC_OID_HEXSZ + 1];
 	struct pc_strlist changed = PC_STRLIST_INIT;
 	struct pc_buf payload = PC_BUF_INIT;
 	struct pc_side *snapshot = NULL;
@@ -788,50 +819,91 @@ static void quiet_prepare(struct pc_check *check, const struct pc_check_options 
 	char volumes_oid[PC_OID_HEXSZ + 1] = "";
 	bool removed = false;
 
-	if (!options->quiet || !check->cache || !check->cache_dir || !check->config_oid[0] ||
-	    !pc_side_commit(check->base) ||
-	    pc_side_tree_id(check->base_tree, check->base) < 0)
+	if (!options->quiet || !check->cache || !check->cache_dir ||
+	    !pc_side_commit(check->base) || pc_side_tree_id(check->base_tree, check->base) < 0)
 		goto done;
-	for (size_t i = 0; i < config->ntemplates; i++)
-		if (config->templates[i].family)
+	/* a link, a file changed on disk, or none: read_config tells; not quiet */
+	for (int k = 0; k < 3; k++)
+		if (pc_side_blob_id(oids[k], sides[k], config_path) != 0 || strcmp(oids[k], oids[0]))
 			goto done;
 	/* the world's recorded volumes price every template: their blob id is in the key */
 	if (pc_side_blob_id(volumes_oid, check->world, PC_VOLUMES_PATH) != 0 &&
 	    pc_side_stat(&info, check->world, PC_VOLUMES_PATH) != PC_ENOTFOUND)
 		goto done; /* a link, or unreadable: not known without reading */
-	pc_quiet_key(&check->quiet_key, check->config_path, check->config_oid, volumes_oid,
+	price_date(check);
+	pc_quiet_key(&check->quiet_key, config_path, oids[0], volumes_oid,
 		     check->report.price_date);
 	/* absent, damaged or another key's: not loaded (an empty payload is none) */
 	pc_cache_quiet_load(&payload, check->cache_dir, check->quiet_key.ptr, check->quiet_key.len);
-	pc_quiet_parse(q, payload.ptr, payload.len, config->ntemplates, config->nmodels);
+	pc_quiet_parse(q, payload.ptr, payload.len);
 	/* what changed since the snapshot's tree, which may be an older base */
 	if (q->loaded && strcmp(q->tree, check->base_tree) &&
 	    (pc_side_from_tree(&snapshot, check->repo, q->tree) < 0 ||
-	     pc_side_changes(&changed, &removed, snapshot, check->base, &q->dirs) < 0)) {
+	     pc_side_changes(&changed, &removed, snapshot, check->base, &q->dirs) < 0))
 		pc_quiet_release(q); /* gone, or unreadable: a full run, stored anew */
-		pc_quiet_parse(q, "", 0, config->ntemplates, config->nmodels);
-	}
 	pc_error_clear();
-	/*
-	 * Nothing to trust: every template is collected (a full run, whatever
-	 * the change), so the head need not be compared; the folders are found
-	 * for the snapshot it writes (a glob without one: no snapshot).
-	 */
 	if (!q->loaded) {
-		if (pc_templates_folders(&q->dirs, configs))
-			pc_quiet_visit(q, config, &changed);
+		check->quiet_write = true;
 		goto done;
 	}
 	/* a deletion or a change of kind may pair with an addition: rename detection, a full run */
 	removed = false;
-	if (pc_side_changes(&changed, &removed, check->base, check->head, &q->dirs) < 0 || removed)
+	if (pc_side_changes(&changed, &removed, check->base, check->head, &q->dirs) < 0 ||
+	    removed) {
+		pc_quiet_release(q);
 		goto done;
-	pc_quiet_visit(q, config, &changed);
+	}
+	pc_quiet_visit(q, &changed);
+	check->quiet_read = true;
 done:
 	pc_error_clear();
 	pc_side_free(snapshot);
 	pc_strlist_release(&changed);
 	pc_buf_release(&payload);
+}
+
+/*
+ * After the configurations are read: the snapshot read must fit the one
+ * configuration every side shares (reduced, or whole when the parsed
+ * configuration was not cached); without a snapshot, its tables and the
+ * globs' folders are made for the one the run writes (a family, or a glob
+ * without a folder: none). Else check->quiet.visit is left NULL: the run
+ * is the full one.
+ */
+static int quiet_prepare(struct pc_check *check)
+{
+	const struct pc_config *config = check->world_config;
+	const struct pc_config *configs[3] = { config, config, config };
+	struct pc_quiet *q = &check->quiet;
+	struct pc_strlist none = PC_STRLIST_INIT;
+	bool fits = check->config_oid[0] && config;
+
+	/*
+	 * A reduced configuration lacks the quiet templates: a full run over it
+	 * would leave their spend out of every budget. It is read only for a
+	 * snapshot of this very blob id, which every side then shares; should
+	 * that not hold, the run stops rather than judge a part of the library.
+	 */
+	if (q->reduced)
+		return fits && check->quiet_read && config->nmodels == q->nmodels
+		       ? 0 : pc_error_set(PC_EINTERNAL, "the quiet-template snapshot does not fit "
+					  "the configuration it was read for");
+	for (size_t i = 0; fits && i < config->ntemplates; i++)
+		fits = !config->templates[i].family;
+	if (fits && check->quiet_read &&
+	    config->ntemplates == q->n && config->nmodels == q->nmodels)
+		return 0; /* the parsed configuration was not cached: read whole, and visit applies */
+	if (fits && check->quiet_write) {
+		pc_quiet_release(q);
+		if (pc_templates_folders(&q->dirs, configs)) {
+			pc_quiet_index(q, config);
+			pc_quiet_visit(q, &none);
+			return 0;
+		}
+	}
+	pc_quiet_release(q);
+	check->quiet_read = check->quiet_write = false;
+	return 0;
 }
 
 /* Stores the snapshot this run leaves, when it differs from the one it read. */
@@ -849,6 +921,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 {
 	struct pc_report *report = &check->report;
 	const struct pc_config *own_base;
+	bool *all = NULL;
 	int error;
 
 	pc_report_init(report);
@@ -858,10 +931,11 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 		return error;
 	open_cache(check, options);
 	report->cache = check->cache;
-	if ((error = read_configs(check, options->config_path, check->allow_unconfigured)) < 0)
+	if ((error = read_configs(check, options)) < 0)
 		return error;
 	if (check->unconfigured)
 		return 0;
+	price_date(check);
 	if ((error = price_configs(check)) < 0 || (error = read_approvals(check)) < 0)
 		return error;
 
@@ -887,10 +961,18 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 	if (own_base && check->head_config && own_base != check->head_config)
 		pending_changes(&report->pending, own_base, check->head_config);
 
-	quiet_prepare(check, options);
-	if ((error = pc_templates_collect(report, check->repo, check->base, check->head,
-					  check->world_config, check->base_config,
-					  check->head_config, check->quiet.visit)) < 0)
+	if ((error = quiet_prepare(check)) < 0)
+		return error;
+	/* a reduced configuration is all visited (quiet.h) */
+	if (check->quiet.reduced)
+		all = pc_xcalloc(check->world_config->ntemplates + 1, sizeof(*all));
+	for (size_t i = 0; all && i < check->world_config->ntemplates; i++)
+		all[i] = true;
+	error = pc_templates_collect(report, check->repo, check->base, check->head,
+				     check->world_config, check->base_config, check->head_config,
+				     all ? all : check->quiet.visit, check->quiet_read);
+	free(all);
+	if (error < 0)
 		return error;
 	pc_templates_count_tokens(report);
 	if (check->cache && pc_cache_save(check->cache) < 0)

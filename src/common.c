@@ -415,8 +415,10 @@ int pc_fd_read(struct pc_buf *out, int fd, const char *path, size_t max_bytes)
 	for (;;) {
 		ssize_t n;
 
-		pc_buf_grow(out, 65536);
-		n = read(fd, out->ptr + out->len, 65536);
+		/* into the room there is (pc_file_read makes a file's size of it: one read) */
+		if (out->cap - out->len < 4096 + 1)
+			pc_buf_grow(out, 65536);
+		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -456,6 +458,8 @@ int pc_file_read(struct pc_buf *out, const char *path, size_t max_bytes)
 				     path, (long long)st.st_size, max_bytes);
 		goto done;
 	}
+	if (S_ISREG(st.st_mode))
+		pc_buf_grow(out, (size_t)st.st_size + 4096 + 1);
 	error = pc_fd_read(out, fd, path, max_bytes);
 done:
 	close(fd);

@@ -1079,12 +1079,23 @@ static ptrdiff_t folder_at_or_before(const struct pc_strlist *dirs, const char *
  * as none of dirs is inside another, the last such one is the only one that
  * can hold it.
  */
+/* Whether an entry of dirs is a folder ("prompts/"), not one file's path. */
+static bool is_folder(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return n && dir[n - 1] == '/';
+}
+
 bool pc_folders_hold(const struct pc_strlist *dirs, const char *path)
 {
 	size_t len = strlen(path);
 	ptrdiff_t k = folder_at_or_before(dirs, path, len);
 
-	return k >= 0 && !strncmp(path, dirs->items[k], strlen(dirs->items[k]));
+	if (k < 0)
+		return false;
+	return is_folder(dirs->items[k]) ? !strncmp(path, dirs->items[k], strlen(dirs->items[k]))
+					 : !strcmp(path, dirs->items[k]);
 }
 
 /*
@@ -1098,7 +1109,8 @@ static bool folder_wanted(const char *folder, size_t len, const struct pc_strlis
 	if (!dirs)
 		return true;
 	k = folder_at_or_before(dirs, folder, len);
-	if (k >= 0 && !strncmp(folder, dirs->items[k], strlen(dirs->items[k])))
+	if (k >= 0 && is_folder(dirs->items[k]) &&
+	    !strncmp(folder, dirs->items[k], strlen(dirs->items[k])))
 		return true;
 	return (size_t)(k + 1) < dirs->n && !strncmp(dirs->items[k + 1], folder, len);
 }
@@ -1225,13 +1237,52 @@ static int list_tree_in(struct pc_file_list *out, struct pc_repo *repo, const gi
 	return error;
 }
 
+/* Whether the walk of list_tree_in lists the files of path's folder (it lists every folder it enters). */
+static bool walked_into(const char *path, const struct pc_strlist *folders)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !slash || folder_wanted(path, (size_t)(slash - path) + 1, folders);
+}
+
+/*
+ * The entries of dirs that name one file each are looked up by path, not
+ * listed with their folder's other files (1,250 of them per folder on
+ * bench/check's 10,000 templates): the tree walk sees the folders only.
+ */
 static int list_tree(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs)
 {
 	struct pc_buf path = PC_BUF_INIT;
+	struct pc_strlist folders = PC_STRLIST_INIT;
+	bool exact = false;
 	int error;
 
-	error = list_tree_in(out, side->repo, side->tree, &path, dirs, 0,
+	for (size_t d = 0; dirs && d < dirs->n; d++)
+		if (is_folder(dirs->items[d]))
+			pc_strlist_push(&folders, dirs->items[d]);
+		else
+			exact = true;
+	error = list_tree_in(out, side->repo, side->tree, &path, exact ? &folders : dirs, 0,
 			     side->index_twin ? &side->index_twin->own : NULL);
+	for (size_t d = 0; exact && !error && d < dirs->n; d++) {
+		git_tree_entry *entry = NULL;
+		enum pc_file_kind kind;
+		int found;
+
+		if (is_folder(dirs->items[d]))
+			continue;
+		found = git_tree_entry_bypath(&entry, side->tree, dirs->items[d]);
+		if (found == GIT_ENOTFOUND)
+			continue;
+		if (found < 0)
+			error = git_fail("cannot look up a file in a tree");
+		else if (kind_of_mode(&kind, git_tree_entry_filemode(entry)) &&
+			 !walked_into(dirs->items[d], &folders))
+			file_list_push_id(out, dirs->items[d], strlen(dirs->items[d]), kind,
+					  git_tree_entry_id(entry));
+		git_tree_entry_free(entry);
+	}
+	pc_strlist_release(&folders);
 	pc_buf_release(&path);
 	return error;
 }
@@ -1259,6 +1310,10 @@ static void list_own_index(struct pc_file_list *out, const struct pc_index *inde
 		size_t from, to;
 
 		index_range(index, dirs->items[d], strlen(dirs->items[d]), &from, &to);
+		/* one file's path: its own entries (all its stages), not those it starts */
+		if (!is_folder(dirs->items[d]))
+			while (to > from && strcmp(index->entries[to - 1].path, dirs->items[d]))
+				to--;
 		list_own_entries(out, index, from, to);
 	}
 }
@@ -1655,10 +1710,15 @@ int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, st
 	for (size_t d = 0; d < dirs->n && !error; d++) {
 		const char *dir = dirs->items[d];
 		git_oid ia, ib;
-		int ka = folder_id(&ia, a, dir), kb = folder_id(&ib, b, dir);
+		int ka = is_folder(dir) ? folder_id(&ia, a, dir) : -1;
+		int kb = is_folder(dir) ? folder_id(&ib, b, dir) : -1;
 		git_tree *ta = NULL, *tb = NULL;
 		struct pc_buf path = PC_BUF_INIT;
 
+		if (!is_folder(dir)) { /* one file's path: compared as listed, by blob id */
+			pc_strlist_push(&listed, dir);
+			continue;
+		}
 		/* git's own shortcut: a folder of the same tree id holds the same files */
 		if (ka >= 0 && kb >= 0 && (ka == kb && (!ka || git_oid_equal(&ia, &ib))))
 			continue;

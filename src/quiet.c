@@ -5,13 +5,27 @@
  * Payload (the cache file around it, with the build id, the key and a
  * checksum, is cache.c's), integers little-endian:
  *
- *   "quiet 1 " | base tree id (40 hex) | "\n"
+ *   "quiet 2 " | base tree id (40 hex) | "\n"
  *   templates (8) | models (8)
  *   per template, in the configuration's order: model (4, -1: not
- *   eligible) | month's cost in micro-units (8)
- *   the globs' folders (pc_templates_folders): count (8), then each one
- *   NUL-terminated (finding them again was 4 million instructions at
- *   10,000 templates)
+ *   eligible) | line (4) | month's cost in micro-units (8)
+ *   the globs' folders and root files (pc_templates_folders): count (8),
+ *   then each one NUL-terminated (finding them again was 4 million
+ *   instructions at 10,000 templates)
+ *   the tables (the same on every write of one key, copied as they are):
+ *     globs that name one path: count (8), then per glob, sorted by path:
+ *       template (4) | path (4, an offset into the strings)
+ *     the other globs: count (8), then per glob: template (4) | glob (4)
+ *     lines: count (8), then per line: team (4) | use case (4) (an offset
+ *       into the strings; NONE: no team, or no use case)
+ *     strings: size (8), then the strings, each NUL-terminated
+ *
+ * The tables are read where they lie, never copied into structures: a run
+ * looks up its changed paths in the first by bisection, matches the second
+ * (few, in most libraries), and sums the records by line, so that a quiet
+ * template costs a few instructions, not a parse of its configuration.
+ * They are checked for bounds when read; their order is the writer's (a
+ * snapshot is trusted as the token-count cache is: quiet.h).
  */
 #include "promptcost/quiet.h"
 
@@ -21,10 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAGIC "quiet 1 "
+#define MAGIC "quiet 2 "
 #define MAGIC_LEN 8
 #define HEAD_LEN (MAGIC_LEN + PC_OID_HEXSZ + 1 + 16)
-#define RECORD_LEN 12
+#define RECORD_LEN 16
+#define NONE UINT32_MAX
 
 static void put_u64(struct pc_buf *out, uint64_t v)
 {
@@ -34,11 +49,24 @@ static void put_u64(struct pc_buf *out, uint64_t v)
 	pc_buf_add(out, b, 8);
 }
 
+static void put_u32(struct pc_buf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
+
+	pc_buf_add(out, b, 4);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *config_oid,
 		  const char *volumes_oid, const char *price_date)
 {
 	/* NUL-separated text, compared whole by cache.c: no field can run into the next */
-	pc_buf_adds(key, "promptcost quiet 1");
+	pc_buf_adds(key, "promptcost quiet 2");
 	pc_buf_addch(key, '\0');
 	pc_buf_adds(key, config_path);
 	pc_buf_addch(key, '\0');
@@ -49,17 +77,67 @@ void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *confi
 	pc_buf_adds(key, price_date);
 }
 
-bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, size_t nmodels)
+/* Table k's entry i: two words (template or team, then a string's offset). */
+static const unsigned char *entry_at(const struct pc_quiet *q, size_t at, size_t i)
 {
-	const unsigned char *p = (const unsigned char *)data, *end = p + len;
-	uint64_t ndirs;
+	return (const unsigned char *)q->tables.ptr + at + 8 + 8 * i;
+}
+
+static const char *string_at(const struct pc_quiet *q, uint32_t offset)
+{
+	return offset == NONE ? NULL : q->tables.ptr + q->strings_at + 8 + offset;
+}
+
+/*
+ * Checks the tables of q->tables (bounds, templates, offsets) and finds
+ * where each one starts; false when they are not whole.
+ */
+static bool tables_read(struct pc_quiet *q)
+{
+	const unsigned char *p = (const unsigned char *)q->tables.ptr;
+	size_t len = q->tables.len, at = 0, counts[3], where[3];
+	uint64_t nstrings;
+
+	for (int k = 0; k < 3; k++) {
+		if (len - at < 8 || (counts[k] = (size_t)pc_get_le64(p + at)) > (len - at - 8) / 8)
+			return false;
+		where[k] = at;
+		at += 8 + 8 * counts[k];
+	}
+	if (len - at < 8 || (nstrings = pc_get_le64(p + at)) != len - at - 8 ||
+	    (nstrings && p[len - 1] != '\0') || nstrings >= NONE)
+		return false;
+	q->nliterals = counts[0];
+	q->nwildcards = counts[1];
+	q->nlines = counts[2];
+	q->literals_at = where[0];
+	q->wildcards_at = where[1];
+	q->lines_at = where[2];
+	q->strings_at = at;
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < counts[k]; i++) {
+			const unsigned char *e = entry_at(q, where[k], i);
+			uint32_t first = get_u32(e), offset = get_u32(e + 4);
+
+			if ((k < 2 && first >= q->n) || (k == 2 && first != NONE && first >= nstrings) ||
+			    (offset != NONE && offset >= nstrings) || (k < 2 && offset == NONE))
+				return false;
+		}
+	return true;
+}
+
+bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + len, *records;
+	uint64_t ndirs, n, nmodels;
 
 	memset(q, 0, sizeof(*q));
-	q->n = n;
-
-	if (len < HEAD_LEN + n * RECORD_LEN + 8 || memcmp(p, MAGIC, MAGIC_LEN) ||
-	    p[MAGIC_LEN + PC_OID_HEXSZ] != '\n' || pc_get_le64(p + HEAD_LEN - 16) != n ||
-	    pc_get_le64(p + HEAD_LEN - 8) != nmodels)
+	if (len < HEAD_LEN || memcmp(p, MAGIC, MAGIC_LEN) || p[MAGIC_LEN + PC_OID_HEXSZ] != '\n')
+		return false;
+	n = pc_get_le64(p + HEAD_LEN - 16);
+	nmodels = pc_get_le64(p + HEAD_LEN - 8);
+	if (n > (len - HEAD_LEN) / RECORD_LEN || len - HEAD_LEN - n * RECORD_LEN < 8 ||
+	    nmodels > INT32_MAX)
 		return false;
 	for (size_t i = 0; i < PC_OID_HEXSZ; i++) {
 		char c = (char)p[MAGIC_LEN + i];
@@ -69,46 +147,165 @@ bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, 
 		q->tree[i] = c;
 	}
 	q->tree[PC_OID_HEXSZ] = '\0';
-	q->records = pc_xcalloc(n ? n : 1, sizeof(*q->records));
-	p += HEAD_LEN;
-	for (size_t i = 0; i < n; i++, p += RECORD_LEN) {
-		int32_t model = (int32_t)(uint32_t)(p[0] | p[1] << 8 | p[2] << 16 |
-						    (uint32_t)p[3] << 24);
-		int64_t cost = (int64_t)pc_get_le64(p + 4);
-
-		/* a record a full run could not have written: the whole snapshot is not trusted */
-		if (model < -1 || (model >= 0 && (size_t)model >= nmodels) || cost < 0) {
-			free(q->records);
-			q->records = NULL;
-			return false;
-		}
-		q->records[i].model = model;
-		q->records[i].cost_micros = cost;
-	}
-	/* the folders: sorted, each ending in '/', none inside the one before, nothing after */
+	q->n = (size_t)n;
+	q->nmodels = (size_t)nmodels;
+	records = p + HEAD_LEN;
+	p = records + n * RECORD_LEN;
+	/*
+	 * The folders (each ending in '/') and root files: sorted, none inside
+	 * a folder before it.
+	 */
 	ndirs = pc_get_le64(p);
 	p += 8;
 	for (uint64_t d = 0; d < ndirs; d++) {
 		const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *prev = q->dirs.n ? q->dirs.items[q->dirs.n - 1] : NULL;
+		size_t np = prev ? strlen(prev) : 0;
 
-		if (!nul || nul == p || nul[-1] != '/' ||
+		if (!nul || nul == p || (nul[-1] != '/' && memchr(p, '/', (size_t)(nul - p))) ||
 		    (prev && (strcmp(prev, (const char *)p) >= 0 ||
-			      !strncmp((const char *)p, prev, strlen(prev))))) {
-			pc_quiet_release(q);
-			q->n = n;
-			return false;
-		}
+			      (prev[np - 1] == '/' && !strncmp((const char *)p, prev, np)))))
+			goto bad;
 		pc_strlist_push(&q->dirs, (const char *)p);
 		p = nul + 1;
 	}
-	if (p != end || !ndirs) {
-		pc_quiet_release(q);
-		q->n = n;
-		return false;
+	if (!ndirs)
+		goto bad;
+	pc_buf_add(&q->tables, p, (size_t)(end - p));
+	if (!tables_read(q))
+		goto bad;
+	q->records = pc_xcalloc(q->n ? q->n : 1, sizeof(*q->records));
+	for (size_t i = 0; i < q->n; i++, records += RECORD_LEN) {
+		int32_t model = (int32_t)get_u32(records);
+		uint32_t line = get_u32(records + 4);
+		int64_t cost = (int64_t)pc_get_le64(records + 8);
+
+		/* a record a full run could not have written: the whole snapshot is not trusted */
+		if (model < -1 || (model >= 0 && (size_t)model >= q->nmodels) || cost < 0 ||
+		    line >= q->nlines)
+			goto bad;
+		q->records[i] = (struct pc_quiet_record){ model, line, cost };
 	}
 	q->loaded = true;
 	return true;
+bad:
+	pc_quiet_release(q);
+	return false;
+}
+
+/* A glob that names one path: no wildcard and no escape. */
+static bool names_one_path(const char *glob)
+{
+	return !glob[strcspn(glob, "*?[\\")];
+}
+
+struct literal {
+	const char *path;
+	uint32_t template;
+};
+
+static int compare_literals(const void *a, const void *b)
+{
+	const struct literal *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : (x->template > y->template) - (x->template < y->template);
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Appends s to the strings (NONE for NULL); false when they would outgrow an offset. */
+static uint32_t add_string(struct pc_buf *strings, const char *s)
+{
+	size_t at = strings->len;
+
+	if (!s)
+		return NONE;
+	pc_buf_adds(strings, s);
+	pc_buf_addch(strings, '\0');
+	return (uint32_t)at;
+}
+
+void pc_quiet_index(struct pc_quiet *q, const struct pc_config *config)
+{
+	struct literal *lits = NULL;
+	struct pc_buf wild = PC_BUF_INIT, lines = PC_BUF_INIT, strings = PC_BUF_INIT;
+	size_t nlits = 0, lits_cap = 0, nwild = 0, nlines = 0, mask = 63;
+	/* each line's first template (+1; 0 is empty), by the two names' hash */
+	size_t *slots = pc_xcalloc(mask + 1, sizeof(*slots)), *first = NULL, first_cap = 0;
+
+	q->n = config->ntemplates;
+	q->nmodels = config->nmodels;
+	free(q->records);
+	q->records = pc_xcalloc(q->n ? q->n : 1, sizeof(*q->records));
+	for (size_t i = 0; i < q->n; i++) {
+		const struct pc_template_config *t = &config->templates[i];
+		size_t m = (size_t)(pc_hash_str(t->team ? t->team : "") * 31 +
+				    pc_hash_str(t->use_case ? t->use_case : "")) & mask;
+
+		for (size_t g = 0; g < t->nfiles; g++) {
+			if (names_one_path(t->files[g].pattern)) {
+				PC_GROW(lits, lits_cap, nlits + 1);
+				lits[nlits++] = (struct literal){ t->files[g].pattern, (uint32_t)i };
+			} else {
+				put_u32(&wild, (uint32_t)i);
+				put_u32(&wild, add_string(&strings, t->files[g].pattern));
+				nwild++;
+			}
+		}
+		while (slots[m] && !(same_name(config->templates[first[slots[m] - 1]].team, t->team) &&
+				     same_name(config->templates[first[slots[m] - 1]].use_case,
+					       t->use_case)))
+			m = (m + 1) & mask;
+		if (!slots[m]) {
+			PC_GROW(first, first_cap, nlines + 1);
+			first[nlines++] = i;
+			slots[m] = nlines;
+			put_u32(&lines, add_string(&strings, t->team));
+			put_u32(&lines, add_string(&strings, t->use_case));
+		}
+		q->records[i] = (struct pc_quiet_record){ -1, (uint32_t)(slots[m] - 1), 0 };
+		if (2 * nlines > mask) { /* half full: twice the slots, every line again */
+			mask = 2 * mask + 1;
+			free(slots);
+			slots = pc_xcalloc(mask + 1, sizeof(*slots));
+			for (size_t k = 0; k < nlines; k++) {
+				const struct pc_template_config *x = &config->templates[first[k]];
+
+				m = (size_t)(pc_hash_str(x->team ? x->team : "") * 31 +
+					     pc_hash_str(x->use_case ? x->use_case : "")) & mask;
+				while (slots[m])
+					m = (m + 1) & mask;
+				slots[m] = k + 1;
+			}
+		}
+	}
+	if (nlits > 1)
+		qsort(lits, nlits, sizeof(*lits), compare_literals);
+	pc_buf_release(&q->tables);
+	put_u64(&q->tables, nlits);
+	for (size_t k = 0; k < nlits; k++) {
+		put_u32(&q->tables, lits[k].template);
+		put_u32(&q->tables, add_string(&strings, lits[k].path));
+	}
+	put_u64(&q->tables, nwild);
+	pc_buf_add(&q->tables, wild.ptr, wild.len);
+	put_u64(&q->tables, nlines);
+	pc_buf_add(&q->tables, lines.ptr, lines.len);
+	put_u64(&q->tables, strings.len);
+	pc_buf_add(&q->tables, strings.ptr, strings.len);
+	/* a library whose strings outgrow the offsets (4 GB) gets no snapshot: read as damaged */
+	if (strings.len >= NONE || !tables_read(q))
+		pc_buf_release(&q->tables);
+	free(lits);
+	free(first);
+	free(slots);
+	pc_buf_release(&wild);
+	pc_buf_release(&lines);
+	pc_buf_release(&strings);
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -148,8 +345,23 @@ static bool matches_any(const char *glob, const struct pc_strlist *paths)
 	return false;
 }
 
-void pc_quiet_visit(struct pc_quiet *q, const struct pc_config *config,
-		    struct pc_strlist *changed)
+/* The first literal entry whose path does not sort before path. */
+static size_t literal_from(const struct pc_quiet *q, const char *path)
+{
+	size_t lo = 0, hi = q->nliterals;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(string_at(q, get_u32(entry_at(q, q->literals_at, mid) + 4)), path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void pc_quiet_visit(struct pc_quiet *q, struct pc_strlist *changed)
 {
 	size_t kept = 0;
 
@@ -164,113 +376,99 @@ void pc_quiet_visit(struct pc_quiet *q, const struct pc_config *config,
 	changed->n = kept;
 	free(q->visit);
 	q->visit = pc_xcalloc(q->n ? q->n : 1, sizeof(*q->visit));
+	for (size_t i = 0; i < q->n; i++)
+		q->visit[i] = !q->loaded || q->records[i].model < 0;
+	/* a changed path visits the templates whose globs name it */
+	for (size_t c = 0; q->loaded && c < changed->n; c++)
+		for (size_t k = literal_from(q, changed->items[c]); k < q->nliterals; k++) {
+			const unsigned char *e = entry_at(q, q->literals_at, k);
+
+			if (strcmp(string_at(q, get_u32(e + 4)), changed->items[c]))
+				break;
+			q->visit[get_u32(e)] = true;
+		}
+	/* and a glob with a wildcard the templates whose glob matches one */
+	for (size_t k = 0; q->loaded && k < q->nwildcards; k++) {
+		const unsigned char *e = entry_at(q, q->wildcards_at, k);
+		uint32_t t = get_u32(e);
+
+		if (!q->visit[t])
+			q->visit[t] = matches_any(string_at(q, get_u32(e + 4)), changed);
+	}
 	q->nquiet = 0;
-	for (size_t i = 0; i < q->n; i++) {
-		const struct pc_template_config *t = &config->templates[i];
-		bool visit = !q->loaded || q->records[i].model < 0;
-
-		for (size_t g = 0; !visit && g < t->nfiles; g++)
-			visit = matches_any(t->files[g].pattern, changed);
-		q->visit[i] = visit;
-		q->nquiet += !visit;
-	}
+	for (size_t i = 0; i < q->n; i++)
+		q->nquiet += !q->visit[i];
 }
 
-static bool same_name(const char *a, const char *b)
+void pc_quiet_keep(struct pc_quiet *q)
 {
-	return a == b || (a && b && !strcmp(a, b));
+	size_t k = 0;
+
+	free(q->kept);
+	q->kept = pc_xcalloc(q->n ? q->n : 1, sizeof(*q->kept));
+	for (size_t i = 0; i < q->n; i++)
+		if (q->visit[i])
+			q->kept[k++] = i;
+	q->reduced = true;
 }
 
-/*
- * A name's hash, remembered by its pointer: templates share their team's
- * and use case's names with the budgets (config_snapshot.c), so ten
- * thousand templates hash a few names.
- */
-struct name_hashes {
-	const char *name[64];
-	uint64_t hash[64];
-};
-
-static uint64_t name_hash(struct name_hashes *h, const char *name)
+size_t pc_quiet_position(const struct pc_quiet *q, const struct pc_config *config,
+			 const struct pc_template_config *t)
 {
-	size_t k = ((uintptr_t)name >> 4) & 63;
+	size_t k = (size_t)(t - config->templates);
 
-	if (!name)
-		return 0;
-	if (h->name[k] != name) {
-		h->name[k] = name;
-		h->hash[k] = pc_hash_str(name);
-	}
-	return h->hash[k];
+	return q->reduced ? q->kept[k] : k;
 }
 
-static size_t pair_slot(struct name_hashes *h, const char *team, const char *use_case,
-			size_t mask)
+/* A spend line of the snapshot's line l: its team and use case, and cost. */
+static struct pc_spend_line quiet_line(const struct pc_quiet *q, uint32_t l, int64_t cost)
 {
-	return (size_t)(name_hash(h, team) * 31 + name_hash(h, use_case)) & mask;
+	const unsigned char *e = entry_at(q, q->lines_at, l);
+
+	/* the line of several templates: no one template or model */
+	return (struct pc_spend_line){ .kind = PC_SPEND_PROJECTED, .team = string_at(q, get_u32(e)),
+				       .use_case = string_at(q, get_u32(e + 4)), .day = -1,
+				       .qty = { .per = 1 }, .cost_micros = cost };
 }
 
 void pc_quiet_lines(struct pc_report *report, const struct pc_quiet *q)
 {
-	const struct pc_config *config = report->config;
-	size_t at = report->ntemplates, first = report->ntemplates, mask = 255;
-	/*
-	 * Policy rolls the lines up by team and by use case only, so the quiet
-	 * templates of one team and use case are one line, found by the two
-	 * names in a table of line positions (+1; 0 is empty) that grows.
-	 */
-	size_t *slots;
-	struct name_hashes hashes;
+	size_t at = report->ntemplates, first = report->ntemplates, nlines = 0;
+	int64_t *sums;
+	size_t *counts;
+	bool whole = true;
 
 	report->nquiet = q->nquiet;
 	if (!q->nquiet)
 		return;
-	slots = pc_xcalloc(mask + 1, sizeof(*slots));
-	memset(&hashes, 0, sizeof(hashes));
-	/* one zeroed line after the last, as the cost stage leaves it */
-	report->lines_before = pc_xrealloc(report->lines_before, (report->ntemplates + q->nquiet + 1) *
-					   sizeof(*report->lines_before));
-	for (size_t i = 0; i < q->n; i++) {
-		const struct pc_template_config *t = &config->templates[i];
-		size_t m;
-		struct pc_spend_line *l = NULL;
-		int64_t sum;
+	/*
+	 * Policy rolls the lines up by team and by use case only, so the quiet
+	 * templates of one team and use case are one line: the snapshot's.
+	 */
+	sums = pc_xcalloc(q->nlines, sizeof(*sums));
+	counts = pc_xcalloc(q->nlines, sizeof(*counts));
+	for (size_t i = 0; i < q->n && whole; i++) {
+		const struct pc_quiet_record *r = &q->records[i];
 
 		if (q->visit[i])
 			continue;
-		m = pair_slot(&hashes, t->team, t->use_case, mask);
-		while (slots[m] && !(same_name(report->lines_before[slots[m] - 1].team, t->team) &&
-				     same_name(report->lines_before[slots[m] - 1].use_case, t->use_case)))
-			m = (m + 1) & mask;
-		if (slots[m])
-			l = &report->lines_before[slots[m] - 1];
-		/* a sum that would not fit is left to the roll-up to refuse: a line of its own */
-		if (l && !__builtin_add_overflow(l->cost_micros, q->records[i].cost_micros, &sum)) {
-			l->cost_micros = sum;
-			continue;
-		}
-		/* the line of several templates: no one template or model */
-		report->lines_before[at] = (struct pc_spend_line){
-			.kind = PC_SPEND_PROJECTED, .team = t->team, .use_case = t->use_case,
-			.day = -1, .qty = { .per = 1 }, .cost_micros = q->records[i].cost_micros };
-		at++;
-		if (!slots[m])
-			slots[m] = at;
-		if (2 * (at - first) > mask) { /* half full: twice the slots, every line again */
-			mask = 2 * mask + 1;
-			free(slots);
-			slots = pc_xcalloc(mask + 1, sizeof(*slots));
-			for (size_t k = first; k < at; k++) {
-				const struct pc_spend_line *x = &report->lines_before[k];
-
-				m = pair_slot(&hashes, x->team, x->use_case, mask);
-				while (slots[m])
-					m = (m + 1) & mask;
-				slots[m] = k + 1;
-			}
-		}
+		whole = !__builtin_add_overflow(sums[r->line], r->cost_micros, &sums[r->line]);
+		nlines += !counts[r->line]++;
 	}
-	free(slots);
+	/* a sum that would not fit: a line per template, for the roll-up to refuse as in full */
+	nlines = whole ? nlines : q->nquiet;
+	/* one zeroed line after the last, as the cost stage leaves it */
+	report->lines_before = pc_xrealloc(report->lines_before, (at + nlines + 1) *
+					   sizeof(*report->lines_before));
+	for (size_t l = 0; whole && l < q->nlines; l++)
+		if (counts[l])
+			report->lines_before[at++] = quiet_line(q, (uint32_t)l, sums[l]);
+	for (size_t i = 0; !whole && i < q->n; i++)
+		if (!q->visit[i])
+			report->lines_before[at++] = quiet_line(q, q->records[i].line,
+								q->records[i].cost_micros);
+	free(sums);
+	free(counts);
 	memset(&report->lines_before[at], 0, sizeof(*report->lines_before));
 	/* a quiet template is unchanged: its line is the same on both sides */
 	report->lines_after = pc_xrealloc(report->lines_after,
@@ -296,16 +494,38 @@ bool pc_quiet_eligible_row(const struct pc_report *report, size_t row)
 	       report->lines_before[row].cost_micros >= 0;
 }
 
-/* The record a judged row leaves in the snapshot. */
-static struct pc_quiet_record row_record(const struct pc_report *report, size_t row)
+/* The record a judged row leaves in the snapshot (its line is the template's). */
+static struct pc_quiet_record row_record(const struct pc_report *report, size_t row,
+					 uint32_t line)
 {
-	struct pc_quiet_record r = { -1, 0 };
+	struct pc_quiet_record r = { -1, line, 0 };
 
 	if (pc_quiet_eligible_row(report, row)) {
 		r.model = (int32_t)(report->templates[row].before.model - report->config->models);
 		r.cost_micros = report->lines_before[row].cost_micros;
 	}
 	return r;
+}
+
+void pc_quiet_encode(struct pc_buf *out, const struct pc_quiet *q,
+		     const struct pc_quiet_record *records, const char *tree)
+{
+	pc_buf_adds(out, MAGIC);
+	pc_buf_adds(out, tree);
+	pc_buf_addch(out, '\n');
+	put_u64(out, q->n);
+	put_u64(out, q->nmodels);
+	for (size_t i = 0; i < q->n; i++) {
+		put_u32(out, (uint32_t)records[i].model);
+		put_u32(out, records[i].line);
+		put_u64(out, (uint64_t)records[i].cost_micros);
+	}
+	put_u64(out, q->dirs.n);
+	for (size_t d = 0; d < q->dirs.n; d++) {
+		pc_buf_adds(out, q->dirs.items[d]);
+		pc_buf_addch(out, '\0');
+	}
+	pc_buf_add(out, q->tables.ptr, q->tables.len);
 }
 
 bool pc_quiet_payload(struct pc_buf *out, const struct pc_quiet *q, const struct pc_report *report,
@@ -316,12 +536,17 @@ bool pc_quiet_payload(struct pc_buf *out, const struct pc_quiet *q, const struct
 	/* a visited template without a row (nothing on either side) must lose its record too */
 	bool changed = !q->loaded || strcmp(q->tree, tree) ||
 		       report->ntemplates != q->n - q->nquiet;
-	size_t row = 0;
 
+	if (!q->tables.len || !q->dirs.n)
+		return false; /* no tables (pc_quiet_index could not make them): no snapshot */
+	for (size_t k = 0; k < report->ntemplates; k++)
+		if (report->templates[k].volume < config->templates ||
+		    report->templates[k].volume >= config->templates + config->ntemplates)
+			return false; /* a row that is no template of the configuration: none is */
 	/* only the collected rows can differ from the loaded records: most runs stop here */
 	for (size_t k = 0; !changed && k < report->ntemplates; k++) {
-		struct pc_quiet_record r = row_record(report, k);
-		size_t i = (size_t)(report->templates[k].volume - config->templates);
+		size_t i = pc_quiet_position(q, config, report->templates[k].volume);
+		struct pc_quiet_record r = row_record(report, k, q->records[i].line);
 
 		changed = r.model != q->records[i].model || r.cost_micros != q->records[i].cost_micros;
 	}
@@ -329,31 +554,16 @@ bool pc_quiet_payload(struct pc_buf *out, const struct pc_quiet *q, const struct
 		return false;
 	records = pc_xcalloc(q->n ? q->n : 1, sizeof(*records));
 	for (size_t i = 0; i < q->n; i++) {
-		records[i].model = -1;
-		if (row < report->ntemplates &&
-		    report->templates[row].volume == &config->templates[i])
-			records[i] = row_record(report, row++);
-		else if (q->loaded && !q->visit[i])
-			records[i] = q->records[i];
+		records[i] = q->records[i];
+		if (q->visit[i])
+			records[i].model = -1, records[i].cost_micros = 0;
 	}
-	pc_buf_adds(out, MAGIC);
-	pc_buf_adds(out, tree);
-	pc_buf_addch(out, '\n');
-	put_u64(out, q->n);
-	put_u64(out, config->nmodels);
-	for (size_t i = 0; i < q->n; i++) {
-		uint32_t m = (uint32_t)records[i].model;
-		unsigned char b[4] = { (unsigned char)m, (unsigned char)(m >> 8),
-				       (unsigned char)(m >> 16), (unsigned char)(m >> 24) };
+	for (size_t k = 0; k < report->ntemplates; k++) {
+		size_t i = pc_quiet_position(q, config, report->templates[k].volume);
 
-		pc_buf_add(out, b, 4);
-		put_u64(out, (uint64_t)records[i].cost_micros);
+		records[i] = row_record(report, k, q->records[i].line);
 	}
-	put_u64(out, q->dirs.n);
-	for (size_t d = 0; d < q->dirs.n; d++) {
-		pc_buf_adds(out, q->dirs.items[d]);
-		pc_buf_addch(out, '\0');
-	}
+	pc_quiet_encode(out, q, records, tree);
 	free(records);
 	return true;
 }
@@ -362,6 +572,8 @@ void pc_quiet_release(struct pc_quiet *q)
 {
 	free(q->records);
 	free(q->visit);
+	free(q->kept);
 	pc_strlist_release(&q->dirs);
+	pc_buf_release(&q->tables);
 	memset(q, 0, sizeof(*q));
 }

@@ -1637,8 +1637,36 @@ static int compare_strings(const void *a, const void *b)
  * False when a glob has no folder there ("*.md", or one starting with "**"):
  * then every file counts.
  */
+/*
+ * Whether a glob without wildcard or escape names a path as the listings
+ * spell them: no leading '/', no empty, "." or ".." part, not a folder.
+ */
+static bool plain_path(const char *glob)
+{
+	const char *part = glob;
+
+	if (glob[literal_prefix_len(glob)])
+		return false;
+	for (;;) {
+		size_t n = strcspn(part, "/");
+
+		if (!n || (n == 1 && part[0] == '.') || (n == 2 && part[0] == '.' && part[1] == '.'))
+			return false;
+		if (!part[n])
+			return true;
+		part += n + 1;
+	}
+}
+
+/* How glob_folders names the place of a glob that names one file (plain_path). */
+enum literal_globs {
+	AS_FOLDERS,     /* its folder; none at the root: every file counts (a full listing) */
+	ROOT_AS_FILES,  /* its folder, or the file itself when it is at the root */
+	AS_FILES,       /* the file itself */
+};
+
 static bool glob_folders(struct pc_strlist *out, const struct pc_config *const configs[3],
-			 const bool *visit)
+			 const bool *visit, enum literal_globs literal)
 {
 	struct pc_strlist all = PC_STRLIST_INIT;
 	/* all by folder (positions + 1): templates of one folder need not come in a row */
@@ -1657,8 +1685,11 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 				const char *glob = tmpl->files[g].pattern;
 				size_t len = literal_prefix_len(glob), slot;
 
-				while (len && glob[len - 1] != '/')
-					len--;
+				bool file = literal != AS_FOLDERS && plain_path(glob);
+
+				if (!(file && (literal == AS_FILES || !strchr(glob, '/'))))
+					while (len && glob[len - 1] != '/')
+						len--;
 				if (!(ok = len > 0))
 					break;
 				if (2 * (all.n + 1) > mask) { /* grown: every folder again */
@@ -1685,10 +1716,12 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 	}
 	if (ok && all.n > 1)
 		qsort(all.items, all.n, sizeof(*all.items), compare_strings);
+	/* none inside a folder before it ("prompts/x.md" after "prompts/" is listed with it) */
 	for (size_t i = 0; ok && i < all.n; i++) {
 		const char *last = out->n ? out->items[out->n - 1] : NULL;
+		size_t n = last ? strlen(last) : 0;
 
-		if (!last || strncmp(all.items[i], last, strlen(last)))
+		if (!last || last[n - 1] != '/' || strncmp(all.items[i], last, n))
 			pc_strlist_push(out, all.items[i]);
 	}
 	pc_strlist_release(&all);
@@ -1698,7 +1731,7 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 
 bool pc_templates_folders(struct pc_strlist *out, const struct pc_config *const configs[3])
 {
-	return glob_folders(out, configs, NULL);
+	return glob_folders(out, configs, NULL, ROOT_AS_FILES);
 }
 
 /* Whether the lists of collect hold every file at path's place (see dirs). */
@@ -1726,7 +1759,7 @@ static bool side_has_file(const struct collect *c, int s, const char *path)
 int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct pc_side *base,
 			 struct pc_side *head, const struct pc_config *world_config,
 			 const struct pc_config *base_config, const struct pc_config *head_config,
-			 const bool *visit)
+			 const bool *visit, bool by_path)
 {
 	struct collect c;
 	/* every side's ids, borrowed from the configurations and families (which outlive this) */
@@ -1745,7 +1778,8 @@ int pc_templates_collect(struct pc_report *report, struct pc_repo *repo, struct 
 
 	c.repo = repo;
 	assert(!visit || (world_config == base_config && base_config == head_config));
-	c.all_dirs = !glob_folders(&c.dirs, c.configs, visit);
+	c.all_dirs = !glob_folders(&c.dirs, c.configs, visit,
+				   visit && by_path ? AS_FILES : AS_FOLDERS);
 	if ((error = pc_side_files(&c.lists[0], base, c.all_dirs ? NULL : &c.dirs)) < 0 ||
 	    (error = pc_side_files(&c.lists[1], head, c.all_dirs ? NULL : &c.dirs)) < 0)
 		goto done;

@@ -66,6 +66,9 @@ bool pc_cache_disabled_by_env(void);
  */
 struct pc_config;
 struct pc_config *pc_cache_config_load(const char *dir, const char *oid, const char *shown);
+/* The same, reduced to the templates keep says of n (pc_config_snapshot_read_some). */
+struct pc_config *pc_cache_config_load_some(const char *dir, const char *oid, const char *shown,
+					    const bool *keep, size_t n);
 void pc_cache_config_store(const char *dir, const char *oid, const struct pc_config *config);
 
 /*

@@ -57,8 +57,14 @@ struct pc_check {
 	/* the blob id and path of the one configuration every side shares, or "" and NULL */
 	char config_oid[PC_OID_HEXSZ + 1];
 	char *config_path;
-	/* the quiet-template snapshot of this run: quiet.h applies when quiet.visit is set */
+	/*
+	 * The quiet-template snapshot of this run: quiet.h applies when
+	 * quiet.visit is set; quiet_read: from a snapshot, with which the
+	 * configuration is read reduced to the templates the run visits.
+	 */
 	struct pc_quiet quiet;
+	bool quiet_read;
+	bool quiet_write;       /* no snapshot of this key: the run writes one */
 	struct pc_buf quiet_key;
 	char base_tree[PC_OID_HEXSZ + 1];
 };

@@ -274,6 +274,13 @@ void pc_config_free(struct pc_config *config);
  */
 void pc_config_snapshot_write(struct pc_buf *out, const struct pc_config *config);
 struct pc_config *pc_config_snapshot_read(const void *data, size_t len, const char *path);
+/*
+ * The same with only the templates i of the snapshot's n that keep[i]
+ * says, in their order (NULL when it does not hold n templates): a
+ * *reduced* configuration, whose other parts are whole (quiet.h).
+ */
+struct pc_config *pc_config_snapshot_read_some(const void *data, size_t len, const char *path,
+					       const bool *keep, size_t n);
 
 /*
  * Prices every catalog-priced model of config at date ("YYYY-MM-DD"): the

@@ -108,7 +108,10 @@ int64_t pc_side_commit_time(const struct pc_side *side);
  * under those folders at least: a tree's other folders are not read, which
  * in a repository whose prompts live in one folder is most of the listing,
  * nor are the working tree's other folders scanned or their files stat'ed.
- * Files elsewhere may be listed too.
+ * Files elsewhere may be listed too. An entry of dirs without the final '/'
+ * is one file's path ("prompts/a.md"): that file, if the side has it, is
+ * looked up, not its folder listed (a tree's by path, the index's by
+ * bisection).
  */
 int pc_side_files(struct pc_file_list *out, struct pc_side *side, const struct pc_strlist *dirs);
 /*
@@ -131,8 +134,9 @@ int pc_side_from_tree(struct pc_side **out, struct pc_repo *repo, const char *tr
 int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, struct pc_side *b,
 		    const struct pc_strlist *dirs);
 /*
- * Whether path lies in one of dirs (sorted folder paths ending in '/', none
- * inside another, as pc_side_files takes them).
+ * Whether path lies in one of dirs (sorted folder paths ending in '/', or
+ * files' paths, none inside another, as pc_side_files takes them): in a
+ * folder, or is the file.
  */
 bool pc_folders_hold(const struct pc_strlist *dirs, const char *path);
 /* The hex blob id of a listed entry that has one (has_id); false otherwise. */

@@ -11,7 +11,13 @@
  * model (the order of the price notes) and one in "N unchanged templates
  * not shown". The snapshot holds exactly that, for every template of the
  * configuration that was *eligible* when it was written (eligible_row);
- * every other template is collected in full on every run.
+ * every other template is collected in full on every run. It also holds
+ * what finds the quiet ones without the configuration: each template's
+ * globs (those that name one path, sorted, to be looked up by the changed
+ * paths) and its team and use case (its spend line), so that a run with a
+ * snapshot reads only the changed templates of the parsed configuration
+ * (check.c: the configuration is then *reduced*, and kept gives the
+ * position in the whole one of each template it holds).
  *
  * Where it applies (check.c decides; else the run is the full one): the
  * caller allows it (check's text, markdown and github reports; never JSON,
@@ -20,9 +26,11 @@
  * with no family (a file added under a family's glob is a new template);
  * the base is a commit (the head a commit, the index or the working tree,
  * whose unchanged files git.c lists with the index's blob ids); every glob
- * has a folder. With a snapshot to read, the diff from base to head must
- * also delete nothing and change no file's kind under those folders (rename
- * detection pairs over them); without one, every template is collected
+ * has a folder or names one file at the root. With a snapshot to read, the
+ * diff from base to head must also delete nothing and change no file's kind
+ * under those folders or at those files (rename detection pairs over them),
+ * and then each glob that names one file is looked up by its path, not
+ * listed with its folder; without one, every template is collected
  * whatever the change, and the run writes the snapshot.
  *
  * The key (pc_quiet_key): the configuration's path and blob id, the world's
@@ -46,18 +54,31 @@
 /* What the snapshot keeps of one template of the configuration, by position. */
 struct pc_quiet_record {
 	int32_t model;          /* its model's position in the configuration; -1: not eligible */
+	uint32_t line;          /* its team and use case (a line of the snapshot's table) */
 	int64_t cost_micros;    /* its month's spend line (the same on both sides) */
 };
 
 struct pc_quiet {
 	bool loaded;            /* records come from a snapshot of this key */
+	bool reduced;           /* check.c: the configuration holds the visited templates only */
 	char tree[PC_OID_HEXSZ + 1]; /* the base tree the loaded records describe */
-	size_t n;               /* the configuration's templates */
-	struct pc_strlist dirs; /* the folders of the globs (pc_templates_folders) */
-	struct pc_quiet_record *records; /* n, when loaded */
+	size_t n;               /* the whole configuration's templates */
+	size_t nmodels;         /* and models */
+	struct pc_strlist dirs; /* the globs' folders and root files (pc_templates_folders) */
+	struct pc_quiet_record *records; /* n */
+	/*
+	 * The tables (from the payload, or pc_quiet_index): the templates' globs
+	 * that name one path, sorted by path; the others; the lines (team and
+	 * use case). Entries are little-endian words; strings are offsets into
+	 * strings, which ends in a NUL.
+	 */
+	struct pc_buf tables;
+	size_t nliterals, nwildcards, nlines;
+	size_t literals_at, wildcards_at, lines_at, strings_at;
 	bool *visit;            /* n: the templates this run collects (pc_quiet_visit);
 				 * NULL: quiet.h does not apply, every one is */
 	size_t nquiet;          /* eligible and not visited: priced from records */
+	size_t *kept;           /* reduced: each template's position in the whole configuration */
 };
 
 /*
@@ -68,19 +89,33 @@ void pc_quiet_key(struct pc_buf *key, const char *config_path, const char *confi
 		  const char *volumes_oid, const char *price_date);
 
 /*
- * Reads a snapshot's payload for a configuration of n templates and nmodels
- * models into q (records, dirs); false (q unloaded and empty) when it is
- * not one, or not for as many templates and models.
+ * Reads a snapshot's payload into q (records, dirs, tables, n, nmodels);
+ * false (q unloaded and empty) when it is not one.
  */
-bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len, size_t n, size_t nmodels);
+bool pc_quiet_parse(struct pc_quiet *q, const char *data, size_t len);
 
 /*
- * Which templates of config the run collects: every one not eligible in
- * the loaded records, and every one with a glob that matches a path of
- * changed (sorted and without repeats on return). Sets visit and nquiet.
+ * With no snapshot loaded: q's tables, n and nmodels made from the whole
+ * configuration, for the snapshot the run writes (records all -1).
  */
-void pc_quiet_visit(struct pc_quiet *q, const struct pc_config *config,
-		    struct pc_strlist *changed);
+void pc_quiet_index(struct pc_quiet *q, const struct pc_config *config);
+
+/*
+ * Which templates the run collects: every one not eligible in the loaded
+ * records, and every one with a glob that matches a path of changed (sorted
+ * and without repeats on return). Sets visit and nquiet.
+ */
+void pc_quiet_visit(struct pc_quiet *q, struct pc_strlist *changed);
+
+/*
+ * Reduced: kept from visit (the visited templates, in order), for a
+ * configuration that holds those only.
+ */
+void pc_quiet_keep(struct pc_quiet *q);
+
+/* The position in the whole configuration of a template of config (report->config). */
+size_t pc_quiet_position(const struct pc_quiet *q, const struct pc_config *config,
+			 const struct pc_template_config *t);
 
 /*
  * Appends the quiet templates' spend to the report's lines, one line per
@@ -103,6 +138,10 @@ bool pc_quiet_eligible_row(const struct pc_report *report, size_t row);
  */
 bool pc_quiet_payload(struct pc_buf *out, const struct pc_quiet *q, const struct pc_report *report,
 		      const char *tree);
+
+/* The payload of q with these records (for pc_quiet_payload, and tests). */
+void pc_quiet_encode(struct pc_buf *out, const struct pc_quiet *q,
+		     const struct pc_quiet_record *records, const char *tree);
 
 void pc_quiet_release(struct pc_quiet *q);
 

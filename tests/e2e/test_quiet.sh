@@ -104,6 +104,16 @@ templates:
     model: gpt-4o-mini
     team: beta
     calls_per_day: 10
+  - id: top
+    files: top.md
+    model: gpt-4o-mini
+    team: alpha
+    calls_per_day: 50
+  - id: dotted
+    files: ./prompts/dotted.md
+    model: gpt-4o-mini
+    team: beta
+    calls_per_day: 10
 EOF
 text() { # text FILE WORDS: a prompt of about WORDS words
 	i=0
@@ -145,6 +155,10 @@ templates:
     records: 240000
 EOF
 printf 'unrelated\n' >"$r/README"
+# a literal glob at the root (listed with the root's files), and one spelt
+# with "./" (no listed path is spelt so: it matches nothing, quiet or not)
+text "$r/top.md" 30
+text "$r/prompts/dotted.md" 30
 commit_all "$r" "library"
 
 snap() { ls "$r"/.git/promptcost/quiet-*.snap 2>/dev/null; }
@@ -196,6 +210,10 @@ text "$r/prompts/a1.md" 260
 commit_all "$r" "a1 grows"
 differential "one literal template modified" --base main
 
+text "$r/top.md" 45
+commit_all "$r" "top grows"
+differential "a literal template at the root modified" --base main
+
 printf 'A new part of the wild family.\n' >"$r/prompts/wild/three.md"
 commit_all "$r" "a file added under a wildcard glob"
 differential "a file added under a wildcard glob" --base main
@@ -223,6 +241,18 @@ commit_all "$r" "volumes"
 differential "the change edits the recorded volumes" --base main
 # a range whose head is not HEAD
 differential "--base and --head" --base main --head HEAD~1
+# the quiet run reads the parsed configuration reduced to the templates it
+# visits; without that cache (removed, or damaged) it reads the whole one
+run "$r" check --base main --format markdown
+cp "$out" "$TEST_TMP/whole.out"
+for damage in remove truncate; do
+	for f in "$r"/.git/promptcost/config-*.snap; do
+		case $damage in remove) rm -f "$f" ;; truncate) head -c 100 "$f" >"$f.t" && mv "$f.t" "$f" ;; esac
+	done
+	PROMPTCOST_TRACE_QUIET=1 run "$r" check --base main --format markdown
+	grep -q 'quiet: [1-9]' "$err" && cmp -s "$out" "$TEST_TMP/whole.out"
+	_report $? "the parsed configuration's cache ${damage}d: still quiet, the same report" "$(cat "$err")"
+done
 # the working tree: its files' ids are the index's where git's own status
 # finds them unchanged (stat data, or the content when racily clean)
 text "$r/prompts/more/a3.md" 20
@@ -278,6 +308,10 @@ differential "the new base" --base main
 git -C "$r" rm -q prompts/more/a3.md
 commit_all "$r" "a3's file removed"
 QUIET=0 differential "a template's file deleted (no quiet run)" --base main
+git -C "$r" reset -q --hard HEAD~1
+git -C "$r" rm -q top.md
+commit_all "$r" "top's file removed"
+QUIET=0 differential "a root template's file deleted (no quiet run)" --base main
 git -C "$r" reset -q --hard HEAD~1
 
 # the configuration changes: another key, a full run
@@ -337,7 +371,7 @@ cmp -s "$out" "$TEST_TMP/ref.out"; _report $? "another build's snapshot: the sam
 # the JSON report lists every template: never quiet, and still whole
 PROMPTCOST_TRACE_QUIET=1 run "$r" check --base main --format json
 grep -q 'quiet: 0 ' "$err"; _report $? "--format json is never quiet" "$(cat "$err")"
-expect_eq "$(json "$out" '.templates | length')" 10 "--format json lists every template (the ghost has no row)"
+expect_eq "$(json "$out" '.templates | length')" 11 "--format json lists every template (the ghost and the dotted have no row)"
 PROMPTCOST_TRACE_QUIET=1 run "$r" check --base main --output-format json=report.json
 grep -q 'quiet: 0 ' "$err"; _report $? "a JSON --output-format is never quiet" "$(cat "$err")"
 rm -f "$r/report.json"
@@ -364,6 +398,20 @@ git -C "$r" merge -q theirs >/dev/null 2>&1
 PROMPTCOST_TRACE_QUIET=1 run "$r" check --staged
 expect_status 2 "staged, an add/add conflict under a glob: an input error with the snapshot too"
 expect_stderr_has "prompts/wild/both.md: unmerged in the index" "it says which path is unmerged"
+git -C "$r" merge --abort
+# the same on a template named by its path (looked up, not listed with its folder)
+git -C "$r" checkout -q theirs
+text "$r/prompts/a2.md" 333
+commit_all "$r" "theirs edits a2"
+git -C "$r" checkout -q main
+text "$r/prompts/a2.md" 444
+commit_all "$r" "ours edits a2"
+run "$r" check --staged
+git -C "$r" merge -q theirs >/dev/null 2>&1
+PROMPTCOST_TRACE_QUIET=1 run "$r" check --staged
+expect_status 2 "staged, a conflict on a literal glob's file: an input error with the snapshot too"
+expect_stderr_has "prompts/a2.md: unmerged in the index" "it says which path is unmerged"
+QUIET=error differential "staged, a conflict on a literal glob's file" --staged
 git -C "$r" merge --abort
 
 finish
