@@ -203,7 +203,7 @@ static int read_configs(struct pc_check *check, const struct pc_check_options *o
 	quiet_load(check, options, config_path);
 	if ((error = read_config(&check->world_config, world_oid, check->world, config_path, false,
 				 NULL, NULL, 0, check->cache_dir,
-				 check->quiet_read ? &check->quiet : NULL)) < 0)
+				 check->quiet.loaded ? &check->quiet : NULL)) < 0)
 		goto done;
 	same[0] = check->world_config;
 	if ((error = read_config(&check->base_config, base_oid, check->base, config_path, false,
@@ -801,7 +801,7 @@ static void open_cache(struct pc_check *check, const struct pc_check_options *op
  * repository; caches on; a base commit), its key, and the snapshot of that
  * key. With a snapshot whose records still describe the base and a change
  * that deletes nothing, the templates the run visits are known here, from
- * the snapshot's tables, and quiet_read lets read_config read the parsed
+ * the snapshot's tables (quiet.loaded), and read_config reads the parsed
  * configuration reduced to them. Without a snapshot, quiet_write: the run
  * collects everything and writes one. Anything unexpected leaves the run
  * the full one.
@@ -830,7 +830,6 @@ static void quiet_load(struct pc_check *check, const struct pc_check_options *op
 	if (pc_side_blob_id(volumes_oid, check->world, PC_VOLUMES_PATH) != 0 &&
 	    pc_side_stat(&info, check->world, PC_VOLUMES_PATH) != PC_ENOTFOUND)
 		goto done; /* a link, or unreadable: not known without reading */
-	price_date(check);
 	pc_quiet_key(&check->quiet_key, config_path, oids[0], volumes_oid,
 		     check->report.price_date);
 	/* absent, damaged or another key's: not loaded (an empty payload is none) */
@@ -854,7 +853,6 @@ static void quiet_load(struct pc_check *check, const struct pc_check_options *op
 		goto done;
 	}
 	pc_quiet_visit(q, &changed);
-	check->quiet_read = true;
 done:
 	pc_error_clear();
 	pc_side_free(snapshot);
@@ -885,13 +883,11 @@ static int quiet_prepare(struct pc_check *check)
 	 * that not hold, the run stops rather than judge a part of the library.
 	 */
 	if (q->reduced)
-		return fits && check->quiet_read && config->nmodels == q->nmodels
-		       ? 0 : pc_error_set(PC_EINTERNAL, "the quiet-template snapshot does not fit "
-					  "the configuration it was read for");
+		return fits ? 0 : pc_error_set(PC_EINTERNAL, "the quiet-template snapshot does not "
+					       "fit the configuration it was read for");
 	for (size_t i = 0; fits && i < config->ntemplates; i++)
 		fits = !config->templates[i].family;
-	if (fits && check->quiet_read &&
-	    config->ntemplates == q->n && config->nmodels == q->nmodels)
+	if (fits && q->loaded && config->ntemplates == q->n && config->nmodels == q->nmodels)
 		return 0; /* the parsed configuration was not cached: read whole, and visit applies */
 	if (fits && check->quiet_write) {
 		pc_quiet_release(q);
@@ -902,7 +898,7 @@ static int quiet_prepare(struct pc_check *check)
 		}
 	}
 	pc_quiet_release(q);
-	check->quiet_read = check->quiet_write = false;
+	check->quiet_write = false;
 	return 0;
 }
 
@@ -931,11 +927,12 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 		return error;
 	open_cache(check, options);
 	report->cache = check->cache;
+	/* the date first: the quiet-template snapshot's key has it (read_configs) */
+	price_date(check);
 	if ((error = read_configs(check, options)) < 0)
 		return error;
 	if (check->unconfigured)
 		return 0;
-	price_date(check);
 	if ((error = price_configs(check)) < 0 || (error = read_approvals(check)) < 0)
 		return error;
 
@@ -970,7 +967,7 @@ int pc_check_run(struct pc_check *check, const struct pc_check_options *options)
 		all[i] = true;
 	error = pc_templates_collect(report, check->repo, check->base, check->head,
 				     check->world_config, check->base_config, check->head_config,
-				     all ? all : check->quiet.visit, check->quiet_read);
+				     all ? all : check->quiet.visit, check->quiet.loaded);
 	free(all);
 	if (error < 0)
 		return error;

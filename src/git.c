@@ -1074,11 +1074,6 @@ static ptrdiff_t folder_at_or_before(const struct pc_strlist *dirs, const char *
 	return (ptrdiff_t)lo - 1;
 }
 
-/*
- * Every folder of dirs that path is inside sorts at or before path, and,
- * as none of dirs is inside another, the last such one is the only one that
- * can hold it.
- */
 /* Whether an entry of dirs is a folder ("prompts/"), not one file's path. */
 static bool is_folder(const char *dir)
 {
@@ -1087,6 +1082,11 @@ static bool is_folder(const char *dir)
 	return n && dir[n - 1] == '/';
 }
 
+/*
+ * Every folder of dirs that path is inside sorts at or before path, and,
+ * as none of dirs is inside another, the last such one is the only one that
+ * can hold it.
+ */
 bool pc_folders_hold(const struct pc_strlist *dirs, const char *path)
 {
 	size_t len = strlen(path);
@@ -1237,7 +1237,10 @@ static int list_tree_in(struct pc_file_list *out, struct pc_repo *repo, const gi
 	return error;
 }
 
-/* Whether the walk of list_tree_in lists the files of path's folder (it lists every folder it enters). */
+/*
+ * Whether the walk of list_tree_in lists the files of path's folder: it
+ * lists those of every folder it enters.
+ */
 static bool walked_into(const char *path, const struct pc_strlist *folders)
 {
 	const char *slash = strrchr(path, '/');
@@ -1710,15 +1713,16 @@ int pc_side_changes(struct pc_strlist *out, bool *removed, struct pc_side *a, st
 	for (size_t d = 0; d < dirs->n && !error; d++) {
 		const char *dir = dirs->items[d];
 		git_oid ia, ib;
-		int ka = is_folder(dir) ? folder_id(&ia, a, dir) : -1;
-		int kb = is_folder(dir) ? folder_id(&ib, b, dir) : -1;
 		git_tree *ta = NULL, *tb = NULL;
 		struct pc_buf path = PC_BUF_INIT;
+		int ka, kb;
 
 		if (!is_folder(dir)) { /* one file's path: compared as listed, by blob id */
 			pc_strlist_push(&listed, dir);
 			continue;
 		}
+		ka = folder_id(&ia, a, dir);
+		kb = folder_id(&ib, b, dir);
 		/* git's own shortcut: a folder of the same tree id holds the same files */
 		if (ka >= 0 && kb >= 0 && (ka == kb && (!ka || git_oid_equal(&ia, &ib))))
 			continue;
@@ -2662,7 +2666,7 @@ struct version_walk {
 
 static bool folder_may_match(const char *folder, size_t len, const char *glob)
 {
-	size_t lit = strcspn(glob, "*?[\\");
+	size_t lit = pc_glob_literal_len(glob);
 	size_t n = len < lit ? len : lit;
 
 	return strncmp(folder, glob, n) == 0;

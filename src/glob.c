@@ -169,10 +169,15 @@ bool pc_glob_match_counted(const char *glob, const char *path, uint64_t *steps)
 	return !g;
 }
 
+size_t pc_glob_literal_len(const char *glob)
+{
+	return strcspn(glob, "*?[\\");
+}
+
 bool pc_glob_match(const char *glob, const char *path)
 {
 	/* a glob with no wildcard or escape is a path (most templates name one file) */
-	if (!glob[strcspn(glob, "*?[\\")])
+	if (!glob[pc_glob_literal_len(glob)])
 		return !strcmp(glob, path);
 	return pc_glob_match_counted(glob, path, NULL);
 }

@@ -193,12 +193,6 @@ bad:
 	return false;
 }
 
-/* A glob that names one path: no wildcard and no escape. */
-static bool names_one_path(const char *glob)
-{
-	return !glob[strcspn(glob, "*?[\\")];
-}
-
 struct literal {
 	const char *path;
 	uint32_t template;
@@ -217,7 +211,7 @@ static bool same_name(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* Appends s to the strings (NONE for NULL); false when they would outgrow an offset. */
+/* Appends s to the strings: its offset (NONE for NULL; pc_quiet_index checks the size). */
 static uint32_t add_string(struct pc_buf *strings, const char *s)
 {
 	size_t at = strings->len;
@@ -227,6 +221,13 @@ static uint32_t add_string(struct pc_buf *strings, const char *s)
 	pc_buf_adds(strings, s);
 	pc_buf_addch(strings, '\0');
 	return (uint32_t)at;
+}
+
+/* The slot where template t's line (its team and use case) is looked for first. */
+static size_t line_slot(const struct pc_template_config *t, size_t mask)
+{
+	return (size_t)(pc_hash_str(t->team ? t->team : "") * 31 +
+			pc_hash_str(t->use_case ? t->use_case : "")) & mask;
 }
 
 void pc_quiet_index(struct pc_quiet *q, const struct pc_config *config)
@@ -243,11 +244,10 @@ void pc_quiet_index(struct pc_quiet *q, const struct pc_config *config)
 	q->records = pc_xcalloc(q->n ? q->n : 1, sizeof(*q->records));
 	for (size_t i = 0; i < q->n; i++) {
 		const struct pc_template_config *t = &config->templates[i];
-		size_t m = (size_t)(pc_hash_str(t->team ? t->team : "") * 31 +
-				    pc_hash_str(t->use_case ? t->use_case : "")) & mask;
+		size_t m = line_slot(t, mask);
 
 		for (size_t g = 0; g < t->nfiles; g++) {
-			if (names_one_path(t->files[g].pattern)) {
+			if (!t->files[g].pattern[pc_glob_literal_len(t->files[g].pattern)]) {
 				PC_GROW(lits, lits_cap, nlits + 1);
 				lits[nlits++] = (struct literal){ t->files[g].pattern, (uint32_t)i };
 			} else {
@@ -273,10 +273,7 @@ void pc_quiet_index(struct pc_quiet *q, const struct pc_config *config)
 			free(slots);
 			slots = pc_xcalloc(mask + 1, sizeof(*slots));
 			for (size_t k = 0; k < nlines; k++) {
-				const struct pc_template_config *x = &config->templates[first[k]];
-
-				m = (size_t)(pc_hash_str(x->team ? x->team : "") * 31 +
-					     pc_hash_str(x->use_case ? x->use_case : "")) & mask;
+				m = line_slot(&config->templates[first[k]], mask);
 				while (slots[m])
 					m = (m + 1) & mask;
 				slots[m] = k + 1;
@@ -336,7 +333,7 @@ static size_t first_from(const struct pc_strlist *paths, const char *prefix, siz
  */
 static bool matches_any(const char *glob, const struct pc_strlist *paths)
 {
-	size_t len = strcspn(glob, "*?[\\");
+	size_t len = pc_glob_literal_len(glob);
 
 	for (size_t i = first_from(paths, glob, len);
 	     i < paths->n && !strncmp(paths->items[i], glob, len); i++)

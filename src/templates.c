@@ -148,15 +148,6 @@ static int compare_side_files(const void *a, const void *b)
 	return !x->fragment ? -1 : !y->fragment ? 1 : strcmp(x->fragment, y->fragment);
 }
 
-/*
- * The literal start of a glob: what comes before its first wildcard or
- * escape. Every path the glob matches starts with exactly these bytes.
- */
-static size_t literal_prefix_len(const char *glob)
-{
-	return strcspn(glob, "*?[\\");
-}
-
 /* The first entry of the sorted list whose path does not sort before prefix[0..len). */
 static size_t first_with_prefix(const struct pc_file_list *list, const char *prefix, size_t len)
 {
@@ -228,7 +219,7 @@ static int match_side(struct pc_template_side *side, const char *id, const struc
 
 	for (size_t g = 0; g < nglobs; g++) {
 		const char *glob = globs[g].glob->pattern;
-		size_t len = literal_prefix_len(glob);
+		size_t len = pc_glob_literal_len(glob);
 
 		if (!glob[len]) { /* no wildcard: the one file of that path, if any */
 			const struct pc_file_entry *entry = list_find(c, s, glob);
@@ -1364,7 +1355,7 @@ static bool is_wildcard_char(char ch)
  */
 static void member_name(struct pc_buf *out, const char *glob, const char *path)
 {
-	size_t first = strcspn(glob, "*?[\\"), dir = 0, plen = strlen(path), start, end;
+	size_t first = pc_glob_literal_len(glob), dir = 0, plen = strlen(path), start, end;
 	const char *suffix = "";
 	bool wild = glob[first] != '\0';
 
@@ -1514,7 +1505,7 @@ static int expand_glob(struct members *m, struct collect *c, int k,
 		if (entry->kind == PC_FILE_SUBMODULE || !pc_glob_match(glob->pattern, entry->path))
 			continue;
 		/* one file named outright: its keys (or rows) name the members alone */
-		if (!wild || glob->pattern[strcspn(glob->pattern, "*?[\\")])
+		if (!wild || glob->pattern[pc_glob_literal_len(glob->pattern)])
 			member_name(&name, glob->pattern, entry->path);
 		if (!wild) {
 			error = add_member(m, k, c->configs[k], family, glob, entry->path,
@@ -1631,13 +1622,6 @@ static int compare_strings(const void *a, const void *b)
 }
 
 /*
- * The folders of every glob of every configuration: the literal start of
- * each up to its last '/' (the "prompts/" of a glob "prompts/" "*.md"),
- * sorted, without repeats or folders inside one listed (pc_side_files).
- * False when a glob has no folder there ("*.md", or one starting with "**"):
- * then every file counts.
- */
-/*
  * Whether a glob without wildcard or escape names a path as the listings
  * spell them: no leading '/', no empty, "." or ".." part, not a folder.
  */
@@ -1645,7 +1629,7 @@ static bool plain_path(const char *glob)
 {
 	const char *part = glob;
 
-	if (glob[literal_prefix_len(glob)])
+	if (glob[pc_glob_literal_len(glob)])
 		return false;
 	for (;;) {
 		size_t n = strcspn(part, "/");
@@ -1665,6 +1649,14 @@ enum literal_globs {
 	AS_FILES,       /* the file itself */
 };
 
+/*
+ * The folders of every glob of every configuration: the literal start of
+ * each up to its last '/' (the "prompts/" of a glob "prompts/" "*.md"),
+ * sorted, without repeats or folders inside one listed (pc_side_files).
+ * False when a glob has no folder there ("*.md", or one starting with "**"):
+ * then every file counts. A glob that names one file may stand as that file
+ * instead, as literal says.
+ */
 static bool glob_folders(struct pc_strlist *out, const struct pc_config *const configs[3],
 			 const bool *visit, enum literal_globs literal)
 {
@@ -1683,7 +1675,7 @@ static bool glob_folders(struct pc_strlist *out, const struct pc_config *const c
 				continue;
 			for (size_t g = 0; ok && g < tmpl->nfiles; g++) {
 				const char *glob = tmpl->files[g].pattern;
-				size_t len = literal_prefix_len(glob), slot;
+				size_t len = pc_glob_literal_len(glob), slot;
 
 				bool file = literal != AS_FOLDERS && plain_path(glob);
 

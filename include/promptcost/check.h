@@ -59,11 +59,10 @@ struct pc_check {
 	char *config_path;
 	/*
 	 * The quiet-template snapshot of this run: quiet.h applies when
-	 * quiet.visit is set; quiet_read: from a snapshot, with which the
+	 * quiet.visit is set; with quiet.loaded (read from a snapshot), the
 	 * configuration is read reduced to the templates the run visits.
 	 */
 	struct pc_quiet quiet;
-	bool quiet_read;
 	bool quiet_write;       /* no snapshot of this key: the run writes one */
 	struct pc_buf quiet_key;
 	char base_tree[PC_OID_HEXSZ + 1];

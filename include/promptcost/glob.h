@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 
 /*
  * Matches a path against a glob: '*' (any run) and '?' (one byte) within one
@@ -19,6 +20,13 @@
  * its end ("p/" then "**" matches "p/a" and "p/a/b", not "p").
  */
 bool pc_glob_match(const char *glob, const char *path);
+
+/*
+ * The literal start of a glob: the bytes before its first wildcard or
+ * escape. Every path it matches starts with them; a glob that is all
+ * literal start names one path, the glob itself.
+ */
+size_t pc_glob_literal_len(const char *glob);
 
 /*
  * pc_glob_match, also adding to *steps the number of elementary steps taken
